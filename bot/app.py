@@ -1,0 +1,94 @@
+"""The one place that builds the Application and wires everything together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock
+from bot.commands import organiser_commands, user_commands
+from bot.config import Settings
+from bot.context import SERVICES_KEY, ForumApplication, ForumContext
+from bot.logs import instrument
+from bot.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
+from bot.processor import PerChatOrderedProcessor
+from bot.services import Services
+from handlers import errors, fallback, start, tracking
+from storage.db import Database
+from storage.persistence_store import PersistenceStore
+
+log = logging.getLogger(__name__)
+
+
+def register_handlers(app: Application) -> None:
+    """Every feature's handlers, in priority order; the fallbacks come last."""
+    tracking.register(app)
+    start.register(app)
+    fallback.register(app)
+    errors.register(app)
+    instrument(app)
+
+
+async def publish_commands(app: Application) -> None:
+    """The command menu: user commands for everyone, organiser ones in organisers' chats."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    await app.bot.set_my_commands(
+        [BotCommand(c.name, c.description) for c in user_commands()],
+        scope=BotCommandScopeDefault(),
+    )
+    organiser_ids = set(services.settings.admin_ids)
+    organiser_ids.update(u.telegram_id for u in await services.users.organisers())
+    menu = [BotCommand(c.name, c.description) for c in organiser_commands()]
+    for user_id in sorted(organiser_ids):
+        try:
+            await app.bot.set_my_commands(menu, scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden) as exc:
+            # An organiser who never opened the bot has no chat yet; not a reason to stop.
+            log.warning("organiser=%s command menu not set: %s", user_id, exc.message)
+
+
+async def _post_init(app: Application) -> None:
+    await publish_commands(app)
+
+
+def build_application(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock | None = None,
+    rate_limiter: bool = True,
+    persistence_interval: float = UPDATE_INTERVAL_SECONDS,
+    max_concurrent_updates: int | None = None,
+    register: bool = True,
+) -> ForumApplication:
+    """Build the Application; the caller owns ``db`` (opened before, closed after)."""
+    services = Services.create(settings, db, clock)
+    concurrency = max_concurrent_updates or settings.max_concurrent_updates
+    builder: Any = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .context_types(ContextTypes(context=ForumContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .persistence(SQLitePersistence(PersistenceStore(db), update_interval=persistence_interval))
+        .post_init(_post_init)
+        # Long polling holds one connection open; replies need their own pool.
+        .connection_pool_size(max(8, min(concurrency, 256)))
+        .get_updates_read_timeout(30)
+    )
+    if concurrency > 1:
+        builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
+    if rate_limiter:
+        # Overall 30/s and 20/min per group, and retry a RetryAfter twice for direct replies.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app: ForumApplication = builder.build()
+    app.bot_data[SERVICES_KEY] = services
+    if register:
+        register_handlers(app)
+    return app

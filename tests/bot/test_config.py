@@ -1,0 +1,52 @@
+"""Settings validation: every malformed value names its setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_defaults() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN})
+    assert s.base_url == "https://api.telegram.org/bot"
+    assert s.database_path == Path("data/forumbridge.db")
+    assert s.admin_ids == frozenset() and s.event_timezone == "Europe/Bucharest"
+    assert str(s.tz) == "Europe/Bucharest"
+
+
+def test_values() -> None:
+    s = load_settings(
+        {
+            "BOT_TOKEN": TOKEN,
+            "ADMIN_IDS": "1, 2,3",
+            "EVENT_TIMEZONE": "Asia/Karachi",
+            "BOT_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert s.admin_ids == {1, 2, 3} and s.event_timezone == "Asia/Karachi"
+    assert s.base_url == "http://127.0.0.1:8081/bot" and s.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "abc"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": TOKEN, "EVENT_TIMEZONE": "Mars/Olympus"}, "EVENT_TIMEZONE"),
+        ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "MAX_CONCURRENT_UPDATES": "0"}, "MAX_CONCURRENT_UPDATES"),
+    ],
+)
+def test_errors_name_the_setting(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env)
+    message = str(info.value)
+    assert message.startswith(names) and "\n" not in message

@@ -1,0 +1,50 @@
+"""Shared fixtures: the sandbox, a temporary database file, and the running bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.sandbox import Sandbox
+from tests.harness import BotHarness, sandbox_settings
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox() as box:
+        yield box
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "forumbridge.db"
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, db_path: Path) -> Settings:
+    return sandbox_settings(sandbox, db_path)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def harness(sandbox: Sandbox, settings: Settings) -> AsyncIterator[BotHarness]:
+    bot = BotHarness(sandbox, settings)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+async def running(harness: BotHarness) -> BotHarness:
+    """The bot, started; stopped by the ``harness`` fixture."""
+    await harness.start()
+    return harness
