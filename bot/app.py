@@ -15,6 +15,7 @@ from bot.commands import organiser_commands, user_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, ForumApplication, ForumContext
 from bot.logs import instrument
+from bot.outbox import OutboxSender
 from bot.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
 from bot.processor import PerChatOrderedProcessor
 from bot.services import Services
@@ -53,7 +54,15 @@ async def publish_commands(app: Application) -> None:
 
 
 async def _post_init(app: Application) -> None:
+    services: Services = app.bot_data[SERVICES_KEY]
     await publish_commands(app)
+    # Resume whatever was pending when the process last stopped.
+    services.outbox_sender.start()
+
+
+async def _post_stop(app: Application) -> None:
+    services: Services = app.bot_data[SERVICES_KEY]
+    await services.outbox_sender.stop()
 
 
 def build_application(
@@ -78,6 +87,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .persistence(SQLitePersistence(PersistenceStore(db), update_interval=persistence_interval))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         # Long polling holds one connection open; replies need their own pool.
         .connection_pool_size(max(8, min(concurrency, 256)))
         .get_updates_read_timeout(30)
@@ -89,6 +99,9 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app: ForumApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
+    services.sender = OutboxSender(
+        app.bot, services.outbox, services.users, services.clock, rate=settings.send_rate
+    )
     if register:
         register_handlers(app)
     return app

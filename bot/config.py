@@ -32,6 +32,7 @@ class Settings:
     event_timezone: str = "Europe/Bucharest"
     log_level: str = "INFO"
     max_concurrent_updates: int = 64
+    send_rate: float = 25.0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -67,6 +68,19 @@ def _positive_int(name: str, raw: str) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name}: {raw!r} is not a positive whole number, e.g. {name}=64")
     return int(raw)
+
+
+def _send_rate(raw: str) -> float:
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 30:
+        raise ConfigError(
+            f"SEND_RATE: {raw!r} must be a number of messages per second above 0 and at most "
+            "30 (Telegram's limit), e.g. SEND_RATE=25"
+        )
+    return rate
 
 
 def _url(name: str, raw: str) -> str:
@@ -115,4 +129,5 @@ def load_settings(
         max_concurrent_updates=_positive_int(
             "MAX_CONCURRENT_UPDATES", env.get("MAX_CONCURRENT_UPDATES", "").strip() or "64"
         ),
+        send_rate=_send_rate(env.get("SEND_RATE", "").strip() or "25"),
     )

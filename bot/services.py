@@ -6,11 +6,17 @@ Built once in ``bot.app`` and reachable from every handler as ``context.services
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from storage.companies import CompanyRepository
 from storage.db import Database
+from storage.outbox import OutboxRepository
 from storage.users import ORGANISER, UserRepository
+
+if TYPE_CHECKING:
+    from bot.outbox import OutboxSender
 
 
 @dataclass
@@ -19,12 +25,29 @@ class Services:
     db: Database
     clock: Clock
     users: UserRepository
+    companies: CompanyRepository
+    outbox: OutboxRepository
+    # Set by bot.app once the Application (and so the Bot) exists.
+    sender: OutboxSender | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
-        return cls(settings=settings, db=db, clock=clock or Clock(), users=UserRepository(db))
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock or Clock(),
+            users=UserRepository(db),
+            companies=CompanyRepository(db),
+            outbox=OutboxRepository(db),
+        )
+
+    @property
+    def outbox_sender(self) -> OutboxSender:
+        if self.sender is None:
+            raise RuntimeError("the outbox sender is not set up")
+        return self.sender
 
     async def is_organiser(self, user_id: int | None) -> bool:
         """The server-side role check behind every organiser command and button."""

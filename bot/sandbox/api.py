@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .faults import SEND_METHODS, FaultBook, RateMeter
+from .faults import FaultBook, RateMeter
 from .markup import EntityParseError, MarkupError, parse_text, utf16_len, validate_reply_markup
 from .state import ApiCall, ApiError, ChatState, SentMessage, StoredFile, bad_request
 
@@ -192,6 +192,13 @@ class BotApi:
     @property
     def bot_from(self) -> dict[str, Any]:
         return {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
+
+    async def _notify(self) -> None:
+        """Wake everything waiting on the sandbox condition (long polls, wait_for, ...)."""
+        if self._cond is None:
+            return
+        async with self._cond:
+            self._cond.notify_all()
 
     def _bump(self) -> int:
         self._version += 1
@@ -486,6 +493,7 @@ class BotApi:
         self._updates = self._deliverable()
         self._poll_generation += 1
         generation = self._poll_generation
+        await self._notify()  # a pending older poll is answered with 409 Conflict
 
         def ready() -> bool:
             return bool(self._deliverable()) or generation != self._poll_generation or self._closing
@@ -737,8 +745,3 @@ class BotApi:
 
     async def api_setChatMenuButton(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
         return True
-
-    # ------------------------------------------------------------------ rate accounting
-
-    def is_send_method(self, method: str) -> bool:
-        return method in SEND_METHODS

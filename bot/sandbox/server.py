@@ -115,12 +115,6 @@ class Sandbox(BotApi):
 
     # ------------------------------------------------------------------ HTTP layer
 
-    async def _notify(self) -> None:
-        if self._cond is None:
-            return
-        async with self._cond:
-            self._cond.notify_all()
-
     def _touch(self) -> None:
         self._last_activity = time.monotonic()
 
@@ -231,7 +225,17 @@ class Sandbox(BotApi):
         username: str | None = None,
         language_code: str | None = "en",
     ) -> SandboxUser:
-        """Register (or update) a user and return its handle. Private chat id == user id."""
+        """Register a user and return its handle. Private chat id == user id. Calling it again
+        for a known user returns the same handle and updates only the fields given explicitly
+        (so ``sb.user(uid)`` never renames an existing user)."""
+        existing = self._chats.get(user_id)
+        if existing is not None and existing.user is not None:
+            old = existing.user
+            first_name = first_name if first_name != "User" else old["first_name"]
+            last_name = last_name or old.get("last_name")
+            username = username or old.get("username")
+            if language_code == "en":
+                language_code = old.get("language_code")
         info: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if last_name:
             info["last_name"] = last_name

@@ -491,3 +491,12 @@ async def test_groups_and_group_rate_limit(bot: Bot, sandbox: Sandbox) -> None:
     with pytest.raises(RetryAfter):
         await bot.send_message(-100123, "one too many")
     assert len(sandbox.messages(-100123)) == 20
+
+
+async def test_user_handle_is_stable(sandbox: Sandbox) -> None:
+    ana = sandbox.user(7, "Ana", username="ana", language_code="ro")
+    again = sandbox.user(7)
+    assert again is ana
+    update = await again.send("salut")
+    assert update["message"]["from"]["first_name"] == "Ana"
+    assert update["message"]["from"]["language_code"] == "ro"
