@@ -113,6 +113,7 @@ class SentMessage:
     date: int = field(default_factory=lambda: int(time.time()))
     edit_date: int | None = None
     version: int = 0  # sandbox-wide change sequence number of the last change
+    received_at: float = field(default_factory=time.monotonic)  # when the sandbox got it
     extra: dict[str, Any] = field(default_factory=dict)  # other content fields (sticker, ...)
 
     @property

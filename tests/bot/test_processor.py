@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
+from bot.config import Settings
 from bot.processor import PerChatOrderedProcessor
 from bot.sandbox import Sandbox
 from tests.harness import BotHarness
@@ -48,10 +49,12 @@ def _survey() -> ConversationHandler[Any]:
 
 
 async def test_fifty_users_in_conversations_never_mix(
-    sandbox: Sandbox, running: BotHarness
+    sandbox: Sandbox, settings: Settings
 ) -> None:
-    assert running.app is not None
-    running.app.add_handler(_survey(), group=-1)
+    # Without the 30 msg/s limiter: this is about state, and 200 replies would take 7 s.
+    running = BotHarness(sandbox, settings, rate_limiter=False)
+    app = await running.start()
+    app.add_handler(_survey(), group=-1)
     users = [sandbox.user(5000 + i, f"U{i}") for i in range(50)]
 
     async def chat(i: int) -> None:
@@ -63,7 +66,10 @@ async def test_fifty_users_in_conversations_never_mix(
         await u.send(f"city-{i}")
         await u.expect(f"Saved: name-{i} from city-{i}", timeout=10)
 
-    await asyncio.gather(*(chat(i) for i in range(50)))
+    try:
+        await asyncio.gather(*(chat(i) for i in range(50)))
+    finally:
+        await running.stop()
 
 
 async def test_one_users_rapid_messages_in_order(sandbox: Sandbox, running: BotHarness) -> None:

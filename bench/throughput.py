@@ -1,0 +1,196 @@
+"""Update throughput through the sandbox: the bot's own /start path against a bare echo bot,
+and the per-chat update processor against sequential processing on a slow network.
+
+    .venv/bin/python bench/throughput.py [--updates N] [--users M]
+
+Each configuration runs in its own subprocess so that peak RSS is its own. Open loop: every
+simulated user sends its share of messages at once; latency is from the moment the sandbox
+queued an update to the moment the bot's reply reached it. AIORateLimiter is off here: it
+caps sending at Telegram's 30 messages/s, and this measures what the process can handle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+async def _measure(
+    kind: str, updates: int, users: int, latency: float, concurrency: int
+) -> dict[str, Any]:
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+    from bot.local import LocalBot, local_settings
+    from bot.processor import PerChatOrderedProcessor
+    from bot.sandbox import Sandbox
+
+    per_user = max(1, updates // users)
+    total = per_user * users
+    async with Sandbox(latency=0.0) as sandbox:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = local_settings(
+                sandbox.token,
+                sandbox.base_url,
+                sandbox.base_file_url,
+                Path(folder) / "bench.db",
+                log_level="WARNING",
+            )
+            if kind == "echo":
+
+                async def echo(update: Update, context: Any) -> None:
+                    assert update.effective_chat and update.effective_message
+                    await update.effective_chat.send_message(update.effective_message.text or "")
+
+                builder = (
+                    ApplicationBuilder()
+                    .token(settings.bot_token)
+                    .base_url(settings.base_url)
+                    .base_file_url(settings.base_file_url)
+                    .connection_pool_size(max(8, min(concurrency, 256)))
+                )
+                if concurrency > 1:
+                    builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
+                app = builder.build()
+                app.add_handler(MessageHandler(filters.ALL, echo))
+                await app.initialize()
+                assert app.updater
+                await app.updater.start_polling(poll_interval=0.0, timeout=1)
+                await app.start()
+                stop = app.stop
+                shutdown = app.shutdown
+                updater_stop = app.updater.stop
+            else:
+                bot = LocalBot(settings, rate_limiter=False, max_concurrent_updates=concurrency)
+                app = await bot.start()
+                assert app.updater
+                updater_stop = app.updater.stop
+                stop = app.stop
+                shutdown = app.shutdown
+
+            for u in range(users):
+                sandbox.user(100_000 + u, f"User{u}")
+            # warm-up: every user once, so both bots start from the same state
+            await asyncio.gather(*(sandbox.send_text(100_000 + u, "/start") for u in range(users)))
+            await sandbox.wait_idle(quiet=0.3, timeout=60)
+            sandbox.latency = latency
+            baseline = {u: len(sandbox.messages(100_000 + u)) for u in range(users)}
+            sent_at: dict[int, list[float]] = {u: [] for u in range(users)}
+
+            started = time.monotonic()
+            for _ in range(per_user):
+                for u in range(users):
+                    sent_at[u].append(time.monotonic())
+                    await sandbox.send_text(100_000 + u, "/start")
+            deadline = started + 600
+            while time.monotonic() < deadline:
+                done = sum(len(sandbox.messages(100_000 + u)) - baseline[u] for u in range(users))
+                if done >= total:
+                    break
+                await asyncio.sleep(0.01)
+            finished = time.monotonic()
+            latencies: list[float] = []
+            for u in range(users):
+                replies = sandbox.messages(100_000 + u)[baseline[u] :]
+                for sent, msg in zip(sent_at[u], replies, strict=False):
+                    latencies.append(msg.received_at - sent)
+            sandbox.latency = 0.0
+            await updater_stop()
+            await stop()
+            await shutdown()
+            if kind != "echo":
+                await bot.db.close() if bot.db else None  # type: ignore[func-returns-value]
+    latencies.sort()
+    return {
+        "updates": total,
+        "rate": total / (finished - started),
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _run_child(
+    kind: str, updates: int, users: int, latency: float, concurrency: int
+) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--updates",
+            str(updates),
+            "--users",
+            str(users),
+            "--latency",
+            str(latency),
+            "--concurrency",
+            str(concurrency),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--child", choices=["echo", "bot"])
+    args = parser.parse_args()
+    if args.child:
+        result = asyncio.run(
+            _measure(args.child, args.updates, args.users, args.latency, args.concurrency)
+        )
+        print(json.dumps(result))
+        return
+
+    row = "{:<44} {:>8} {:>10} {:>9} {:>9} {:>8}"
+    print(row.format("configuration", "updates", "updates/s", "p50 ms", "p99 ms", "RSS MB"))
+
+    def show(label: str, r: dict[str, Any]) -> None:
+        print(
+            row.format(
+                label,
+                r["updates"],
+                f"{r['rate']:.0f}",
+                f"{r['p50']:.1f}",
+                f"{r['p99']:.1f}",
+                f"{r['rss_mb']:.0f}",
+            )
+        )
+
+    echo = _run_child("echo", args.updates, args.users, 0.0, args.concurrency)
+    show("(a) bare echo handler", echo)
+    own = _run_child("bot", args.updates, args.users, 0.0, args.concurrency)
+    show("(b) ForumBridge /start path", own)
+    print(f"ratio (b)/(a): {own['rate'] / echo['rate']:.2f}  (goal >= 0.7)")
+
+    slow_updates = max(200, args.updates // 5)
+    seq = _run_child("bot", slow_updates // 4, args.users, 0.1, 1)
+    show("(c) 100 ms API latency, sequential", seq)
+    par = _run_child("bot", slow_updates, args.users, 0.1, args.concurrency)
+    show(f"(d) 100 ms API latency, processor ({args.concurrency})", par)
+    print(f"ratio (d)/(c): {par['rate'] / seq['rate']:.1f}x  (goal >= 10x)")
+
+
+if __name__ == "__main__":
+    main()
