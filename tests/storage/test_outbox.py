@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +13,8 @@ T0 = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def outbox(tmp_path: Path) -> AsyncIterator[OutboxRepository]:
-    db = await Database.open(tmp_path / "o.db")
-    yield OutboxRepository(db)
-    await db.close()
+def outbox(db: Database) -> OutboxRepository:
+    return OutboxRepository(db)
 
 
 def msg(chat: int, key: str, **kw: object) -> NewMessage:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +13,8 @@ T0 = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def users(tmp_path: Path) -> AsyncIterator[UserRepository]:
-    db = await Database.open(tmp_path / "u.db")
-    yield UserRepository(db)
-    await db.close()
+def users(db: Database) -> UserRepository:
+    return UserRepository(db)
 
 
 async def test_seen_creates_then_updates(users: UserRepository) -> None:
