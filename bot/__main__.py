@@ -26,6 +26,22 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="rehearse a forum against the local sandbox, no token")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    companies_in = sub.add_parser(
+        "import-companies", help="import companies from a CSV file (a re-import updates them)"
+    )
+    companies_in.add_argument("file", metavar="FILE.csv", help="companies CSV (UTF-8, header)")
+    export_cmd = sub.add_parser("export", help="export data to a CSV file")
+    export_cmd.add_argument("what", choices=["companies"], help="what to export")
+    export_cmd.add_argument("file", metavar="FILE.csv", help="where to write the CSV")
+    agenda = sub.add_parser(
+        "import-agenda", help="import the agenda from a CSV or .ics file (re-import updates it)"
+    )
+    agenda.add_argument("file", metavar="FILE", help="agenda file (.csv or .ics)")
+    export = sub.add_parser(
+        "export-matches", help="write every company's top K matches to a CSV file"
+    )
+    export.add_argument("--top", type=int, default=10, metavar="K", help="matches per company")
+    export.add_argument("file", metavar="FILE.csv", help="where to write the CSV")
     return parser
 
 
@@ -51,6 +67,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             return asyncio.run(_migrate())
+        if command == "import-companies":
+            from bot.company_csv import import_companies_cli
+
+            return asyncio.run(import_companies_cli(args.file))
+        if command == "export":
+            from bot.company_csv import export_companies_cli
+
+            return asyncio.run(export_companies_cli(args.file))
+        if command == "import-agenda":
+            from bot.reminders import import_agenda_cli
+
+            return asyncio.run(import_agenda_cli(args.file))
+        if command == "export-matches":
+            from bot.introductions import export_matches_cli
+
+            return asyncio.run(export_matches_cli(args.top, args.file))
         if command == "demo":
             from bot.demo import run_demo
 

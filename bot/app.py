@@ -8,18 +8,35 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import reminders as reminder_planner
+from bot.broadcast import BroadcastService
 from bot.clock import Clock
 from bot.commands import organiser_commands, user_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, ForumApplication, ForumContext
 from bot.logs import instrument
-from bot.outbox import OutboxSender
+from bot.outbox import OutboxSender, SendWindow, WindowedRateLimiter
 from bot.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
 from bot.processor import PerChatOrderedProcessor
 from bot.services import Services
-from handlers import errors, fallback, start, tracking
+from handlers import (
+    admin,
+    broadcast,
+    company_admin,
+    errors,
+    fallback,
+    profile,
+    registration,
+    start,
+    tracking,
+)
+from handlers import agenda as agenda_handlers
+from handlers import intros as intro_handlers
+from handlers import matches as match_handlers
+from handlers import reminders as reminder_handlers
+from handlers import timezone as timezone_handlers
 from storage.db import Database
 from storage.persistence_store import PersistenceStore
 
@@ -29,7 +46,18 @@ log = logging.getLogger(__name__)
 def register_handlers(app: Application) -> None:
     """Every feature's handlers, in priority order; the fallbacks come last."""
     tracking.register(app)
+    # Before start: /start join_<token> and claim_<token> deep links are profile's.
+    profile.register(app)
+    registration.register(app)
+    company_admin.register(app)
     start.register(app)
+    broadcast.register(app)
+    admin.register(app)
+    agenda_handlers.register(app)
+    timezone_handlers.register(app)
+    reminder_handlers.register(app)
+    match_handlers.register(app)
+    intro_handlers.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)
@@ -58,6 +86,11 @@ async def _post_init(app: Application) -> None:
     await publish_commands(app)
     # Resume whatever was pending when the process last stopped.
     services.outbox_sender.start()
+    # Running broadcasts carry on, scheduled ones get their jobs back.
+    if services.broadcaster is not None:
+        await services.broadcaster.startup()
+    # Reminder jobs from the agenda in the database, plus the late ones missed while down.
+    await reminder_planner.start(app)
 
 
 async def _post_stop(app: Application) -> None:
@@ -94,14 +127,22 @@ def build_application(
     )
     if concurrency > 1:
         builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
+    window = SendWindow()
     if rate_limiter:
         # Overall 30/s and 20/min per group, and retry a RetryAfter twice for direct replies.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        # The window lets the outbox see (and leave room for) the direct replies too.
+        builder = builder.rate_limiter(WindowedRateLimiter(window, max_retries=2))
     app: ForumApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
     services.sender = OutboxSender(
-        app.bot, services.outbox, services.users, services.clock, rate=settings.send_rate
+        app.bot,
+        services.outbox,
+        services.users,
+        services.clock,
+        rate=settings.send_rate,
+        window=window,
     )
+    services.broadcaster = BroadcastService(app, services)
     if register:
         register_handlers(app)
     return app

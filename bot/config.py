@@ -33,6 +33,8 @@ class Settings:
     log_level: str = "INFO"
     max_concurrent_updates: int = 64
     send_rate: float = 25.0
+    intro_daily_limit: int = 10
+    intro_expiry_days: int = 7
 
     @property
     def tz(self) -> ZoneInfo:
@@ -130,4 +132,10 @@ def load_settings(
             "MAX_CONCURRENT_UPDATES", env.get("MAX_CONCURRENT_UPDATES", "").strip() or "64"
         ),
         send_rate=_send_rate(env.get("SEND_RATE", "").strip() or "25"),
+        intro_daily_limit=_positive_int(
+            "INTRO_DAILY_LIMIT", env.get("INTRO_DAILY_LIMIT", "").strip() or "10"
+        ),
+        intro_expiry_days=_positive_int(
+            "INTRO_EXPIRY_DAYS", env.get("INTRO_EXPIRY_DAYS", "").strip() or "7"
+        ),
     )

@@ -7,6 +7,7 @@ everything the bot can do. Exit code 0 means every scene got the answers it expe
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -74,7 +75,248 @@ async def scene_welcome(demo: Demo) -> None:
     await demo.send(org, "/help", "Commands (organiser)")
 
 
-SCENES: list[Callable[[Demo], Awaitable[None]]] = [scene_welcome]
+async def scene_agenda(demo: Demo) -> None:
+    """The sample programme, moved to start 15 minutes and a few seconds from now, so the
+    default 15-minute reminder arrives during the demo."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.agenda_io import SAMPLE_AGENDA, shifted_csv
+
+    demo.scene("Agenda, time zones and reminders")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    sample = await asyncio.to_thread(SAMPLE_AGENDA.read_bytes)
+    first = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15, seconds=4)
+    demo.say("Organiser > [sends sample_agenda.csv with the caption /agenda_import]")
+    await org.send_document(
+        "sample_agenda.csv", shifted_csv(sample, first), caption="/agenda_import"
+    )
+    demo._show(org, await org.expect("Agenda imported"))
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    await demo.send(ana, "/timezone", "Tap a city")
+    await demo.press(ana, "Bucharest", "Your time zone is now")
+    await demo.send(ana, "/agenda", "Agenda")
+    await demo.press(ana, "🔔 Subscribe to all", "Subscribed to all")
+    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    await demo.send(imran, "/timezone Asia/Karachi", "Your time zone is now")
+    await demo.send(imran, "/agenda", "Agenda")
+    listing = imran.last
+    first_button = listing.buttons()[0][0] if listing else "Opening remarks"
+    await demo.press(imran, first_button, "Not subscribed")
+    await demo.press(imran, "🔔 Subscribe", "Subscribed: reminders")
+    await demo.send(imran, "/reminders", "Reminders")
+    await demo.press(imran, "▫️ at start", "at start")
+    await demo.press(imran, "Done", "Saved")
+    demo.say("… waiting for the 15-minute reminders …")
+    for person in (ana, imran):
+        demo._show(person, await person.expect("starts in", timeout=20))
+    await demo.send(ana, "/ics", "Open the file")
+
+
+async def _demo_company(demo: Demo, user_id: int, username: str, fields: dict[str, str]) -> None:
+    """The registration scene registers one company per country; if it has not run, the
+    matching scene registers them directly so it can stand alone."""
+    services = demo.bot.services
+    if await services.companies.by_rep(user_id) is not None:
+        return
+    now = services.clock.now()
+    await services.users.seen(
+        user_id,
+        first_name=demo.names[user_id],
+        last_name=None,
+        username=username,
+        language_code="en",
+        now=now,
+    )
+    sectors = fields.pop("sectors").split(";")
+    intents = fields.pop("partnerships").split(";")
+    await services.companies.create(
+        {**fields, "consent": 1}, sectors=sectors, partnerships=intents, now=now, rep_id=user_id
+    )
+
+
+async def scene_matches(demo: Demo) -> None:
+    demo.scene("Matches and a double opt-in introduction")
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    await _demo_company(
+        demo,
+        ana.id,
+        "ana_softro",
+        {
+            "name": "SoftRo Automation",
+            "country": "Romania",
+            "city": "Cluj-Napoca",
+            "sectors": "RPA & automation;Fintech",
+            "offers": "RPA consulting and UiPath automation for bank back offices",
+            "seeks": "A partner for QA testing outsourcing; resellers in South Asia",
+            "partnerships": "Outsource work to a partner;Find resellers / distributors",
+            "size": "51–200",
+            "website": "https://softro.example",
+            "contact_name": "Ana Pop",
+            "contact_email": "ana@softro.example",
+            "contact_phone": "+40 722 000 111",
+        },
+    )
+    await _demo_company(
+        demo,
+        imran.id,
+        "imran_lhr",
+        {
+            "name": "Lahore QA Works",
+            "country": "Pakistan",
+            "city": "Lahore",
+            "sectors": "Software development & product engineering;Fintech",
+            "offers": "Software testing and QA automation teams for banks, outsourced to us",
+            "seeks": "Automation know-how: RPA for our banking clients, products to resell",
+            "partnerships": "Deliver services as a subcontractor;Resell or distribute products",
+            "size": "201–1000",
+            "website": "https://lahoreqa.example",
+            "contact_name": "Imran Ali",
+            "contact_email": "imran@lahoreqa.example",
+            "contact_phone": "+92 300 111 2222",
+        },
+    )
+    await demo.send(imran, "/matches", "Match 1 of")
+    await demo.send(ana, "/matches", "Match 1 of")
+    await demo.press(ana, "🤝 Request introduction", "Add a short note")
+    await demo.send(ana, "Hi! We'd love to discuss QA for our RPA projects.", "request was sent")
+    demo._show(imran, await imran.expect("Introduction request", timeout=10))
+    await demo.press(imran, "✅ Accept", "You accepted")
+    demo._show(imran, await imran.expect("Introduction made", timeout=10))
+    demo._show(ana, await ana.expect("Introduction made", timeout=10))
+    await demo.send(ana, "/intros", "Introductions of")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    await demo.send(org, "/matchstats", "Matching and introductions")
+
+
+def _ticked(button: str) -> Callable[[SentMessage], bool]:
+    return lambda message: f"✓ {button}" in str(message.buttons())
+
+
+async def _register(demo: Demo, user: SandboxUser, answers: list[tuple[str, str, str]]) -> None:
+    """Walk the registration: each answer is ("send"|"press"|"tick", text or button,
+    expected); "tick" toggles a multi-select button, which changes only the keyboard."""
+    for how, value, expect in answers:
+        if how == "send":
+            await demo.send(user, value, expect)
+        elif how == "press":
+            await demo.press(user, value, expect)
+        else:
+            demo.say(f"{demo.names[user.id]} [ticks {value}]")
+            await user.press(value)
+            await user.expect(_ticked(value))
+
+
+async def scene_registration(demo: Demo) -> None:
+    """One Romanian and one Pakistani company register in the conversation; the organiser
+    imports the sample companies and exports them all."""
+    from bot.company_csv import SAMPLE_COMPANIES
+
+    demo.scene("Company registration and profiles")
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    await _register(
+        demo,
+        ana,
+        [
+            ("press", "📝 Register my company", "Step 1 of 12"),
+            ("send", "SoftRo Automation", "Step 2 of 12"),
+            ("press", "🇷🇴 Romania", "Step 3 of 12"),
+            ("send", "Cluj-Napoca", "Step 4 of 12"),
+            ("tick", "RPA & automation", ""),
+            ("tick", "Fintech", ""),
+            ("press", "✅ Done (2 chosen)", "Step 5 of 12"),
+            ("send", "RPA consulting and UiPath automation for bank back offices", "Step 6"),
+            ("send", "A partner for QA testing outsourcing; resellers in South Asia", "Step 7"),
+            ("tick", "Outsource work to a partner", ""),
+            ("tick", "Find resellers / distributors", ""),
+            ("press", "✅ Done (2 chosen)", "Step 8 of 12"),
+            ("press", "51–200", "Step 9 of 12"),
+            ("send", "softro.example", "Contact person"),
+            ("send", "Ana Pop", "Contact email"),
+            ("send", "ana@softro", "not an email"),
+            ("send", "ana@softro.example", "Phone"),
+            ("send", "+40 722 000 111", "Step 11 of 12"),
+            ("press", "✅ I agree", "Step 12 of 12"),
+            ("press", "✅ Confirm", "is registered"),
+        ],
+    )
+    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    await _register(
+        demo,
+        imran,
+        [
+            ("send", "/register", "Step 1 of 12"),
+            ("send", "Lahore QA Works", "Step 2 of 12"),
+            ("press", "🇵🇰 Pakistan", "Step 3 of 12"),
+            ("send", "Lahore", "Step 4 of 12"),
+            ("tick", "Software development & product engineering", ""),
+            ("tick", "Fintech", ""),
+            ("press", "✅ Done (2 chosen)", "Step 5 of 12"),
+            ("send", "Software testing and QA automation teams for banks, outsourced to us", "6"),
+            ("send", "/back", "Step 5 of 12"),
+            ("send", "Software testing and QA automation teams for banks, outsourced to us", "6"),
+            ("send", "Automation know-how: RPA for our banking clients, products to resell", "7"),
+            ("tick", "Deliver services as a subcontractor", ""),
+            ("tick", "Resell or distribute products", ""),
+            ("press", "✅ Done (2 chosen)", "Step 8 of 12"),
+            ("press", "201–1000", "Step 9 of 12"),
+            ("send", "https://lahoreqa.example", "Contact person"),
+            ("send", "Imran Ali", "Contact email"),
+            ("send", "imran@lahoreqa.example", "Phone"),
+            ("send", "/skip", "Step 11 of 12"),
+            ("press", "✅ I agree", "Step 12 of 12"),
+            ("press", "✏️ Edit a field", "Which field"),
+            ("press", "Phone", "international format"),
+            ("send", "+92 300 111 2222", "Step 12 of 12"),
+            ("press", "✅ Confirm", "is registered"),
+        ],
+    )
+    await demo.send(ana, "/profile", "Reps in Telegram")
+    await demo.press(ana, "👥 Invite a colleague", "Send this link")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    demo.say("Organiser > [sends sample_companies.csv with the caption /import]")
+    sample = await asyncio.to_thread(SAMPLE_COMPANIES.read_bytes)
+    await org.send_document("sample_companies.csv", sample, caption="/import")
+    demo._show(org, await org.expect("Imported"))
+    demo.say("Organiser > /export")
+    await org.send("/export")
+    exported = await org.expect(lambda m: m.kind == "document")
+    rows = (exported.content or b"").decode("utf-8").count("\n") - 1
+    demo.say(f"    bot → Organiser: [{exported.filename}, {rows} companies]")
+
+
+SCENES: list[Callable[[Demo], Awaitable[None]]] = [scene_welcome, scene_agenda]
+SCENES.append(scene_registration)
+SCENES.append(scene_matches)
+
+
+async def scene_broadcast(demo: Demo) -> None:
+    """The organiser announces to everyone and reads the delivery report."""
+    demo.scene("Organiser broadcast and delivery report")
+    services = demo.bot.services
+    if services.broadcaster is not None:
+        services.broadcaster.progress_interval = 0.5
+    org = demo.person(ORGANISER_ID, "Organiser")
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    await demo.send(org, "/broadcast", "Send me the message")
+    await demo.send(
+        org,
+        "The B2B matchmaking room opens at 14:00 Bucharest · 17:00 Karachi. See you there!",
+        "Who should get it?",
+    )
+    await demo.press(org, "Everyone", "That is the preview")
+    await demo.press(org, "✅ Send now", "is going out")
+    report = await org.expect(
+        lambda m: "Delivery report" in (m.text or "") and not m.edits, timeout=30
+    )
+    demo._show(org, report)
+    got = await ana.expect("matchmaking room", timeout=10)
+    demo.say(f"    (Ana received the announcement: {got.text!r})")
+    await demo.send(org, "/broadcasts", "Broadcasts")
+
+
+SCENES.append(scene_broadcast)  # keep last: the demo ends with the broadcast report
 
 
 async def run_demo(*, quiet: bool = False) -> int:

@@ -10,12 +10,18 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from storage.agenda import AgendaRepository
+from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
 from storage.companies import CompanyRepository
 from storage.db import Database
+from storage.introductions import IntroductionRepository
+from storage.links import LinkRepository
 from storage.outbox import OutboxRepository
 from storage.users import ORGANISER, UserRepository
 
 if TYPE_CHECKING:
+    from bot.broadcast import BroadcastService
     from bot.outbox import OutboxSender
 
 
@@ -29,6 +35,8 @@ class Services:
     outbox: OutboxRepository
     # Set by bot.app once the Application (and so the Bot) exists.
     sender: OutboxSender | None = None
+    # Organiser broadcasts (bot.broadcast); set by bot.app like the sender.
+    broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
@@ -42,6 +50,30 @@ class Services:
             companies=CompanyRepository(db),
             outbox=OutboxRepository(db),
         )
+
+    @property
+    def agenda(self) -> AgendaRepository:
+        # Stateless over the shared connection, so building one per use costs nothing.
+        return AgendaRepository(self.db)
+
+    @property
+    def audit(self) -> AuditLog:
+        """The organisers' audit log: ``await services.audit.record(actor, action, detail,
+        now=services.clock.now())``."""
+        return AuditLog(self.db)
+
+    @property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.db)
+
+    @property
+    def introductions(self) -> IntroductionRepository:
+        return IntroductionRepository(self.db)
+
+    @property
+    def links(self) -> LinkRepository:
+        """One-time invitation and claim deep links of companies."""
+        return LinkRepository(self.db)
 
     @property
     def outbox_sender(self) -> OutboxSender:

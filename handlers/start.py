@@ -11,10 +11,18 @@ from bot.texts import esc
 from handlers.common import reply
 
 HELP_BUTTON = "help:show"
+AGENDA_BUTTON = "agenda:open"  # handled by handlers.agenda
+REGISTER_BUTTON = "reg:start"  # handled by handlers.registration (its entry point)
 
 
 def start_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("ℹ️ Help", callback_data=HELP_BUTTON)]])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("📝 Register my company", callback_data=REGISTER_BUTTON)],
+            [InlineKeyboardButton("🗓 Agenda", callback_data=AGENDA_BUTTON)],
+            [InlineKeyboardButton("ℹ️ Help", callback_data=HELP_BUTTON)],
+        ]
+    )
 
 
 async def start(update: Update, context: ForumContext) -> None:

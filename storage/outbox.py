@@ -113,6 +113,10 @@ class OutboxRepository:
         )
         return [_row(r) for r in rows]
 
+    async def is_pending(self, row_id: int) -> bool:
+        row = await self.db.fetchone("SELECT state FROM outbox WHERE id = ?", (row_id,))
+        return row is not None and row[0] == PENDING
+
     async def next_due_time(self) -> str | None:
         row = await self.db.fetchone("SELECT min(not_before) FROM outbox WHERE state = 'pending'")
         return row[0] if row else None

@@ -384,13 +384,16 @@ class Sandbox(BotApi):
         chat, user = self._private(user_id)
         bot = self.bot_from
         new_member: dict[str, Any] = {"user": bot, "status": new}
-        if new == "kicked":
-            new_member["until_date"] = 0
+        old_member: dict[str, Any] = {"user": bot, "status": old}
+        # Telegram always sends until_date for "kicked" (0 = forever); PTB requires it.
+        for member in (new_member, old_member):
+            if member["status"] == "kicked":
+                member["until_date"] = 0
         payload = {
             "chat": chat.chat,
             "from": user,
             "date": int(time.time()),
-            "old_chat_member": {"user": bot, "status": old},
+            "old_chat_member": old_member,
             "new_chat_member": new_member,
         }
         return await self._push_update("my_chat_member", payload)

@@ -32,3 +32,5 @@ CREATE TABLE match_digests (
     company_id INTEGER PRIMARY KEY REFERENCES companies (id) ON DELETE CASCADE,
     sent_at    TEXT NOT NULL
 );
+-- The daily limit counts a company's requests of the last 24 hours.
+CREATE INDEX introductions_requester ON introductions (requester_company_id, created_at);

@@ -64,16 +64,18 @@ async def test_faults_blocked_badrequest_retry(sandbox: Sandbox, running: BotHar
     assert len([m for m in sandbox.messages(retry) if m.text == "News"]) == 1
 
 
-async def test_gives_up_after_five_network_errors(sandbox: Sandbox, running: BotHarness) -> None:
+async def test_gives_up_after_five_retries(sandbox: Sandbox, running: BotHarness) -> None:
     await sandbox.user(8201, "U").send("/start")
     await sandbox.user(8201).expect("Welcome")
     sandbox.inject("server_error", chat_id=8201, count=-1)
     sender = running.services.outbox_sender
     sender.retry_base_seconds = 0.01
+    sender.per_chat_interval = 0.05  # retries to one chat are paced too; keep the test short
     await sender.enqueue([text(8201, "g", "never")])
     await wait_settled(running, 1)
     row = (await running.services.outbox.rows())[0]
-    assert row.state == "failed" and row.attempts == 5 and "NetworkError" in (row.last_error or "")
+    # The first try and five retries.
+    assert row.state == "failed" and row.attempts == 6 and "NetworkError" in (row.last_error or "")
 
 
 async def test_retry_after_pauses_then_delivers(sandbox: Sandbox, running: BotHarness) -> None:
@@ -118,3 +120,108 @@ async def test_pending_rows_resume_after_restart(sandbox: Sandbox, harness: BotH
     await harness.start()
     await wait_settled(harness, 1)
     assert [m.text for m in sandbox.messages(8501)].count("still coming") == 1
+
+
+def open_chat(sandbox: Sandbox, user_id: int) -> None:
+    """A user who talked to the bot long ago: the chat exists, no update is pending."""
+    sandbox.user(user_id, f"R{user_id}")
+    sandbox._chats[user_id].known = True
+
+
+async def test_cancelled_rows_in_a_fetched_batch_are_not_sent(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    for c in range(8600, 8620):
+        open_chat(sandbox, c)
+    sender = running.services.outbox_sender
+    sender.interval = 0.1
+    await sender.enqueue(
+        [
+            text(c, f"c:{c}", "maybe", priority=PRIORITY_BULK, broadcast_id=5)
+            for c in range(8600, 8620)
+        ]
+    )
+    await asyncio.sleep(0.35)  # the sender holds the whole batch in memory by now
+    cancelled = await running.services.outbox.cancel(broadcast_id=5)
+    assert cancelled > 10
+    await asyncio.sleep(0.5)
+    counts = await running.services.outbox.counts(broadcast_id=5)
+    sent = sum([m.text for m in sandbox.messages(c)].count("maybe") for c in range(8600, 8620))
+    # The one row in flight when Stop came may still go out (and is then counted as sent).
+    assert counts["cancelled"] >= cancelled - 1 and counts["pending"] == 0
+    assert sent == counts["sent"] == 20 - counts["cancelled"]
+
+
+async def test_a_poison_row_fails_without_blocking_the_queue(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    open_chat(sandbox, 8701)
+    sender = running.services.outbox_sender
+    sender.retry_base_seconds = 0.01
+    sender.per_chat_interval = 0.05
+    poison = NewMessage(
+        chat_id=8701, dedupe_key="poison", kind="test", payload={"text": "x"}, method="noSuchMethod"
+    )
+    await sender.enqueue([poison, text(8701, "after", "still delivered")])
+    counts = await wait_settled(running, 2)
+    assert counts["sent"] == 1 and counts["failed"] == 1
+    assert [m.text for m in sandbox.messages(8701)] == ["still delivered"]
+
+
+async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: BotHarness) -> None:
+    """The issue's load test: 5% blocked, 429 bursts, some 5xx; every active recipient gets
+    exactly one copy, the blocked are marked inactive, no second has more than 30 sends."""
+    from bot.broadcast import Draft
+    from storage.broadcasts import EVERYONE, Audience
+
+    services = running.services
+    sender = services.outbox_sender
+    sender.retry_base_seconds = 0.2
+    organiser = sandbox.user(900001, "Org")
+    await organiser.send("Big news for everyone")
+    await organiser.expect("not sure")
+    source = next(iter(sandbox._chats[900001].incoming))
+    recipients = list(range(100_000, 102_000))
+    stamp = services.clock.now().isoformat()
+    await services.db.executemany(
+        "INSERT INTO users (telegram_id, first_name, first_seen, last_seen) VALUES (?, 'R', ?, ?)",
+        [(uid, stamp, stamp) for uid in recipients],
+    )
+    for uid in recipients:
+        open_chat(sandbox, uid)
+    blocked = recipients[::20]  # 5%
+    for uid in blocked:
+        sandbox.inject("blocked", chat_id=uid, count=-1)
+    broadcaster = services.broadcaster
+    assert broadcaster is not None
+    record = await broadcaster.create(900001, Draft(900001, source, "Big news"), Audience(EVERYONE))
+    assert await broadcaster.start(record.id)
+
+    async def faults() -> None:
+        for _ in range(4):
+            await asyncio.sleep(12)
+            sandbox.inject("retry_after", retry_after=1, count=3)
+            sandbox.inject("server_error", count=5)
+            sandbox.inject("bad_gateway", count=3)
+
+    chaos = asyncio.create_task(faults())
+    try:
+        async with asyncio.timeout(150):
+            while True:
+                state = (await services.broadcasts.get(record.id)).state  # type: ignore[union-attr]
+                if state == "done":
+                    break
+                await asyncio.sleep(0.5)
+    finally:
+        chaos.cancel()
+    counts = await services.broadcasts.delivery(record.id)
+    assert counts["blocked"] == len(blocked) and counts["failed"] == 0
+    assert counts["sent"] == len(recipients) - len(blocked) + 1  # + the organiser
+    blocked_set = set(blocked)
+    for uid in recipients:
+        copies = [m.text for m in sandbox.messages(uid)].count("Big news for everyone")
+        assert copies == (0 if uid in blocked_set else 1), uid
+    inactive = await services.db.fetchall("SELECT telegram_id FROM users WHERE is_active = 0")
+    assert {int(r[0]) for r in inactive} == blocked_set
+    assert sandbox.max_sends_per_second() <= 30
+    assert sandbox.rate_violations == []

@@ -1,0 +1,64 @@
+"""CSV parsing of company imports: line numbers, reasons, case-insensitive lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.company_csv import COLUMNS, ImportReport, decode, parse
+from bot.profiles import Invalid
+
+SECTORS = ["Fintech", "Cybersecurity", "Telecom"]
+INTENTS = ["Joint venture", "R&D collaboration"]
+HEADER = ",".join(COLUMNS) + "\n"
+ROW = (
+    "Alpha,RO,,fintech,Offers enough text,Seeks enough text,joint VENTURE,1-10,,Ana,a@a.example,\n"
+)
+
+
+def test_good_row_normalised() -> None:
+    rows, bad = parse(HEADER + ROW, SECTORS, INTENTS)
+    assert bad == []
+    row = rows[0]
+    assert row.line == 2
+    assert row.fields["country"] == "Romania" and row.fields["size"] == "1–10"
+    assert row.sectors == ["Fintech"] and row.partnerships == ["Joint venture"]
+    assert row.fields["consent"] == 1 and row.fields["city"] is None
+
+
+def test_line_numbers_count_multiline_fields_and_skip_blank_lines() -> None:
+    multiline = (
+        'Beta,PK,,Telecom,"Offers\nover two lines",Seeks enough text,R&D collaboration,'
+        "1000+,,Bob,b@b.example,\n"
+    )
+    text = HEADER + multiline + "\n" + ROW.replace("Alpha", "Gamma").replace("RO", "XX")
+    rows, bad = parse(text, SECTORS, INTENTS)
+    assert [r.line for r in rows] == [2]
+    assert bad[0][0] == 5 and "country" in bad[0][1]
+
+
+def test_reasons_are_plain_text() -> None:
+    _, bad = parse(HEADER + ROW.replace("fintech", "Fintech;Quantum"), SECTORS, INTENTS)
+    assert bad == [(2, "Unknown sector “Quantum”")]
+    _, bad = parse(HEADER + ROW.replace("Alpha", ""), SECTORS, INTENTS)
+    assert bad == [(2, "name is empty")]
+    too_many = ";".join(SECTORS * 2)
+    _, bad = parse(HEADER + ROW.replace("fintech", too_many), SECTORS, INTENTS)
+    assert bad == []  # duplicates collapse to three distinct sectors
+
+
+def test_bad_header_and_encoding() -> None:
+    with pytest.raises(Invalid, match="lacks the column"):
+        parse("name,country\n", SECTORS, INTENTS)
+    with pytest.raises(Invalid, match="empty"):
+        parse("", SECTORS, INTENTS)
+    with pytest.raises(Invalid, match="UTF-8"):
+        decode(b"\xff\xfe\x00")
+    assert decode("\ufeffname".encode()) == "name"
+
+
+def test_report_lines() -> None:
+    report = ImportReport(created=2, updated=1, rejected=[(4, "size: bad")])
+    assert report.lines() == [
+        "Imported 3 companies (2 new, 1 updated); rejected 1 row.",
+        "line 4: size: bad",
+    ]

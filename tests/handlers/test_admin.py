@@ -1,0 +1,115 @@
+"""/promote, /demote, /audit and /stats through the sandbox, with the role checks."""
+
+from __future__ import annotations
+
+from bot.sandbox import Sandbox, SandboxUser
+from tests.harness import ADMIN_ID, BotHarness
+
+
+async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:
+    user = sandbox.user(user_id, name, **kw)
+    await user.send("/start")
+    await user.expect("Welcome")
+    return user
+
+
+async def test_promote_by_username_then_demote_by_id(sandbox: Sandbox, running: BotHarness) -> None:
+    admin = await started(sandbox, ADMIN_ID, "Org")
+    maria = await started(sandbox, 6001, "Maria", username="maria_ro")
+    await maria.send("/broadcast")
+    await maria.expect("for the forum organisers only")
+
+    await admin.send("/promote @Maria_RO")
+    await admin.expect("is now an organiser")
+    await maria.expect("You are now an organiser")
+    await maria.send("/broadcast")
+    await maria.expect("Send me the message")
+    await maria.send("/cancel")
+    await maria.expect("Cancelled")
+    menu = sandbox.commands({"type": "chat", "chat_id": 6001})
+    assert "broadcast" in [c["command"] for c in menu]
+
+    await admin.send("/promote 6001")
+    await admin.expect("already an organiser")
+    await maria.send(f"/demote {ADMIN_ID}")  # organisers from ADMIN_IDS stay
+    await maria.expect("ADMIN_IDS")
+    await admin.send("/demote 6001")
+    await admin.expect("no longer an organiser")
+    await maria.send("/stats")
+    await maria.expect("for the forum organisers only")
+
+    await admin.send("/audit")
+    log = await admin.expect("Audit log")
+    text = log.text or ""
+    assert "promote 6001 maria_ro" in text and "demote 6001" in text
+    assert text.index("demote") < text.index("promote")  # newest first
+
+
+async def test_promote_errors(sandbox: Sandbox, running: BotHarness) -> None:
+    admin = await started(sandbox, ADMIN_ID, "Org")
+    await admin.send("/promote")
+    await admin.expect("Usage: /promote")
+    await admin.send("/promote @nobody_here")
+    await admin.expect("I don't know @nobody_here yet")
+    await admin.send("/demote <b>")
+    await admin.expect("I don't know <b> yet")  # shown escaped, read back as typed
+
+
+async def test_non_organiser_cannot_promote_or_see_the_dashboard(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    eve = await started(sandbox, 6101, "Eve", username="eve")
+    for command in ("/promote @eve", "/promote 6101", "/demote 900001", "/stats", "/audit"):
+        await eve.send(command)
+        await eve.expect("for the forum organisers only")
+    user = await running.services.users.get(6101)
+    assert user is not None and user.role == "participant"
+    assert await running.services.audit.recent() == []
+    assert not sandbox.calls_of("sendPhoto")
+
+
+async def test_stats_text_and_chart(sandbox: Sandbox, running: BotHarness) -> None:
+    admin = await started(sandbox, ADMIN_ID, "Org")
+    ana = await started(sandbox, 6201, "Ana")
+    imran = await started(sandbox, 6202, "Imran")
+    db = running.services.db
+    now = running.services.clock.now().isoformat()
+    for cid, country, rep in (
+        (1, "Romania", ana.id),
+        (2, "Pakistan", imran.id),
+        (3, "Pakistan", None),
+    ):
+        await db.execute(
+            "INSERT INTO companies (id, name, country, offers, seeks, contact_email, consent, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'RPA', 'AI', 'a@b.c', 1, ?, ?)",
+            (cid, f"Co{cid}", country, now, now),
+        )
+        await db.execute(
+            "INSERT INTO company_sectors (company_id, sector) VALUES (?, 'Fintech')", (cid,)
+        )
+        await db.execute(
+            "INSERT INTO company_partnerships (company_id, intent) VALUES (?, 'Joint venture')",
+            (cid,),
+        )
+        if rep:
+            await db.execute(
+                "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
+                (cid, rep, now),
+            )
+    await db.execute("UPDATE companies SET consent = 0 WHERE id = 3")  # not matchable
+    await db.execute(
+        "INSERT INTO introductions (requester_company_id, target_company_id, state, created_at,"
+        " expires_at) VALUES (1, 2, 'accepted', ?, ?)",
+        (now, now),
+    )
+    await admin.send("/stats")
+    dashboard = await admin.expect("Forum dashboard")
+    text = dashboard.text or ""
+    assert "Users: 3" in text
+    assert "Companies: 3 — Pakistan 2 · Romania 1" in text
+    assert "2. registered (company reps): 2 (67%)" in text
+    assert "3. companies with cross-border matches: 2 of 3" in text
+    assert "4. introductions requested: 1" in text
+    assert "5. introductions accepted: 1 (100%)" in text
+    chart = await admin.expect(lambda m: m.kind == "photo")
+    assert chart.content is not None and chart.content.startswith(b"\x89PNG")

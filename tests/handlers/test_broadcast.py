@@ -1,0 +1,324 @@
+"""/broadcast end to end through the sandbox: compose, audience, preview, send now,
+schedule, stop, /broadcasts, and the role checks on commands and forged buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.sandbox import Sandbox, SandboxUser, SentMessage
+from storage.outbox import PRIORITY_BULK, NewMessage
+from tests.harness import ADMIN_ID, BotHarness
+
+
+async def started(sandbox: Sandbox, user_id: int, name: str = "User", **kw: str) -> SandboxUser:
+    user = sandbox.user(user_id, name, **kw)
+    await user.send("/start")
+    await user.expect("Welcome")
+    return user
+
+
+async def compose(organiser: SandboxUser, text: str = "Forum starts at <b>10:00</b>!") -> None:
+    await organiser.send("/broadcast")
+    await organiser.expect("Send me the message")
+    await organiser.send_message(
+        text=text.replace("<b>", "").replace("</b>", ""),
+        entities=[{"type": "bold", "offset": text.index("<b>"), "length": 5}]
+        if "<b>" in text
+        else [],
+    )
+    await organiser.expect("Who should get it?")
+
+
+def is_report(message: SentMessage) -> bool:
+    """The delivery report message (the progress message also ends with it, as an edit)."""
+    return "Delivery report" in (message.text or "") and not message.edits
+
+
+async def wait_state(
+    harness: BotHarness, broadcast_id: int, state: str, within: float = 15
+) -> None:
+    async with asyncio.timeout(within):
+        while True:
+            record = await harness.services.broadcasts.get(broadcast_id)
+            if record is not None and record.state == state:
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_broadcast_to_everyone_with_preview_progress_and_report(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    running.services.broadcaster.progress_interval = 0.3  # type: ignore[union-attr]
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    users = [await started(sandbox, 5000 + i, f"U{i}") for i in range(6)]
+    await compose(organiser)
+    await organiser.press("Everyone")
+    await organiser.expect("7 recipient(s)")
+    preview = await organiser.expect("Forum starts at 10:00!")
+    assert preview.entities and preview.entities[0]["type"] == "bold"
+    await organiser.expect("That is the preview")
+    await organiser.press("✅ Send now")
+    await organiser.expect(is_report, timeout=10)
+    for user in users:
+        copies = [m for m in user.messages if m.text == "Forum starts at 10:00!"]
+        assert len(copies) == 1
+        assert copies[0].entities[0]["type"] == "bold"  # formatting kept by copyMessage
+    record = (await running.services.broadcasts.recent())[0]
+    assert record.state == "done" and record.recipients == 7
+    report = [m.text or "" for m in organiser.messages if is_report(m)]
+    assert len(report) == 1 and "sent 7" in report[0]
+    actions = [e.action for e in await running.services.audit.recent()]
+    assert "broadcast.create" in actions
+
+
+async def test_photo_with_caption_to_a_country(sandbox: Sandbox, running: BotHarness) -> None:
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    ro, pk = await started(sandbox, 5101, "Ana"), await started(sandbox, 5102, "Imran")
+    now = running.services.clock.now().isoformat()
+    db = running.services.db
+    for cid, country, user in ((1, "Romania", ro.id), (2, "Pakistan", pk.id)):
+        await db.execute(
+            "INSERT INTO companies (id, name, country, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (cid, f"Co{cid}", country, now, now),
+        )
+        await db.execute(
+            "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
+            (cid, user, now),
+        )
+    await organiser.send("/broadcast")
+    await organiser.expect("Send me the message")
+    await organiser.send_message(
+        photo=[{"file_id": "PHOTO1", "file_unique_id": "P1", "width": 10, "height": 10}],
+        caption="Our venue",
+    )
+    await organiser.expect("Who should get it?")
+    await organiser.press("🇷🇴 Romania")
+    await organiser.expect("1 recipient(s)")
+    await organiser.expect("That is the preview")
+    await organiser.press("✅ Send now")
+    await organiser.expect(is_report, timeout=10)
+    got = [m for m in ro.messages if m.text == "Our venue"]
+    assert len(got) == 1 and got[0].kind in ("photo", "other")
+    assert not [m for m in pk.messages if m.text == "Our venue"]
+
+
+async def test_odd_input_and_cancel(sandbox: Sandbox, running: BotHarness) -> None:
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    await organiser.send("/broadcast")
+    await organiser.expect("Send me the message")
+    await organiser.send_message(
+        sticker={
+            "file_id": "S",
+            "file_unique_id": "S",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
+    await organiser.expect("I can broadcast text, a photo or a document")
+    await organiser.send("Hello all")
+    await organiser.expect("Who should get it?")
+    await organiser.send("everyone please")
+    await organiser.expect("choose with the buttons")
+    await organiser.send("/cancel")
+    await organiser.expect("Cancelled")
+    await organiser.press("Everyone")  # the old menu
+    await sandbox.wait_idle()
+    assert await running.services.broadcasts.recent() == []
+
+
+async def test_double_press_sends_once(sandbox: Sandbox, running: BotHarness) -> None:
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    user = await started(sandbox, 5201, "U")
+    await compose(organiser, "Once only")
+    await organiser.press("Everyone")
+    confirm = await organiser.expect("That is the preview")
+    await organiser.press("✅ Send now", message_id=confirm.message_id)
+    await organiser.press_data(confirm.message_id, "bc:send")
+    await organiser.expect(is_report, timeout=10)
+    await sandbox.wait_idle()
+    assert len(await running.services.broadcasts.recent()) == 1
+    assert [m.text for m in user.messages].count("Once only") == 1
+
+
+async def test_non_organiser_is_refused_everything(sandbox: Sandbox, running: BotHarness) -> None:
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    intruder = await started(sandbox, 5301, "Eve", username="eve")
+    victim = await started(sandbox, 5302, "Bob")
+    for command in ("/broadcast", "/broadcasts", "/promote @eve", "/stats", "/audit"):
+        await intruder.send(command)
+        await intruder.expect("for the forum organisers only")
+    # A real scheduled broadcast the intruder tries to cancel, and buttons it forges.
+    await compose(organiser, "Scheduled news")
+    await organiser.press("Everyone")
+    await organiser.expect("That is the preview")
+    await organiser.press("🕒 Schedule")
+    await organiser.expect("When should it go out?")
+    await organiser.send("2099-11-21 12:00")
+    await organiser.expect("is scheduled for")
+    record = (await running.services.broadcasts.recent())[0]
+    anchor = intruder.messages[-1].message_id
+    for data in (
+        f"bcast:cancel:{record.id}",
+        f"bcast:stop:{record.id}",
+        "bc:send",
+        "bc:aud:everyone",
+    ):
+        await intruder.press_data(anchor, data)
+    await sandbox.wait_idle()
+    record = await running.services.broadcasts.get(record.id)
+    assert record is not None and record.state == "scheduled"
+    assert not [m for m in victim.messages if m.text == "Scheduled news"]
+    user = await running.services.users.get(intruder.id)
+    assert user is not None and user.role == "participant"
+    answers = [
+        c for c in sandbox.calls_of("answerCallbackQuery") if "organisers only" in str(c.params)
+    ]
+    assert len(answers) >= 2
+
+
+async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> None:
+    harness = BotHarness(sandbox, settings)
+    await harness.start()
+    try:
+        harness.services.outbox_sender.interval = 0.2  # slow, so Stop lands mid-way
+        organiser = await started(sandbox, ADMIN_ID, "Org")
+        for i in range(30):
+            await started(sandbox, 5400 + i)
+        await compose(organiser, "Stoppable")
+        await organiser.press("Everyone")
+        await organiser.expect("That is the preview")
+        await organiser.press("✅ Send now")
+        progress = await organiser.expect("sending")
+        await asyncio.sleep(0.6)
+        await organiser.press("⏹ Stop", message_id=progress.message_id)
+        await organiser.expect(is_report, timeout=10)
+        record = (await harness.services.broadcasts.recent())[0]
+        await sandbox.wait_idle()
+        counts = await harness.services.broadcasts.delivery(record.id)
+        assert record.state == "stopped"
+        assert counts["cancelled"] > 10 and counts["pending"] == 0
+        copies = sum(
+            [m.text for m in sandbox.messages(uid)].count("Stoppable")
+            for uid in [ADMIN_ID, *range(5400, 5430)]
+        )
+        # The organiser also holds the preview; nothing cancelled went out after all.
+        assert copies - 1 == counts["sent"]
+        assert "broadcast.stop" in [e.action for e in await harness.services.audit.recent()]
+    finally:
+        await harness.stop()
+
+
+async def test_scheduled_broadcast_goes_out_at_its_time(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    # 08:59:59.4 UTC: a broadcast for 11:00 Bucharest (09:00 UTC) is due in 0.6 s real time.
+    clock = FakeClock(datetime(2025, 11, 20, 8, 59, 59, 400000, tzinfo=UTC))
+    harness = BotHarness(sandbox, settings, clock=clock)
+    await harness.start()
+    try:
+        organiser = await started(sandbox, ADMIN_ID, "Org")
+        user = await started(sandbox, 5501, "U")
+        await compose(organiser, "On time")
+        await organiser.press("Everyone")
+        await organiser.expect("That is the preview")
+        await organiser.press("🕒 Schedule")
+        await organiser.expect("Europe/Bucharest")
+        await organiser.send("yesterday")
+        await organiser.expect("could not read that time")
+        await organiser.send("2025-11-20 10:00")
+        await organiser.expect("already passed")
+        asked = time.monotonic()
+        await organiser.send("2025-11-20 11:00")
+        await organiser.expect("is scheduled for")
+        copy = await user.expect("On time", timeout=5)
+        assert copy is not None and time.monotonic() - asked >= 0.3
+        await organiser.expect(is_report, timeout=10)
+    finally:
+        await harness.stop()
+
+
+async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    clock = FakeClock()
+    harness = BotHarness(sandbox, settings, clock=clock)
+    await harness.start()
+    try:
+        organiser = await started(sandbox, ADMIN_ID, "Org")
+        user = await started(sandbox, 5601, "U")
+        for text, when in (
+            ("Later one", "2025-11-20 12:00"),
+            ("Cancelled one", "2025-11-20 13:00"),
+        ):
+            await compose(organiser, text)
+            await organiser.press("Everyone")
+            await organiser.expect("That is the preview")
+            await organiser.press("🕒 Schedule")
+            await organiser.expect("When should it go out?")
+            await organiser.send(when)
+            await organiser.expect("is scheduled for")
+        await organiser.send("/broadcasts")
+        listing = await organiser.expect("Broadcasts")
+        assert "scheduled for 2025-11-20 12:00" in (listing.text or "")
+        second = (await harness.services.broadcasts.recent())[0]
+        await organiser.press(f"✖️ Cancel #{second.id}")
+        await organiser.expect("is cancelled")
+        await organiser.press_data(listing.message_id, f"bcast:cancel:{second.id}")  # replay
+        await harness.stop()
+        clock.advance(hours=3)  # both times pass while the bot is down
+        await harness.start()
+        await user.expect("Later one", timeout=10)
+        await organiser.expect(is_report, timeout=10)
+        await sandbox.wait_idle()
+        assert not [m for m in user.messages if m.text == "Cancelled one"]
+        assert [m.text for m in user.messages].count("Later one") == 1
+    finally:
+        await harness.stop()
+
+
+async def test_start_answered_quickly_during_a_broadcast(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    for i in range(60):
+        await started(sandbox, 5700 + i)
+    await running.services.outbox_sender.enqueue(
+        [
+            NewMessage(
+                chat_id=5700 + i,
+                dedupe_key=f"bulk:{i}",
+                kind="broadcast",
+                payload={"text": "bulk"},
+                priority=PRIORITY_BULK,
+                broadcast_id=99,
+            )
+            for i in range(60)
+        ]
+    )
+    await asyncio.sleep(0.5)
+    newcomer = sandbox.user(5799, "New")
+    began = time.monotonic()
+    await newcomer.send("/start")
+    await newcomer.expect("Welcome", timeout=2)
+    assert time.monotonic() - began < 2
+    counts = await running.services.outbox.counts(broadcast_id=99)
+    assert counts["pending"] > 0  # the broadcast was still running
+
+
+async def test_my_chat_member_keeps_blocked_state(sandbox: Sandbox, running: BotHarness) -> None:
+    user = await started(sandbox, 5801, "U")
+    await user.block()
+    await sandbox.wait_idle()
+    record = await running.services.users.get(user.id)
+    assert record is not None and not record.is_active and record.blocked_at
+    await user.unblock()
+    await sandbox.wait_idle()
+    record = await running.services.users.get(user.id)
+    assert record is not None and record.is_active and record.blocked_at is None

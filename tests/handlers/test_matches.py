@@ -1,0 +1,121 @@
+"""/matches end to end: cards with reasons, paging, "Not interested", the note step, and
+the reasons given when there is nothing to show."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.sandbox import Sandbox
+from tests.handlers.matchkit import company, pair, rep
+from tests.harness import BotHarness
+
+
+@pytest.fixture
+async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(sandbox, settings, clock=clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness) -> None:
+    ana, _, _, _ = await pair(sandbox, fb)
+    await company(
+        fb,
+        None,
+        "Ravi <RPA> Labs",
+        "Pakistan",
+        offers="RPA developers certified on UiPath; bot maintenance as a subcontractor",
+        seeks="Consulting partners in Europe who need RPA delivery capacity",
+        sectors=("RPA & automation",),
+    )
+    await company(fb, None, "Other Romanian", "Romania")  # same country: never shown
+    await ana.send("/matches")
+    first = await ana.expect("Match 1 of 2")
+    assert "Other Romanian" not in (first.text or "")
+    assert first.buttons() == [["🤝 Request introduction"], ["🙅 Not interested"], ["Next ▶"]]
+    assert "Why you match:" in (first.text or "")
+    await ana.press("Next ▶")
+    second = await ana.expect("Match 2 of 2")
+    assert second.message_id == first.message_id  # edited in place
+    assert second.buttons()[-1] == ["◀ Previous"]
+    names = {"LahoreQA", "Ravi <RPA> Labs"}
+    shown_second = next(n for n in names if n in (second.text or ""))
+    await ana.press("🙅 Not interested")
+    after = await ana.expect("won't suggest")
+    assert "Match 1 of 1" in (after.text or "")
+    assert shown_second not in (after.text or "").split("again.")[-1]
+    await ana.send("/matches")
+    again = await ana.expect("Match 1 of 1")
+    assert shown_second not in (again.text or "")
+
+
+async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHarness) -> None:
+    ana, ro, imran, _ = await pair(sandbox, fb)
+    await ana.send("/matches")
+    await ana.expect("Match 1 of")
+    await ana.press("🤝 Request introduction")
+    await ana.expect("Add a short note")
+    await ana.send("x" * 501)
+    await ana.expect("501 characters long")
+    await sandbox.send_message(
+        ana.id,
+        sticker={
+            "file_id": "stk",
+            "file_unique_id": "u",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
+    await ana.expect("type your note as text")
+    await ana.send("/cancel")
+    await ana.expect("Cancelled")
+    assert await fb.services.introductions.for_company(ro) == []
+    await ana.send("/matches")
+    await ana.expect("Match 1 of")
+    await ana.press("🤝 Request introduction")
+    await ana.expect("Add a short note")
+    await ana.send("y" * 500)
+    await ana.expect("request was sent")
+    got = await imran.expect("Introduction request")
+    assert "y" * 500 in (got.text or "")
+
+
+async def test_says_why_there_are_no_matches(sandbox: Sandbox, fb: BotHarness) -> None:
+    nobody = await rep(sandbox, 5701, "Nobody")
+    await nobody.send("/matches")
+    await nobody.expect("don't have a company yet")
+
+    ana = await rep(sandbox, 5702, "Ana")
+    ro = await company(fb, ana.id, "SoftRo Automation", "Romania")
+    await ana.send("/matches")
+    await ana.expect("No company from Pakistan is ready to be matched yet")
+
+    await fb.services.companies.update(ro, {"paused": 1}, now=fb.services.clock.now())
+    await ana.send("/matches")
+    await ana.expect("Your company is paused")
+
+    await fb.services.companies.update(ro, {"paused": 0, "seeks": ""}, now=fb.services.clock.now())
+    await ana.send("/matches")
+    await ana.expect("profile is not complete")
+
+
+async def test_forged_request_button_is_refused(sandbox: Sandbox, fb: BotHarness) -> None:
+    ana, ro, _, _ = await pair(sandbox, fb)
+    same_country = await company(fb, None, "Another Romanian", "Romania")
+    await ana.send("/matches")
+    card = await ana.expect("Match 1 of")
+    await ana.press_data(card.message_id, f"m:req:{same_country}")
+    await ana.expect("not one of your matches")
+    await ana.press_data(card.message_id, f"m:req:{ro}")
+    await ana.expect("not one of your matches")
+    assert await fb.services.introductions.for_company(ro) == []

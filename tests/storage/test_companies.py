@@ -1,0 +1,106 @@
+"""The companies repository additions: registration writes, import upserts, links, the
+user's data and its erasure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from storage.companies import CompanyRepository, CompanyWrites, erase_user, personal_data
+from storage.db import Database
+from storage.links import CLAIM, INVITE, LinkRepository
+from storage.users import UserRepository
+
+NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+FIELDS = {
+    "name": "Alpha",
+    "country": "Romania",
+    "offers": "Offers enough",
+    "seeks": "Seeks enough",
+    "contact_email": "a@a.example",
+    "consent": 1,
+}
+
+
+async def _user(db: Database, uid: int) -> None:
+    await UserRepository(db).seen(
+        uid, first_name="U", last_name=None, username=None, language_code=None, now=NOW
+    )
+
+
+async def test_register_once_per_rep_and_upsert_import(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "c.db")
+    try:
+        await _user(db, 1)
+        writes = CompanyWrites(db)
+        first = await writes.register(
+            FIELDS, sectors=["Fintech"], partnerships=["Joint venture"], rep_id=1, now=NOW
+        )
+        assert first is not None
+        again = await writes.register(
+            {**FIELDS, "name": "Other"}, sectors=["Fintech"], partnerships=[], rep_id=1, now=NOW
+        )
+        assert again is None
+        cid, created = await writes.upsert_import(
+            {**FIELDS, "name": "ALPHA", "offers": "Changed"},
+            sectors=["Telecom"],
+            partnerships=["R&D collaboration"],
+            now=NOW,
+        )
+        assert (cid, created) == (first, False)
+        repo = CompanyRepository(db)
+        record = await repo.get(cid)
+        assert record is not None and record.offers == "Changed"
+        assert record.sectors == ("Telecom",) and record.partnerships == ("R&D collaboration",)
+        assert await repo.rep_counts() == {cid: 1}
+        assert await writes.set_paused(cid, True, now=NOW)
+        assert not await writes.set_paused(cid, True, now=NOW)
+    finally:
+        await db.close()
+
+
+async def test_links_one_time_and_expiry(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "l.db")
+    try:
+        cid = await CompanyRepository(db).create(FIELDS, sectors=[], partnerships=[], now=NOW)
+        links = LinkRepository(db)
+        invite = await links.create(cid, INVITE, now=NOW, ttl=timedelta(days=7))
+        assert invite.payload.startswith("join_") and len(invite.payload) <= 64
+        assert await links.use(invite.token, 5, now=NOW)
+        assert not await links.use(invite.token, 6, now=NOW)
+        late = await links.create(cid, INVITE, now=NOW, ttl=timedelta(days=7))
+        assert not await links.use(late.token, 5, now=NOW + timedelta(days=8))
+        claim = await links.create(cid, CLAIM, now=NOW)
+        assert (await links.open_claims(now=NOW))[cid].token == claim.token
+        await links.close_claims(cid, now=NOW)
+        assert await links.open_claim(cid, now=NOW + timedelta(seconds=1)) is None
+    finally:
+        await db.close()
+
+
+async def test_personal_data_and_erasure(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "e.db")
+    try:
+        for uid in (1, 2):
+            await _user(db, uid)
+        repo = CompanyRepository(db)
+        cid = await repo.create(
+            FIELDS, sectors=["Fintech"], partnerships=["Joint venture"], now=NOW, rep_id=1
+        )
+        await repo.add_rep(cid, 2, now=NOW)
+        data = await personal_data(db, 1)
+        assert data["users"][0]["telegram_id"] == 1
+        assert data["companies"][0]["name"] == "Alpha"
+        assert {r["user_id"] for r in data["company_reps"]} == {1, 2}
+        assert "ptb_user_data" not in data
+        # Not the last rep: only the membership goes.
+        erased = await erase_user(db, 1)
+        assert erased.user_row and erased.company_name == "Alpha" and not erased.company_deleted
+        assert await repo.get(cid) is not None and await repo.reps(cid) == [2]
+        # The last rep: the company goes too.
+        erased = await erase_user(db, 2)
+        assert erased.company_deleted
+        assert await repo.get(cid) is None
+        assert await UserRepository(db).count() == 0
+    finally:
+        await db.close()
