@@ -48,9 +48,7 @@ def _survey() -> ConversationHandler[Any]:
     )
 
 
-async def test_fifty_users_in_conversations_never_mix(
-    sandbox: Sandbox, settings: Settings
-) -> None:
+async def test_fifty_users_in_conversations_never_mix(sandbox: Sandbox, settings: Settings) -> None:
     # Without the 30 msg/s limiter: this is about state, and 200 replies would take 7 s.
     running = BotHarness(sandbox, settings, rate_limiter=False)
     app = await running.start()
