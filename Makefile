@@ -26,11 +26,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot handlers storage
 
+# Most tests wait on the sandbox and on real timers, not on the CPU, so four workers
+# finish in about half the time even on two cores.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4
 
 bench: $(STAMP)
-	$(BIN)/python bench/throughput.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
