@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.warnings import PTBUserWarning
 
 from bot import reminders as reminder_planner
 from bot.broadcast import BroadcastService
@@ -41,6 +43,10 @@ from storage.db import Database
 from storage.persistence_store import PersistenceStore
 
 log = logging.getLogger(__name__)
+
+# Our conversations keep their state per user and accept presses on any of their messages,
+# which is exactly the per_message=False choice PTB warns about at construction.
+warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
 
 
 def register_handlers(app: Application) -> None:

@@ -113,70 +113,11 @@ async def scene_agenda(demo: Demo) -> None:
     await demo.send(ana, "/ics", "Open the file")
 
 
-async def _demo_company(demo: Demo, user_id: int, username: str, fields: dict[str, str]) -> None:
-    """The registration scene registers one company per country; if it has not run, the
-    matching scene registers them directly so it can stand alone."""
-    services = demo.bot.services
-    if await services.companies.by_rep(user_id) is not None:
-        return
-    now = services.clock.now()
-    await services.users.seen(
-        user_id,
-        first_name=demo.names[user_id],
-        last_name=None,
-        username=username,
-        language_code="en",
-        now=now,
-    )
-    sectors = fields.pop("sectors").split(";")
-    intents = fields.pop("partnerships").split(";")
-    await services.companies.create(
-        {**fields, "consent": 1}, sectors=sectors, partnerships=intents, now=now, rep_id=user_id
-    )
-
-
 async def scene_matches(demo: Demo) -> None:
+    """The two companies registered above see each other first and get introduced."""
     demo.scene("Matches and a double opt-in introduction")
     ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
     imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
-    await _demo_company(
-        demo,
-        ana.id,
-        "ana_softro",
-        {
-            "name": "SoftRo Automation",
-            "country": "Romania",
-            "city": "Cluj-Napoca",
-            "sectors": "RPA & automation;Fintech",
-            "offers": "RPA consulting and UiPath automation for bank back offices",
-            "seeks": "A partner for QA testing outsourcing; resellers in South Asia",
-            "partnerships": "Outsource work to a partner;Find resellers / distributors",
-            "size": "51–200",
-            "website": "https://softro.example",
-            "contact_name": "Ana Pop",
-            "contact_email": "ana@softro.example",
-            "contact_phone": "+40 722 000 111",
-        },
-    )
-    await _demo_company(
-        demo,
-        imran.id,
-        "imran_lhr",
-        {
-            "name": "Lahore QA Works",
-            "country": "Pakistan",
-            "city": "Lahore",
-            "sectors": "Software development & product engineering;Fintech",
-            "offers": "Software testing and QA automation teams for banks, outsourced to us",
-            "seeks": "Automation know-how: RPA for our banking clients, products to resell",
-            "partnerships": "Deliver services as a subcontractor;Resell or distribute products",
-            "size": "201–1000",
-            "website": "https://lahoreqa.example",
-            "contact_name": "Imran Ali",
-            "contact_email": "imran@lahoreqa.example",
-            "contact_phone": "+92 300 111 2222",
-        },
-    )
     await demo.send(imran, "/matches", "Match 1 of")
     await demo.send(ana, "/matches", "Match 1 of")
     await demo.press(ana, "🤝 Request introduction", "Add a short note")
@@ -286,11 +227,6 @@ async def scene_registration(demo: Demo) -> None:
     demo.say(f"    bot → Organiser: [{exported.filename}, {rows} companies]")
 
 
-SCENES: list[Callable[[Demo], Awaitable[None]]] = [scene_welcome, scene_agenda]
-SCENES.append(scene_registration)
-SCENES.append(scene_matches)
-
-
 async def scene_broadcast(demo: Demo) -> None:
     """The organiser announces to everyone and reads the delivery report."""
     demo.scene("Organiser broadcast and delivery report")
@@ -316,7 +252,14 @@ async def scene_broadcast(demo: Demo) -> None:
     await demo.send(org, "/broadcasts", "Broadcasts")
 
 
-SCENES.append(scene_broadcast)  # keep last: the demo ends with the broadcast report
+# The forum's story in order; the demo ends with the organiser's broadcast report.
+SCENES: list[Callable[[Demo], Awaitable[None]]] = [
+    scene_welcome,
+    scene_registration,
+    scene_matches,
+    scene_agenda,
+    scene_broadcast,
+]
 
 
 async def run_demo(*, quiet: bool = False) -> int:

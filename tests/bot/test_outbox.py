@@ -215,7 +215,13 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     finally:
         chaos.cancel()
     counts = await services.broadcasts.delivery(record.id)
-    assert counts["blocked"] == len(blocked) and counts["failed"] == 0
+    errors = await services.db.fetchall(
+        "SELECT state, last_error, count(*) FROM outbox WHERE broadcast_id = ? "
+        "GROUP BY state, last_error",
+        (record.id,),
+    )
+    detail = f"{counts} {[tuple(r) for r in errors]}"
+    assert counts["blocked"] == len(blocked) and counts["failed"] == 0, detail
     assert counts["sent"] == len(recipients) - len(blocked) + 1  # + the organiser
     blocked_set = set(blocked)
     for uid in recipients:
