@@ -18,23 +18,13 @@ from bot.commands import organiser_commands
 from bot.context import ForumContext
 from bot.stats import dashboard
 from bot.texts import esc
-from handlers.common import reply
+from handlers.common import organiser_id, reply
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord
 
 log = logging.getLogger(__name__)
 
-NOT_ORGANISER = "Sorry, this is for the forum organisers only."
 AUDIT_LIMIT = 50
-
-
-async def _organiser(update: Update, context: ForumContext) -> int | None:
-    """The caller's id if they are an organiser; otherwise refuse and return None."""
-    user = update.effective_user
-    if user is None or not await context.services.is_organiser(user.id):
-        await reply(update, NOT_ORGANISER)
-        return None
-    return user.id
 
 
 async def _target(update: Update, context: ForumContext, usage: str) -> UserRecord | None:
@@ -62,7 +52,7 @@ def _who(user: UserRecord) -> str:
 
 
 async def promote(update: Update, context: ForumContext) -> None:
-    actor = await _organiser(update, context)
+    actor = await organiser_id(update, context)
     if actor is None:
         return
     target = await _target(update, context, "Usage: /promote @username or /promote 123456789")
@@ -101,7 +91,7 @@ async def promote(update: Update, context: ForumContext) -> None:
 
 
 async def demote(update: Update, context: ForumContext) -> None:
-    actor = await _organiser(update, context)
+    actor = await organiser_id(update, context)
     if actor is None:
         return
     target = await _target(update, context, "Usage: /demote @username or /demote 123456789")
@@ -129,7 +119,7 @@ async def demote(update: Update, context: ForumContext) -> None:
 
 
 async def audit(update: Update, context: ForumContext) -> None:
-    actor = await _organiser(update, context)
+    actor = await organiser_id(update, context)
     if actor is None:
         return
     services = context.services
@@ -157,7 +147,7 @@ async def audit(update: Update, context: ForumContext) -> None:
 
 
 async def stats(update: Update, context: ForumContext) -> None:
-    actor = await _organiser(update, context)
+    actor = await organiser_id(update, context)
     if actor is None:
         return
     text, png = await dashboard(context.services)

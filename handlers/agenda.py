@@ -23,7 +23,7 @@ from bot.agenda_io import MAX_FILE_BYTES, AgendaFileError, export_ics
 from bot.context import ForumContext
 from bot.texts import esc
 from bot.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
-from handlers.common import reply
+from handlers.common import audit, organiser_id, reply
 from storage.agenda import Session
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,6 @@ PAGE_SIZE = 8
 OPEN = "agenda:open"
 SUBSCRIBE_ALL = "agenda:all"
 GONE = "This session is no longer on the agenda. Send /agenda for the current one."
-ORGANISERS_ONLY = "Only organisers can import the agenda."
 IMPORT_HELP = (
     "Send the agenda as a file (CSV or .ics) with the caption /agenda_import.\n"
     "CSV header: <code>title,start,end,speakers,track,description,link</code>; times like "
@@ -225,9 +224,7 @@ async def ics_command(update: Update, context: ForumContext) -> None:
 
 
 async def import_help(update: Update, context: ForumContext) -> None:
-    user = update.effective_user
-    if not await context.services.is_organiser(user.id if user else None):
-        await reply(update, ORGANISERS_ONLY)
+    if await organiser_id(update, context) is None:
         return
     await reply(update, IMPORT_HELP)
 
@@ -257,8 +254,7 @@ async def import_document(update: Update, context: ForumContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or message.document is None or user is None:
         return
-    if not await context.services.is_organiser(user.id):
-        await reply(update, ORGANISERS_ONLY)
+    if await organiser_id(update, context) is None:
         return
     document = message.document
     size = document.file_size or 0
@@ -285,7 +281,7 @@ async def import_document(update: Update, context: ForumContext) -> None:
             text += f"\n• … and {more} more problem(s)"
         await reply(update, text)
         return
-    log.info("organiser=%s imported the agenda", user.id)
+    await audit(context, user.id, "import agenda", document.file_name or "")
     await reply(update, _report(result))
 
 

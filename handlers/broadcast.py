@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.broadcast import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
 from bot.context import ForumContext
 from bot.texts import esc
-from handlers.common import cancel_fallback, reply
+from handlers.common import cancel_fallback, organiser_id, reply
 from storage.broadcasts import (
     COMPANIES,
     COUNTRY,
@@ -38,7 +38,6 @@ from storage.broadcasts import (
 COMPOSE, AUDIENCE, CONFIRM, WHEN = range(4)
 
 DRAFT_KEY = "broadcast_draft"
-NOT_ORGANISER = "Sorry, this is for the forum organisers only."
 ASK_MESSAGE = (
     "📣 <b>New broadcast</b>\n"
     "Send me the message exactly as recipients should see it: text (formatting is kept), "
@@ -92,19 +91,12 @@ async def _zone(context: ForumContext, user_id: int) -> ZoneInfo:
 
 async def _organiser_query(update: Update, context: ForumContext) -> bool:
     """Answer the button press; False (and an alert) if the presser is not an organiser."""
-    query = update.callback_query
-    assert query is not None
-    if not await context.services.is_organiser(query.from_user.id):
-        await query.answer(NOT_ORGANISER, show_alert=True)
-        return False
-    return True
+    return await organiser_id(update, context) is not None
 
 
 # -- the conversation ---------------------------------------------------------------------
 async def begin(update: Update, context: ForumContext) -> int:
-    user = update.effective_user
-    if user is None or not await context.services.is_organiser(user.id):
-        await reply(update, NOT_ORGANISER)
+    if await organiser_id(update, context) is None:
         return ConversationHandler.END
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
@@ -117,8 +109,7 @@ async def got_message(update: Update, context: ForumContext) -> int:
     user = update.effective_user
     if message is None or user is None or context.user_data is None:
         return COMPOSE
-    if not await context.services.is_organiser(user.id):
-        await reply(update, NOT_ORGANISER)
+    if await organiser_id(update, context) is None:
         return ConversationHandler.END
     if message.photo:
         summary = summary_of(message.caption, "photo")
@@ -317,8 +308,7 @@ async def got_time(update: Update, context: ForumContext) -> int:
     user = update.effective_user
     if message is None or message.text is None or user is None:
         return WHEN
-    if not await context.services.is_organiser(user.id):
-        await reply(update, NOT_ORGANISER)
+    if await organiser_id(update, context) is None:
         return ConversationHandler.END
     parts = _draft_parts(context)
     if parts is None:
@@ -404,16 +394,15 @@ def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
 
 # -- outside the conversation ----------------------------------------------------------
 async def list_broadcasts(update: Update, context: ForumContext) -> None:
-    user = update.effective_user
-    if user is None or not await context.services.is_organiser(user.id):
-        await reply(update, NOT_ORGANISER)
+    actor = await organiser_id(update, context)
+    if actor is None:
         return
     service = _service(context)
     records = await service.repo.recent(20)
     if not records:
         await reply(update, "No broadcasts yet. Start one with /broadcast.")
         return
-    zone = await _zone(context, user.id)
+    zone = await _zone(context, actor)
     lines = ["📣 <b>Broadcasts</b> (newest first)"]
     buttons: list[list[tuple[str, str]]] = []
     for record in records:

@@ -13,11 +13,10 @@ from bot.company_csv import COLUMNS, decode, export_companies, import_companies
 from bot.context import ForumContext
 from bot.profiles import Invalid
 from bot.texts import esc
-from handlers.common import reply
+from handlers.common import audit, organiser_id, reply
 
 log = logging.getLogger(__name__)
 
-ORGANISERS_ONLY = "This command is for the forum organisers."
 IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
 
 
@@ -27,8 +26,7 @@ async def import_document(update: Update, context: ForumContext) -> None:
     if message is None or user is None or message.document is None:
         return
     services = context.services
-    if not await services.is_organiser(user.id):
-        await reply(update, ORGANISERS_ONLY)
+    if await organiser_id(update, context) is None:
         return
     document = message.document
     try:
@@ -41,12 +39,11 @@ async def import_document(update: Update, context: ForumContext) -> None:
     except Invalid as exc:
         await reply(update, f"⚠️ Nothing was imported. {exc}")
         return
-    log.info(
-        "organiser=%s imported %s companies (%s rejected) from %s",
+    await audit(
+        context,
         user.id,
-        report.imported,
-        len(report.rejected),
-        document.file_name,
+        "import companies",
+        f"{report.imported} imported, {len(report.rejected)} rejected ({document.file_name})",
     )
     lines = report.lines()
     body = "\n".join(esc(line) for line in lines[1:])
@@ -59,9 +56,7 @@ async def import_document(update: Update, context: ForumContext) -> None:
 
 
 async def import_help(update: Update, context: ForumContext) -> None:
-    user = update.effective_user
-    if not await context.services.is_organiser(user.id if user else None):
-        await reply(update, ORGANISERS_ONLY)
+    if await organiser_id(update, context) is None:
         return
     await reply(
         update,
@@ -76,8 +71,7 @@ async def export(update: Update, context: ForumContext) -> None:
     if message is None or user is None:
         return
     services = context.services
-    if not await services.is_organiser(user.id):
-        await reply(update, ORGANISERS_ONLY)
+    if await organiser_id(update, context) is None:
         return
     now = services.clock.now()
     content = await export_companies(
@@ -92,7 +86,7 @@ async def export(update: Update, context: ForumContext) -> None:
         filename=f"companies-{now:%Y%m%d-%H%M}.csv",
         caption=f"{count} companies, with their reps and claim links.",
     )
-    log.info("organiser=%s exported %s companies", user.id, count)
+    await audit(context, user.id, "export companies", f"{count} companies")
 
 
 def register(app: Application) -> None:

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import SERVICES_KEY, ForumContext
 from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
 from bot.services import Services
-from handlers.common import reply
+from handlers.common import audit, organiser_id, reply
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,6 @@ DUE_EVERY_SECONDS = 300
 DIGEST_EVERY_SECONDS = 3600
 EXPORT_TOP_DEFAULT = 10
 EXPORT_TOP_MAX = 100
-NOT_ORGANISER = "This command is for the forum's organisers."
 
 
 async def decide(update: Update, context: ForumContext) -> None:
@@ -51,18 +50,15 @@ async def intros_command(update: Update, context: ForumContext) -> None:
 
 
 async def matchstats_command(update: Update, context: ForumContext) -> None:
-    user = update.effective_user
-    if not await context.services.is_organiser(user.id if user else None):
-        await reply(update, NOT_ORGANISER)
+    if await organiser_id(update, context) is None:
         return
     await reply(update, await IntroductionService(context.services).stats_text())
 
 
 async def exportmatches_command(update: Update, context: ForumContext) -> None:
-    user = update.effective_user
     chat = update.effective_chat
-    if not await context.services.is_organiser(user.id if user else None) or chat is None:
-        await reply(update, NOT_ORGANISER)
+    actor = await organiser_id(update, context)
+    if actor is None or chat is None:
         return
     top = EXPORT_TOP_DEFAULT
     if context.args:
@@ -79,6 +75,7 @@ async def exportmatches_command(update: Update, context: ForumContext) -> None:
         return
     data = rows_to_csv(rows).encode("utf-8")
     companies = len({r["company"] for r in rows})
+    await audit(context, actor, "export matches", f"top {top}, {len(rows)} rows")
     await chat.send_document(
         document=InputFile(data, filename=f"matches-top{top}.csv"),
         caption=f"Top {top} matches: {len(rows)} rows for {companies} companies.",

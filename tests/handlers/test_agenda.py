@@ -249,7 +249,7 @@ async def test_big_file_and_non_organiser_are_refused(sandbox: Sandbox, bot: Bot
     await org.expect("5.0 MB")
     rep = sandbox.user(1109, "Rep")
     await rep.send_document("agenda.csv", SAMPLE, caption="/agenda_import")
-    await rep.expect("Only organisers")
+    await rep.expect("for the forum organisers only")
     assert await bot.services.agenda.all() == []
 
 

@@ -57,6 +57,11 @@ async def test_import_good_and_bad_rows_then_reimport(
     await org.expect("(0 new, 1 updated)")
     companies = await running.services.companies.all()
     assert len(companies) == 1 and companies[0].offers == "Only payments now"
+    # Both imports are organiser actions, so both are in the audit log.
+    await org.send("/audit")
+    log = (await org.expect("import companies")).text
+    assert "1 imported, 5 rejected (companies.csv)" in log
+    assert "1 imported, 0 rejected (again.csv)" in log
 
 
 async def test_import_refuses_bad_files_and_non_organisers(

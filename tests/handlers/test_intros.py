@@ -210,7 +210,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     assert "SoftRo Automation — ⏳ waiting" in ((await imran.expect("Requests to you")).text or "")
 
     await ana.send("/matchstats")
-    await ana.expect("for the forum's organisers")
+    await ana.expect("for the forum organisers only")
     admin = await rep(sandbox, ADMIN_ID, "Org")
     await admin.send("/matchstats")
     stats = (await admin.expect("Matching and introductions")).text or ""
