@@ -297,7 +297,15 @@ class BroadcastService:
         if record is None or record.state != RUNNING:
             return False
         counts = await self.repo.delivery(broadcast_id)
-        if counts["pending"] == 0:
+        if counts["pending"] == 0 and sum(counts.values()) < record.recipients:
+            # Copies not queued yet (or not visible yet): finished it certainly is not.
+            log.warning(
+                "broadcast=%s has %s of %s copies queued; not finishing",
+                broadcast_id,
+                sum(counts.values()),
+                record.recipients,
+            )
+        elif counts["pending"] == 0:
             if await self.repo.transition(
                 broadcast_id, DONE, from_states=(RUNNING,), now=self.services.clock.now()
             ):

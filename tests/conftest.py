@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.sandbox import Sandbox
-from tests.harness import BotHarness, sandbox_settings
+from tests.harness import BotHarness, BotProcess, sandbox_settings
 
 
 @pytest.fixture
@@ -48,3 +48,10 @@ async def running(harness: BotHarness) -> BotHarness:
     """The bot, started; stopped by the ``harness`` fixture."""
     await harness.start()
     return harness
+
+
+@pytest.fixture(autouse=True)
+async def bot_processes() -> AsyncIterator[None]:
+    """Kill any ``python -m bot run`` child a test left alive, even when it failed."""
+    yield
+    await BotProcess.kill_all()

@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.config import Settings
 from bot.local import LocalBot, local_settings
@@ -65,7 +65,13 @@ async def run_cli(
 
 
 class BotProcess:
-    """``python -m bot run`` in a child process, for tests that SIGKILL it."""
+    """``python -m bot run`` in a child process, for tests that SIGKILL it.
+
+    Every process started is remembered, and the ``bot_processes`` fixture (conftest) kills
+    any still alive when its test ends, so no bot outlives the test that started it.
+    """
+
+    alive: ClassVar[set[asyncio.subprocess.Process]] = set()
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env = env
@@ -83,6 +89,7 @@ class BotProcess:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
+        BotProcess.alive.add(self.proc)
 
     async def kill(self) -> None:
         if self.proc and self.proc.returncode is None:
@@ -95,5 +102,17 @@ class BotProcess:
             return ""
         if self.proc.returncode is None:
             self.proc.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(self.proc.communicate(), 20)
+        try:
+            _, err = await asyncio.wait_for(self.proc.communicate(), 20)
+        finally:
+            if self.proc.returncode is None:
+                self.proc.kill()
         return err.decode()
+
+    @classmethod
+    async def kill_all(cls) -> None:
+        for proc in list(cls.alive):
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        cls.alive.clear()

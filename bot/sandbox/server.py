@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import re
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -56,12 +57,15 @@ class Sandbox(BotApi):
 
     def __init__(
         self,
-        token: str = "123456:TEST-TOKEN",
+        token: str | None = None,
         *,
         bot_username: str = "forumbridge_test_bot",
         latency: float = 0.0,
         enforce_rate_limits: bool = False,
     ) -> None:
+        # A fresh token per sandbox: a bot left over from an earlier test that finds this
+        # sandbox on a reused port gets 401 instead of stealing its updates.
+        token = token or f"{secrets.randbelow(10**9) + 10**8}:TEST-{secrets.token_hex(12)}"
         super().__init__(token, bot_username, enforce_rate_limits)
         self.latency = latency
         self.port = 0

@@ -76,7 +76,7 @@ async def test_get_me(bot: Bot, sandbox: Sandbox) -> None:
     me = await bot.get_me()
     assert me.username == "forumbridge_test_bot"
     assert me.is_bot
-    assert me.id == 123456
+    assert me.id == int(sandbox.token.split(":")[0])
     assert sandbox.calls[0].method == "getMe"
 
 
