@@ -29,6 +29,7 @@ from bot.profiles import (
     parse_names,
     parse_size,
 )
+from bot.texts import from_spreadsheet, spreadsheet_safe
 from storage.companies import CompanyRepository, CompanyWrites
 from storage.links import CLAIM, LinkRepository
 
@@ -138,7 +139,10 @@ def parse(
         if len(good) + len(bad) >= MAX_ROWS:
             bad.append((this_line, f"more than {MAX_ROWS:,} rows; the rest was not read"))
             break
-        row = {name: (values[i] if i < len(values) else "") for name, i in index.items()}
+        row = {
+            name: from_spreadsheet(values[i]) if i < len(values) else ""
+            for name, i in index.items()
+        }
         try:
             good.append(_row(this_line, row, sectors, intents))
         except Invalid as exc:
@@ -248,7 +252,8 @@ async def export_companies(
     for c in await companies.all():
         claim = claims.get(c.id)
         writer.writerow(
-            [
+            spreadsheet_safe(cell)
+            for cell in [
                 c.id,
                 c.name,
                 c.country,

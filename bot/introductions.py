@@ -31,7 +31,7 @@ from bot.matching import (
     profile_from_record,
 )
 from bot.services import Services
-from bot.texts import esc
+from bot.texts import esc, spreadsheet_safe
 from storage.companies import CompanyRecord
 from storage.introductions import (
     ACCEPTED,
@@ -593,7 +593,7 @@ def rows_to_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -38,3 +38,23 @@ def split_message(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection advice).
+
+    Text that starts like a formula gets a leading apostrophe; ``from_spreadsheet`` takes it
+    off again, so an exported file imports back unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

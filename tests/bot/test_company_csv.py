@@ -62,3 +62,15 @@ def test_report_lines() -> None:
         "Imported 3 companies (2 new, 1 updated); rejected 1 row.",
         "line 4: size: bad",
     ]
+
+
+def test_formula_cells_are_defused_and_import_back() -> None:
+    from bot.texts import from_spreadsheet, spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet_safe(7) == 7
+    assert spreadsheet_safe("- dash lists stay as typed") == "- dash lists stay as typed"
+    formula = ROW.replace("Alpha", "'=1+2")
+    rows, bad = parse(HEADER + formula, SECTORS, INTENTS)
+    assert bad == [] and rows[0].fields["name"] == "=1+2"
+    assert from_spreadsheet("'plain") == "'plain"
