@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,6 +57,8 @@ STATE_LABELS = {
     DECLINED: "✖️ not taken further",
     EXPIRED: "⌛ expired",
 }
+
+log = logging.getLogger(__name__)
 
 
 def other_country(country: str) -> str:
@@ -427,7 +430,7 @@ class IntroductionService:
     async def run_due(self) -> dict[str, int]:
         """Expire what is overdue and send the halfway reminders; safe to call any time."""
         now = self.services.clock.now()
-        done = {"expired": 0, "reminded": 0}
+        done = {"expired": 0, "reminded": 0, "recovered": 0}
         for intro in await self.repo.expired(now):
             if await self.repo.decide(intro.id, EXPIRED, by=None, now=now):
                 done["expired"] += 1
@@ -439,6 +442,7 @@ class IntroductionService:
                     f"⌛ Your introduction request to {name} expired without an answer. "
                     "Send /matches to see your other matches.",
                 )
+        done["recovered"] = await self._recover_notices()
         for intro in await self.repo.pending():
             created, expires = _at(intro.created_at), _at(intro.expires_at)
             if intro.reminded_at is None and now >= created + (expires - created) / 2:
@@ -450,6 +454,35 @@ class IntroductionService:
                     await self._send_request(intro, requester, target, reminder=True)
                     done["reminded"] += 1
         return done
+
+    async def _recover_notices(self) -> int:
+        """Queue again the notices a crash cut off after their state change was written.
+
+        The state change and the enqueue are two transactions; the dedupe keys make a second
+        enqueue harmless, so whatever is missing is simply queued now.
+        """
+        recovered = 0
+        for intro in await self.repo.without_notice(
+            PENDING, "request", receiver="target_company_id"
+        ):
+            requester = await self.companies.get(intro.requester_company_id)
+            target = await self.companies.get(intro.target_company_id)
+            if requester and target:
+                await self._send_request(intro, requester, target, reminder=False)
+                recovered += 1
+        for intro in await self.repo.without_notice(
+            ACCEPTED, "accepted", receiver="requester_company_id"
+        ):
+            await self._notify_accepted(intro)
+            recovered += 1
+        for intro in await self.repo.without_notice(
+            DECLINED, "declined", receiver="requester_company_id"
+        ):
+            await self._notify_declined(intro)
+            recovered += 1
+        if recovered:
+            log.warning("re-queued the notices of %s introduction(s) after a crash", recovered)
+        return recovered
 
     async def send_digests(self) -> int:
         """Tell reps (at most once a day) when a company newer than their last digest entered

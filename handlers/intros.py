@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 DECISION_PATTERN = re.compile(f"^({re.escape(ACCEPT_DATA)}|{re.escape(DECLINE_DATA)})(\\d+)$")
 DUE_EVERY_SECONDS = 300
+STARTUP_DELAY_SECONDS = 10
 DIGEST_EVERY_SECONDS = 3600
 EXPORT_TOP_DEFAULT = 10
 EXPORT_TOP_MAX = 100
@@ -107,7 +108,11 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            due_tick, interval=DUE_EVERY_SECONDS, first=DUE_EVERY_SECONDS, name="intros:due"
+            # Soon after start-up too: that is when notices lost in a crash are re-queued.
+            due_tick,
+            interval=DUE_EVERY_SECONDS,
+            first=STARTUP_DELAY_SECONDS,
+            name="intros:due",
         )
         app.job_queue.run_repeating(
             digest_tick,

@@ -180,6 +180,30 @@ class IntroductionRepository:
         )
         return [_record(r) for r in rows]
 
+    async def without_notice(
+        self, state: str, what: str, *, receiver: str
+    ) -> list[IntroductionRecord]:
+        """Introductions in ``state`` whose ``intro:<id>:<what>:*`` outbox rows are missing
+        although the receiving company has reps: a crash came between the state change and
+        the enqueue. ``receiver`` is the column naming that company."""
+        if receiver not in ("requester_company_id", "target_company_id"):
+            raise ValueError(f"unknown receiver column {receiver!r}")
+        # A range over the unique dedupe_key index: ';' sorts right after ':'.
+        rows = await self.db.fetchall(
+            f"""
+            SELECT i.* FROM introductions i
+            WHERE i.state = ?
+              AND EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = i.{receiver})
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox o
+                  WHERE o.dedupe_key >= 'intro:' || i.id || ':' || ? || ':'
+                    AND o.dedupe_key < 'intro:' || i.id || ':' || ? || ';')
+            ORDER BY i.id
+            """,
+            (state, what, what),
+        )
+        return [_record(r) for r in rows]
+
     async def pending(self) -> list[IntroductionRecord]:
         rows = await self.db.fetchall(
             "SELECT * FROM introductions WHERE state = ? ORDER BY id", (PENDING,)

@@ -92,3 +92,31 @@ def test_intro_settings_are_validated() -> None:
     for name in ("INTRO_DAILY_LIMIT", "INTRO_EXPIRY_DAYS"):
         with pytest.raises(ConfigError, match=name):
             load_settings({**base, name: "0"}, dotenv=False)
+
+
+async def test_notices_lost_in_a_crash_are_queued_again(sandbox: Sandbox, fb: BotHarness) -> None:
+    """A crash between writing the request and queueing its message: the next due run
+    (the first comes seconds after start-up) queues it, and only once."""
+    from tests.handlers.matchkit import PK_OFFERS, PK_SEEKS, RO_OFFERS, RO_SEEKS
+
+    ana = await rep(sandbox, 6201, "Ana")
+    imran = await rep(sandbox, 6202, "Imran")
+    await company(fb, ana.id, "SoftRo", "Romania", offers=RO_OFFERS, seeks=RO_SEEKS)
+    target = await company(fb, imran.id, "LahoreQA", "Pakistan", offers=PK_OFFERS, seeks=PK_SEEKS)
+    service = IntroductionService(fb.services)
+    sender = fb.services.outbox_sender
+    real_enqueue = sender.enqueue
+
+    async def crash(messages: list[object]) -> int:
+        return 0  # the process died before the messages reached the outbox
+
+    sender.enqueue = crash  # type: ignore[method-assign]
+    outcome = await service.request(ana.id, target, "Hello")
+    sender.enqueue = real_enqueue  # type: ignore[method-assign]
+    assert outcome.ok
+    assert await fb.services.outbox.rows(kind="intro_request") == []
+
+    assert (await service.run_due())["recovered"] == 1
+    await imran.expect("Introduction request")
+    assert (await service.run_due())["recovered"] == 0
+    assert len(await fb.services.outbox.rows(kind="intro_request")) == 1
