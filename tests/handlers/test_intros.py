@@ -115,12 +115,16 @@ async def test_expiry_with_one_halfway_reminder(
     await imran.expect("Introduction request")
     service = IntroductionService(fb.services)
     clock.advance(days=3)
-    assert await service.run_due() == {"expired": 0, "reminded": 0}
+    assert await service.run_due() == {"expired": 0, "reminded": 0, "recovered": 0}
     clock.advance(days=0, hours=13)  # 3.5 days: half of 7
-    assert await service.run_due() == {"expired": 0, "reminded": 1}
+    assert await service.run_due() == {"expired": 0, "reminded": 1, "recovered": 0}
     reminder = await imran.expect("Reminder: an introduction request")
     assert reminder.buttons() == [["✅ Accept", "✖️ Decline"]]
-    assert await service.run_due() == {"expired": 0, "reminded": 0}  # only one reminder
+    assert await service.run_due() == {
+        "expired": 0,
+        "reminded": 0,
+        "recovered": 0,
+    }  # only one reminder
     clock.advance(days=4)
     assert fb.app is not None
     await due_tick(ForumContext(fb.app))  # type: ignore[arg-type]  # the job's own callback
