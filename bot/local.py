@@ -71,6 +71,9 @@ class LocalBot:
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+                # PTB calls post_stop only from run_polling/run_webhook; we start by hand.
+                if app.post_stop:
+                    await app.post_stop(app)
             await app.shutdown()
         if db is not None:
             await db.close()

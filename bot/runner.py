@@ -66,6 +66,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             log.info("stopping")
             await app.updater.stop()
             await app.stop()
+            # PTB calls post_stop only from run_polling/run_webhook; we start by hand.
+            if app.post_stop:
+                await app.post_stop(app)
         finally:
             await app.shutdown()
     finally:

@@ -111,14 +111,17 @@ class Database:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
 
+    # Reads run execute and fetch as ONE call on aiosqlite's thread. As two calls, another
+    # coroutine's write could land between them while SQLite is still stepping the query,
+    # and the rest of the result is then undefined: a broadcast's GROUP BY over the outbox
+    # once came back without its 'pending' group and finished the broadcast early.
     async def fetchone(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchall(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))
