@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
+from storage.outbox import OutboxRepository
 
 DRAFT, SCHEDULED, RUNNING, STOPPED, DONE, CANCELLED = (
     "draft",
@@ -276,13 +277,7 @@ class BroadcastRepository:
 
     async def delivery(self, broadcast_id: int) -> dict[str, int]:
         """Copies per outbox state for one broadcast."""
-        rows = await self.db.fetchall(
-            "SELECT state, count(*) FROM outbox WHERE broadcast_id = ? GROUP BY state",
-            (broadcast_id,),
-        )
-        counts = dict.fromkeys(("pending", "sent", "failed", "blocked", "cancelled"), 0)
-        counts.update({str(r[0]): int(r[1]) for r in rows})
-        return counts
+        return await OutboxRepository(self.db).counts(broadcast_id=broadcast_id)
 
     async def delivery_totals(self) -> dict[str, int]:
         """Copies per outbox state over every broadcast, for the dashboard."""
