@@ -44,6 +44,17 @@ async def harness(sandbox: Sandbox, settings: Settings) -> AsyncIterator[BotHarn
 
 
 @pytest.fixture
+async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    """The bot, started on the test's FakeClock (``clock``), which the test moves by hand."""
+    bot = BotHarness(sandbox, settings, clock=clock)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
 async def running(harness: BotHarness) -> BotHarness:
     """The bot, started; stopped by the ``harness`` fixture."""
     await harness.start()

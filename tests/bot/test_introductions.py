@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.introductions import IntroductionService
 from bot.sandbox import Sandbox
 from tests.handlers.matchkit import company, rep
 from tests.harness import BotHarness, bot_env, run_cli
-
-
-@pytest.fixture
-async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_new_matches_digest_at_most_once_a_day(

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from dataclasses import replace
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -19,16 +16,6 @@ from bot.sandbox import Sandbox, SandboxUser
 from handlers.intros import due_tick
 from tests.handlers.matchkit import company, pair, rep
 from tests.harness import ADMIN_ID, BotHarness
-
-
-@pytest.fixture
-async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def request_intro(user: SandboxUser, note: str | None = None) -> None:

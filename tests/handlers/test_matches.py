@@ -3,25 +3,9 @@ the reasons given when there is nothing to show."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.clock import FakeClock
-from bot.config import Settings
 from bot.sandbox import Sandbox
 from tests.handlers.matchkit import company, pair, rep
 from tests.harness import BotHarness
-
-
-@pytest.fixture
-async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness) -> None:
