@@ -10,7 +10,6 @@ import pytest
 
 from bot import reminders
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.sandbox import Sandbox, SentMessage
 from storage.agenda import SessionInput
 from tests.harness import BotHarness
@@ -19,11 +18,9 @@ TITLE = "Opening <remarks> & *welcome*_"
 
 
 @pytest.fixture
-async def bot(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> BotHarness:
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    yield harness  # type: ignore[misc]
-    await harness.stop()
+def bot(fb: BotHarness) -> BotHarness:
+    """The shared FakeClock bot (conftest's ``fb``), on this module's clock."""
+    return fb
 
 
 async def add_session(

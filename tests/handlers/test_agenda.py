@@ -4,7 +4,6 @@ sample agenda imported by an organiser."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 
 from bot.agenda_io import parse_agenda
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.sandbox import Sandbox, SandboxUser
 from tests.harness import ADMIN_ID, REPO_ROOT, BotHarness
 
@@ -28,11 +26,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def bot(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
+def bot(fb: BotHarness) -> BotHarness:
+    """The shared FakeClock bot (conftest's ``fb``), on this module's clock."""
+    return fb
 
 
 async def organiser(sandbox: Sandbox) -> SandboxUser:
