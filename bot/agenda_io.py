@@ -23,7 +23,6 @@ from storage.agenda import Session, SessionInput, session_key
 SAMPLE_AGENDA = Path(__file__).resolve().parent.parent / "data" / "sample_agenda.csv"
 MAX_FILE_BYTES = 1_000_000
 MAX_SESSIONS = 500
-MAX_ERRORS = 10
 COLUMNS = ("title", "start", "end", "speakers", "track", "description", "link")
 LIMITS = {"title": 200, "speakers": 500, "track": 100, "description": 2000, "link": 500}
 EXAMPLE_TIME = "2025-11-20T10:00+02:00"

@@ -276,7 +276,6 @@ class _Prepared:
     wanted: frozenset[str]  # the complements of its intents, casefolded
     size: int | None
     offer_phrases: list[tuple[str, dict[str, float]]] = field(default_factory=list)
-    seek_phrases: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
 
 class Matcher:

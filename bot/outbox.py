@@ -169,7 +169,6 @@ class OutboxSender:
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self.hooks: list[SentHook] = []
-        self.sent_count = 0
 
     # -- public --------------------------------------------------------------------------
     async def enqueue(self, messages: list[NewMessage]) -> int:
@@ -297,7 +296,6 @@ class OutboxSender:
             return
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self.outbox.mark_sent(row.id, message_id=message_id, now=self.clock.now())
-        self.sent_count += 1
         await self._notify(row, "sent")
 
     async def _retry_or_fail(self, row: OutboxRow, exc: Exception) -> None:

@@ -38,10 +38,6 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._semaphore = TrackedBoundedSemaphore(_ADMISSION_LIMIT)
         self._tails: dict[int, asyncio.Future[None]] = {}
 
-    @property
-    def busy_chats(self) -> int:
-        return len(self._tails)
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:

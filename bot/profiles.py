@@ -176,22 +176,6 @@ def parse_names(value: str, allowed: Sequence[str], what: str) -> list[str]:
 
 # -- the draft and the card -------------------------------------------------------------------
 
-DRAFT_FIELDS = (
-    "name",
-    "country",
-    "city",
-    "sectors",
-    "offers",
-    "seeks",
-    "partnerships",
-    "size",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "consent",
-)
-
 
 def draft_from_record(record: CompanyRecord) -> dict[str, Any]:
     """The editable answers of a stored company, in the shape the conversation keeps."""

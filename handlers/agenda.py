@@ -29,7 +29,6 @@ from storage.agenda import Session
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
-OPEN = "agenda:open"
 SUBSCRIBE_ALL = "agenda:all"
 GONE = "This session is no longer on the agenda. Send /agenda for the current one."
 IMPORT_HELP = (

@@ -10,9 +10,8 @@ import re
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import SERVICES_KEY, ForumContext
+from bot.context import ForumContext
 from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
-from bot.services import Services
 from handlers.common import audit, organiser_id, reply
 
 log = logging.getLogger(__name__)
@@ -94,11 +93,6 @@ async def digest_tick(context: ForumContext) -> None:
     told = await IntroductionService(context.services).send_digests()
     if told:
         log.info("new-matches digests sent to %d companies", told)
-
-
-def services_of(app: Application) -> Services:
-    services: Services = app.bot_data[SERVICES_KEY]
-    return services
 
 
 def register(app: Application) -> None:

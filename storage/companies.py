@@ -76,10 +76,6 @@ class Intent:
     name: str
     complement: str
 
-    @property
-    def symmetric(self) -> bool:
-        return self.name.lower() == self.complement.lower()
-
 
 class CompanyRepository:
     def __init__(self, db: Database) -> None:
@@ -95,13 +91,6 @@ class CompanyRepository:
             "SELECT name, complement FROM partnership_intents ORDER BY position, name"
         )
         return [Intent(r[0], r[1]) for r in rows]
-
-    async def add_sector(self, name: str) -> None:
-        await self.db.execute(
-            "INSERT OR IGNORE INTO sectors (name, position) "
-            "VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM sectors))",
-            (name.strip(),),
-        )
 
     # -- profiles ------------------------------------------------------------------------
     async def create(

@@ -35,9 +35,6 @@ class IntroductionRecord:
     expires_at: str
     reminded_at: str | None
 
-    def involves(self, company_id: int) -> bool:
-        return company_id in (self.requester_company_id, self.target_company_id)
-
     def other(self, company_id: int) -> int:
         if company_id == self.requester_company_id:
             return self.target_company_id

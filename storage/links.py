@@ -114,9 +114,3 @@ class LinkRepository:
             "AND used_at IS NULL",
             (now.isoformat(), company_id, CLAIM),
         )
-
-    async def of_company(self, company_id: int) -> list[LinkRecord]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM company_links WHERE company_id = ? ORDER BY created_at", (company_id,)
-        )
-        return [_record(r) for r in rows]

@@ -67,9 +67,3 @@ class PersistenceStore:
             "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
             (name, encoded_key, json.dumps(state)),
         )
-
-    async def drop_conversations_of(self, key_part: int) -> None:
-        """Forget every conversation of a user (keys are [chat_id, user_id] in private chats)."""
-        await self.db.execute(
-            "DELETE FROM ptb_conversations WHERE key = ?", (json.dumps([key_part, key_part]),)
-        )
