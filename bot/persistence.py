@@ -30,12 +30,31 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         )
         self.store = store
         self._conversations: dict[str, ConversationDict] = {}
+        # What each row holds now: PTB hands over every user who had an update, changed or
+        # not, each interval, and most updates change nothing worth a write.
+        self._written: dict[tuple[str, int], bytes] = {}
+
+    async def _load(self, kind: str) -> dict[int, UserData]:
+        blobs = await self.store.load_blobs(kind)
+        self._written.update({(kind, k): v for k, v in blobs.items()})
+        return {k: pickle.loads(v) for k, v in blobs.items()}
+
+    async def _save(self, kind: str, key: int, data: UserData) -> None:
+        blob = pickle.dumps(data)
+        if self._written.get((kind, key)) == blob:
+            return
+        await self.store.save_blob(kind, key, blob)
+        self._written[(kind, key)] = blob
+
+    async def _drop(self, kind: str, key: int) -> None:
+        self._written.pop((kind, key), None)
+        await self.store.drop_blob(kind, key)
 
     async def get_user_data(self) -> dict[int, UserData]:
-        return {k: pickle.loads(v) for k, v in (await self.store.load_blobs("user")).items()}
+        return await self._load("user")
 
     async def get_chat_data(self) -> dict[int, UserData]:
-        return {k: pickle.loads(v) for k, v in (await self.store.load_blobs("chat")).items()}
+        return await self._load("chat")
 
     async def get_bot_data(self) -> UserData:
         return {}
@@ -62,10 +81,10 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         await self.store.save_conversation(name, key, new_state)
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
-        await self.store.save_blob("user", user_id, pickle.dumps(data))
+        await self._save("user", user_id, data)
 
     async def update_chat_data(self, chat_id: int, data: UserData) -> None:
-        await self.store.save_blob("chat", chat_id, pickle.dumps(data))
+        await self._save("chat", chat_id, data)
 
     async def update_bot_data(self, data: UserData) -> None:
         return None
@@ -74,10 +93,10 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         await self.store.save_singleton("callback", pickle.dumps(data))
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self.store.drop_blob("chat", chat_id)
+        await self._drop("chat", chat_id)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self.store.drop_blob("user", user_id)
+        await self._drop("user", user_id)
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         return None

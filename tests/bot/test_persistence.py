@@ -90,3 +90,31 @@ async def test_kill_loses_at_most_the_last_answer(sandbox: Sandbox, tmp_path: Pa
     import pickle
 
     assert pickle.loads(blobs[7003])["start_payload"] == "payload1"
+
+
+async def test_unchanged_user_data_is_not_written_again(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    """PTB offers every active user's data each interval; only changes reach SQLite."""
+    assert running.app is not None
+    persistence = running.app.persistence
+    assert persistence is not None
+    writes: list[tuple[str, int]] = []
+    store = persistence.store  # type: ignore[attr-defined]
+    real_save = store.save_blob
+
+    async def counting(kind: str, key: int, data: bytes) -> None:
+        writes.append((kind, key))
+        await real_save(kind, key, data)
+
+    store.save_blob = counting
+    user = sandbox.user(7004, "Ana")
+    # The payload goes into user_data; the chat's (empty) data is new too: one write each.
+    await user.send("/start hello")
+    await user.expect("Welcome")
+    await running.app.update_persistence()
+    for _ in range(3):  # nothing changes any more: no write
+        await user.send("/help")
+        await user.expect("Commands")
+        await running.app.update_persistence()
+    assert sorted(writes) == [("chat", 7004), ("user", 7004)]
