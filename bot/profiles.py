@@ -70,8 +70,7 @@ def _length(
     value: str, low: int, high: int, what: str, example: str, *, lines: bool = False
 ) -> str:
     value = _typed_text(value, lines=lines)
-    visible = sum(1 for ch in value if is_visible(ch))
-    if not visible:
+    if not any(is_visible(ch) for ch in value):
         raise Invalid(
             f"{what.capitalize()} is empty: it has no visible characters. "
             f"Example: <i>{esc(example)}</i>"
@@ -81,7 +80,8 @@ def _length(
             f"That is {len(value):,} characters; the limit for {what} is {high:,}. "
             f"Example: <i>{esc(example)}</i>"
         )
-    if visible < low:
+    # Invisible characters (a zero-width space) do not make a short answer long enough.
+    if sum(1 for ch in value if ch.isspace() or is_visible(ch)) < low:
         raise Invalid(
             f"{what.capitalize()} needs at least {low} characters. Example: <i>{esc(example)}</i>"
         )

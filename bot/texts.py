@@ -52,32 +52,30 @@ _TOKEN = re.compile(
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Token:
     raw: str  # as it stands in the HTML
-    shown: str  # what Telegram shows for it: "" for a tag
+    shown: str = ""  # what Telegram shows for it: nothing for a tag
+    width: int = 0  # Telegram's measure of ``shown``: UTF-16 code units
+    space: bool = False  # ``shown`` is whitespace
     tag: str = ""  # a tag's lower-case name
     closing: bool = False
-
-    @property
-    def width(self) -> int:
-        # Telegram counts a message's length in UTF-16 code units of the shown text.
-        return len(self.shown.encode("utf-16-le")) // 2
-
-    @property
-    def space(self) -> bool:
-        return self.shown.isspace()
 
 
 def _tokens(text: str) -> list[_Token]:
     out: list[_Token] = []
     for match in _TOKEN.finditer(text):
         raw = match.group(0)
-        tag = _TAG.match(raw) if len(raw) > 1 and raw[0] == "<" else None
+        if len(raw) == 1:
+            out.append(_Token(raw, raw, 2 if ord(raw) > 0xFFFF else 1, raw.isspace()))
+            continue
+        tag = _TAG.match(raw) if raw[0] == "<" else None
         if tag is not None:
-            out.append(_Token(raw, "", tag.group(2).lower(), bool(tag.group(1))))
-        else:
-            out.append(_Token(raw, html.unescape(raw) if raw[0] == "&" else raw))
+            out.append(_Token(raw, tag=tag.group(2).lower(), closing=bool(tag.group(1))))
+            continue
+        shown = html.unescape(raw) if raw[0] == "&" else raw
+        width = len(shown) + sum(1 for ch in shown if ord(ch) > 0xFFFF)
+        out.append(_Token(raw, shown, width, shown.isspace()))
     return out
 
 
@@ -92,6 +90,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     whitespace, are the original's. Tags open across a cut are closed at its end and opened
     again at the start of the next part.
     """
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return [text]  # the shown text is never longer than the HTML
     tokens = _tokens(text)
     chars = [t for t in tokens if not t.tag]
     if sum(t.width for t in chars) <= limit:

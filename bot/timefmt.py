@@ -1,5 +1,6 @@
 """Time formatting for people: both forum zones side by side, the user's own zone, dates and
-"in 15 minutes". Times are stored in UTC; this is the only place they become local."""
+"in 15 minutes". Times are stored in UTC; this is the only place they become local. Also the
+zone a person means when they type a city, a country or an IANA name."""
 
 from __future__ import annotations
 
@@ -31,17 +32,18 @@ def _key(text: str) -> str:
     return " ".join(text.replace("_", " ").split()).casefold()
 
 
+# The continents and oceans that name today's zones (older aliases are "US/Eastern", "GB").
+_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+
+
 def _preference(name: str) -> tuple[bool, int, str]:
     # When two zones end in the same city, a zone under a continent or ocean wins over an
     # old alias ("US/Eastern"), and the shorter name over the longer.
     area = name.split("/", 1)[0]
     return area not in _AREAS, name.count("/"), name
-
-
-_AREAS = frozenset(
-    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
-    | {"Indian", "Pacific"}
-)
 
 
 @lru_cache(maxsize=1)
