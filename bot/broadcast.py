@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.context import ForumContext
 from bot.services import Services
-from bot.texts import esc
+from bot.texts import esc, without_bidi_controls
 from storage.broadcasts import CANCELLED as BROADCAST_CANCELLED
 from storage.broadcasts import (
     COMPANIES,
@@ -169,7 +169,8 @@ class BroadcastService:
             return "users without a company"
         if audience.kind == SESSION:
             title = await self.repo.session_title(int(audience.value or 0))
-            return f"subscribers of “{title or 'a removed session'}”"
+            # The label is stored and shown to organisers: no bidi control may reorder it.
+            return f"subscribers of “{without_bidi_controls(title or 'a removed session')}”"
         return audience.kind
 
     async def count(self, audience: Audience) -> int:

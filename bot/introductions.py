@@ -31,6 +31,7 @@ from bot.matching import (
     pair_key,
     profile_from_record,
 )
+from bot.profiles import display_phone
 from bot.services import Services
 from bot.texts import esc, spreadsheet_safe
 from storage.companies import CompanyRecord
@@ -354,7 +355,7 @@ class IntroductionService:
         if company.contact_email:
             lines.append(f"Email: {esc(company.contact_email)}")
         if company.contact_phone:
-            lines.append(f"Phone: {esc(company.contact_phone)}")
+            lines.append(f"Phone: {esc(display_phone(company.contact_phone))}")
         if company.website:
             lines.append(f"Website: {esc(company.website)}")
         link = await self._telegram_link(company, rep_id)

@@ -2,40 +2,42 @@
 types, the draft a registration builds, and the profile card (HTML, everything escaped).
 
 Pure functions, no I/O: the registration conversation, the profile screens and the CSV import
-all validate through here, so a field means the same thing wherever it comes from.
+all validate through here, so a field means the same thing wherever it comes from. E-mail
+addresses are checked by email-validator and phone numbers by phonenumbers (libphonenumber's
+metadata), never by hand-written patterns.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.texts import esc
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.texts import esc, is_bidi_control, is_visible
 from storage.companies import COUNTRIES, SIZES, CompanyRecord
 
 NAME_MIN, NAME_MAX = 2, 100
 CITY_MIN, CITY_MAX = 2, 60
 TEXT_MIN, TEXT_MAX = 10, 1000
 CONTACT_MIN, CONTACT_MAX = 2, 100
-EMAIL_MAX = 254
 URL_MAX = 200
 MAX_SECTORS = 5
 
 COUNTRY_FLAGS = {"Romania": "🇷🇴", "Pakistan": "🇵🇰"}
+# ISO 3166 codes: what a CSV may write for the country, and the region a local phone number
+# (0722 000 111) is read in.
 COUNTRY_CODES = {"Romania": "RO", "Pakistan": "PK"}
 # The zone a rep gets when they register and have none yet (DESIGN.md: default by country).
 COUNTRY_ZONES = {"Romania": "Europe/Bucharest", "Pakistan": "Asia/Karachi"}
 
-_EMAIL = re.compile(
-    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
 _HOST = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
-_PHONE_NOISE = re.compile(r"[\s().\-]")
-_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
@@ -43,14 +45,43 @@ class Invalid(ValueError):
     """A value that is not acceptable; the message is one line a user can act on (HTML)."""
 
 
-def _length(value: str, low: int, high: int, what: str, example: str) -> str:
-    value = value.strip()
+def _typed_text(value: str, *, lines: bool = False) -> str:
+    """What a person typed, made fit to store and show: control characters out (line breaks
+    kept where the field has lines; tabs and other whitespace controls become spaces), bidi
+    embedding/override/isolate controls and lone surrogates out, the ends trimmed; a
+    single-line field has each run of whitespace made one space."""
+    if lines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if lines and ch == "\n":
+            kept.append(ch)
+        elif category in ("Cc", "Zl", "Zp"):
+            if ch.isspace():
+                kept.append(" ")
+        elif category != "Cs" and not is_bidi_control(ch):
+            kept.append(ch)
+    text = "".join(kept)
+    return text.strip() if lines else " ".join(text.split())
+
+
+def _length(
+    value: str, low: int, high: int, what: str, example: str, *, lines: bool = False
+) -> str:
+    value = _typed_text(value, lines=lines)
+    if not any(is_visible(ch) for ch in value):
+        raise Invalid(
+            f"{what.capitalize()} is empty: it has no visible characters. "
+            f"Example: <i>{esc(example)}</i>"
+        )
     if len(value) > high:
         raise Invalid(
             f"That is {len(value):,} characters; the limit for {what} is {high:,}. "
             f"Example: <i>{esc(example)}</i>"
         )
-    if len(value) < low:
+    # Invisible characters (a zero-width space) do not make a short answer long enough.
+    if sum(1 for ch in value if ch.isspace() or is_visible(ch)) < low:
         raise Invalid(
             f"{what.capitalize()} needs at least {low} characters. Example: <i>{esc(example)}</i>"
         )
@@ -58,9 +89,7 @@ def _length(value: str, low: int, high: int, what: str, example: str) -> str:
 
 
 def clean_name(value: str) -> str:
-    return " ".join(
-        _length(value, NAME_MIN, NAME_MAX, "the company name", "Carpathian Code SRL").split()
-    )
+    return _length(value, NAME_MIN, NAME_MAX, "the company name", "Carpathian Code SRL")
 
 
 def clean_city(value: str) -> str:
@@ -77,6 +106,7 @@ def clean_offers(value: str) -> str:
         TEXT_MAX,
         "what you offer",
         "RPA consulting and UiPath bots for banks",
+        lines=True,
     )
 
 
@@ -87,6 +117,7 @@ def clean_seeks(value: str) -> str:
         TEXT_MAX,
         "what you seek",
         "a reseller for our cybersecurity suite in the Gulf",
+        lines=True,
     )
 
 
@@ -95,23 +126,50 @@ def clean_contact_name(value: str) -> str:
 
 
 def clean_email(value: str) -> str:
-    email = value.strip()
-    if len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        raise Invalid("That is not an email address. Example: <i>ioana@example.ro</i>")
-    local, domain = email.rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
-
-
-def clean_phone(value: str) -> str:
-    phone = _PHONE_NOISE.sub("", value.strip())
-    if phone.startswith("00"):
-        phone = "+" + phone[2:]
-    if not _PHONE.match(phone):
+    """The address in email-validator's normalized form (the domain in lower case and
+    Unicode, e.g. ``ana@exämple.ro``); its syntax only: nobody's mail server is asked."""
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
         raise Invalid(
-            "Please give the phone in international format, with the country code. "
+            f"That is not an email address: {esc(exc)} Example: <i>ioana@example.ro</i>"
+        ) from None
+    return checked.normalized
+
+
+def phone_region(country: str | None) -> str | None:
+    """The region a phone number without a country code is read in: the company's country."""
+    return COUNTRY_CODES.get(country or "")
+
+
+def clean_phone(value: str, country: str | None = None) -> str:
+    """A valid phone number in E.164 (``+40722000111``). With the company's ``country`` a
+    local number (``0722 000 111`` in Romania) is understood; without, it needs the +code."""
+    region = phone_region(country)
+    try:
+        number = phonenumbers.parse(value.strip(), region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        local = f" or a {country} number as you dial it there" if region else ""
+        raise Invalid(
+            "That is not a valid phone number. Please give it in international format, with "
+            f"the country code{local}. "
             "Example: <i>+40 721 234 567</i> or <i>+92 300 1234567</i>"
         )
-    return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(value: str | None) -> str | None:
+    """A stored number as people read it (``+40 722 000 111``); a stored value that is not a
+    number (from before numbers were checked this way) is shown as it is."""
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def clean_website(value: str) -> str:
@@ -129,7 +187,7 @@ def clean_website(value: str) -> str:
         raise Invalid(f"That is not a web address. {example}") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise Invalid(f"The website must start with http:// or https://. {example}")
-    if not _HOST.match(host) or any(ch.isspace() for ch in url):
+    if not _HOST.match(host) or not url.isprintable() or any(ch.isspace() for ch in url):
         raise Invalid(f"That is not a web address with a host name. {example}")
     return url
 
@@ -244,7 +302,7 @@ def render_card(
     if contacts:
         lines.append(_line("Contact", profile.get("contact_name")))
         lines.append(_line("Email", profile.get("contact_email")))
-        lines.append(_line("Phone", profile.get("contact_phone")))
+        lines.append(_line("Phone", display_phone(profile.get("contact_phone"))))
         consent = (
             "given: contacts are shared only after both sides accept an introduction"
             if profile.get("consent")

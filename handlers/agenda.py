@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import reminders
 from bot.agenda_io import MAX_FILE_BYTES, AgendaFileError, export_ics
 from bot.context import ForumContext
-from bot.texts import esc
+from bot.texts import esc, without_bidi_controls
 from bot.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
 from handlers.common import audit, organiser_id, reply
 from storage.agenda import Session
@@ -70,7 +70,8 @@ def agenda_page(
     rows = [
         [
             InlineKeyboardButton(
-                f"{hhmm(s.starts_at, zone_name)} {s.title}"[:60], callback_data=f"agenda:s:{s.id}"
+                f"{hhmm(s.starts_at, zone_name)} {without_bidi_controls(s.title)}"[:60],
+                callback_data=f"agenda:s:{s.id}",
             )
         ]
         for s in shown

@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.broadcast import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
 from bot.context import ForumContext
-from bot.texts import esc
+from bot.texts import esc, without_bidi_controls
 from handlers.common import cancel_fallback, organiser_id, reply
 from storage.broadcasts import (
     COMPANIES,
@@ -197,7 +197,7 @@ async def choose_audience(update: Update, context: ForumContext) -> int:
                 reply_markup=_keyboard(AUDIENCE_BUTTONS),
             )
             return AUDIENCE
-        rows = [[(s.title[:60], f"bc:ses:{s.id}")] for s in sessions[:40]]
+        rows = [[(without_bidi_controls(s.title)[:60], f"bc:ses:{s.id}")] for s in sessions[:40]]
         await query.edit_message_text(
             "Subscribers of which session?",
             reply_markup=_keyboard([*rows, [("⬅️ Back", "bc:back")]]),

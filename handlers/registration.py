@@ -39,10 +39,11 @@ from bot.profiles import (
     clean_website,
     company_fields,
     country_zone,
+    display_phone,
     draft_from_record,
     render_card,
 )
-from bot.texts import esc
+from bot.texts import esc, split_message
 from handlers.common import cancel_conversation, cancel_fallback, reply
 from handlers.fallback import EXPIRED_MENU
 from handlers.start import REGISTER_BUTTON
@@ -119,7 +120,10 @@ PROMPTS = {
     WEBSITE: "Your website? (optional; e.g. https://www.example.ro)",
     CONTACT_NAME: "Who is the contact person? (their full name)",
     EMAIL: "The contact email?",
-    PHONE: "A phone number in international format? (optional; e.g. +40 721 234 567)",
+    PHONE: (
+        "A phone number? (optional) In international format (e.g. +40 721 234 567), or as "
+        "it is dialled in the company's country (e.g. 0721 234 567)."
+    ),
     CONSENT: (
         "Your <b>public profile</b> (name, country, city, sectors, offers, seeks, "
         "partnerships, size, website) is shown to companies across the border as a "
@@ -269,7 +273,7 @@ async def _question(
         )
         return f"{lines[0]}\n\n{card}", markup
     lines.append(PROMPTS[step])
-    current = draft.get(step)
+    current = display_phone(draft.get(step)) if step == PHONE else draft.get(step)
     if step in TEXT_FIELDS and current:
         lines.append(f"Now: <i>{esc(current)}</i>")
     if step == COUNTRY:
@@ -353,13 +357,19 @@ async def _ask_pick(
 
 
 async def _close_menu(update: Update, text: str) -> None:
-    """Replace a used menu by what was chosen, so its buttons cannot be pressed again."""
+    """Replace a used menu by what was chosen, so its buttons cannot be pressed again.
+
+    A text too long for one message (a long summary, which was sent in parts) cannot replace
+    the last part; its buttons are taken away and the parts above stay as they were."""
     query = update.callback_query
     if query is None:
         return
     # BadRequest: already closed by an earlier press; nothing to change.
     with contextlib.suppress(BadRequest):
-        await query.edit_message_text(text)
+        if len(split_message(text)) > 1:
+            await query.edit_message_reply_markup(None)
+        else:
+            await query.edit_message_text(text)
 
 
 async def after_answer(update: Update, context: ForumContext, step: str) -> str | int:
@@ -447,7 +457,8 @@ def text_step(step: str) -> Handler:
         message = update.effective_message
         text = message.text if message and message.text else ""
         try:
-            value = check(text)
+            # A local phone number is read in the company's country.
+            value = clean_phone(text, draft.get(COUNTRY)) if step == PHONE else check(text)
         except Invalid as exc:
             return await ask(update, context, step, problem=str(exc))
         if step == NAME and draft.get("country"):

@@ -1,7 +1,8 @@
-"""/timezone: pick Bucharest or Karachi with a button, or type any IANA zone name.
+"""/timezone: pick Bucharest or Karachi with a button, or type a city, a country or any IANA
+zone name; a name that is not known gets the closest ones as buttons.
 
 A short conversation (state: waiting for a zone) so that a typed name is understood as one;
-``/timezone Europe/London`` sets it in one go.
+``/timezone Europe/London`` or ``/timezone Dubai`` sets it in one go.
 """
 
 from __future__ import annotations
@@ -20,17 +21,43 @@ from telegram.ext import (
 
 from bot.context import ForumContext
 from bot.texts import esc
-from bot.timefmt import FORUM_ZONES, city, find_zone, local_time, user_zone
+from bot.timefmt import FORUM_ZONES, city, find_zone, local_time, suggest_zones, user_zone
 from handlers.common import cancel_fallback, reply
 
 WAITING_ZONE = "timezone:waiting"
 PICK_PREFIX = "tz:"
-EXAMPLE = "Type an IANA name such as <code>Europe/London</code> or <code>Asia/Dubai</code>"
+EXAMPLE = (
+    "Type a city such as <code>Dubai</code> or <code>London</code>, your country, or an IANA "
+    "name such as <code>Europe/London</code>"
+)
 
 
 def zone_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(city(z), callback_data=f"{PICK_PREFIX}{z}") for z in FORUM_ZONES]]
+    )
+
+
+async def _unknown(update: Update, typed: str) -> None:
+    """Say the name is not known; offer the closest known names as buttons."""
+    shown = esc(typed.strip()[:64])
+    close = suggest_zones(typed)
+    if not close:
+        await reply(
+            update,
+            f"I don't know the time zone “{shown}”. {EXAMPLE}, tap a city above, or /cancel.",
+        )
+        return
+    await reply(
+        update,
+        f"I don't know the time zone “{shown}”. Did you mean one of these? "
+        f"Tap it, or {EXAMPLE[0].lower()}{EXAMPLE[1:]}. /cancel keeps your zone.",
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(f"{city(z)} · {z}", callback_data=f"{PICK_PREFIX}{z}")]
+                for z in close
+            ]
+        ),
     )
 
 
@@ -54,7 +81,7 @@ async def ask(update: Update, context: ForumContext) -> str | int:
         if name is not None:
             await reply(update, await _set(update, context, user.id, name))
             return ConversationHandler.END
-        await reply(update, f"I don't know the time zone “{esc(' '.join(context.args)[:64])}”.")
+        await _unknown(update, " ".join(context.args))
     record = await services.users.get(user.id)
     current = user_zone(record.timezone if record else None, services.settings.event_timezone)
     chosen = "" if record and record.timezone else " (the event's, until you choose)"
@@ -74,11 +101,7 @@ async def typed(update: Update, context: ForumContext) -> str | int:
         return WAITING_ZONE
     name = find_zone(message.text or "")
     if name is None:
-        await reply(
-            update,
-            f"I don't know the time zone “{esc((message.text or '')[:64])}”. {EXAMPLE}, "
-            "tap a city above, or /cancel.",
-        )
+        await _unknown(update, message.text or "")
         return WAITING_ZONE
     await reply(update, await _set(update, context, user.id, name))
     return ConversationHandler.END

@@ -155,8 +155,10 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await answer(u, "not-an-email", "not an email")
     await answer(u, "a@b", "not an email")
     await answer(u, "ioana@valid.example", "Phone")
-    await answer(u, "0721 234 567", "international format")
-    await answer(u, "+40 (721) 234-567", "Step 11 of 12")
+    await answer(u, "+1 000 000 0000", "not a valid phone number")
+    await answer(u, "0721 234", "not a valid phone number")
+    # A Romanian company's number as dialled in Romania.
+    await answer(u, "0721 234 567", "Step 11 of 12")
     await press(u, "✅ I agree", "Step 12 of 12")
     await press(u, "✅ Confirm", "is registered")
     company = await running.services.companies.by_rep(3003)

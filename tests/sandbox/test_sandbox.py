@@ -190,6 +190,11 @@ async def test_length_limits(bot: Bot, alice: int) -> None:
     await bot.send_message(alice, "<b>" + "x" * 4096 + "</b>", parse_mode=ParseMode.HTML)
     with pytest.raises(BadRequest, match="Message is too long"):
         await bot.send_message(alice, "😀" * 2049)
+    await bot.send_message(alice, "😀" * 2048)
+    # an entity is the one character it shows
+    await bot.send_message(alice, "&amp;" * 4096, parse_mode=ParseMode.HTML)
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(alice, "&lt;" * 4097, parse_mode=ParseMode.HTML)
     with pytest.raises(BadRequest, match="Message text is empty"):
         await bot.send_message(alice, "")
     with pytest.raises(BadRequest, match="Message text is empty"):
