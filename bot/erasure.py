@@ -1,7 +1,7 @@
 """The erasure service behind /deleteme: erase the person from the database in one
 transaction (storage.erasure), push the WAL into the database file and truncate it so no
-old page version keeps them on disk, and tell the colleagues who keep the company what
-they now have to fill in again.
+old page version keeps them on disk, and tell the reps of a company that lost the contact
+details the person had entered what to fill in again.
 
 The handler also forgets the person in the running Application (bot.persistence.forget),
 which is not reachable from here.
@@ -26,24 +26,28 @@ CHECKPOINT_PAUSE_SECONDS = 0.2
 async def erase(services: Services, user_id: int) -> Erasure:
     erased = await erase_person(services.db, user_id, now=services.clock.now())
     await checkpoint(services)
-    if erased.colleagues and erased.company_name is not None:
+    for company_id in erased.contacts_cleared:
+        company = await services.companies.get(company_id)
+        reps = await services.companies.reps(company_id)
+        if company is None or not reps:
+            continue
         # No name here: the notice must not bring back what was just erased.
         text = (
-            f"A rep of <b>{esc(erased.company_name)}</b> erased their data from the bot. "
-            "The company's contact person, email and phone went with it, as they may have "
-            "been theirs: please enter the company's contact again (/profile → Edit). "
-            "Until there is a contact email, the company is not matched."
+            f"A rep of <b>{esc(company.name)}</b> erased their data from the bot, and with it "
+            "the contact person, email and phone they had entered for the company. Please "
+            "enter the company's contact again (/profile → ✏️ Edit): until it has a contact "
+            "email, it is not matched."
         )
         await services.outbox_sender.enqueue(
             [
                 NewMessage(
                     chat_id=rep,
-                    dedupe_key=f"erasure:{erased.pseudonym}:{rep}",
+                    dedupe_key=f"erasure:{erased.pseudonym}:{company_id}:{rep}",
                     kind="company_reps",
                     payload={"text": text, "parse_mode": "HTML"},
                     priority=PRIORITY_NORMAL,
                 )
-                for rep in erased.colleagues
+                for rep in reps
             ]
         )
     return erased

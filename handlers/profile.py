@@ -317,8 +317,8 @@ async def deleteme(update: Update, context: ForumContext) -> None:
             )
         else:
             lines.append(
-                f"• your membership of <b>{esc(record.name)}</b> (colleagues keep it) and its "
-                "contact person, email and phone, which your colleagues can enter again"
+                f"• your membership of <b>{esc(record.name)}</b> (colleagues keep it), and "
+                "its contact person, email and phone if you entered them"
             )
     lines.append(
         "• your name, username, email, phone and notes in messages sent to others, and in "
@@ -368,10 +368,12 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
                 f"and its {erased.introductions} introduction(s)"
             )
         else:
-            done.append(
-                f"• your membership of <b>{esc(erased.company_name)}</b>, and its contact "
-                "person, email and phone (your colleagues are asked to enter them again)"
-            )
+            done.append(f"• your membership of <b>{esc(erased.company_name)}</b>")
+    if erased.contacts_cleared:
+        done.append(
+            "• the contact person, email and phone you had entered for a company (its reps "
+            "are asked to enter them again)"
+        )
     done.append(f"• {erased.subscriptions} session subscription(s)")
     done.append(f"• {erased.messages_deleted} message(s) to you")
     if erased.messages_emptied:

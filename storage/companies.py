@@ -29,6 +29,9 @@ PROFILE_FIELDS = (
     "consent",
     "paused",
 )
+# The fields that are a person's: who typed them is recorded (contact_entered_by), so that
+# their erasure takes them along.
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,14 @@ class CompanyRepository:
         rep_id: int | None = None,
         source: str = "telegram",
     ) -> int:
-        """Insert a company with its sectors, intents and (optionally) its first rep."""
+        """Insert a company with its sectors, intents and (optionally) its first rep, who
+        typed its contact fields then."""
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown company fields: {sorted(unknown)}")
-        columns = [*fields, "source", "created_at", "updated_at"]
-        values = [*fields.values(), source, now.isoformat(), now.isoformat()]
+        columns = [*fields, "source", "created_at", "updated_at", "contact_entered_by"]
+        entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
+        values = [*fields.values(), source, now.isoformat(), now.isoformat(), entered_by]
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 f"INSERT INTO companies ({', '.join(columns)}) "
@@ -132,15 +137,20 @@ class CompanyRepository:
         now: datetime,
         sectors: Sequence[str] | None = None,
         partnerships: Sequence[str] | None = None,
+        by: int | None = None,
     ) -> None:
+        """Change fields; ``by`` is the rep who typed them (None: an organiser's import)."""
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown company fields: {sorted(unknown)}")
+        values = dict(fields)
+        if set(fields) & set(CONTACT_FIELDS):
+            values["contact_entered_by"] = by
         async with self.db.transaction() as conn:
-            assignments = [f"{name} = ?" for name in fields] + ["updated_at = ?"]
+            assignments = [f"{name} = ?" for name in values] + ["updated_at = ?"]
             await conn.execute(
                 f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
-                [*fields.values(), now.isoformat(), company_id],
+                [*values.values(), now.isoformat(), company_id],
             )
             if sectors is not None:
                 await conn.execute(

@@ -4,11 +4,11 @@ What goes, and what stays without them (the README's privacy paragraph says the 
 
 * their users row, and with it (foreign keys) their session subscriptions, reminder lead
   times and company membership;
-* their company when they are its last rep, with everything that hangs off it. When
-  colleagues stay, the company's contact person, e-mail and phone are cleared as well: a
-  rep usually types their own there, and who typed them is not recorded. The remaining
-  reps are asked to enter them again (until then the company is not matched);
-* their @username, e-mail, phone and name wherever a company lists them;
+* their company when they are its last rep, with everything that hangs off it;
+* a company's contact person, e-mail and phone when they typed them last
+  (``companies.contact_entered_by``), also when colleagues keep the company or they left
+  it before; its reps are asked to enter them again (until then it is not matched);
+* their @username, e-mail, phone and name wherever another company lists them;
 * the notes they wrote in introduction requests, and their id as requester or answerer
   (the introductions themselves belong to the companies);
 * messages: those to them are deleted; those to other people that carry their data
@@ -53,6 +53,7 @@ PERSON_COLUMNS = (
     "used_by",
     "actor_id",
     "progress_chat_id",
+    "contact_entered_by",
 )
 COMPANY_CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "telegram_username")
 OUTBOX_BATCH = 2000
@@ -74,6 +75,7 @@ class Erasure:
     audit_rows: int
     broadcasts: int
     colleagues: tuple[int, ...] = ()  # reps who keep the company
+    contacts_cleared: tuple[int, ...] = ()  # companies that kept reps but lost their contact
     swept: tuple[str, ...] = field(default=())  # table.column found by the safety net
 
 
@@ -111,8 +113,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
     )
     company = await _one(
         conn,
-        "SELECT c.id, c.name, c.contact_name, c.contact_email, c.contact_phone, "
-        "c.telegram_username FROM companies c JOIN company_reps r ON r.company_id = c.id "
+        "SELECT c.id, c.name FROM companies c JOIN company_reps r ON r.company_id = c.id "
         "WHERE r.user_id = ?",
         (user_id,),
     )
@@ -127,6 +128,15 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
                 (company[0], user_id),
             )
         )
+    deleted_id = company[0] if company is not None and not colleagues else None
+    # The contact details they typed (in any company, even one they left since), and all
+    # of the company that goes with them.
+    contacts = await _rows(
+        conn,
+        "SELECT id, contact_name, contact_email, contact_phone, telegram_username, "
+        "contact_entered_by = ? FROM companies WHERE contact_entered_by = ? OR id = ?",
+        (user_id, user_id, deleted_id),
+    )
     notes = await _rows(
         conn, "SELECT id, note FROM introductions WHERE requested_by = ? AND note <> ''", (user_id,)
     )
@@ -134,37 +144,35 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
         "INSERT INTO erasures (erased_on) VALUES (?)", (now.date().isoformat(),)
     )
     number = int(cursor.lastrowid or 0)
-    label = pseudonym(number)
     full_name = " ".join(p for p in (user[0], user[1]) if p) if user else ""
     identity = Identity.of(
         user_id,
-        label,
-        names=[full_name, *(company[2:3] if company else [])],
-        usernames=[user[2] if user else None, *(company[5:6] if company else [])],
-        emails=company[3:4] if company else [],
-        phones=company[4:5] if company else [],
+        pseudonym(number),
+        names=[full_name, *(c[1] for c in contacts)],
+        usernames=[user[2] if user else None, *(c[4] for c in contacts if c[0] == deleted_id)],
+        emails=[c[2] for c in contacts],
+        phones=[c[3] for c in contacts],
         texts=[n[1] for n in notes],
-        others=[(company[1], ERASED_COMPANY)] if company and not colleagues else [],
+        others=[(company[1], ERASED_COMPANY)] if deleted_id is not None else [],
     )
 
     introductions = 0
-    company_deleted = False
-    if company is not None and not colleagues:
+    if deleted_id is not None:
         row = await _one(
             conn,
             "SELECT count(*) FROM introductions WHERE requester_company_id = ? "
             "OR target_company_id = ?",
-            (company[0], company[0]),
+            (deleted_id, deleted_id),
         )
         introductions = int(row[0])
-        await conn.execute("DELETE FROM companies WHERE id = ?", (company[0],))
-        company_deleted = True
-    elif company is not None:
-        await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM companies WHERE id = ?", (deleted_id,))
+    await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
+    cleared = tuple(int(c[0]) for c in contacts if c[5] and c[0] != deleted_id)
+    for company_id in cleared:
         await conn.execute(
             "UPDATE companies SET contact_name = NULL, contact_email = NULL, "
-            "contact_phone = NULL, updated_at = ? WHERE id = ?",
-            (now.isoformat(), company[0]),
+            "contact_phone = NULL, contact_entered_by = NULL, updated_at = ? WHERE id = ?",
+            (now.isoformat(), company_id),
         )
     await _companies(conn, identity, now)
     # The note is theirs; the introduction is the two companies'.
@@ -200,7 +208,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
         user_row=user_row,
         company_id=company[0] if company else None,
         company_name=company[1] if company else None,
-        company_deleted=company_deleted,
+        company_deleted=deleted_id is not None,
         introductions=introductions,
         subscriptions=subscriptions,
         messages_deleted=deleted,
@@ -208,6 +216,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
         audit_rows=audit_rows,
         broadcasts=broadcasts,
         colleagues=colleagues,
+        contacts_cleared=cleared,
         swept=swept,
     )
 
