@@ -164,3 +164,58 @@ async def test_deleteme_leaves_no_byte_of_the_person(
     await answer(imran, "/intros", "No introductions yet")
     await running.stop()  # the last flush of persistence and the final checkpoint
     assert scan_files(db_path) == []
+
+
+async def test_no_flush_brings_an_erased_user_back(sandbox: Sandbox, running: BotHarness) -> None:
+    """PTB hands the persistence every user and chat an update or job touched, also after
+    the erasure dropped them; nothing of theirs may be written back."""
+    uid = 7731900001
+    user = sandbox.user(uid, "Half", last_name="Registered", username="half_reg")
+    await answer(user, "/register", "Step 1 of 12")
+    await answer(user, "Zanzibar Draft Works", "Step 2 of 12")
+    app = running.app
+    assert app is not None
+    await app.update_persistence()
+    assert await references(running.services.db, uid)  # the draft and the conversation
+    await answer(user, "/deleteme", "Are you sure")
+    await press(user, "🗑 Yes, delete everything", "Deleted")
+    await app.update_persistence()
+    app.mark_data_for_update_persistence(chat_ids=uid, user_ids=uid)
+    await app.update_persistence()
+    assert await references(running.services.db, uid) == []
+    # Their half-done registration does not resume: the next answer is not step 2's.
+    await answer(user, "Kilimanjaro", "not sure what to do")
+
+
+async def test_deleteme_of_a_colleague_keeps_the_company_without_them(
+    sandbox: Sandbox, running: BotHarness, db_path: Path
+) -> None:
+    ana = await started(sandbox, 4101, "Ana")
+    await register(ana, "Keepsake Soft SRL", contact="Ana Pop", email="ana@keepsake.example")
+    await answer(ana, "/profile", "Reps in Telegram: 1")
+    link = await press(ana, "👥 Invite a colleague", "Send this link")
+    payload = re.search(r"start=(join_[\w-]+)", link)
+    assert payload is not None
+    bob = sandbox.user(RID, FIRST, last_name=LAST, username=USERNAME)
+    await answer(bob, f"/start {payload.group(1)}", "You now represent")
+    await ana.expect(f"{FIRST} {LAST} joined")
+    # Bob edits the company's contact: from now on those fields are his.
+    await answer(bob, "/profile", "Reps in Telegram: 2")
+    await press(bob, "✏️ Edit", "Which field")
+    await press(bob, "Email", "Edit · Contact email")
+    await answer(bob, EMAIL, "Saved: Contact email")
+    await answer(bob, "/cancel", "Cancelled")
+
+    await answer(bob, "/deleteme", "colleagues keep it")
+    await press(bob, "🗑 Yes, delete everything", "Deleted")
+    told = await ana.expect("erased their data")
+    assert FIRST not in (told.text or "")
+    company = await running.services.companies.by_rep(4101)
+    assert company is not None and company.name == "Keepsake Soft SRL"
+    assert await running.services.companies.reps(company.id) == [4101]
+    assert company.contact_email is None and not company.matchable
+    await sandbox.wait_idle()
+    assert running.app is not None
+    await running.app.update_persistence()
+    assert await references(running.services.db, RID) == []
+    assert scan_files(db_path) == []  # "Zenobia Quillfeather joined", sent to Ana, too
