@@ -355,10 +355,11 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
         return
     await query.answer()
     services = context.services
-    erased = await erase(services, user_id)
+    # Memory first: a persistence flush during the erasure must find nothing to write back.
     chat = update.effective_chat
     forget(context.application, user_id, chat.id if chat is not None else None)
     services.seen_cache.pop(user_id, None)
+    erased = await erase(services, user_id)
     done = ["🗑 <b>Deleted.</b>"]
     done.append("• your user record" if erased.user_row else "• (no user record was stored)")
     if erased.company_name is not None:

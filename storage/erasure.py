@@ -5,9 +5,9 @@ What goes, and what stays without them (the README's privacy paragraph says the 
 * their users row, and with it (foreign keys) their session subscriptions, reminder lead
   times and company membership;
 * their company when they are its last rep, with everything that hangs off it;
-* a company's contact person, e-mail and phone when they typed them last
-  (``companies.contact_entered_by``), also when colleagues keep the company or they left
-  it before; its reps are asked to enter them again (until then it is not matched);
+* a company's contact person, e-mail and phone when they were the last to type any of
+  them (``companies.contact_entered_by``), also when colleagues keep the company or they
+  left it before; its reps are asked to enter them again (until then it is not matched);
 * their @username, e-mail, phone and name wherever another company lists them;
 * the notes they wrote in introduction requests, and their id as requester or answerer
   (the introductions themselves belong to the companies);
@@ -273,15 +273,13 @@ async def _broadcasts(
 async def _audit(conn: aiosqlite.Connection, user_id: int, identity: Identity, number: int) -> int:
     """Their actions stay under the pseudonym (a negative actor id); any mention goes."""
     rows = await _rows(conn, "SELECT id, actor_id, detail FROM audit_log")
-    changed = 0
-    for row_id, actor, detail in rows:
-        own = actor == user_id
-        if own or identity.in_text(detail):
-            await conn.execute(
-                "UPDATE audit_log SET actor_id = ?, detail = ? WHERE id = ?",
-                (-number if own else actor, identity.scrub(detail), row_id),
-            )
-            changed += own
+    updates = [
+        (-number if actor == user_id else actor, identity.scrub(detail), row_id)
+        for row_id, actor, detail in rows
+        if actor == user_id or identity.in_text(detail)
+    ]
+    await conn.executemany("UPDATE audit_log SET actor_id = ?, detail = ? WHERE id = ?", updates)
+    changed = sum(1 for r in rows if r[1] == user_id)
     return changed
 
 
@@ -306,22 +304,24 @@ async def _outbox(
         if not batch:
             break
         last = batch[-1][0]
-        for row_id, key, payload in batch:
-            about = (
-                key.startswith(intro_keys)
-                or identity.in_text(key)
-                or identity.in_value(json.loads(payload))
-            )
-            if not about:
-                continue
-            await conn.execute(
-                "UPDATE outbox SET payload = '{}', dedupe_key = ?, "
-                "last_error = CASE WHEN state = 'pending' THEN ? ELSE last_error END, "
-                "state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END "
-                "WHERE id = ?",
-                (identity.scrub(key, label=f"erased-{number}"), CANCELLED_BECAUSE, row_id),
-            )
-            emptied += 1
+        emptying = [
+            (identity.scrub(key, label=f"erased-{number}"), CANCELLED_BECAUSE, row_id)
+            if identity.in_text(key)
+            else (key, CANCELLED_BECAUSE, row_id)
+            for row_id, key, payload in batch
+            if key.startswith(intro_keys)
+            or identity.in_text(key)
+            or identity.in_value(json.loads(payload))
+        ]
+        # One statement per batch: the write lock is held, and every other write waits.
+        await conn.executemany(
+            "UPDATE outbox SET payload = '{}', dedupe_key = ?, "
+            "last_error = CASE WHEN state = 'pending' THEN ? ELSE last_error END, "
+            "state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END "
+            "WHERE id = ?",
+            emptying,
+        )
+        emptied += len(emptying)
     return deleted, emptied
 
 

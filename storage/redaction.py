@@ -58,6 +58,8 @@ class Identity:
     label: str
     strong: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     weak: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    _any_strong: re.Pattern[str] | None = field(default=None, repr=False)
+    _every: re.Pattern[str] | None = field(default=None, repr=False)
 
     @classmethod
     def of(
@@ -98,6 +100,7 @@ class Identity:
 
     def _add(self, pattern: str, label: str, *, weak: bool = False) -> None:
         compiled = re.compile(pattern, re.IGNORECASE)
+        self._any_strong = self._every = None
         (self.weak if weak else self.strong).append((compiled, label))
 
     def _name(self, text: str, label: str) -> None:
@@ -111,8 +114,11 @@ class Identity:
     # -- finding --------------------------------------------------------------------------
     def in_text(self, text: str) -> bool:
         """Whether a strong mark occurs in ``text`` (HTML or plain)."""
-        plain = html.unescape(text)
-        return any(pattern.search(plain) for pattern, _ in self.strong)
+        if self._any_strong is None:
+            self._any_strong = re.compile(
+                "|".join(f"(?:{pattern.pattern})" for pattern, _ in self.strong), re.IGNORECASE
+            )
+        return self._any_strong.search(html.unescape(text) if "&" in text else text) is not None
 
     def in_value(self, value: Any) -> bool:
         """Whether a strong mark occurs anywhere in a JSON-like value; numbers count when
@@ -135,12 +141,12 @@ class Identity:
         for all), in one pass so a label is never matched again, and a label repeated side
         by side said once."""
         marks = [*self.strong, *self.weak]
-        if not marks:
-            return text
-        combined = re.compile(
-            "|".join(f"(?P<m{i}>{pattern.pattern})" for i, (pattern, _) in enumerate(marks)),
-            re.IGNORECASE,
-        )
+        if self._every is None:
+            self._every = re.compile(
+                "|".join(f"(?P<m{i}>{pattern.pattern})" for i, (pattern, _) in enumerate(marks)),
+                re.IGNORECASE,
+            )
+        combined = self._every
 
         def replace(match: re.Match[str]) -> str:
             return label or marks[int((match.lastgroup or "m0")[1:])][1]

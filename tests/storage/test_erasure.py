@@ -89,6 +89,17 @@ async def test_broadcasts_and_audit_keep_the_pseudonym(db: Database) -> None:
         now=NOW,
         scheduled_for=NOW,
     )
+    running = await broadcasts.create(
+        created_by=PERSON,
+        audience=Audience("everyone"),
+        audience_label="everyone",
+        summary="Doors open",
+        method="copyMessage",
+        payload={"from_chat_id": PERSON, "message_id": 5},
+        now=NOW,
+    )
+    assert await broadcasts.transition(running, "running", from_states=("draft",), now=NOW)
+    await broadcasts.set_progress_message(running, PERSON, 6)
     theirs = await broadcasts.create(
         created_by=OTHER,
         audience=Audience("everyone"),
@@ -105,11 +116,18 @@ async def test_broadcasts_and_audit_keep_the_pseudonym(db: Database) -> None:
 
     erased = await erase_person(db, PERSON, now=NOW)
 
-    assert (erased.pseudonym, erased.audit_rows, erased.broadcasts) == (1, 1, 1)
+    assert (erased.pseudonym, erased.audit_rows, erased.broadcasts) == (1, 1, 2)
     mine = await broadcasts.get(scheduled)
     assert mine is not None
     assert (mine.state, mine.created_by, mine.payload) == ("cancelled", -1, {})
     assert mine.summary == "Greetings from erased user #1"
+    stopped = await broadcasts.get(running)
+    assert stopped is not None and stopped.state == "stopped" and stopped.finished_at
+    assert (stopped.created_by, stopped.progress_chat_id, stopped.summary) == (
+        -1,
+        None,
+        "Doors open",
+    )
     other = await broadcasts.get(theirs)
     assert other is not None and other.created_by == OTHER and other.payload["message_id"] == 4
     entries = {e.action: e for e in await audit.recent()}
