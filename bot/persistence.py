@@ -3,6 +3,11 @@
 The Application flushes changes every ``update_interval`` seconds; it is kept short (1 s) so
 that a kill loses at most the last answer of a conversation. ``bot_data`` is not persisted:
 it holds the process's live services (database, clock), built afresh at start-up.
+
+An empty user or chat dict is not stored (a row that held data goes instead). PTB hands
+over the data of every user and chat seen since the last flush, and after /deleteme it
+would otherwise write an empty row back for the person just erased; :func:`forget` drops
+what the running Application still holds about them.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import pickle
 from copy import deepcopy
 from typing import Any
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.persistence_store import PersistenceStore
@@ -40,6 +45,10 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         return {k: pickle.loads(v) for k, v in blobs.items()}
 
     async def _save(self, kind: str, key: int, data: UserData) -> None:
+        if not data:
+            if (kind, key) in self._written:
+                await self._drop(kind, key)
+            return
         blob = pickle.dumps(data)
         if self._written.get((kind, key)) == blob:
             return
@@ -107,6 +116,38 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
     async def refresh_bot_data(self, bot_data: UserData) -> None:
         return None
 
+    def forget(self, user_id: int, chat_id: int | None) -> None:
+        """Drop the in-memory copies of what was stored for a user and their chat (the rows
+        themselves are deleted by the erasure's transaction)."""
+        self._written.pop(("user", user_id), None)
+        if chat_id is not None:
+            self._written.pop(("chat", chat_id), None)
+        for states in self._conversations.values():
+            for key in [k for k in states if user_id in k]:
+                del states[key]
+
     async def flush(self) -> None:
         # Every update_* call above writes through at once; nothing is buffered here.
         return None
+
+
+def forget(
+    app: Application[Any, Any, Any, Any, Any, Any], user_id: int, chat_id: int | None
+) -> None:
+    """Make the running Application forget a user, so nothing it holds in memory is written
+    back after an erasure: their user data, their chat's data, their place in every
+    conversation, and this persistence's own copies.
+
+    PTB has no public way to end another update's conversation; its per-conversation state
+    dicts are reachable only through this attribute. Popping a key there also deletes it
+    from the persistence at the next flush.
+    """
+    app.drop_user_data(user_id)
+    if chat_id is not None:
+        app.drop_chat_data(chat_id)
+    conversations = getattr(app, "_conversation_handler_conversations", {})
+    for states in conversations.values():
+        for key in [k for k in list(states) if user_id in k]:
+            states.pop(key, None)
+    if isinstance(app.persistence, SQLitePersistence):
+        app.persistence.forget(user_id, chat_id)

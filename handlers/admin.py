@@ -27,35 +27,52 @@ log = logging.getLogger(__name__)
 AUDIT_LIMIT = 50
 
 
-async def _target(update: Update, context: ForumContext, usage: str) -> UserRecord | None:
+async def _target(update: Update, context: ForumContext, command: str) -> UserRecord | None:
+    """The one user an organiser named, by numeric id or by a username that only one stored
+    user has; otherwise say why and ask for the id."""
     args = context.args or []
     if len(args) != 1:
-        await reply(update, usage)
+        await reply(update, f"Usage: /{command} @username or /{command} 123456789")
         return None
     raw = args[0].strip()
     users = context.services.users
     if raw.lstrip("-").isdigit():
         target = await users.get(int(raw))
+        found = [target] if target is not None else []
     else:
-        target = await users.by_username(raw)
-    if target is None:
+        found = await users.with_username(raw)
+    if not found:
         await reply(
             update,
             f"I don't know {esc(raw[:64])} yet: they must open the bot and send /start first.",
         )
-    return target
+        return None
+    if len(found) > 1:
+        lines = [
+            f"⚠️ {len(found)} users I know have the username {esc(raw[:64])}, so I changed "
+            "nothing. Usernames are compared without case, and one that an account gave up "
+            "can be taken by another, while I still have the old owner on record. Send the "
+            f"numeric id instead, e.g. /{command} {found[0].telegram_id}:",
+        ]
+        for user in found:
+            lines.append(
+                f"• {user.telegram_id} — {esc(user.display_name)}, last seen {user.last_seen[:10]}"
+            )
+        await reply(update, "\n".join(lines))
+        return None
+    return found[0]
 
 
 def _who(user: UserRecord) -> str:
-    handle = f" (@{esc(user.username)})" if user.username else ""
-    return f"{esc(user.display_name)}{handle}"
+    handle = f"@{esc(user.username)}, " if user.username else ""
+    return f"{esc(user.display_name)} ({handle}id {user.telegram_id})"
 
 
 async def promote(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None:
         return
-    target = await _target(update, context, "Usage: /promote @username or /promote 123456789")
+    target = await _target(update, context, "promote")
     if target is None:
         return
     services = context.services
@@ -94,7 +111,7 @@ async def demote(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None:
         return
-    target = await _target(update, context, "Usage: /demote @username or /demote 123456789")
+    target = await _target(update, context, "demote")
     if target is None:
         return
     services = context.services
@@ -137,7 +154,9 @@ async def audit(update: Update, context: ForumContext) -> None:
     for entry in entries:
         if entry.actor_id not in names:
             user = await services.users.get(entry.actor_id)
-            names[entry.actor_id] = _who(user) if user else str(entry.actor_id)
+            names[entry.actor_id] = entry.erased_actor or (
+                _who(user) if user else str(entry.actor_id)
+            )
         when = datetime.fromisoformat(entry.created_at).astimezone(zone)
         lines.append(
             f"{when:%m-%d %H:%M} {names[entry.actor_id]}: <b>{esc(entry.action)}</b> "

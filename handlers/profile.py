@@ -19,6 +19,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.company_csv import deep_link
 from bot.context import ForumContext
+from bot.erasure import erase
+from bot.persistence import forget
 from bot.profiles import country_zone, record_card
 from bot.texts import esc
 from handlers import start as start_handlers
@@ -26,9 +28,11 @@ from handlers.common import reply
 from handlers.fallback import EXPIRED_MENU
 from handlers.registration import EDIT_PREFIX
 from handlers.start import REGISTER_BUTTON
-from storage.companies import CompanyRecord, CompanyWrites, erase_user, personal_data
+from storage.audit import pseudonym
+from storage.companies import CompanyRecord, CompanyWrites
 from storage.links import CLAIM, INVITE
 from storage.outbox import PRIORITY_NORMAL, NewMessage
+from storage.personal_data import personal_data
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +175,8 @@ async def profile_button(update: Update, context: ForumContext) -> None:
             others,
             f"🗑 <b>{esc(record.name)}</b> was deleted by your colleague "
             f"{esc(query.from_user.full_name)}.",
-            f"company-deleted:{record.id}",
+            # The notice names the deleter: their id in the key lets an erasure find it.
+            f"company-deleted:{record.id}:{query.from_user.id}",
         )
         return
     await services.companies.remove_rep(query.from_user.id)
@@ -311,7 +316,14 @@ async def deleteme(update: Update, context: ForumContext) -> None:
                 f"• <b>{esc(record.name)}</b>, as you are its only rep, with its introductions"
             )
         else:
-            lines.append(f"• your membership of <b>{esc(record.name)}</b> (colleagues keep it)")
+            lines.append(
+                f"• your membership of <b>{esc(record.name)}</b> (colleagues keep it), and "
+                "its contact person, email and phone if you entered them"
+            )
+    lines.append(
+        "• your name, username, email, phone and notes in messages sent to others, and in "
+        "the organisers' log (your actions there become “erased user #N”)"
+    )
     lines.append("\nAre you sure?")
     await reply(
         update,
@@ -343,13 +355,11 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
         return
     await query.answer()
     services = context.services
-    erased = await erase_user(services.db, user_id)
-    app = context.application
-    app.drop_user_data(user_id)
-    if update.effective_chat is not None:
-        app.drop_chat_data(update.effective_chat.id)
-    _forget_conversations(context, user_id)
+    # Memory first: a persistence flush during the erasure must find nothing to write back.
+    chat = update.effective_chat
+    forget(context.application, user_id, chat.id if chat is not None else None)
     services.seen_cache.pop(user_id, None)
+    erased = await erase(services, user_id)
     done = ["🗑 <b>Deleted.</b>"]
     done.append("• your user record" if erased.user_row else "• (no user record was stored)")
     if erased.company_name is not None:
@@ -360,23 +370,23 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
             )
         else:
             done.append(f"• your membership of <b>{esc(erased.company_name)}</b>")
+    if erased.contacts_cleared:
+        done.append(
+            "• the contact person, email and phone you had entered for a company (its reps "
+            "are asked to enter them again)"
+        )
     done.append(f"• {erased.subscriptions} session subscription(s)")
-    done.append(f"• {erased.outbox_messages} queued message(s) to you")
+    done.append(f"• {erased.messages_deleted} message(s) to you")
+    if erased.messages_emptied:
+        done.append(f"• your details in {erased.messages_emptied} message(s) to others")
+    if erased.audit_rows or erased.broadcasts:
+        done.append(
+            f"• your name in the organisers' log: your actions show as "
+            f"“{pseudonym(erased.pseudonym)}”"
+        )
     done.append("• your conversation data")
     done.append("\nIf you write to me again, I will only know your Telegram name and id.")
     await _edit_or_reply(update, "\n".join(done))
-
-
-def _forget_conversations(context: ForumContext, user_id: int) -> None:
-    """Drop the user's place in every conversation, so nothing resumes after the erasure.
-
-    PTB keeps those states in per-conversation tracking dicts; popping marks the key for
-    deletion in the persistence at its next flush.
-    """
-    conversations = getattr(context.application, "_conversation_handler_conversations", {})
-    for states in conversations.values():
-        for key in [k for k in list(states) if user_id in k]:
-            states.pop(key, None)
 
 
 def register(app: Application) -> None:

@@ -724,7 +724,9 @@ async def _save_field(
     elif step == PARTNERSHIPS:
         await services.companies.update(record.id, {}, now=now, partnerships=draft[PARTNERSHIPS])
     else:
-        await services.companies.update(record.id, {step: fields[step]}, now=now)
+        await services.companies.update(
+            record.id, {step: fields[step]}, now=now, by=_user_id(update)
+        )
     return await ask(update, context, PICK, problem=f"✓ Saved: {TITLES[step]}.")
 
 

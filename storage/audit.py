@@ -1,5 +1,10 @@
 """The organisers' audit log: who did what, when. Any feature records its organiser actions
-here through ``services.audit.record(...)``; ``/audit`` shows the latest."""
+here through ``services.audit.record(...)``; ``/audit`` shows the latest.
+
+An organiser who erased themselves (/deleteme) stays in the log as "erased user #N": their
+rows keep ``actor_id = -N``, N being the number of their erasure (``erasures.id``). Telegram
+user ids are positive, so the two never mix.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,11 @@ from storage.db import Database
 MAX_DETAIL = 1000
 
 
+def pseudonym(number: int) -> str:
+    """How an erased person is shown: the same N in every row that stays after them."""
+    return f"erased user #{number}"
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
@@ -18,6 +28,11 @@ class AuditEntry:
     action: str
     detail: str
     created_at: str
+
+    @property
+    def erased_actor(self) -> str | None:
+        """The pseudonym of an actor who was erased; None for a current actor id."""
+        return pseudonym(-self.actor_id) if self.actor_id < 0 else None
 
 
 class AuditLog:

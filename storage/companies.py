@@ -29,6 +29,9 @@ PROFILE_FIELDS = (
     "consent",
     "paused",
 )
+# The fields that are a person's: who typed them is recorded (contact_entered_by), so that
+# their erasure takes them along.
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,14 @@ class CompanyRepository:
         rep_id: int | None = None,
         source: str = "telegram",
     ) -> int:
-        """Insert a company with its sectors, intents and (optionally) its first rep."""
+        """Insert a company with its sectors, intents and (optionally) its first rep, who
+        typed its contact fields then."""
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown company fields: {sorted(unknown)}")
-        columns = [*fields, "source", "created_at", "updated_at"]
-        values = [*fields.values(), source, now.isoformat(), now.isoformat()]
+        columns = [*fields, "source", "created_at", "updated_at", "contact_entered_by"]
+        entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
+        values = [*fields.values(), source, now.isoformat(), now.isoformat(), entered_by]
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 f"INSERT INTO companies ({', '.join(columns)}) "
@@ -132,15 +137,20 @@ class CompanyRepository:
         now: datetime,
         sectors: Sequence[str] | None = None,
         partnerships: Sequence[str] | None = None,
+        by: int | None = None,
     ) -> None:
+        """Change fields; ``by`` is the rep who typed them (None: an organiser's import)."""
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown company fields: {sorted(unknown)}")
+        values = dict(fields)
+        if set(fields) & set(CONTACT_FIELDS):
+            values["contact_entered_by"] = by
         async with self.db.transaction() as conn:
-            assignments = [f"{name} = ?" for name in fields] + ["updated_at = ?"]
+            assignments = [f"{name} = ?" for name in values] + ["updated_at = ?"]
             await conn.execute(
                 f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
-                [*fields.values(), now.isoformat(), company_id],
+                [*values.values(), now.isoformat(), company_id],
             )
             if sectors is not None:
                 await conn.execute(
@@ -288,7 +298,7 @@ def _record(r: aiosqlite.Row) -> CompanyRecord:
     )
 
 
-# -- registration, import and the user's own data ------------------------------------------
+# -- registration and import -----------------------------------------------------------------
 
 
 class CompanyWrites:
@@ -348,153 +358,3 @@ class CompanyWrites:
             (int(paused), now.isoformat(), company_id, int(paused)),
         )
         return changed > 0
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """What /deleteme removed."""
-
-    user_row: bool
-    company_name: str | None  # the company the user represented
-    company_deleted: bool  # they were its last rep
-    introductions: int  # introductions removed with the company
-    subscriptions: int
-    outbox_messages: int
-
-
-async def _count(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
-    cursor = await conn.execute(sql, params)
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-async def _tables(conn: aiosqlite.Connection) -> dict[str, list[str]]:
-    cursor = await conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    names = [r[0] for r in await cursor.fetchall()]
-    tables: dict[str, list[str]] = {}
-    for name in names:
-        cursor = await conn.execute(f"PRAGMA table_info({name})")
-        tables[name] = [r[1] for r in await cursor.fetchall()]
-    return tables
-
-
-async def erase_user(db: Database, user_id: int) -> Erasure:
-    """Erase a user: their users row (subscriptions and lead times cascade), their company
-    membership, the company itself if they were its last rep (its introductions cascade),
-    messages still queued for them, and their id where other rows mention it."""
-    async with db.transaction() as conn:
-        tables = await _tables(conn)
-        cursor = await conn.execute(
-            "SELECT c.id, c.name FROM companies c JOIN company_reps r ON r.company_id = c.id "
-            "WHERE r.user_id = ?",
-            (user_id,),
-        )
-        company = await cursor.fetchone()
-        company_deleted = False
-        introductions = 0
-        if company is not None:
-            others = await _count(
-                conn,
-                "SELECT count(*) FROM company_reps WHERE company_id = ? AND user_id <> ?",
-                (company[0], user_id),
-            )
-            if others == 0:
-                if "introductions" in tables:
-                    introductions = await _count(
-                        conn,
-                        "SELECT count(*) FROM introductions WHERE requester_company_id = ? "
-                        "OR target_company_id = ?",
-                        (company[0], company[0]),
-                    )
-                await conn.execute("DELETE FROM companies WHERE id = ?", (company[0],))
-                company_deleted = True
-            else:
-                await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
-        subscriptions = 0
-        if "agenda_subscriptions" in tables:
-            subscriptions = await _count(
-                conn, "SELECT count(*) FROM agenda_subscriptions WHERE user_id = ?", (user_id,)
-            )
-        cursor = await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
-        outbox = cursor.rowcount
-        # Rows that stay (a company's history) keep no trace of who the person was.
-        for table, column in (
-            ("introductions", "requested_by"),
-            ("introductions", "decided_by"),
-            ("company_links", "created_by"),
-            ("company_links", "used_by"),
-        ):
-            if column in tables.get(table, []):
-                await conn.execute(
-                    f"UPDATE {table} SET {column} = NULL WHERE {column} = ?", (user_id,)
-                )
-        cursor = await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
-        user_row = cursor.rowcount > 0
-        await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
-        await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (user_id,))
-    return Erasure(
-        user_row=user_row,
-        company_name=company[1] if company is not None else None,
-        company_deleted=company_deleted,
-        introductions=introductions,
-        subscriptions=subscriptions,
-        outbox_messages=outbox,
-    )
-
-
-# Columns that hold a person's Telegram id, and those that hold a company id.
-_PERSON_COLUMNS = (
-    "telegram_id",
-    "user_id",
-    "created_by",
-    "requested_by",
-    "decided_by",
-    "used_by",
-    "actor_id",
-)
-_COMPANY_COLUMNS = ("company_id", "requester_company_id", "target_company_id", "other_id")
-_PRIVATE_TABLES = (
-    "ptb_user_data",
-    "ptb_chat_data",
-    "ptb_bot_data",
-    "ptb_callback_data",
-    "ptb_conversations",
-)
-
-
-async def personal_data(db: Database, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every stored row about a user and their company, table by table (for /mydata).
-
-    Found by column name, so tables other features add later are covered without changes
-    here. The persistence blobs are left to the caller, which can decode them.
-    """
-    tables = await _tables(db.conn)
-    row = await db.fetchone("SELECT company_id FROM company_reps WHERE user_id = ?", (user_id,))
-    company_id = int(row[0]) if row else None
-    found: dict[str, list[dict[str, Any]]] = {}
-    for table, columns in sorted(tables.items()):
-        if table in _PRIVATE_TABLES:
-            continue
-        clauses: list[str] = []
-        params: list[Any] = []
-        for column in columns:
-            if column in _PERSON_COLUMNS:
-                clauses.append(f"{column} = ?")
-                params.append(user_id)
-            elif company_id is not None and column in _COMPANY_COLUMNS:
-                clauses.append(f"{column} = ?")
-                params.append(company_id)
-        if table == "outbox":
-            clauses.append("chat_id = ?")
-            params.append(user_id)
-        if table == "companies" and company_id is not None:
-            clauses.append("id = ?")
-            params.append(company_id)
-        if not clauses:
-            continue
-        rows = await db.fetchall(f"SELECT * FROM {table} WHERE {' OR '.join(clauses)}", params)
-        if rows:
-            found[table] = [dict(r) for r in rows]
-    return found

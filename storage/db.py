@@ -1,7 +1,7 @@
 """One long-lived aiosqlite connection per process, and the numbered migrations.
 
-The connection is opened once at start-up (WAL, foreign keys, a busy timeout) and shared:
-aiosqlite runs it on its own thread and serialises calls. Writes go through
+The connection is opened once at start-up (WAL, foreign keys, a busy timeout, secure delete)
+and shared: aiosqlite runs it on its own thread and serialises calls. Writes go through
 :meth:`Database.transaction`, whose lock keeps two coroutines' statements from interleaving
 inside one SQLite transaction.
 """
@@ -56,6 +56,14 @@ class Database:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, in pages and in freed pages alike, so an
+        # erasure leaves nothing behind once the WAL is checkpointed. The setting belongs to
+        # the connection (it is not stored in the file), hence here, on every open.
+        await conn.execute("PRAGMA secure_delete=ON")
+        rows = list(await conn.execute_fetchall("PRAGMA secure_delete"))
+        if not rows or int(rows[0][0]) != 1:
+            await conn.close()
+            raise RuntimeError("this SQLite cannot zero deleted content (secure_delete)")
         db = cls(conn, path)
         if migrate:
             await db.migrate()
@@ -100,6 +108,14 @@ class Database:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes, so the old
+        versions of changed pages are gone from disk. False if another connection (another
+        process) kept part of the WAL in use; the next checkpoint finishes the job."""
+        async with self._write_lock:
+            rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return bool(rows) and int(rows[0][0]) == 0
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """One write statement in its own transaction; returns the row count."""

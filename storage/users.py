@@ -88,11 +88,17 @@ class UserRepository:
         row = await self.db.fetchone("SELECT * FROM users WHERE telegram_id = ?", (telegram_id,))
         return _record(row) if row else None
 
-    async def by_username(self, username: str) -> UserRecord | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM users WHERE lower(username) = lower(?)", (username.lstrip("@"),)
+    async def with_username(self, username: str) -> list[UserRecord]:
+        """Every stored user with this username, compared without case as Telegram does.
+
+        More than one is possible: a username freed by one account can be taken by another,
+        and the first keeps the old one here until they write to the bot again.
+        """
+        rows = await self.db.fetchall(
+            "SELECT * FROM users WHERE lower(username) = lower(?) ORDER BY last_seen DESC",
+            (username.lstrip("@"),),
         )
-        return _record(row) if row else None
+        return [_record(r) for r in rows]
 
     async def set_timezone(self, telegram_id: int, timezone: str) -> None:
         await self.db.execute(

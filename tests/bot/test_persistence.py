@@ -95,7 +95,8 @@ async def test_kill_loses_at_most_the_last_answer(sandbox: Sandbox, tmp_path: Pa
 async def test_unchanged_user_data_is_not_written_again(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
-    """PTB offers every active user's data each interval; only changes reach SQLite."""
+    """PTB offers every active user's data each interval; only changes reach SQLite, and
+    empty data never does."""
     assert running.app is not None
     persistence = running.app.persistence
     assert persistence is not None
@@ -109,7 +110,7 @@ async def test_unchanged_user_data_is_not_written_again(
 
     store.save_blob = counting
     user = sandbox.user(7004, "Ana")
-    # The payload goes into user_data; the chat's (empty) data is new too: one write each.
+    # The payload goes into user_data: one write; the chat's data is empty: none.
     await user.send("/start hello")
     await user.expect("Welcome")
     await running.app.update_persistence()
@@ -117,4 +118,4 @@ async def test_unchanged_user_data_is_not_written_again(
         await user.send("/help")
         await user.expect("Commands")
         await running.app.update_persistence()
-    assert sorted(writes) == [("chat", 7004), ("user", 7004)]
+    assert sorted(writes) == [("user", 7004)]

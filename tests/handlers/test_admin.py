@@ -113,3 +113,29 @@ async def test_stats_text_and_chart(sandbox: Sandbox, running: BotHarness) -> No
     assert "5. introductions accepted: 1 (100%)" in text
     chart = await admin.expect(lambda m: m.kind == "photo")
     assert chart.content is not None and chart.content.startswith(b"\x89PNG")
+
+
+async def test_promote_and_demote_refuse_a_username_two_users_have(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    """A username given up by one account can be taken by another while the first is still
+    on record with it; and usernames are stored as typed but compared without case."""
+    admin = await started(sandbox, ADMIN_ID, "Org")
+    await started(sandbox, 6301, "Old Owner", username="Twin_Name")
+    await started(sandbox, 6302, "New Owner", username="twin_name")
+    for command in ("/promote @twin_name", "/promote TWIN_NAME"):
+        await admin.send(command)
+        text = (await admin.expect("numeric id")).text or ""
+        assert "2 users" in text and "changed nothing" in text
+        assert "6301 — Old Owner" in text and "6302 — New Owner" in text
+    users = running.services.users
+    assert [(await users.get(i)).role for i in (6301, 6302)] == ["participant"] * 2  # type: ignore[union-attr]
+
+    await admin.send("/promote 6302")
+    await admin.expect("New Owner (@twin_name, id 6302) is now an organiser")
+    await admin.send("/demote @Twin_Name")
+    await admin.expect("numeric id")
+    assert (await users.get(6302)).role == "organiser"  # type: ignore[union-attr]
+    await admin.send("/demote 6302")
+    await admin.expect("is no longer an organiser")
+    assert [e.action for e in await running.services.audit.recent()] == ["demote", "promote"]

@@ -8,6 +8,9 @@ import json
 import re
 
 from bot.sandbox import Sandbox, SandboxUser
+from tests.handlers.matchkit import pair
+from tests.handlers.test_erasure import document
+from tests.handlers.test_intros import request_intro
 from tests.handlers.test_registration import answer, press, register
 from tests.harness import BotHarness
 
@@ -201,6 +204,37 @@ async def test_mydata_contains_everything(sandbox: Sandbox, running: BotHarness)
     }
     assert tables["company_reps"][0]["user_id"] == 4013
     assert tables["company_partnerships"]
+
+
+def mentions(data: object, *values: str) -> list[str]:
+    """Which of the values occur in the export, numbers only as whole numbers."""
+    text = json.dumps(data, ensure_ascii=False)
+    return [v for v in values if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text)]
+
+
+async def test_mydata_shows_the_other_side_as_public_card_until_accepted(
+    sandbox: Sandbox, fb: BotHarness
+) -> None:
+    ana, _ro, imran, _pk = await pair(sandbox, fb)
+    ana_contacts = ("5101", "ana_softro", "hello@softro.example", "Contact of SoftRo Automation")
+    imran_contacts = ("5201", "imran_lhr", "hello@lahoreqa.example", "Contact of LahoreQA")
+    await request_intro(ana, "Hello from Cluj")
+    await imran.expect("Introduction request")
+    asked = json.loads(await document(imran, "/mydata"))
+    assert mentions(asked, *ana_contacts) == []
+    [intro] = asked["tables"]["introductions"]
+    assert intro["other_company"]["name"] == "SoftRo Automation"
+    assert intro["note"] == "Hello from Cluj" and "contact_card" not in intro
+    assert mentions(json.loads(await document(ana, "/mydata")), *imran_contacts) == []
+
+    await press(imran, "✅ Accept", "You accepted")
+    await ana.expect("Introduction made")
+    # Both said yes: now each side's export has the other's contact card.
+    [intro] = json.loads(await document(imran, "/mydata"))["tables"]["introductions"]
+    assert intro["contact_card"]["contact_email"] == "hello@softro.example"
+    assert intro["contact_card"]["telegram"] == "@ana_softro"
+    [intro] = json.loads(await document(ana, "/mydata"))["tables"]["introductions"]
+    assert intro["contact_card"]["contact_email"] == "hello@lahoreqa.example"
 
 
 async def test_deleteme_erases_user_and_company(sandbox: Sandbox, running: BotHarness) -> None:

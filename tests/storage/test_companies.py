@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.companies import CompanyRepository, CompanyWrites, erase_user, personal_data
+from storage.companies import CompanyRepository, CompanyWrites
 from storage.db import Database
+from storage.erasure import erase_person
 from storage.links import CLAIM, INVITE, LinkRepository
+from storage.personal_data import personal_data
 from storage.users import UserRepository
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
@@ -93,13 +95,16 @@ async def test_personal_data_and_erasure(tmp_path: Path) -> None:
         assert data["companies"][0]["name"] == "Alpha"
         assert {r["user_id"] for r in data["company_reps"]} == {1, 2}
         assert "ptb_user_data" not in data
-        # Not the last rep: only the membership goes.
-        erased = await erase_user(db, 1)
+        # Not the last rep: the membership goes, and the contact they may have typed.
+        erased = await erase_person(db, 1, now=NOW)
         assert erased.user_row and erased.company_name == "Alpha" and not erased.company_deleted
-        assert await repo.get(cid) is not None and await repo.reps(cid) == [2]
+        assert erased.colleagues == (2,) and erased.pseudonym == 1 and erased.swept == ()
+        kept = await repo.get(cid)
+        assert kept is not None and await repo.reps(cid) == [2]
+        assert kept.contact_email is None and not kept.matchable
         # The last rep: the company goes too.
-        erased = await erase_user(db, 2)
-        assert erased.company_deleted
+        erased = await erase_person(db, 2, now=NOW)
+        assert erased.company_deleted and erased.pseudonym == 2
         assert await repo.get(cid) is None
         assert await UserRepository(db).count() == 0
     finally:

@@ -80,3 +80,35 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         assert await db.fetchone("SELECT 1 FROM users WHERE telegram_id = 1") is None
     finally:
         await db.close()
+
+
+def _on_disk(path: Path) -> tuple[bytes, bytes]:
+    return Path(f"{path}-wal").read_bytes(), path.read_bytes()
+
+
+async def test_secure_delete_on_every_connection_and_checkpoint_empties_the_wal(
+    tmp_path: Path,
+) -> None:
+    """secure_delete belongs to a connection, not to the file: each open must set it."""
+    path = tmp_path / "s.db"
+    first = await Database.open(path)
+    second = await Database.open(path, migrate=False)
+    try:
+        for db in (first, second):
+            assert (await db.fetchone("PRAGMA secure_delete"))[0] == 1  # type: ignore[index]
+        secret = "Quokka-secret-4471"
+        await UserRepository(first).seen(
+            9,
+            first_name=secret,
+            last_name=None,
+            username=None,
+            language_code=None,
+            now=datetime(2025, 11, 20, tzinfo=UTC),
+        )
+        await first.execute("DELETE FROM users WHERE telegram_id = 9")
+        assert await first.checkpoint()
+        wal, main = _on_disk(path)
+        assert wal == b"" and secret.encode() not in main
+    finally:
+        await second.close()
+        await first.close()

@@ -46,7 +46,7 @@ async def test_roles_timezone_username(users: UserRepository) -> None:
     with pytest.raises(ValueError):
         await users.set_role(3, "king")
     await users.set_timezone(3, "Asia/Karachi")
-    user = await users.by_username("@org")
-    assert user is not None and user.role == ORGANISER and user.timezone == "Asia/Karachi"
+    [user] = await users.with_username("@org")
+    assert user.role == ORGANISER and user.timezone == "Asia/Karachi"
     assert [u.telegram_id for u in await users.organisers()] == [3]
     assert await users.delete(3) and await users.get(3) is None
