@@ -5,18 +5,16 @@ the halfway reminders and the daily "new matches" digest."""
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import ForumContext
 from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
-from handlers.common import audit, organiser_id, reply
+from handlers.common import audit, callback_number, numbered, organiser_id, reply
 
 log = logging.getLogger(__name__)
 
-DECISION_PATTERN = re.compile(f"^({re.escape(ACCEPT_DATA)}|{re.escape(DECLINE_DATA)})(\\d+)$")
 DUE_EVERY_SECONDS = 300
 STARTUP_DELAY_SECONDS = 10
 DIGEST_EVERY_SECONDS = 3600
@@ -27,11 +25,11 @@ EXPORT_TOP_MAX = 100
 async def decide(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = DECISION_PATTERN.match(query.data)
-    assert match is not None
-    accept = match.group(1) == ACCEPT_DATA
+    accept = query.data.startswith(ACCEPT_DATA)
+    intro_id = callback_number(query.data, ACCEPT_DATA if accept else DECLINE_DATA)
+    assert intro_id is not None  # the handler's pattern checked it
     done = await IntroductionService(context.services).decide(
-        query.from_user.id, int(match.group(2)), accept=accept
+        query.from_user.id, intro_id, accept=accept
     )
     if not done.ok:
         # Refused or already answered: say so, change nothing.
@@ -96,7 +94,7 @@ async def digest_tick(context: ForumContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(decide, pattern=DECISION_PATTERN))
+    app.add_handler(CallbackQueryHandler(decide, pattern=numbered(ACCEPT_DATA, DECLINE_DATA)))
     app.add_handler(CommandHandler("intros", intros_command))
     app.add_handler(CommandHandler("matchstats", matchstats_command))
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))

@@ -489,6 +489,22 @@ class Sandbox(BotApi):
             chat_id, match, timeout=timeout, after=after, edited_since=-1, what="a message"
         )
 
+    async def wait_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+        """Wait until the bot answered the callback query ``query_id``; return that answer
+        (``text``, ``show_alert``, ``url``, ``cache_time``)."""
+        if self._cond is None:
+            raise RuntimeError("sandbox is not started")
+        try:
+            async with self._cond:
+                await asyncio.wait_for(
+                    self._cond.wait_for(lambda: query_id in self.callback_answers), timeout
+                )
+        except TimeoutError:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for an answer to callback query {query_id}"
+            ) from None
+        return self.callback_answers[query_id]
+
     async def wait_idle(self, quiet: float = 0.2, timeout: float = 10) -> None:  # noqa: ASYNC109
         """Return once no bot call (other than getUpdates) nor user action happened for
         ``quiet`` seconds and none is in flight. Raises TimeoutError after ``timeout``."""
