@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import ForumContext
 from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
+from bot.intros_view import intros_view
 from handlers.common import audit, callback_number, numbered, organiser_id, reply
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,19 @@ async def decide(update: Update, context: ForumContext) -> None:
         await query.answer(done.text, show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    # Take this request's buttons away (the notice's only row, or its row in /intros).
+    message = query.message
+    rows = (
+        list(message.reply_markup.inline_keyboard)
+        if isinstance(message, Message) and message.reply_markup
+        else []
+    )
+    gone = {f"{ACCEPT_DATA}{intro_id}", f"{DECLINE_DATA}{intro_id}"}
+    kept = [row for row in rows if not any(b.callback_data in gone for b in row)]
+    if len(kept) < len(rows):
+        await query.edit_message_reply_markup(
+            reply_markup=InlineKeyboardMarkup(kept) if kept else None
+        )
     await reply(update, done.text)
 
 
@@ -44,7 +57,8 @@ async def intros_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    await reply(update, await IntroductionService(context.services).intros_text(user.id))
+    view = await intros_view(IntroductionService(context.services), user.id)
+    await reply(update, view.text, reply_markup=view.markup)
 
 
 async def matchstats_command(update: Update, context: ForumContext) -> None:
