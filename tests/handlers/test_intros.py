@@ -244,7 +244,8 @@ async def accepted_with_fault(
     await sandbox.wait_idle()
     inject(ana.id)  # Ana's next message is her contact card: nothing else is sent to her
     await imran.press("✅ Accept")
-    await imran.expect("Introduction made: SoftRo Automation")
+    # One message at a time: Imran's card may wait until Ana's send ends (its timeout).
+    await imran.expect("Introduction made: SoftRo Automation", timeout=15)
     await sandbox.wait_idle(timeout=15)
     return ana, imran
 
