@@ -5,7 +5,11 @@ Prints the achieved send rate against SEND_RATE (goal >= 95%), lost messages and
 (goal 0 each), the p99 latency of direct replies to the chatting users (goal <= 1 s) and the
 peak RSS of the process (bot and sandbox together).
 
-    .venv/bin/python bench/broadcast.py [--recipients 10000] [--chatters 20]
+``--timeouts N`` also makes N copies time out after arriving (Telegram's answer is lost); each
+holds the outbox for its read timeout (``--send-timeout``, default PTB's 5 s). They must
+arrive once and be counted "unknown", never sent twice.
+
+    .venv/bin/python bench/broadcast.py [--recipients 10000] [--chatters 20] [--timeouts 0]
 """
 
 from __future__ import annotations
@@ -42,7 +46,9 @@ async def chatter(sandbox: Sandbox, user_id: int, stop: asyncio.Event, out: list
         await asyncio.sleep(rng.uniform(2.0, 6.0))
 
 
-async def run(recipients: int, chatters: int, rate: float) -> None:
+async def run(
+    recipients: int, chatters: int, rate: float, timeouts: int, send_timeout: float | None
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as folder:
         async with Sandbox(enforce_rate_limits=True) as sandbox:
             settings = local_settings(
@@ -79,6 +85,11 @@ async def run(recipients: int, chatters: int, rate: float) -> None:
             for n, uid in enumerate(faulty):
                 kind = ("blocked", "server_error", "bad_gateway", "server_error")[n % 4]
                 sandbox.inject(kind, chat_id=uid, count=-1 if kind == "blocked" else 1)
+            unfaulted = set(ids) - set(faulty)
+            healthy = [uid for uid in ids if uid in unfaulted]
+            for uid in rng.sample(healthy, min(timeouts, len(healthy))):
+                sandbox.inject("timeout", chat_id=uid, delay=60, methods=("copyMessage",))
+            services.outbox_sender.send_timeout = send_timeout
             broadcaster = services.broadcaster
             assert broadcaster is not None
             record = await broadcaster.create(
@@ -131,6 +142,7 @@ async def run(recipients: int, chatters: int, rate: float) -> None:
     )
     print(f"lost messages        {lost}")
     print(f"duplicates           {duplicates}")
+    print(f"timed out (unknown)  {counts.get('unknown', 0)} of {timeouts} injected; not re-sent")
     print(
         f"sandbox max 1 s      {sandbox.max_sends_per_second()} sends (limit 30); "
         f"429 answers {too_many} (flood control injected every 80 s)"
@@ -148,8 +160,10 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--chatters", type=int, default=10)
     parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--timeouts", type=int, default=0)
+    parser.add_argument("--send-timeout", type=float, default=None)
     args = parser.parse_args()
-    asyncio.run(run(args.recipients, args.chatters, args.rate))
+    asyncio.run(run(args.recipients, args.chatters, args.rate, args.timeouts, args.send_timeout))
 
 
 if __name__ == "__main__":

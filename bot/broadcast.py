@@ -88,6 +88,9 @@ def duration(seconds: float) -> str:
 
 def delivery_line(counts: dict[str, int]) -> str:
     line = f"sent {counts['sent']} · failed {counts['failed']} · blocked {counts['blocked']}"
+    if counts.get("unknown"):
+        # Timed out after Telegram got them: maybe delivered, never sent twice.
+        line += f" · timed out (maybe delivered) {counts['unknown']}"
     if counts.get("cancelled"):
         line += f" · not sent (stopped) {counts['cancelled']}"
     return line

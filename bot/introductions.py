@@ -42,9 +42,10 @@ from storage.introductions import (
     PENDING,
     IntroductionRecord,
 )
-from storage.outbox import PRIORITY_URGENT, NewMessage
+from storage.outbox import BLOCKED, FAILED, PRIORITY_URGENT, UNKNOWN, NewMessage
 
 ACCEPT_DATA = "intro:acc:"
+NOTICE_KIND_PREFIX = "intro_"  # outbox kinds: intro_request, intro_accepted, ...
 DECLINE_DATA = "intro:dec:"
 MATCHES_SHOWN = 5
 NOTE_LIMIT = 500
@@ -535,29 +536,6 @@ class IntroductionService:
         return told
 
     # -- lists and organisers --------------------------------------------------------------
-    async def intros_text(self, user_id: int) -> str:
-        company = await self.companies.by_rep(user_id)
-        if company is None:
-            return "You have no company yet, so no introductions. Register with /register."
-        intros = await self.repo.for_company(company.id)
-        if not intros:
-            return "No introductions yet. Send /matches to see your best matches and ask for one."
-        names = {c.id: c.name for c in await self.companies.all()}
-        incoming = [i for i in intros if i.target_company_id == company.id]
-        outgoing = [i for i in intros if i.requester_company_id == company.id]
-        lines = [f"<b>Introductions of {esc(company.name)}</b>"]
-        for title, items, key in (
-            ("Requests to you", incoming, "requester_company_id"),
-            ("Your requests", outgoing, "target_company_id"),
-        ):
-            lines += ["", f"<b>{title}</b>"]
-            if not items:
-                lines.append("none")
-            for intro in items:
-                other = names.get(getattr(intro, key), "a deleted company")
-                lines.append(f"• {esc(other)} — {STATE_LABELS.get(intro.state, intro.state)}")
-        return "\n".join(lines)
-
     async def stats_text(self) -> str:
         records, profiles = await self._profiles()
         by_country = await self.companies.count_by_country()
@@ -583,6 +561,15 @@ class IntroductionService:
             f"Expired: {counts[EXPIRED]}",
             f"Waiting: {counts[PENDING]}",
             f"Acceptance rate: {rate} (of the {decided} answered or expired)",
+        ]
+        notices = await self.services.outbox.counts(kind_prefix=NOTICE_KIND_PREFIX)
+        lines += [
+            "",
+            "<b>Introduction notices not delivered</b>",
+            f"Given up (after retries, or the chat is gone): {notices[FAILED]}",
+            f"Reps who blocked the bot: {notices[BLOCKED]}",
+            f"Timed out, maybe delivered (not sent again): {notices[UNKNOWN]}",
+            "Contact details of accepted introductions stay in /intros for both sides.",
         ]
         return "\n".join(lines)
 

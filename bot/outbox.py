@@ -1,7 +1,10 @@
 """The outbox sender: drains the ``outbox`` table within Telegram's limits.
 
 One sender per process sends one message at a time, so a crash can send at most one message
-twice (sent, not yet marked). Each row is re-read just before its send, so a row cancelled
+twice (sent, not yet marked); a graceful stop lets the send in flight finish and be marked
+first, so a restart sends nothing twice. A send that timed out after its request reached
+Telegram may have arrived: it is marked "unknown" and never sent again (at most once; the
+rules are in bot/delivery.py). Each row is re-read just before its send, so a row cancelled
 meanwhile (a stopped broadcast) is never sent from a batch already in memory.
 
 Pacing: at most ``rate`` messages/s overall and one per
@@ -28,10 +31,12 @@ from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
+from bot.delivery import may_have_arrived, recipient_gone
 from storage.outbox import (
     BLOCKED,
     FAILED,
     PRIORITY_BULK,
+    UNKNOWN,
     NewMessage,
     OutboxRepository,
     OutboxRow,
@@ -48,6 +53,10 @@ warnings.filterwarnings(
 # Network errors and 5xx: the first try plus five retries with back-off, then "failed".
 MAX_RETRIES = 5
 MAX_ATTEMPTS = MAX_RETRIES + 1
+# A 400 that is not about the recipient: the first try plus three retries, then given up.
+BAD_REQUEST_ATTEMPTS = 4
+# How long a graceful stop waits for the send in flight (HTTP timeouts bound it anyway).
+STOP_GRACE_SECONDS = 15.0
 BATCH = 25
 IDLE_WAIT_SECONDS = 1.0
 
@@ -149,7 +158,9 @@ class OutboxSender:
         rate: float = 25.0,
         per_chat_interval: float = 1.0,
         max_attempts: int = MAX_ATTEMPTS,
+        bad_request_attempts: int = BAD_REQUEST_ATTEMPTS,
         retry_base_seconds: float = 1.0,
+        send_timeout: float | None = None,
         window: SendWindow | None = None,
         window_cap: int = WINDOW_CAP,
     ) -> None:
@@ -160,7 +171,10 @@ class OutboxSender:
         self.interval = 1.0 / rate
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
+        self.bad_request_attempts = bad_request_attempts
         self.retry_base_seconds = retry_base_seconds
+        # Seconds to wait for Telegram's answer to a send (None: PTB's read timeout).
+        self.send_timeout = send_timeout
         self.window = window
         self.window_cap = window_cap
         self._wake = asyncio.Event()
@@ -168,6 +182,9 @@ class OutboxSender:
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
+        self._stopping = False
+        self._send_done = asyncio.Event()
+        self._send_done.set()
         self.hooks: list[SentHook] = []
 
     # -- public --------------------------------------------------------------------------
@@ -182,14 +199,21 @@ class OutboxSender:
 
     def start(self) -> None:
         if self._task is None or self._task.done():
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="OutboxSender")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop sending. A send in flight is let finish and marked first: cut off, it might
+        arrive and still be pending, and the next start would send it again."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is None:
+            return
+        self._stopping = True  # no new send starts from here on
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._send_done.wait(), grace)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     @property
     def running(self) -> bool:
@@ -197,7 +221,7 @@ class OutboxSender:
 
     # -- the loop ------------------------------------------------------------------------
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 busy = await self.drain_once()
             except asyncio.CancelledError:
@@ -229,13 +253,21 @@ class OutboxSender:
         tried = False
         self._wake.clear()
         for row in rows:
+            if self._stopping:
+                break
             if not await self.outbox.is_pending(row.id):
                 continue  # cancelled (or handled) since the batch was read
             last = self._last_to_chat.get(row.chat_id)
             if last is not None and time.monotonic() - last < self.per_chat_interval:
                 continue  # this chat had a message less than a second ago; next round
             await self._pace()
-            await self._send(row)
+            if self._stopping:
+                break
+            self._send_done.clear()
+            try:
+                await self._send(row)
+            finally:
+                self._send_done.set()
             tried = True
             if self._wake.is_set() and row.priority >= PRIORITY_BULK:
                 break  # something new was enqueued: it may be more urgent than this batch
@@ -266,8 +298,11 @@ class OutboxSender:
             }
         self._last_to_chat[row.chat_id] = now
         kwargs: dict[str, Any] = {"chat_id": row.chat_id, **row.payload}
+        timeout: dict[str, Any] = {}
+        if self.send_timeout is not None:
+            timeout["read_timeout"] = self.send_timeout
         try:
-            result = await self.bot.do_api_request(row.method, api_kwargs=kwargs)
+            result = await self.bot.do_api_request(row.method, api_kwargs=kwargs, **timeout)
         except RetryAfter as exc:
             pause = exc.retry_after
             seconds = pause.total_seconds() if isinstance(pause, timedelta) else float(pause)
@@ -280,27 +315,38 @@ class OutboxSender:
             await self._notify(row, BLOCKED)
             return
         except BadRequest as exc:
-            await self.outbox.mark_final(row.id, FAILED, exc.message)
-            await self._notify(row, FAILED)
+            if recipient_gone(exc.message):
+                await self.outbox.mark_final(row.id, FAILED, exc.message)
+                await self._notify(row, FAILED)
+                return
+            # Most other 400s repeat, but a notice must not be lost to a passing one.
+            await self._retry_or_fail(row, exc, self.bad_request_attempts)
             return
         except (NetworkError, TelegramError) as exc:
-            # NetworkError covers 5xx and TimedOut. A timed-out send may have arrived: that
-            # is the one duplicate the design allows.
-            await self._retry_or_fail(row, exc)
+            if may_have_arrived(exc):
+                # Telegram got the request and its answer was lost: sending again could
+                # deliver it twice. At most once: the row ends "unknown".
+                log.warning("outbox row %s (%s) timed out; not sent again", row.id, row.kind)
+                await self.outbox.mark_final(row.id, UNKNOWN, f"{type(exc).__name__}: {exc}")
+                await self._notify(row, UNKNOWN)
+                return
+            # 5xx, or the request never reached Telegram: retry with back-off.
+            await self._retry_or_fail(row, exc, self.max_attempts)
             return
         except Exception as exc:
             # A bug or a malformed payload must not wedge the queue: the row is retried like
             # a network error and ends "failed", and the rows behind it keep moving.
             log.exception("outbox row %s could not be sent", row.id)
-            await self._retry_or_fail(row, exc)
+            await self._retry_or_fail(row, exc, self.max_attempts)
             return
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self.outbox.mark_sent(row.id, message_id=message_id, now=self.clock.now())
         await self._notify(row, "sent")
 
-    async def _retry_or_fail(self, row: OutboxRow, exc: Exception) -> None:
+    async def _retry_or_fail(self, row: OutboxRow, exc: Exception, attempts: int) -> None:
+        """Try ``row`` again after back-off, or give it up ("failed") after ``attempts``."""
         error = f"{type(exc).__name__}: {exc}"
-        if row.attempts + 1 >= self.max_attempts:
+        if row.attempts + 1 >= attempts:
             await self.outbox.mark_final(row.id, FAILED, error)
             await self._notify(row, FAILED)
             return

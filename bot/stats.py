@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.broadcast import delivery_line
 from bot.charts import companies_by_sector_png
+from bot.reminders import REMINDER_KIND
 from bot.services import Services
 from bot.texts import esc
 from storage.stats import Snapshot, StatsQueries
@@ -16,7 +18,13 @@ def funnel_line(label: str, value: int, base: int) -> str:
     return f"{label}: <b>{value}</b>{share}"
 
 
-def stats_text(snap: Snapshot, delivery: dict[str, int]) -> str:
+def delivery_counts(counts: dict[str, int]) -> str:
+    return f"{delivery_line(counts)} · pending {counts['pending']}"
+
+
+def stats_text(
+    snap: Snapshot, delivery: dict[str, int], reminders: dict[str, int] | None = None
+) -> str:
     countries = " · ".join(f"{esc(c)} {n}" for c, n in sorted(snap.companies_by_country.items()))
     total_companies = sum(snap.companies_by_country.values())
     sectors: dict[str, int] = {}
@@ -46,9 +54,10 @@ def stats_text(snap: Snapshot, delivery: dict[str, int]) -> str:
         ),
         "",
         f"<b>Agenda</b>: {snap.subscriptions} subscriptions by {snap.subscribers} users",
-        f"<b>Broadcast copies</b>: sent {delivery['sent']} · failed {delivery['failed']} · "
-        f"blocked {delivery['blocked']} · pending {delivery['pending']}",
+        f"<b>Broadcast copies</b>: {delivery_counts(delivery)}",
     ]
+    if reminders is not None:
+        lines.append(f"<b>Session reminders</b>: {delivery_counts(reminders)}")
     return "\n".join(lines)
 
 
@@ -56,5 +65,6 @@ async def dashboard(services: Services) -> tuple[str, bytes]:
     """The dashboard text and the PNG chart (rendered in a thread: it takes ~0.1 s)."""
     snap = await StatsQueries(services.db).snapshot()
     delivery = await services.broadcasts.delivery_totals()
+    reminders = await services.outbox.counts(kind=REMINDER_KIND)
     png = await asyncio.to_thread(companies_by_sector_png, snap.companies_by_sector)
-    return stats_text(snap, delivery), png
+    return stats_text(snap, delivery, reminders), png

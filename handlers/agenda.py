@@ -23,7 +23,7 @@ from bot.agenda_io import MAX_FILE_BYTES, AgendaFileError, export_ics
 from bot.context import ForumContext
 from bot.texts import esc, without_bidi_controls
 from bot.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
-from handlers.common import audit, organiser_id, reply
+from handlers.common import audit, callback_number, organiser_id, reply
 from storage.agenda import Session
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ async def agenda_button(update: Update, context: ForumContext) -> None:
     user_id = query.from_user.id
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
-    arg = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    arg = callback_number(parts[2]) if len(parts) > 2 else None
     services = context.services
     agenda = services.agenda
     if action == "open":

@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.broadcast import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
 from bot.context import ForumContext
 from bot.texts import esc, without_bidi_controls
-from handlers.common import cancel_fallback, organiser_id, reply
+from handlers.common import callback_number, cancel_fallback, numbered, organiser_id, reply
 from storage.broadcasts import (
     COMPANIES,
     COUNTRY,
@@ -38,6 +38,8 @@ from storage.broadcasts import (
 COMPOSE, AUDIENCE, CONFIRM, WHEN = range(4)
 
 DRAFT_KEY = "broadcast_draft"
+SECTOR_DATA = "bc:sec:"  # + the sector's position in the list
+SESSION_DATA = "bc:ses:"  # + the session id
 ASK_MESSAGE = (
     "📣 <b>New broadcast</b>\n"
     "Send me the message exactly as recipients should see it: text (formatting is kept), "
@@ -182,7 +184,7 @@ async def choose_audience(update: Update, context: ForumContext) -> int:
     service = _service(context)
     if choice == "sector":
         sectors = await service.repo.sectors()
-        rows = [[(name, f"bc:sec:{i}")] for i, name in enumerate(sectors)]
+        rows = [[(name, f"{SECTOR_DATA}{i}")] for i, name in enumerate(sectors)]
         await query.answer()
         await query.edit_message_text(
             "Which sector?", reply_markup=_keyboard([*rows, [("⬅️ Back", "bc:back")]])
@@ -197,7 +199,9 @@ async def choose_audience(update: Update, context: ForumContext) -> int:
                 reply_markup=_keyboard(AUDIENCE_BUTTONS),
             )
             return AUDIENCE
-        rows = [[(without_bidi_controls(s.title)[:60], f"bc:ses:{s.id}")] for s in sessions[:40]]
+        rows = [
+            [(without_bidi_controls(s.title)[:60], f"{SESSION_DATA}{s.id}")] for s in sessions[:40]
+        ]
         await query.edit_message_text(
             "Subscribers of which session?",
             reply_markup=_keyboard([*rows, [("⬅️ Back", "bc:back")]]),
@@ -213,8 +217,8 @@ async def choose_sector(update: Update, context: ForumContext) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     sectors = await _service(context).repo.sectors()
-    index = int(query.data.removeprefix("bc:sec:"))
-    if not 0 <= index < len(sectors):
+    index = callback_number(query.data, SECTOR_DATA)
+    if index is None or index >= len(sectors):
         await query.answer("That sector no longer exists.")
         return AUDIENCE
     return await _show_choice(update, context, Audience(SECTOR, sectors[index]))
@@ -225,8 +229,8 @@ async def choose_session(update: Update, context: ForumContext) -> int:
         return ConversationHandler.END
     query = update.callback_query
     assert query is not None and query.data is not None
-    session_id = int(query.data.removeprefix("bc:ses:"))
-    if await _service(context).repo.session_title(session_id) is None:
+    session_id = callback_number(query.data, SESSION_DATA)
+    if session_id is None or await _service(context).repo.session_title(session_id) is None:
         await query.answer("That session no longer exists.")
         return AUDIENCE
     return await _show_choice(update, context, Audience(SESSION, session_id))
@@ -369,8 +373,8 @@ def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
             ],
             AUDIENCE: [
                 CallbackQueryHandler(choose_audience, pattern=r"^bc:aud:[a-z]+$"),
-                CallbackQueryHandler(choose_sector, pattern=r"^bc:sec:\d+$"),
-                CallbackQueryHandler(choose_session, pattern=r"^bc:ses:\d+$"),
+                CallbackQueryHandler(choose_sector, pattern=numbered(SECTOR_DATA)),
+                CallbackQueryHandler(choose_session, pattern=numbered(SESSION_DATA)),
                 CallbackQueryHandler(back_to_audiences, pattern=r"^bc:back$"),
                 MessageHandler(not_command & ~filters.StatusUpdate.ALL, use_buttons),
             ],
@@ -419,7 +423,8 @@ async def stop_pressed(update: Update, context: ForumContext) -> None:
         return
     query = update.callback_query
     assert query is not None and query.data is not None
-    broadcast_id = int(query.data.removeprefix(STOP_PREFIX))
+    broadcast_id = callback_number(query.data, STOP_PREFIX)
+    assert broadcast_id is not None  # the handler's pattern checked it
     if await _service(context).stop(broadcast_id, query.from_user.id):
         await query.answer(f"Broadcast #{broadcast_id} stopped.")
     else:
@@ -431,7 +436,8 @@ async def cancel_pressed(update: Update, context: ForumContext) -> None:
         return
     query = update.callback_query
     assert query is not None and query.data is not None
-    broadcast_id = int(query.data.removeprefix(CANCEL_PREFIX))
+    broadcast_id = callback_number(query.data, CANCEL_PREFIX)
+    assert broadcast_id is not None  # the handler's pattern checked it
     if await _service(context).cancel(broadcast_id, query.from_user.id):
         await query.answer(f"Broadcast #{broadcast_id} cancelled.")
         await reply(
@@ -444,5 +450,5 @@ async def cancel_pressed(update: Update, context: ForumContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(build_broadcast_conversation())
     app.add_handler(CommandHandler("broadcasts", list_broadcasts))
-    app.add_handler(CallbackQueryHandler(stop_pressed, pattern=rf"^{STOP_PREFIX}\d+$"))
-    app.add_handler(CallbackQueryHandler(cancel_pressed, pattern=rf"^{CANCEL_PREFIX}\d+$"))
+    app.add_handler(CallbackQueryHandler(stop_pressed, pattern=numbered(STOP_PREFIX)))
+    app.add_handler(CallbackQueryHandler(cancel_pressed, pattern=numbered(CANCEL_PREFIX)))

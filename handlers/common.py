@@ -1,6 +1,10 @@
-"""Small pieces every handler module shares: replying safely and the /cancel fallback."""
+"""Small pieces every handler module shares: replying safely, the /cancel fallback, the
+organiser check and reading numbers out of callback data."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, ConversationHandler
@@ -10,6 +14,12 @@ from bot.texts import split_message
 
 CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
 NOT_ORGANISER = "Sorry, this is for the forum organisers only."
+
+# Callback data is never trusted. The numbers our buttons carry (row ids, list positions) are
+# plain ASCII decimals that SQLite can bind; anything else (a negative, 10**30, "²", an
+# Arabic-Indic digit) is a forged or corrupt press and gets the fallback's quiet "menu expired".
+MAX_CALLBACK_NUMBER = 2**63 - 1
+_DECIMAL = re.compile(r"[0-9]{1,19}")
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
@@ -60,3 +70,26 @@ async def audit(context: ForumContext, actor_id: int, action: str, detail: str =
     """Record an organiser action in the audit log (/audit shows the last 50)."""
     services = context.services
     await services.audit.record(actor_id, action, detail, now=services.clock.now())
+
+
+def callback_number(data: object, prefix: str = "") -> int | None:
+    """The number in callback data that is exactly ``prefix`` + a decimal in SQLite's
+    INTEGER range (0 .. 2**63 - 1); None for anything else."""
+    if not isinstance(data, str) or not data.startswith(prefix):
+        return None
+    tail = data[len(prefix) :]
+    if _DECIMAL.fullmatch(tail) is None:
+        return None
+    number = int(tail)
+    return number if number <= MAX_CALLBACK_NUMBER else None
+
+
+def numbered(*prefixes: str) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern: one of ``prefixes`` followed by a number that
+    :func:`callback_number` accepts. Other presses fall through to the "menu expired" answer
+    (handlers.fallback, or a conversation's own stale-button fallback)."""
+
+    def matches(data: object) -> bool:
+        return any(callback_number(data, prefix) is not None for prefix in prefixes)
+
+    return matches

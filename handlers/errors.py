@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -32,12 +33,16 @@ async def on_error(update: object, context: ForumContext) -> None:
     )
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if isinstance(context.error, Forbidden):
-        return  # the user blocked us; there is nobody to apologise to
-    try:
-        if update.callback_query:
+    if update.callback_query:
+        # Stop the button's spinner if the handler failed before answering. If it had
+        # answered already, Telegram refuses a second answer ("query is too old ... or query
+        # ID is invalid"); that must not keep the apology below from being sent.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    try:
         await update.effective_chat.send_message(SORRY)
+    except Forbidden:
+        log.info("update=%s user blocked the bot; no apology possible", update_id)
     except TelegramError:
         log.warning("update=%s could not tell the user about the error", update_id)
 

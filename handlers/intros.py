@@ -5,18 +5,17 @@ the halfway reminders and the daily "new matches" digest."""
 from __future__ import annotations
 
 import logging
-import re
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import ForumContext
 from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
-from handlers.common import audit, organiser_id, reply
+from bot.intros_view import intros_view
+from handlers.common import audit, callback_number, numbered, organiser_id, reply
 
 log = logging.getLogger(__name__)
 
-DECISION_PATTERN = re.compile(f"^({re.escape(ACCEPT_DATA)}|{re.escape(DECLINE_DATA)})(\\d+)$")
 DUE_EVERY_SECONDS = 300
 STARTUP_DELAY_SECONDS = 10
 DIGEST_EVERY_SECONDS = 3600
@@ -27,18 +26,30 @@ EXPORT_TOP_MAX = 100
 async def decide(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = DECISION_PATTERN.match(query.data)
-    assert match is not None
-    accept = match.group(1) == ACCEPT_DATA
+    accept = query.data.startswith(ACCEPT_DATA)
+    intro_id = callback_number(query.data, ACCEPT_DATA if accept else DECLINE_DATA)
+    assert intro_id is not None  # the handler's pattern checked it
     done = await IntroductionService(context.services).decide(
-        query.from_user.id, int(match.group(2)), accept=accept
+        query.from_user.id, intro_id, accept=accept
     )
     if not done.ok:
         # Refused or already answered: say so, change nothing.
         await query.answer(done.text, show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    # Take this request's buttons away (the notice's only row, or its row in /intros).
+    message = query.message
+    rows = (
+        list(message.reply_markup.inline_keyboard)
+        if isinstance(message, Message) and message.reply_markup
+        else []
+    )
+    gone = {f"{ACCEPT_DATA}{intro_id}", f"{DECLINE_DATA}{intro_id}"}
+    kept = [row for row in rows if not any(b.callback_data in gone for b in row)]
+    if len(kept) < len(rows):
+        await query.edit_message_reply_markup(
+            reply_markup=InlineKeyboardMarkup(kept) if kept else None
+        )
     await reply(update, done.text)
 
 
@@ -46,7 +57,8 @@ async def intros_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    await reply(update, await IntroductionService(context.services).intros_text(user.id))
+    view = await intros_view(IntroductionService(context.services), user.id)
+    await reply(update, view.text, reply_markup=view.markup)
 
 
 async def matchstats_command(update: Update, context: ForumContext) -> None:
@@ -96,7 +108,7 @@ async def digest_tick(context: ForumContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(decide, pattern=DECISION_PATTERN))
+    app.add_handler(CallbackQueryHandler(decide, pattern=numbered(ACCEPT_DATA, DECLINE_DATA)))
     app.add_handler(CommandHandler("intros", intros_command))
     app.add_handler(CommandHandler("matchstats", matchstats_command))
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))

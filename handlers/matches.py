@@ -7,7 +7,6 @@ presser's company by :class:`bot.introductions.IntroductionService`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -29,7 +28,7 @@ from bot.introductions import (
     public_card,
     reasons_block,
 )
-from handlers.common import cancel_fallback, reply
+from handlers.common import callback_number, cancel_fallback, numbered, reply
 
 REQUEST_DATA = "m:req:"
 DISMISS_DATA = "m:no:"
@@ -125,14 +124,17 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
 async def page(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
+    index = callback_number(query.data, PAGE_DATA)
+    assert index is not None  # the handler's pattern checked it
     await query.answer()
-    await _show(update, context, int(query.data.removeprefix(PAGE_DATA)))
+    await _show(update, context, index)
 
 
 async def dismiss(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    other_id = int(query.data.removeprefix(DISMISS_DATA))
+    other_id = callback_number(query.data, DISMISS_DATA)
+    assert other_id is not None  # the handler's pattern checked it
     service = IntroductionService(context.services)
     done = await service.dismiss(query.from_user.id, other_id)
     await query.answer()
@@ -146,9 +148,8 @@ def _page_of(markup: InlineKeyboardMarkup | None) -> int:
     """The card's index, from its own paging buttons (Previous points one back)."""
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            data = str(button.callback_data or "")
-            if data.startswith(PAGE_DATA):
-                target = int(data.removeprefix(PAGE_DATA))
+            target = callback_number(button.callback_data, PAGE_DATA)
+            if target is not None:
                 return target + 1 if button.text.startswith("◀") else target - 1
     return 0
 
@@ -168,7 +169,8 @@ def _note_keyboard() -> InlineKeyboardMarkup:
 async def ask_note(update: Update, context: ForumContext) -> str | int:
     query = update.callback_query
     assert query is not None and query.data is not None
-    target_id = int(query.data.removeprefix(REQUEST_DATA))
+    target_id = callback_number(query.data, REQUEST_DATA)
+    assert target_id is not None  # the handler's pattern checked it
     checked = await IntroductionService(context.services).check_target(
         query.from_user.id, target_id
     )
@@ -245,7 +247,7 @@ async def odd_input(update: Update, context: ForumContext) -> str:
 
 
 def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
-    entry: list[Any] = [CallbackQueryHandler(ask_note, pattern=f"^{REQUEST_DATA}\\d+$")]
+    entry: list[Any] = [CallbackQueryHandler(ask_note, pattern=numbered(REQUEST_DATA))]
     note_step: list[Any] = [
         MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
         CallbackQueryHandler(send_without_note, pattern=f"^{SEND_DATA}$"),
@@ -266,5 +268,5 @@ def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
 def register(app: Application) -> None:
     app.add_handler(build_intro_request_conversation())
     app.add_handler(CommandHandler("matches", matches_command))
-    app.add_handler(CallbackQueryHandler(page, pattern=f"^{re.escape(PAGE_DATA)}\\d+$"))
-    app.add_handler(CallbackQueryHandler(dismiss, pattern=f"^{re.escape(DISMISS_DATA)}\\d+$"))
+    app.add_handler(CallbackQueryHandler(page, pattern=numbered(PAGE_DATA)))
+    app.add_handler(CallbackQueryHandler(dismiss, pattern=numbered(DISMISS_DATA)))

@@ -24,7 +24,7 @@ from bot.persistence import forget
 from bot.profiles import country_zone, record_card
 from bot.texts import esc
 from handlers import start as start_handlers
-from handlers.common import reply
+from handlers.common import callback_number, numbered, reply
 from handlers.fallback import EXPIRED_MENU
 from handlers.registration import EDIT_PREFIX
 from handlers.start import REGISTER_BUTTON
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 INVITE_TTL = timedelta(days=7)
 JOIN_PATTERN = r"^/start (join|claim)_"
+PROFILE_DATA = "prof:"  # + action + ":" + company id
 ACTIONS = ("pause", "resume", "invite", "leave", "delete", "leave_yes", "delete_yes", "keep")
 NOT_YOURS = "You can't change that company."
 DELETEME_YES = "me:erase:"  # + the user's own id, re-checked against the presser
@@ -91,8 +92,9 @@ async def profile_button(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
-    _, action, raw_id = query.data.split(":", 2)
-    if action not in ACTIONS or not raw_id.isdigit():
+    _, action, _ = query.data.split(":", 2)
+    company_id = callback_number(query.data, f"{PROFILE_DATA}{action}:")
+    if action not in ACTIONS or company_id is None:
         await query.answer(EXPIRED_MENU)
         return
     services = context.services
@@ -100,8 +102,8 @@ async def profile_button(update: Update, context: ForumContext) -> None:
     if record is None:
         await query.answer(EXPIRED_MENU)
         return
-    if record.id != int(raw_id):
-        log.warning("user=%s pressed %s for company %s", query.from_user.id, action, raw_id)
+    if record.id != company_id:
+        log.warning("user=%s pressed %s for company %s", query.from_user.id, action, company_id)
         await query.answer(NOT_YOURS, show_alert=True)
         return
     now = services.clock.now()
@@ -350,7 +352,7 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
         await query.answer()
         await _edit_or_reply(update, "Nothing was deleted.")
         return
-    if query.data != f"{DELETEME_YES}{user_id}":
+    if callback_number(query.data, DELETEME_YES) != user_id:
         await query.answer(NOT_YOURS, show_alert=True)
         return
     await query.answer()
@@ -395,8 +397,9 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("mydata", mydata))
     app.add_handler(CommandHandler("deleteme", deleteme))
     app.add_handler(
-        CallbackQueryHandler(profile_button, pattern=r"^prof:[a-z_]+:\d+$"),
+        CallbackQueryHandler(
+            profile_button, pattern=numbered(*(f"{PROFILE_DATA}{a}:" for a in ACTIONS))
+        ),
     )
-    app.add_handler(
-        CallbackQueryHandler(deleteme_button, pattern=rf"^({DELETEME_YES}\d+|{DELETEME_NO})$")
-    )
+    app.add_handler(CallbackQueryHandler(deleteme_button, pattern=numbered(DELETEME_YES)))
+    app.add_handler(CallbackQueryHandler(deleteme_button, pattern=f"^{DELETEME_NO}$"))

@@ -44,7 +44,13 @@ from bot.profiles import (
     render_card,
 )
 from bot.texts import esc, split_message
-from handlers.common import cancel_conversation, cancel_fallback, reply
+from handlers.common import (
+    callback_number,
+    cancel_conversation,
+    cancel_fallback,
+    numbered,
+    reply,
+)
 from handlers.fallback import EXPIRED_MENU
 from handlers.start import REGISTER_BUTTON
 from storage.companies import SIZES, CompanyWrites
@@ -428,7 +434,7 @@ async def start_edit(update: Update, context: ForumContext) -> str | int:
     query = update.callback_query
     if query is None:
         return ConversationHandler.END
-    company_id = _id_after(query.data or "", EDIT_PREFIX)
+    company_id = callback_number(query.data, EDIT_PREFIX)
     record = await context.services.companies.by_rep(query.from_user.id)
     if record is None or record.id != company_id:
         # Forged or stale: only a rep of that very company may edit it.
@@ -439,11 +445,6 @@ async def start_edit(update: Update, context: ForumContext) -> str | int:
     draft.update({"_mode": "edit", "_company": record.id})
     context.user_data[DRAFT] = draft  # type: ignore[index]
     return await ask(update, context, PICK)
-
-
-def _id_after(data: str, prefix: str) -> int | None:
-    tail = data.removeprefix(prefix)
-    return int(tail) if tail.isdigit() else None
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -523,7 +524,7 @@ def _toggle(
             if kind == "sector"
             else [i.name for i in await companies.intents()]
         )
-        index = _id_after(data, f"reg:{kind}:")
+        index = callback_number(data, f"reg:{kind}:")
         if index is None or index >= len(names):
             await query.answer(EXPIRED_MENU)
             return None
@@ -579,7 +580,7 @@ async def choose_size(
 ) -> str | int | None:
     query = update.callback_query
     assert query is not None
-    index = _id_after(data, "reg:size:")
+    index = callback_number(data, "reg:size:")
     if index is None or index >= len(SIZES):
         await query.answer(EXPIRED_MENU)
         return None
@@ -780,14 +781,14 @@ def build_registration_conversation() -> ConversationHandler[ForumContext]:
     }
     states[COUNTRY] = [CallbackQueryHandler(choose_country, pattern=r"^reg:country:")]
     states[SECTORS] = [
-        CallbackQueryHandler(toggle_sector, pattern=r"^reg:sector:\d+$"),
+        CallbackQueryHandler(toggle_sector, pattern=numbered("reg:sector:")),
         CallbackQueryHandler(sectors_done, pattern=r"^reg:sectors$"),
     ]
     states[PARTNERSHIPS] = [
-        CallbackQueryHandler(toggle_intent, pattern=r"^reg:intent:\d+$"),
+        CallbackQueryHandler(toggle_intent, pattern=numbered("reg:intent:")),
         CallbackQueryHandler(intents_done, pattern=r"^reg:intents$"),
     ]
-    states[SIZE] = [CallbackQueryHandler(choose_size, pattern=r"^reg:size:\d+$")]
+    states[SIZE] = [CallbackQueryHandler(choose_size, pattern=numbered("reg:size:"))]
     states[CONSENT] = [CallbackQueryHandler(choose_consent, pattern=r"^reg:consent:(yes|no)$")]
     states[SUMMARY] = [
         CallbackQueryHandler(confirm, pattern=r"^reg:confirm$"),
@@ -802,7 +803,7 @@ def build_registration_conversation() -> ConversationHandler[ForumContext]:
         entry_points=[
             CommandHandler("register", start_registration),
             CallbackQueryHandler(start_registration, pattern=f"^{REGISTER_BUTTON}$"),
-            CallbackQueryHandler(start_edit, pattern=rf"^{EDIT_PREFIX}\d+$"),
+            CallbackQueryHandler(start_edit, pattern=numbered(EDIT_PREFIX)),
         ],
         states=states,
         fallbacks=[

@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import ForumContext
 from bot.reminders import LEADS
 from bot.timefmt import lead_label
-from handlers.common import reply
+from handlers.common import callback_number, reply
 
 DONE = "rem:done"
 
@@ -66,11 +66,8 @@ async def reminders_button(update: Update, context: ForumContext) -> None:
         await _edit(query, f"⏰ Saved: reminders <b>{chosen_text(leads)}</b> each session.", None)
         return
     parts = query.data.split(":")
-    if len(parts) != 3 or parts[1] not in ("on", "off") or not parts[2].isdigit():
-        await query.answer("This menu has expired. Send /reminders to begin again.")
-        return
-    minutes = int(parts[2])
-    if minutes not in LEADS:
+    minutes = callback_number(parts[2]) if len(parts) == 3 else None
+    if minutes is None or minutes not in LEADS or parts[1] not in ("on", "off"):
         await query.answer("This menu has expired. Send /reminders to begin again.")
         return
     wanted = set(leads)

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
+from storage.outbox import STATES as OUTBOX_STATES
 from storage.outbox import OutboxRepository
 
 DRAFT, SCHEDULED, RUNNING, STOPPED, DONE, CANCELLED = (
@@ -284,6 +285,6 @@ class BroadcastRepository:
         rows = await self.db.fetchall(
             "SELECT state, count(*) FROM outbox WHERE broadcast_id IS NOT NULL GROUP BY state"
         )
-        counts = dict.fromkeys(("pending", "sent", "failed", "blocked", "cancelled"), 0)
+        counts = dict.fromkeys(OUTBOX_STATES, 0)
         counts.update({str(r[0]): int(r[1]) for r in rows})
         return counts

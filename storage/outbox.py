@@ -1,6 +1,7 @@
 """The outbox repository: durable queue of outgoing messages with a unique dedupe key.
 
-A row is written before anything is sent; the sender marks it sent, failed or blocked.
+A row is written before anything is sent; the sender marks it sent, failed, blocked or
+unknown (a send that timed out: it may have arrived, so it is not sent again).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import aiosqlite
 from storage.db import Database
 
 PENDING, SENT, FAILED, BLOCKED, CANCELLED = "pending", "sent", "failed", "blocked", "cancelled"
+UNKNOWN = "unknown"
+STATES = (PENDING, SENT, FAILED, BLOCKED, CANCELLED, UNKNOWN)
 
 # Lower is sent first. Introductions and reminders are time-critical; a broadcast of 10,000
 # messages must never stand in front of them.
@@ -165,18 +168,26 @@ class OutboxRepository:
         return _row(row) if row else None
 
     async def counts(
-        self, *, broadcast_id: int | None = None, kind: str | None = None
+        self,
+        *,
+        broadcast_id: int | None = None,
+        kind: str | None = None,
+        kind_prefix: str | None = None,
     ) -> dict[str, int]:
-        """Rows per state, for one broadcast, one kind, or everything."""
+        """Rows per state, for one broadcast, one kind, kinds starting with a prefix, or
+        everything."""
         where, params = "1 = 1", list[Any]()
         if broadcast_id is not None:
             where, params = "broadcast_id = ?", [broadcast_id]
         elif kind is not None:
             where, params = "kind = ?", [kind]
+        elif kind_prefix is not None:
+            # A range over the (kind, state) index: chr(0x10FFFF) sorts after any kind.
+            where, params = "kind >= ? AND kind < ?", [kind_prefix, kind_prefix + "\U0010ffff"]
         rows = await self.db.fetchall(
             f"SELECT state, count(*) FROM outbox WHERE {where} GROUP BY state", params
         )
-        counts = {state: 0 for state in (PENDING, SENT, FAILED, BLOCKED, CANCELLED)}
+        counts = dict.fromkeys(STATES, 0)
         counts.update({r[0]: int(r[1]) for r in rows})
         return counts
 

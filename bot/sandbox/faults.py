@@ -1,9 +1,10 @@
 """Fault injection and rate accounting for the sandbox.
 
-``FaultBook`` holds injected faults (429 retry_after, 403 blocked, 400 chat not found, 5xx, slow
-answers) and picks the one that applies to a call. ``RateMeter`` records message-sending calls,
-computes the busiest sliding one-second window and decides whether Telegram's limits
-(30 messages/s overall, 20 messages/min to one group) are exceeded.
+``FaultBook`` holds injected faults (429 retry_after, 403 blocked, 400 chat not found, any other
+400, 5xx, slow answers, and timeouts: the call is carried out but its answer is held back until
+the client gives up) and picks the one that applies to a call. ``RateMeter`` records
+message-sending calls, computes the busiest sliding one-second window and decides whether
+Telegram's limits (30 messages/s overall, 20 messages/min to one group) are exceeded.
 """
 
 from __future__ import annotations
@@ -32,7 +33,16 @@ DEFAULT_FAULT_METHODS: tuple[str, ...] = (
     "copyMessage",
 )
 FAULT_KINDS = frozenset(
-    {"retry_after", "blocked", "chat_not_found", "server_error", "bad_gateway", "slow"}
+    {
+        "retry_after",
+        "blocked",
+        "chat_not_found",
+        "bad_request",
+        "server_error",
+        "bad_gateway",
+        "slow",
+        "timeout",
+    }
 )
 SEND_METHODS = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
@@ -52,6 +62,7 @@ class Fault:
     retry_after: int
     delay: float
     methods: tuple[str, ...]
+    description: str = ""
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         if self.remaining == 0 or method not in self.methods:
@@ -59,7 +70,8 @@ class Fault:
         return self.chat_id is None or self.chat_id == chat_id
 
     def error(self) -> ApiError | None:
-        """The error this fault answers with (``None`` for "slow", which only delays)."""
+        """The error this fault answers with (``None`` for "slow" and "timeout", which only
+        delay the answer)."""
         if self.kind == "retry_after":
             return ApiError(
                 429,
@@ -70,6 +82,8 @@ class Fault:
             return ApiError(403, "Forbidden: bot was blocked by the user")
         if self.kind == "chat_not_found":
             return ApiError(400, "Bad Request: chat not found")
+        if self.kind == "bad_request":
+            return ApiError(400, self.description or "Bad Request: injected fault")
         if self.kind == "server_error":
             return ApiError(500, "Internal Server Error")
         if self.kind == "bad_gateway":

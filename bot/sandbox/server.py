@@ -171,10 +171,16 @@ class Sandbox(BotApi):
                 error = fault.error()
                 if error is not None:
                     raise error
-                await asyncio.sleep(fault.delay)
+                if fault.kind == "slow":
+                    await asyncio.sleep(fault.delay)
             result = await entry[1](params, files)
             call.result = result
             body: dict[str, Any] = {"ok": True, "result": result}
+            if fault is not None and fault.kind == "timeout":
+                # Done (the message is in the chat), but the answer is late: the client
+                # times out not knowing whether its call took effect.
+                await self._notify()
+                await self._hold_answer(request, fault.delay)
         except ApiError as exc:
             call.error = (exc.code, exc.description)
             body = exc.to_json()
@@ -188,6 +194,15 @@ class Sandbox(BotApi):
         if self.latency > 0 and not self._closing:
             await asyncio.sleep(self.latency / 2)
         return web.json_response(body, status=status)
+
+    async def _hold_answer(self, request: web.Request, seconds: float) -> None:
+        """Wait ``seconds``, or until the client hangs up (it timed out) or we shut down."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self._closing:
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return
+            await asyncio.sleep(0.02)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
@@ -489,6 +504,22 @@ class Sandbox(BotApi):
             chat_id, match, timeout=timeout, after=after, edited_since=-1, what="a message"
         )
 
+    async def wait_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+        """Wait until the bot answered the callback query ``query_id``; return that answer
+        (``text``, ``show_alert``, ``url``, ``cache_time``)."""
+        if self._cond is None:
+            raise RuntimeError("sandbox is not started")
+        try:
+            async with self._cond:
+                await asyncio.wait_for(
+                    self._cond.wait_for(lambda: query_id in self.callback_answers), timeout
+                )
+        except TimeoutError:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for an answer to callback query {query_id}"
+            ) from None
+        return self.callback_answers[query_id]
+
     async def wait_idle(self, quiet: float = 0.2, timeout: float = 10) -> None:  # noqa: ASYNC109
         """Return once no bot call (other than getUpdates) nor user action happened for
         ``quiet`` seconds and none is in flight. Raises TimeoutError after ``timeout``."""
@@ -518,11 +549,17 @@ class Sandbox(BotApi):
         retry_after: int = 1,
         delay: float = 0.0,
         methods: tuple[str, ...] = DEFAULT_FAULT_METHODS,
+        description: str = "",
     ) -> None:
         """Make the next ``count`` matching calls (-1: all) fail with ``kind``: "retry_after",
-        "blocked", "chat_not_found", "server_error" (500), "bad_gateway" (502) or "slow"
-        (answer after ``delay`` seconds, then process the call normally)."""
-        self._faults.add(Fault(kind, chat_id, count, retry_after, delay, tuple(methods)))
+        "blocked", "chat_not_found", "bad_request" (a 400 saying ``description``),
+        "server_error" (500), "bad_gateway" (502), "slow" (wait ``delay`` seconds, then carry
+        the call out and answer) or "timeout" (carry the call out at once, then hold the answer
+        back for ``delay`` seconds or until the client hangs up: the message has arrived but
+        the client cannot know)."""
+        self._faults.add(
+            Fault(kind, chat_id, count, retry_after, delay, tuple(methods), description)
+        )
 
     def clear_faults(self) -> None:
         self._faults.clear()

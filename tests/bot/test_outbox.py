@@ -231,3 +231,84 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     assert {int(r[0]) for r in inactive} == blocked_set
     assert sandbox.max_sends_per_second() <= 30
     assert sandbox.rate_violations == []
+
+
+def sends_to(sandbox: Sandbox, chat: int, method: str = "sendMessage") -> int:
+    return len([c for c in sandbox.calls_of(method) if c.params.get("chat_id") == chat])
+
+
+async def test_timed_out_send_is_not_sent_again(sandbox: Sandbox, running: BotHarness) -> None:
+    """Telegram carried the send out but its answer came too late: the message arrived, so
+    it must not be sent again. The row ends "unknown" and is counted as such."""
+    open_chat(sandbox, 8801)
+    sender = running.services.outbox_sender
+    sender.send_timeout = 0.3
+    sender.retry_base_seconds = 0.05
+    sender.per_chat_interval = 0.05
+    sandbox.inject("timeout", chat_id=8801, delay=60, methods=("sendMessage",))
+    await sender.enqueue([text(8801, "t", "once only")])
+    counts = await wait_settled(running, 1, within=20)
+    await sandbox.wait_idle()
+    assert [m.text for m in sandbox.messages(8801)] == ["once only"]  # it did arrive
+    assert sends_to(sandbox, 8801) == 1
+    assert counts["unknown"] == 1 and counts["sent"] == 0
+    row = (await running.services.outbox.rows())[0]
+    assert row.state == "unknown" and "TimedOut" in (row.last_error or "")
+
+
+async def test_a_passing_bad_request_is_retried(sandbox: Sandbox, running: BotHarness) -> None:
+    open_chat(sandbox, 8811)
+    sender = running.services.outbox_sender
+    sender.retry_base_seconds = 0.05
+    sender.per_chat_interval = 0.05
+    sandbox.inject(
+        "bad_request",
+        chat_id=8811,
+        description="Bad Request: can't parse entities: unexpected end tag",
+        methods=("sendMessage",),
+    )
+    await sender.enqueue([text(8811, "b", "second time lucky")])
+    await wait_settled(running, 1)
+    row = (await running.services.outbox.rows())[0]
+    assert row.state == "sent" and row.attempts == 2
+    assert [m.text for m in sandbox.messages(8811)] == ["second time lucky"]
+
+
+async def test_bad_requests_are_given_up_after_bounded_retries(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    """A 400 about the message: the first try and three retries, then "failed". A 400 about
+    the recipient ("chat not found"): given up at once."""
+    open_chat(sandbox, 8821)
+    sender = running.services.outbox_sender
+    sender.retry_base_seconds = 0.02
+    sender.per_chat_interval = 0.02
+    sandbox.inject(
+        "bad_request", chat_id=8821, count=-1, description="Bad Request: message is too long"
+    )
+    await sender.enqueue([text(8821, "long", "never fits"), text(8822, "ghost", "nobody")])
+    await wait_settled(running, 2)
+    rows = {r.chat_id: r for r in await running.services.outbox.rows()}
+    assert (rows[8821].state, rows[8821].attempts) == ("failed", 4)
+    assert "message is too long" in (rows[8821].last_error or "").lower()
+    assert (rows[8822].state, rows[8822].attempts) == ("failed", 1)
+    assert sends_to(sandbox, 8821) == 4 and sends_to(sandbox, 8822) == 1
+
+
+async def test_a_graceful_stop_lets_the_send_in_flight_finish(
+    sandbox: Sandbox, harness: BotHarness
+) -> None:
+    """Stopping while a send waits for Telegram's answer: the send is let finish and marked,
+    so the restart does not send it a second time."""
+    await harness.start()
+    open_chat(sandbox, 8831)
+    # The message arrives at once; Telegram's answer takes a second (within the timeout).
+    sandbox.inject("timeout", chat_id=8831, delay=1.0, methods=("sendMessage",))
+    await harness.services.outbox_sender.enqueue([text(8831, "s", "in flight")])
+    await sandbox.wait_for(8831, "in flight")
+    await harness.stop()
+    await harness.start()
+    counts = await wait_settled(harness, 1)
+    await sandbox.wait_idle()
+    assert counts["sent"] == 1
+    assert [m.text for m in sandbox.messages(8831)] == ["in flight"]

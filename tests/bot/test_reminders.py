@@ -12,7 +12,7 @@ from bot import reminders
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox, SentMessage
 from storage.agenda import SessionInput
-from tests.harness import BotHarness
+from tests.harness import ADMIN_ID, BotHarness
 
 TITLE = "Opening <remarks> & *welcome*_"
 
@@ -224,3 +224,30 @@ async def test_import_by_another_process_is_noticed(
     names = {j.name for j in reminders.reminder_jobs(bot.app.job_queue)}
     (session,) = await bot.services.agenda.all()
     assert names == {f"reminder:{session.id}:{lead}" for lead in (60, 15, 0)}
+
+
+async def test_a_timed_out_reminder_is_not_sent_twice(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """The reminder reaches its subscriber but Telegram's answer is lost: at most once, so
+    it is not sent again, and the dashboard counts it as timed out."""
+    sender = bot.services.outbox_sender
+    sender.send_timeout = 0.3
+    start = clock.now() + timedelta(minutes=15, seconds=1)
+    sid = await add_session(bot, start)
+    await join(sandbox, bot, 5011, sid)
+    sandbox.inject("timeout", chat_id=5011, delay=60, methods=("sendMessage",))
+    await sandbox.wait_for(5011, "⏰", timeout=4)
+    await sandbox.wait_idle(timeout=15)  # the send has ended (timed out)
+    clock.advance(minutes=1)  # past any back-off: a retry would go out now
+    sender.wake()
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5011)) == 1
+    rows = await bot.services.outbox.rows(kind="reminder")
+    assert [r.state for r in rows] == ["unknown"]
+    admin = sandbox.user(ADMIN_ID, "Org")
+    await admin.send("/stats")
+    dashboard = await admin.expect("Forum dashboard")
+    assert "Session reminders: sent 0 · failed 0 · blocked 0 · timed out (maybe delivered) 1" in (
+        dashboard.text or ""
+    )

@@ -75,6 +75,31 @@ async def test_broadcast_to_everyone_with_preview_progress_and_report(
     assert "broadcast.create" in actions
 
 
+async def test_a_timed_out_copy_is_not_sent_twice(sandbox: Sandbox, running: BotHarness) -> None:
+    """One copy reaches its recipient but Telegram's answer is lost: at most once, so it is
+    not sent again; the report counts it as timed out (maybe delivered)."""
+    sender = running.services.outbox_sender
+    sender.send_timeout = 0.3
+    sender.retry_base_seconds = 0.05
+    organiser = await started(sandbox, ADMIN_ID, "Org")
+    users = [await started(sandbox, 5000 + i, f"U{i}") for i in range(3)]
+    await compose(organiser)
+    await organiser.press("Everyone")
+    await organiser.expect("4 recipient(s)")
+    await organiser.expect("That is the preview")
+    sandbox.inject("timeout", chat_id=users[1].id, delay=60, methods=("copyMessage",))
+    await organiser.press("✅ Send now")
+    report = await organiser.expect(is_report, timeout=20)
+    await sandbox.wait_idle()
+    for user in users:
+        assert [m.text for m in user.messages].count("Forum starts at 10:00!") == 1, user
+    assert "sent 3" in (report.text or "")
+    assert "timed out (maybe delivered) 1" in (report.text or "")
+    record = (await running.services.broadcasts.recent())[0]
+    counts = await running.services.broadcasts.delivery(record.id)
+    assert counts["unknown"] == 1 and counts["sent"] == 3
+
+
 async def test_photo_with_caption_to_a_country(sandbox: Sandbox, running: BotHarness) -> None:
     organiser = await started(sandbox, ADMIN_ID, "Org")
     ro, pk = await started(sandbox, 5101, "Ana"), await started(sandbox, 5102, "Imran")

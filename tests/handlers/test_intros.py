@@ -4,8 +4,10 @@ organisers' /matchstats and /exportmatches."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.clock import FakeClock
@@ -14,6 +16,7 @@ from bot.context import ForumContext
 from bot.introductions import IntroductionService
 from bot.sandbox import Sandbox, SandboxUser
 from handlers.intros import due_tick
+from storage.outbox import OutboxRow
 from tests.handlers.matchkit import company, pair, rep
 from tests.harness import ADMIN_ID, BotHarness
 
@@ -228,3 +231,174 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
         ("SoftRo Automation", "Ravi RPA Labs", "1"),
         ("Ravi RPA Labs", "SoftRo Automation", "1"),
     }
+
+
+async def accepted_with_fault(
+    sandbox: Sandbox, fb: BotHarness, inject: Callable[[int], None]
+) -> tuple[SandboxUser, SandboxUser]:
+    """Ana asks, Imran accepts; ``inject(chat)`` arms a fault for Ana's contact card first."""
+    fb.services.outbox_sender.per_chat_interval = 0.05  # retries to one chat: keep it short
+    ana, _ro, imran, _pk = await pair(sandbox, fb)
+    await request_intro(ana)
+    await imran.expect("Introduction request")
+    await sandbox.wait_idle()
+    inject(ana.id)  # Ana's next message is her contact card: nothing else is sent to her
+    await imran.press("✅ Accept")
+    # One message at a time: Imran's card may wait until Ana's send ends (its timeout).
+    await imran.expect("Introduction made: SoftRo Automation", timeout=15)
+    await sandbox.wait_idle(timeout=15)
+    return ana, imran
+
+
+async def let_retries_run(sandbox: Sandbox, fb: BotHarness, clock: FakeClock) -> None:
+    """Move the clock past each back-off until no introduction notice is left pending."""
+    outbox, sender = fb.services.outbox, fb.services.outbox_sender
+    async with asyncio.timeout(20):
+        while (await outbox.counts(kind_prefix="intro_"))["pending"]:
+            clock.advance(minutes=1)
+            sender.wake()
+            while True:  # until the sender has taken what fell due
+                if not await outbox.due(clock.now()):
+                    break
+                await asyncio.sleep(0.02)
+    await sandbox.wait_idle()
+
+
+async def final_row(fb: BotHarness, kind: str, chat: int) -> OutboxRow:
+    """The outbox row of ``kind`` to ``chat`` once it is no longer pending."""
+    async with asyncio.timeout(10):
+        while True:
+            row = (await fb.services.outbox.rows(kind=kind, chat_id=chat))[0]
+            if row.state != "pending":
+                return row
+            await asyncio.sleep(0.05)
+
+
+def cards_in(text: str) -> tuple[bool, bool]:
+    return "hello@softro.example" in text, "hello@lahoreqa.example" in text
+
+
+async def test_a_bad_request_on_the_contact_card_is_retried(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    """One 400 on Ana's contact card: it is tried again after a back-off and arrives; both
+    sides' /intros hold both contact cards; another company's rep sees none of them."""
+    ana, imran = await accepted_with_fault(
+        sandbox,
+        fb,
+        lambda chat: sandbox.inject(
+            "bad_request",
+            chat_id=chat,
+            methods=("sendMessage",),
+            description="Bad Request: can't parse entities: can't find end tag",
+        ),
+    )
+    refused = [c for c in sandbox.calls_of("sendMessage") if c.params["chat_id"] == ana.id]
+    assert refused[-1].error is not None and refused[-1].error[0] == 400
+    await let_retries_run(sandbox, fb, clock)
+    card = await ana.expect("Introduction made: LahoreQA")
+    assert "hello@lahoreqa.example" in (card.text or "")
+    row = await final_row(fb, "intro_accepted", ana.id)
+    assert (row.state, row.attempts) == ("sent", 2)
+
+    for user, own in ((ana, "SoftRo Automation"), (imran, "LahoreQA")):
+        await user.send("/intros")
+        listing = (await user.expect(f"Introductions of {own}")).text or ""
+        assert "Contact details of your introductions" in listing
+        assert cards_in(listing) == (True, True)
+        assert "@ana_softro" in listing and "@imran_lhr" in listing
+    eve = await rep(sandbox, 5999, "Eve")
+    await company(fb, eve.id, "Eve Cluj Soft", "Romania")
+    await eve.send("/intros")
+    assert cards_in((await eve.expect("No introductions yet")).text or "") == (False, False)
+
+
+async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    """A 400 on every try: the card is given up after the first try and three retries; the
+    contacts are still in /intros and /matchstats counts the given-up notice."""
+    ana, _imran = await accepted_with_fault(
+        sandbox,
+        fb,
+        lambda chat: sandbox.inject(
+            "bad_request",
+            chat_id=chat,
+            count=4,
+            methods=("sendMessage",),
+            description="Bad Request: message is too long",
+        ),
+    )
+    await let_retries_run(sandbox, fb, clock)
+    row = await final_row(fb, "intro_accepted", ana.id)
+    assert (row.state, row.attempts) == ("failed", 4)
+    assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
+    await ana.send("/intros")
+    assert cards_in((await ana.expect("Introductions of SoftRo")).text or "") == (True, True)
+    admin = await rep(sandbox, ADMIN_ID, "Org")
+    await admin.send("/matchstats")
+    stats = (await admin.expect("Matching and introductions")).text or ""
+    assert "Given up (after retries, or the chat is gone): 1" in stats
+    assert "Timed out, maybe delivered (not sent again): 0" in stats
+
+
+async def test_a_timed_out_contact_card_is_not_sent_twice(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    """Ana's card reaches her but Telegram's answer is lost: it is not sent again (it is in
+    /intros anyway), and /matchstats counts it as timed out."""
+    fb.services.outbox_sender.send_timeout = 0.3
+    ana, _imran = await accepted_with_fault(
+        sandbox,
+        fb,
+        lambda chat: sandbox.inject("timeout", chat_id=chat, delay=60, methods=("sendMessage",)),
+    )
+    await let_retries_run(sandbox, fb, clock)
+    cards = [m for m in ana.messages if "Introduction made: LahoreQA" in (m.text or "")]
+    assert len(cards) == 1  # it did arrive, once
+    row = await final_row(fb, "intro_accepted", ana.id)
+    assert row.state == "unknown"
+    admin = await rep(sandbox, ADMIN_ID, "Org")
+    await admin.send("/matchstats")
+    stats = (await admin.expect("Matching and introductions")).text or ""
+    assert "Timed out, maybe delivered (not sent again): 1" in stats
+    assert "Given up (after retries, or the chat is gone): 0" in stats
+
+
+async def test_a_request_can_be_answered_from_intros(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    """A request notice that timed out is not sent again; /intros offers Accept / Decline
+    for every request waiting, and answering there removes only that request's row."""
+    fb.services.outbox_sender.send_timeout = 0.3
+    fb.services.outbox_sender.per_chat_interval = 0.05
+    ana, _ro, imran, pk = await pair(sandbox, fb)
+    ravi = await rep(sandbox, 5102, "Ravi")
+    await company(fb, ravi.id, "Ravi Iasi Apps", "Romania")
+    await sandbox.wait_idle()
+    sandbox.inject("timeout", chat_id=imran.id, delay=60, methods=("sendMessage",))
+    await request_intro(ana)
+    await request_intro(ravi)
+    await sandbox.wait_idle(timeout=15)
+    await let_retries_run(sandbox, fb, clock)
+    requests = [m for m in imran.messages if "Introduction request" in (m.text or "")]
+    assert len(requests) == 2  # the timed-out one arrived once, and was not repeated
+    rows = await fb.services.outbox.rows(kind="intro_request", chat_id=imran.id)
+    assert sorted(r.state for r in rows) == ["sent", "unknown"]
+
+    await imran.send("/intros")
+    listing = await imran.expect("Answer the requests waiting for you")
+    assert listing.buttons() == [
+        ["✅ Accept Ravi Iasi Apps", "✖️ Decline Ravi Iasi Apps"],
+        ["✅ Accept SoftRo Automation", "✖️ Decline SoftRo Automation"],
+    ]
+    assert cards_in(listing.text or "") == (False, False)  # nothing accepted yet
+    await imran.press("✅ Accept SoftRo Automation", message_id=listing.message_id)
+    await imran.expect("You accepted the introduction with SoftRo Automation")
+    await ana.expect("Introduction made: LahoreQA")
+    edited = await sandbox.wait_for(
+        imran.id, lambda m: m.message_id == listing.message_id and len(m.buttons()) == 1
+    )
+    assert edited.buttons() == [["✅ Accept Ravi Iasi Apps", "✖️ Decline Ravi Iasi Apps"]]
+    intros = await fb.services.introductions.for_company(pk)
+    assert sorted(i.state for i in intros) == ["accepted", "pending"]

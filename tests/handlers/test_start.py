@@ -91,6 +91,28 @@ async def test_error_handler_apologises_without_details(
     assert "secret" not in sorry.text
 
 
+async def test_a_button_that_fails_after_answering_still_gets_the_apology(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    """The /reminders handler answers the press, then its edit fails (a 500): the error
+    handler's second answer is refused by Telegram, and the apology must still arrive."""
+    rep = sandbox.user(1008, "Rep")
+    await rep.send("/reminders")
+    await rep.expect("When should I remind you")
+    sandbox.inject("server_error", chat_id=1008, methods=("editMessageText",))
+    pressed = await rep.press("rem:on:60")
+    sorry = await rep.expect("something went wrong")
+    assert sorry.text == SORRY
+    query_id = pressed["callback_query"]["id"]
+    answers = [
+        c
+        for c in sandbox.calls_of("answerCallbackQuery")
+        if str(c.params.get("callback_query_id")) == query_id
+    ]
+    # The handler's answer went through; the error handler's second one was refused.
+    assert [c.error is None for c in answers] == [True, False]
+
+
 async def test_commands_published_per_role(sandbox: Sandbox, running: BotHarness) -> None:
     calls = [c for c in sandbox.calls if c.method == "setMyCommands"]
     scopes = [c.params.get("scope", {}).get("type", "default") for c in calls]

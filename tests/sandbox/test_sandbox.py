@@ -277,6 +277,23 @@ async def test_injected_faults(bot: Bot, sandbox: Sandbox, alice: int) -> None:
     assert [m.text for m in sandbox.messages(alice)][-1] == "fine"
 
 
+async def test_bad_request_and_timeout_faults(bot: Bot, sandbox: Sandbox, alice: int) -> None:
+    sandbox.inject("bad_request", description="Bad Request: can't parse entities: nope")
+    with pytest.raises(BadRequest, match="parse entities: nope"):
+        await bot.send_message(alice, "x")
+    assert [m.text for m in sandbox.messages(alice)] == []
+
+    # A timeout: the message is delivered at once, only the answer is held back; the client
+    # gives up after its read timeout and the sandbox stops holding when it hangs up.
+    sandbox.inject("timeout", delay=60)
+    with pytest.raises(TimedOut):
+        await bot.send_message(alice, "arrived anyway", read_timeout=0.3)
+    assert [m.text for m in sandbox.messages(alice)] == ["arrived anyway"]
+    await sandbox.wait_idle(quiet=0.05, timeout=30)  # not 60: the hold ended at the hang-up
+    await bot.send_message(alice, "next")
+    assert [m.text for m in sandbox.messages(alice)] == ["arrived anyway", "next"]
+
+
 async def test_block_emits_my_chat_member(bot: Bot, sandbox: Sandbox, alice: int) -> None:
     await sandbox.block(alice)
     updates = await bot.get_updates(timeout=0)
