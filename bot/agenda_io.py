@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import icalendar
 
+from bot.texts import from_spreadsheet, spreadsheet_safe
 from bot.timefmt import find_zone, zone
 from storage.agenda import Session, SessionInput, session_key
 
@@ -150,7 +151,10 @@ def parse_csv(text: str) -> list[SessionInput]:
             if len(row) != len(names):
                 problems.append(f"Line {line}: {len(row)} fields, expected {len(names)}.")
                 continue
-            values = {name: _clean(cell) for name, cell in zip(names, row, strict=True)}
+            # A cell a spreadsheet-safe export defused (``'-…``) reads back as it was typed.
+            values = {
+                name: _clean(from_spreadsheet(cell)) for name, cell in zip(names, row, strict=True)
+            }
             row_problems = _field_problems(line, values)
             times: dict[str, datetime] = {}
             for which in ("start", "end"):
@@ -332,7 +336,8 @@ def shifted_csv(data: bytes, first_start: datetime) -> bytes:
     writer.writerow(COLUMNS)
     for i in items:
         writer.writerow(
-            [
+            spreadsheet_safe(cell)
+            for cell in [
                 i.title,
                 (i.starts_at + shift).isoformat(timespec="seconds"),
                 (i.ends_at + shift).isoformat(timespec="seconds"),
