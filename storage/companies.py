@@ -29,6 +29,10 @@ PROFILE_FIELDS = (
     "consent",
     "paused",
 )
+# What an import did with a row (``CompanyWrites.upsert_import``).
+IMPORT_CREATED = "created"
+IMPORT_UPDATED = "updated"
+IMPORT_MANAGED = "managed"  # the company has a rep, who owns its profile: nothing changed
 
 
 @dataclass(frozen=True)
@@ -104,19 +108,9 @@ class CompanyRepository:
         source: str = "telegram",
     ) -> int:
         """Insert a company with its sectors, intents and (optionally) its first rep."""
-        unknown = set(fields) - set(PROFILE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown company fields: {sorted(unknown)}")
-        columns = [*fields, "source", "created_at", "updated_at"]
-        values = [*fields.values(), source, now.isoformat(), now.isoformat()]
+        _check_fields(fields)
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"INSERT INTO companies ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
-                values,
-            )
-            company_id = int(cursor.lastrowid or 0)
-            await self._write_lists(conn, company_id, sectors, partnerships)
+            company_id = await _insert(conn, fields, sectors, partnerships, now=now, source=source)
             if rep_id is not None:
                 await conn.execute(
                     "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
@@ -133,42 +127,9 @@ class CompanyRepository:
         sectors: Sequence[str] | None = None,
         partnerships: Sequence[str] | None = None,
     ) -> None:
-        unknown = set(fields) - set(PROFILE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown company fields: {sorted(unknown)}")
+        _check_fields(fields)
         async with self.db.transaction() as conn:
-            assignments = [f"{name} = ?" for name in fields] + ["updated_at = ?"]
-            await conn.execute(
-                f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
-                [*fields.values(), now.isoformat(), company_id],
-            )
-            if sectors is not None:
-                await conn.execute(
-                    "DELETE FROM company_sectors WHERE company_id = ?", (company_id,)
-                )
-            if partnerships is not None:
-                await conn.execute(
-                    "DELETE FROM company_partnerships WHERE company_id = ?", (company_id,)
-                )
-            await self._write_lists(conn, company_id, sectors or (), partnerships or ())
-
-    @staticmethod
-    async def _write_lists(
-        conn: aiosqlite.Connection,
-        company_id: int,
-        sectors: Sequence[str],
-        partnerships: Sequence[str],
-    ) -> None:
-        await conn.executemany(
-            "INSERT INTO company_sectors (company_id, sector) "
-            "SELECT ?, name FROM sectors WHERE name = ?",
-            [(company_id, s) for s in sectors],
-        )
-        await conn.executemany(
-            "INSERT INTO company_partnerships (company_id, intent) "
-            "SELECT ?, name FROM partnership_intents WHERE name = ?",
-            [(company_id, p) for p in partnerships],
-        )
+            await _update(conn, company_id, fields, sectors, partnerships, now=now)
 
     async def get(self, company_id: int) -> CompanyRecord | None:
         found = await self._load("WHERE c.id = ?", (company_id,))
@@ -288,6 +249,71 @@ def _record(r: aiosqlite.Row) -> CompanyRecord:
     )
 
 
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown company fields: {sorted(unknown)}")
+
+
+async def _insert(
+    conn: aiosqlite.Connection,
+    fields: dict[str, Any],
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+    *,
+    now: datetime,
+    source: str,
+) -> int:
+    columns = [*fields, "source", "created_at", "updated_at"]
+    values = [*fields.values(), source, now.isoformat(), now.isoformat()]
+    cursor = await conn.execute(
+        f"INSERT INTO companies ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        values,
+    )
+    company_id = int(cursor.lastrowid or 0)
+    await _write_lists(conn, company_id, sectors, partnerships)
+    return company_id
+
+
+async def _update(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    fields: dict[str, Any],
+    sectors: Sequence[str] | None,
+    partnerships: Sequence[str] | None,
+    *,
+    now: datetime,
+) -> None:
+    assignments = [f"{name} = ?" for name in fields] + ["updated_at = ?"]
+    await conn.execute(
+        f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
+        [*fields.values(), now.isoformat(), company_id],
+    )
+    if sectors is not None:
+        await conn.execute("DELETE FROM company_sectors WHERE company_id = ?", (company_id,))
+    if partnerships is not None:
+        await conn.execute("DELETE FROM company_partnerships WHERE company_id = ?", (company_id,))
+    await _write_lists(conn, company_id, sectors or (), partnerships or ())
+
+
+async def _write_lists(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+) -> None:
+    await conn.executemany(
+        "INSERT INTO company_sectors (company_id, sector) "
+        "SELECT ?, name FROM sectors WHERE name = ?",
+        [(company_id, s) for s in sectors],
+    )
+    await conn.executemany(
+        "INSERT INTO company_partnerships (company_id, intent) "
+        "SELECT ?, name FROM partnership_intents WHERE name = ?",
+        [(company_id, p) for p in partnerships],
+    )
+
+
 # -- registration, import and the user's own data ------------------------------------------
 
 
@@ -328,19 +354,32 @@ class CompanyWrites:
         sectors: Sequence[str],
         partnerships: Sequence[str],
         now: datetime,
-    ) -> tuple[int, bool]:
-        """Insert or update (same name and country) an imported company; (id, created)."""
-        repo = CompanyRepository(self.db)
-        existing = await repo.by_name(str(fields["name"]), str(fields["country"]))
-        if existing is not None:
-            await repo.update(
-                existing.id, fields, now=now, sectors=sectors, partnerships=partnerships
+    ) -> tuple[int, str]:
+        """Insert or update (same name and country) an imported company: (id, outcome), the
+        outcome being ``IMPORT_CREATED``, ``IMPORT_UPDATED`` or ``IMPORT_MANAGED``.
+
+        Once a company has a rep, the rep owns its profile, consent and pause included: the
+        import changes nothing of it. The check and the write are one transaction, so a claim
+        that lands in the middle of an import still wins.
+        """
+        _check_fields(fields)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT c.id, EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = c.id) "
+                "FROM companies c WHERE lower(c.name) = lower(?) AND c.country = ?",
+                (str(fields["name"]).strip(), fields["country"]),
             )
-            return existing.id, False
-        company_id = await repo.create(
-            fields, sectors=sectors, partnerships=partnerships, now=now, source="import"
-        )
-        return company_id, True
+            row = await cursor.fetchone()
+            if row is None:
+                company_id = await _insert(
+                    conn, fields, sectors, partnerships, now=now, source="import"
+                )
+                return company_id, IMPORT_CREATED
+            company_id = int(row[0])
+            if row[1]:
+                return company_id, IMPORT_MANAGED
+            await _update(conn, company_id, fields, sectors, partnerships, now=now)
+            return company_id, IMPORT_UPDATED
 
     async def set_paused(self, company_id: int, paused: bool, *, now: datetime) -> bool:
         changed = await self.db.execute(
