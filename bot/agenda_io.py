@@ -1,7 +1,9 @@
 """Agenda files: CSV and iCalendar import (validated, with line numbers) and .ics export.
 
 A file is parsed and checked completely before anything is written, so a bad file changes
-nothing. Every problem names the line it is on.
+nothing. Every problem names the line it is on. A repeating .ics event (RRULE, RDATE) is
+expanded into its occurrences by ``recurring-ical-events`` (at most ``MAX_OCCURRENCES``;
+more, or a rule without an end, is refused with its line), never imported as one session.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
 import icalendar
+import recurring_ical_events
 
+from bot.texts import from_spreadsheet, spreadsheet_safe
 from bot.timefmt import find_zone, zone
 from storage.agenda import Session, SessionInput, session_key
 
@@ -23,6 +28,8 @@ from storage.agenda import Session, SessionInput, session_key
 SAMPLE_AGENDA = Path(__file__).resolve().parent.parent / "data" / "sample_agenda.csv"
 MAX_FILE_BYTES = 1_000_000
 MAX_SESSIONS = 500
+# A repeating .ics event (RRULE) becomes one session per occurrence, up to this many.
+MAX_OCCURRENCES = 100
 COLUMNS = ("title", "start", "end", "speakers", "track", "description", "link")
 LIMITS = {"title": 200, "speakers": 500, "track": 100, "description": 2000, "link": 500}
 EXAMPLE_TIME = "2025-11-20T10:00+02:00"
@@ -150,7 +157,10 @@ def parse_csv(text: str) -> list[SessionInput]:
             if len(row) != len(names):
                 problems.append(f"Line {line}: {len(row)} fields, expected {len(names)}.")
                 continue
-            values = {name: _clean(cell) for name, cell in zip(names, row, strict=True)}
+            # A cell a spreadsheet-safe export defused (``'-…``) reads back as it was typed.
+            values = {
+                name: _clean(from_spreadsheet(cell)) for name, cell in zip(names, row, strict=True)
+            }
             row_problems = _field_problems(line, values)
             times: dict[str, datetime] = {}
             for which in ("start", "end"):
@@ -210,52 +220,120 @@ def parse_ics(text: str) -> list[SessionInput]:
     if not isinstance(calendar, icalendar.Calendar):
         raise AgendaFileError(["This is not a valid iCalendar file."])
     lines = _ics_event_lines(text)
+    events = [
+        (event, lines[index] if index < len(lines) else 0)
+        for index, event in enumerate(calendar.walk("VEVENT"))
+    ]
+    series = {str(e["UID"]) for e, _ in events if _repeats(e) and e.get("UID") is not None}
+    # A changed occurrence of a series (RECURRENCE-ID) is placed by its series' expansion.
+    changed = {
+        _occurrence_key(e): line
+        for e, line in events
+        if e.get("RECURRENCE-ID") is not None and str(e.get("UID")) in series
+    }
     problems: list[str] = []
     items: list[SessionInput] = []
-    for index, event in enumerate(calendar.walk("VEVENT")):
-        line = lines[index] if index < len(lines) else 0
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+    for event, line in events:
+        if _repeats(event):
+            occurrences, refused = _expand(calendar, event, line)
+            problems.extend(refused)
+            for occurrence in occurrences:
+                _add_event(
+                    occurrence, changed.get(_occurrence_key(occurrence), line), items, problems
+                )
+        elif _occurrence_key(event) in changed:
             continue
-        values = {
-            "title": _clean(str(event.get("SUMMARY", ""))),
-            "speakers": _clean(str(event.get(SPEAKERS_PROP, ""))),
-            "track": _clean(_categories(event)),
-            "description": _clean(str(event.get(DESCRIPTION_PROP, event.get("DESCRIPTION", "")))),
-            "link": _clean(str(event.get("URL", "") or event.get("LOCATION", ""))),
-        }
-        if values["link"] and not values["link"].startswith(("http://", "https://")):
-            values["link"] = ""  # a room name in LOCATION is not a link
-        row_problems = _field_problems(line, values)
-        try:
-            start = _ics_time(event.get("DTSTART"), "DTSTART")
-            if event.get("DTEND") is not None:
-                end = _ics_time(event.get("DTEND"), "DTEND")
-            elif event.get("DURATION") is not None:
-                end = start + event.decoded("DURATION")
-            else:
-                raise ValueError("DTEND (or DURATION) is missing")
-        except ValueError as exc:
-            row_problems.append(f"Line {line}: {exc}.")
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        items.append(
-            SessionInput(
-                title=" ".join(values["title"].split()),
-                starts_at=start,
-                ends_at=end,
-                speakers=values["speakers"],
-                track=values["track"],
-                description=values["description"],
-                link=values["link"] or None,
-                line=line,
-            )
-        )
+        else:
+            _add_event(event, line, items, problems)
     if len(items) > MAX_SESSIONS:
         problems.append(f"More than {MAX_SESSIONS} sessions; split the file.")
     if problems:
         raise AgendaFileError(problems)
     return items
+
+
+def _occurrence_key(event: icalendar.Component) -> tuple[str, object]:
+    """Which occurrence of which series an event is: (UID, RECURRENCE-ID)."""
+    return str(event.get("UID")), getattr(event.get("RECURRENCE-ID"), "dt", None)
+
+
+def _repeats(event: icalendar.Component) -> bool:
+    return event.get("RRULE") is not None or event.get("RDATE") is not None
+
+
+def _expand(
+    calendar: icalendar.Calendar, event: icalendar.Component, line: int
+) -> tuple[list[icalendar.Component], list[str]]:
+    """The occurrences of a repeating event (RRULE / RDATE, less EXDATE, with its changed
+    occurrences), or the reason it is refused: it repeats more than MAX_OCCURRENCES times
+    (a rule without an end included) or its rule cannot be read."""
+    try:
+        # Checked once here; per occurrence the same problem would be listed many times.
+        _ics_time(event.get("DTSTART"), "DTSTART")
+    except ValueError as exc:
+        return [], [f"Line {line}: {exc}."]
+    one = icalendar.Calendar()
+    for timezone in calendar.walk("VTIMEZONE"):
+        one.add_component(timezone)
+    uid = event.get("UID")
+    for other in calendar.walk("VEVENT"):
+        if other is event or (
+            uid is not None and other.get("UID") == uid and other.get("RECURRENCE-ID") is not None
+        ):
+            one.add_component(other)
+    try:
+        found = list(islice(recurring_ical_events.of(one).all(), MAX_OCCURRENCES + 1))
+    except (ValueError, TypeError, KeyError) as exc:
+        return [], [f"Line {line}: its repetition (RRULE) cannot be read ({str(exc)[:120]})."]
+    if len(found) > MAX_OCCURRENCES:
+        return [], [
+            f"Line {line}: the event repeats more than {MAX_OCCURRENCES} times; give its "
+            "RRULE a COUNT or an UNTIL, or list the sessions one by one."
+        ]
+    return found, []
+
+
+def _add_event(
+    event: icalendar.Component, line: int, items: list[SessionInput], problems: list[str]
+) -> None:
+    """One event (or one occurrence of a repeating one) as a session, or its problems."""
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return
+    values = {
+        "title": _clean(str(event.get("SUMMARY", ""))),
+        "speakers": _clean(str(event.get(SPEAKERS_PROP, ""))),
+        "track": _clean(_categories(event)),
+        "description": _clean(str(event.get(DESCRIPTION_PROP, event.get("DESCRIPTION", "")))),
+        "link": _clean(str(event.get("URL", "") or event.get("LOCATION", ""))),
+    }
+    if values["link"] and not values["link"].startswith(("http://", "https://")):
+        values["link"] = ""  # a room name in LOCATION is not a link
+    row_problems = _field_problems(line, values)
+    try:
+        start = _ics_time(event.get("DTSTART"), "DTSTART")
+        if event.get("DTEND") is not None:
+            end = _ics_time(event.get("DTEND"), "DTEND")
+        elif event.get("DURATION") is not None:
+            end = start + event.decoded("DURATION")
+        else:
+            raise ValueError("DTEND (or DURATION) is missing")
+    except ValueError as exc:
+        row_problems.append(f"Line {line}: {exc}.")
+    if row_problems:
+        problems.extend(row_problems)
+        return
+    items.append(
+        SessionInput(
+            title=" ".join(values["title"].split()),
+            starts_at=start,
+            ends_at=end,
+            speakers=values["speakers"],
+            track=values["track"],
+            description=values["description"],
+            link=values["link"] or None,
+            line=line,
+        )
+    )
 
 
 def _categories(event: icalendar.Component) -> str:
@@ -282,7 +360,12 @@ def _check_items(items: list[SessionInput], event_zone: tzinfo) -> None:
         elif item.ends_at - item.starts_at > timedelta(days=2):
             problems.append(f"Line {item.line}: the session lasts more than two days.")
         key = session_key(item.title, item.starts_at, event_zone)
-        if key in seen:
+        if key in seen and seen[key] == item.line:
+            problems.append(
+                f"Line {item.line}: the event repeats on the same day; a session needs its "
+                "own title each day."
+            )
+        elif key in seen:
             problems.append(
                 f"Line {item.line}: the same title on the same day as line {seen[key]}."
             )
@@ -332,7 +415,8 @@ def shifted_csv(data: bytes, first_start: datetime) -> bytes:
     writer.writerow(COLUMNS)
     for i in items:
         writer.writerow(
-            [
+            spreadsheet_safe(cell)
+            for cell in [
                 i.title,
                 (i.starts_at + shift).isoformat(timespec="seconds"),
                 (i.ends_at + shift).isoformat(timespec="seconds"),

@@ -30,7 +30,12 @@ from bot.profiles import (
     parse_size,
 )
 from bot.texts import from_spreadsheet, spreadsheet_safe
-from storage.companies import CompanyRepository, CompanyWrites
+from storage.companies import (
+    IMPORT_CREATED,
+    IMPORT_MANAGED,
+    CompanyRepository,
+    CompanyWrites,
+)
 from storage.links import CLAIM, LinkRepository
 
 COLUMNS = (
@@ -68,21 +73,34 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    # (line, company name): rows of companies a rep owns, which the import left as they were
+    managed: list[tuple[int, str]] = field(default_factory=list)
     company_ids: list[int] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
         return self.created + self.updated
 
+    def summary(self) -> str:
+        kept = len(self.managed)
+        return (
+            f"Imported {self.imported} compan{'y' if self.imported == 1 else 'ies'} "
+            f"({self.created} new, {self.updated} updated); "
+            + (f"{kept} not changed (managed by their reps); " if kept else "")
+            + f"rejected {len(self.rejected)} row{'' if len(self.rejected) == 1 else 's'}."
+        )
+
+    def notes(self) -> list[str]:
+        """One line per row that was not imported as it is, in file order."""
+        found = [
+            (line, f"{name} is managed by its rep; not changed") for line, name in self.managed
+        ]
+        found += self.rejected
+        return [f"line {line}: {reason}" for line, reason in sorted(found)]
+
     def lines(self) -> list[str]:
         """The report as plain text lines (the chat escapes them, the CLI prints them)."""
-        out = [
-            f"Imported {self.imported} compan{'y' if self.imported == 1 else 'ies'} "
-            f"({self.created} new, {self.updated} updated); rejected {len(self.rejected)} "
-            f"row{'' if len(self.rejected) == 1 else 's'}."
-        ]
-        out += [f"line {line}: {reason}" for line, reason in self.rejected]
-        return out
+        return [self.summary(), *self.notes()]
 
 
 def _plain(message: str) -> str:
@@ -90,9 +108,18 @@ def _plain(message: str) -> str:
     return html.unescape(re.sub(r"</?i>", "", message))
 
 
+def check_size(size: int) -> None:
+    """Refuse a file over the limit; the chat calls it with Telegram's file_size, before
+    downloading anything."""
+    if size > MAX_FILE_BYTES:
+        raise Invalid(
+            f"The file is {size / (1024 * 1024):.1f} MB; the limit is "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
+
+
 def decode(content: bytes) -> str:
-    if len(content) > MAX_FILE_BYTES:
-        raise Invalid(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    check_size(len(content))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -197,7 +224,9 @@ def _row(line: int, row: dict[str, str], sectors: list[str], intents: list[str])
         raise Invalid(f"sectors: give 1 to {MAX_SECTORS} sectors separated by ';'")
     if not chosen_intents:
         raise Invalid("partnerships: give at least one, separated by ';'")
-    # Organisers collected consent in their own registration form.
+    # Organisers collected consent in their own registration form. This holds only while no
+    # rep has claimed the company: from then on consent and pause are the rep's, and
+    # upsert_import leaves a claimed company alone.
     cleaned["consent"] = 1
     cleaned["paused"] = 0
     return ImportRow(line, cleaned, chosen_sectors, chosen_intents)
@@ -217,10 +246,16 @@ async def import_companies(
     report = ImportReport(rejected=rejected)
     writes = CompanyWrites(companies.db)
     for row in rows:
-        company_id, created = await writes.upsert_import(
+        # The rule that a rep's company is theirs lives in upsert_import, not here, so the
+        # chat and the command line cannot differ on it.
+        company_id, outcome = await writes.upsert_import(
             row.fields, sectors=row.sectors, partnerships=row.partnerships, now=now
         )
-        if created:
+        if outcome == IMPORT_MANAGED:
+            stored = await companies.get(company_id)
+            report.managed.append((row.line, stored.name if stored else str(row.fields["name"])))
+            continue
+        if outcome == IMPORT_CREATED:
             report.created += 1
         else:
             report.updated += 1

@@ -1,8 +1,12 @@
 """PTB persistence backed by SQLite: conversations and user/chat data survive a restart.
 
-The Application flushes changes every ``update_interval`` seconds; it is kept short (1 s) so
-that a kill loses at most the last answer of a conversation. ``bot_data`` is not persisted:
-it holds the process's live services (database, clock), built afresh at start-up.
+The Application flushes changes every ``update_interval`` seconds (1 s). A conversation in
+progress does not wait for that: ``save_progress`` writes the user's data and the
+conversation's state at once, before the bot asks its next question, so a kill at any moment
+after a question was sent keeps the answer that led to it. It also stamps the data with this
+run's id, so that after a restart the bot can tell a conversation lost in the restart from a
+user who never started one (``lost_progress``). ``bot_data`` is not persisted: it holds the
+process's live services (database, clock), built afresh at start-up.
 
 An empty user or chat dict is not stored (a row that held data goes instead). PTB hands
 over the data of every user and chat seen since the last flush, and after /deleteme it
@@ -13,6 +17,7 @@ what the running Application still holds about them.
 from __future__ import annotations
 
 import pickle
+import secrets
 from copy import deepcopy
 from typing import Any
 
@@ -23,6 +28,10 @@ from storage.persistence_store import PersistenceStore
 
 UPDATE_INTERVAL_SECONDS = 1.0
 UserData = dict[Any, Any]
+# In a user's data while a conversation saved by save_progress is open: {"seq": how many
+# saves, "run": the run that made the last one, "draft": the key of the conversation's own
+# data (gone once the conversation ends), "resume": the command that continues it}.
+PROGRESS = "_progress"
 
 
 class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
@@ -38,6 +47,13 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         # What each row holds now: PTB hands over every user who had an update, changed or
         # not, each interval, and most updates change nothing worth a write.
         self._written: dict[tuple[str, int], bytes] = {}
+        # A new id per start of the bot: data stamped with another one was saved before a restart.
+        self.run_id = secrets.token_hex(8)
+        # Per user, the PROGRESS seq of the last save_progress; per conversation key, the state
+        # it wrote. PTB's flush hands over copies taken up to an interval earlier: an older one
+        # must not overwrite what save_progress has just written.
+        self._saved_seq: dict[int, int] = {}
+        self._saved_state: dict[tuple[str, ConversationKey], object] = {}
 
     async def _load(self, kind: str) -> dict[int, UserData]:
         blobs = await self.store.load_blobs(kind)
@@ -57,6 +73,8 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
 
     async def _drop(self, kind: str, key: int) -> None:
         self._written.pop((kind, key), None)
+        if kind == "user":
+            self._saved_seq.pop(key, None)
         await self.store.drop_blob(kind, key)
 
     async def get_user_data(self) -> dict[int, UserData]:
@@ -83,6 +101,13 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         known = self._conversations.setdefault(name, {})
         if known.get(key) == new_state and (new_state is not None or key not in known):
             return
+        saved = self._saved_state.get((name, key))
+        if new_state is not None and saved is not None and new_state != saved:
+            # Every state of such a conversation is written by save_progress before PTB has
+            # it, so another one here is a copy from before the last save.
+            return
+        if new_state is None:
+            self._saved_state.pop((name, key), None)
         if new_state is None:
             known.pop(key, None)
         else:
@@ -90,7 +115,49 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         await self.store.save_conversation(name, key, new_state)
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
+        progress = data.get(PROGRESS)
+        seq = progress.get("seq", 0) if isinstance(progress, dict) else 0
+        if seq < self._saved_seq.get(user_id, 0):
+            return  # copied before the last save_progress; writing it would go back in time
         await self._save("user", user_id, data)
+
+    async def save_progress(
+        self,
+        user_id: int,
+        data: UserData,
+        conversation: tuple[str, ConversationKey, object] | None,
+        *,
+        draft: str,
+        resume: str,
+    ) -> None:
+        """Write a user's data and (unless None) a conversation's state now, in one
+        transaction.
+
+        ``data`` is the live user_data; it gets the PROGRESS stamp. ``draft`` names the key
+        of the conversation's data in it, ``resume`` the command that continues it.
+        """
+        previous = data.get(PROGRESS)
+        seq = (previous.get("seq", 0) if isinstance(previous, dict) else 0) + 1
+        data[PROGRESS] = {"seq": seq, "run": self.run_id, "draft": draft, "resume": resume}
+        blob = pickle.dumps(data)
+        await self.store.save_progress(user_id, blob, conversation)
+        self._written[("user", user_id)] = blob
+        self._saved_seq[user_id] = seq
+        if conversation is not None:
+            name, key, state = conversation
+            self._conversations.setdefault(name, {})[key] = state
+            self._saved_state[(name, key)] = state
+
+    def lost_progress(self, data: UserData) -> str | None:
+        """The command that resumes a conversation saved before this run started and still
+        open (its draft is there) — or None: nothing was lost, or it was saved in this run."""
+        progress = data.get(PROGRESS)
+        if not isinstance(progress, dict) or progress.get("run") == self.run_id:
+            return None
+        if progress.get("draft") not in data:
+            return None
+        resume = progress.get("resume")
+        return resume if isinstance(resume, str) else None
 
     async def update_chat_data(self, chat_id: int, data: UserData) -> None:
         await self._save("chat", chat_id, data)

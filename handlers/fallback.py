@@ -1,5 +1,6 @@
 """What answers when nothing else did: /cancel outside a conversation, unknown commands,
-stray text and stray button presses. Registered last, after every feature."""
+stray text (or, when a restart lost the user's place in a registration, how to resume it)
+and stray button presses. Registered last, after every feature."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import ForumContext
+from bot.persistence import SQLitePersistence
 from bot.texts import esc
 from handlers.common import reply
 
@@ -28,6 +30,16 @@ async def unknown_command(update: Update, context: ForumContext) -> None:
 
 
 async def stray_message(update: Update, context: ForumContext) -> None:
+    persistence = context.application.persistence
+    if isinstance(persistence, SQLitePersistence) and context.user_data is not None:
+        # No conversation took the message, yet the user's data holds one saved by an
+        # earlier run that never ended: the restart lost where it stood.
+        resume = persistence.lost_progress(context.user_data)
+        if resume:
+            await reply(
+                update, f"I lost your last answer in a restart — send {resume} to continue."
+            )
+            return
     await reply(
         update,
         "I'm not sure what to do with that. Send /help to see what I can do.",

@@ -1,10 +1,12 @@
 """The company registration conversation (/register, the start button) and the field editor
 of an existing profile (the Edit button of /profile): one persistent ConversationHandler.
 
-The answers live in ``context.user_data["draft"]`` (persisted with the conversation state,
-so a restart resumes at the same step with every earlier answer). ``draft["_step"]`` is the
-step being asked, ``draft["_menu"]`` the message whose buttons are live: a press on any
-other message is an expired menu and changes nothing.
+The answers live in ``context.user_data["draft"]``. The draft is written to the database
+when the registration starts, and the draft with the conversation state before each question
+is sent (``save_progress``), so a restart or a kill at any moment resumes at the step the
+user sees, with every earlier answer. ``draft["_step"]`` is the step being asked,
+``draft["_menu"]`` the message whose buttons are live: a press on any other message is an
+expired menu and changes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.context import ForumContext
+from bot.persistence import SQLitePersistence
 from bot.profiles import (
     COUNTRY_FLAGS,
     MAX_SECTORS,
@@ -180,6 +183,35 @@ def _draft(context: ForumContext) -> dict[str, Any] | None:
     return draft if isinstance(draft, dict) else None
 
 
+async def _save_progress(update: Update, context: ForumContext, state: str | None) -> None:
+    """Write the draft (and the state being entered) to the database now, not within the
+    persistence interval: called before the user is shown anything that depends on it."""
+    persistence = context.application.persistence
+    chat, user = update.effective_chat, update.effective_user
+    if not isinstance(persistence, SQLitePersistence) or chat is None or user is None:
+        return
+    draft = _draft(context)
+    resume = "/profile" if draft is not None and draft.get("_mode") == "edit" else "/register"
+    await persistence.save_progress(
+        user.id,
+        context.user_data,  # type: ignore[arg-type]
+        # The ConversationHandler's key: per chat and per user (PTB's defaults).
+        (CONVERSATION_NAME, (chat.id, user.id), state) if state is not None else None,
+        draft=DRAFT,
+        resume=resume,
+    )
+
+
+def _live_menu(draft: dict[str, Any], message_id: int) -> bool:
+    menu = draft.get("_menu")
+    if menu is not None:
+        return bool(message_id == menu)
+    # The draft was saved before its question went out, and the bot stopped before it could
+    # note the question's id: the question is the first message after the one answered.
+    after = draft.get("_after")
+    return after is not None and message_id > after
+
+
 def _user_id(update: Update) -> int:
     user = update.effective_user
     if user is None:
@@ -222,7 +254,7 @@ def menu_button(
         if draft is None:
             return await _expired_draft(update)
         message = query.message
-        if message is None or message.message_id != draft.get("_menu"):
+        if message is None or not _live_menu(draft, message.message_id):
             await query.answer(EXPIRED_MENU)
             return None
         return await func(update, context, draft, query.data or "")
@@ -331,6 +363,10 @@ async def ask(
     draft = _draft(context)
     assert draft is not None
     draft["_step"] = step
+    draft["_menu"] = None
+    answered = update.effective_message
+    draft["_after"] = answered.message_id if answered else None
+    await _save_progress(update, context, step)
     if step == PICK:
         return await _ask_pick(update, context, draft, problem=problem)
     text, markup = await _question(step, draft, context)
@@ -422,6 +458,9 @@ async def start_registration(update: Update, context: ForumContext) -> str | int
         await reply(update, "Let's continue where you left off.")
         return await ask(update, context, draft["_step"])
     context.user_data[DRAFT] = {"_mode": "new"}  # type: ignore[index]
+    # Saved before anything is said, so that an answer lost to a restart before the first
+    # question was saved is known as lost (handlers.fallback) rather than met with a shrug.
+    await _save_progress(update, context, None)
     await reply(
         update,
         "Let's register your company. It takes about 3 minutes.\n"
@@ -537,6 +576,7 @@ def _toggle(
             return None
         else:
             chosen.append(name)
+        await _save_progress(update, context, key)
         await query.answer()
         done = "reg:sectors" if kind == "sector" else "reg:intents"
         prefix = f"reg:{kind}:"

@@ -32,6 +32,10 @@ PROFILE_FIELDS = (
 # The fields that are a person's: who typed them is recorded (contact_entered_by), so that
 # their erasure takes them along.
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+# What an import did with a row (``CompanyWrites.upsert_import``).
+IMPORT_CREATED = "created"
+IMPORT_UPDATED = "updated"
+IMPORT_MANAGED = "managed"  # the company has a rep, who owns its profile: nothing changed
 
 
 @dataclass(frozen=True)
@@ -108,20 +112,12 @@ class CompanyRepository:
     ) -> int:
         """Insert a company with its sectors, intents and (optionally) its first rep, who
         typed its contact fields then."""
-        unknown = set(fields) - set(PROFILE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown company fields: {sorted(unknown)}")
-        columns = [*fields, "source", "created_at", "updated_at", "contact_entered_by"]
+        _check_fields(fields)
         entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
-        values = [*fields.values(), source, now.isoformat(), now.isoformat(), entered_by]
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"INSERT INTO companies ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
-                values,
+            company_id = await _insert(
+                conn, fields, sectors, partnerships, now=now, source=source, entered_by=entered_by
             )
-            company_id = int(cursor.lastrowid or 0)
-            await self._write_lists(conn, company_id, sectors, partnerships)
             if rep_id is not None:
                 await conn.execute(
                     "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
@@ -140,45 +136,9 @@ class CompanyRepository:
         by: int | None = None,
     ) -> None:
         """Change fields; ``by`` is the rep who typed them (None: an organiser's import)."""
-        unknown = set(fields) - set(PROFILE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown company fields: {sorted(unknown)}")
-        values = dict(fields)
-        if set(fields) & set(CONTACT_FIELDS):
-            values["contact_entered_by"] = by
+        _check_fields(fields)
         async with self.db.transaction() as conn:
-            assignments = [f"{name} = ?" for name in values] + ["updated_at = ?"]
-            await conn.execute(
-                f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
-                [*values.values(), now.isoformat(), company_id],
-            )
-            if sectors is not None:
-                await conn.execute(
-                    "DELETE FROM company_sectors WHERE company_id = ?", (company_id,)
-                )
-            if partnerships is not None:
-                await conn.execute(
-                    "DELETE FROM company_partnerships WHERE company_id = ?", (company_id,)
-                )
-            await self._write_lists(conn, company_id, sectors or (), partnerships or ())
-
-    @staticmethod
-    async def _write_lists(
-        conn: aiosqlite.Connection,
-        company_id: int,
-        sectors: Sequence[str],
-        partnerships: Sequence[str],
-    ) -> None:
-        await conn.executemany(
-            "INSERT INTO company_sectors (company_id, sector) "
-            "SELECT ?, name FROM sectors WHERE name = ?",
-            [(company_id, s) for s in sectors],
-        )
-        await conn.executemany(
-            "INSERT INTO company_partnerships (company_id, intent) "
-            "SELECT ?, name FROM partnership_intents WHERE name = ?",
-            [(company_id, p) for p in partnerships],
-        )
+            await _update(conn, company_id, fields, sectors, partnerships, now=now, by=by)
 
     async def get(self, company_id: int) -> CompanyRecord | None:
         found = await self._load("WHERE c.id = ?", (company_id,))
@@ -298,7 +258,79 @@ def _record(r: aiosqlite.Row) -> CompanyRecord:
     )
 
 
-# -- registration and import -----------------------------------------------------------------
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown company fields: {sorted(unknown)}")
+
+
+async def _insert(
+    conn: aiosqlite.Connection,
+    fields: dict[str, Any],
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+    *,
+    now: datetime,
+    source: str,
+    entered_by: int | None = None,
+) -> int:
+    columns = [*fields, "source", "created_at", "updated_at", "contact_entered_by"]
+    values = [*fields.values(), source, now.isoformat(), now.isoformat(), entered_by]
+    cursor = await conn.execute(
+        f"INSERT INTO companies ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        values,
+    )
+    company_id = int(cursor.lastrowid or 0)
+    await _write_lists(conn, company_id, sectors, partnerships)
+    return company_id
+
+
+async def _update(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    fields: dict[str, Any],
+    sectors: Sequence[str] | None,
+    partnerships: Sequence[str] | None,
+    *,
+    now: datetime,
+    by: int | None = None,
+) -> None:
+    """Change fields; who typed the contact fields is recorded with them (``by``; None for an
+    organiser's import), so that their erasure takes them along."""
+    values = dict(fields)
+    if set(fields) & set(CONTACT_FIELDS):
+        values["contact_entered_by"] = by
+    assignments = [f"{name} = ?" for name in values] + ["updated_at = ?"]
+    await conn.execute(
+        f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
+        [*values.values(), now.isoformat(), company_id],
+    )
+    if sectors is not None:
+        await conn.execute("DELETE FROM company_sectors WHERE company_id = ?", (company_id,))
+    if partnerships is not None:
+        await conn.execute("DELETE FROM company_partnerships WHERE company_id = ?", (company_id,))
+    await _write_lists(conn, company_id, sectors or (), partnerships or ())
+
+
+async def _write_lists(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+) -> None:
+    await conn.executemany(
+        "INSERT INTO company_sectors (company_id, sector) "
+        "SELECT ?, name FROM sectors WHERE name = ?",
+        [(company_id, s) for s in sectors],
+    )
+    await conn.executemany(
+        "INSERT INTO company_partnerships (company_id, intent) "
+        "SELECT ?, name FROM partnership_intents WHERE name = ?",
+        [(company_id, p) for p in partnerships],
+    )
+
+
+# -- registration, import and the user's own data ------------------------------------------
 
 
 class CompanyWrites:
@@ -338,19 +370,32 @@ class CompanyWrites:
         sectors: Sequence[str],
         partnerships: Sequence[str],
         now: datetime,
-    ) -> tuple[int, bool]:
-        """Insert or update (same name and country) an imported company; (id, created)."""
-        repo = CompanyRepository(self.db)
-        existing = await repo.by_name(str(fields["name"]), str(fields["country"]))
-        if existing is not None:
-            await repo.update(
-                existing.id, fields, now=now, sectors=sectors, partnerships=partnerships
+    ) -> tuple[int, str]:
+        """Insert or update (same name and country) an imported company: (id, outcome), the
+        outcome being ``IMPORT_CREATED``, ``IMPORT_UPDATED`` or ``IMPORT_MANAGED``.
+
+        Once a company has a rep, the rep owns its profile, consent and pause included: the
+        import changes nothing of it. The check and the write are one transaction, so a claim
+        that lands in the middle of an import still wins.
+        """
+        _check_fields(fields)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT c.id, EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = c.id) "
+                "FROM companies c WHERE lower(c.name) = lower(?) AND c.country = ?",
+                (str(fields["name"]).strip(), fields["country"]),
             )
-            return existing.id, False
-        company_id = await repo.create(
-            fields, sectors=sectors, partnerships=partnerships, now=now, source="import"
-        )
-        return company_id, True
+            row = await cursor.fetchone()
+            if row is None:
+                company_id = await _insert(
+                    conn, fields, sectors, partnerships, now=now, source="import"
+                )
+                return company_id, IMPORT_CREATED
+            company_id = int(row[0])
+            if row[1]:
+                return company_id, IMPORT_MANAGED
+            await _update(conn, company_id, fields, sectors, partnerships, now=now)
+            return company_id, IMPORT_UPDATED
 
     async def set_paused(self, company_id: int, paused: bool, *, now: datetime) -> bool:
         changed = await self.db.execute(

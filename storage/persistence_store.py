@@ -67,3 +67,25 @@ class PersistenceStore:
             "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
             (name, encoded_key, json.dumps(state)),
         )
+
+    async def save_progress(
+        self,
+        user_id: int,
+        data: bytes,
+        conversation: tuple[str, tuple[str | int, ...], object] | None,
+    ) -> None:
+        """A user's data and, optionally, one conversation's state, in one transaction: a
+        kill leaves both or neither."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+                (user_id, data),
+            )
+            if conversation is not None:
+                name, key, state = conversation
+                await conn.execute(
+                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
+                    "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                    (name, json.dumps(list(key)), json.dumps(state)),
+                )

@@ -187,3 +187,68 @@ async def test_cli_import_agenda(tmp_path: Path) -> None:
     bad.write_text(HEADER + "A,2025-11-20T10:00,2025-11-20T11:00+02:00,,,,\n")
     code, _, err = await run_cli("import-agenda", str(bad), env=env, cwd=tmp_path)
     assert code == 1 and "Line 2: start '2025-11-20T10:00' has no time zone" in err
+
+
+def _calendar(*events: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n" + "".join(events) + "END:VCALENDAR\n"
+    )
+
+
+DAILY_WORKSHOP = """BEGIN:VEVENT
+UID:workshop
+SUMMARY:Matchmaking workshop
+DTSTART;TZID=Europe/Bucharest:20251118T100000
+DTEND;TZID=Europe/Bucharest:20251118T110000
+RRULE:FREQ=DAILY;COUNT=4
+EXDATE;TZID=Europe/Bucharest:20251119T100000
+END:VEVENT
+"""
+MOVED_OCCURRENCE = """BEGIN:VEVENT
+UID:workshop
+RECURRENCE-ID;TZID=Europe/Bucharest:20251120T100000
+SUMMARY:Matchmaking workshop
+DTSTART;TZID=Europe/Bucharest:20251120T150000
+DTEND;TZID=Europe/Bucharest:20251120T160000
+END:VEVENT
+"""
+
+
+def test_ics_repeating_event_becomes_one_session_per_occurrence() -> None:
+    """COUNT=4 less one EXDATE, with one occurrence moved: three sessions, never one."""
+    items = parse_agenda(_calendar(DAILY_WORKSHOP, MOVED_OCCURRENCE).encode(), "a.ics")
+    starts = [i.starts_at.astimezone(BUCHAREST).strftime("%d %H:%M") for i in items]
+    assert sorted(starts) == ["18 10:00", "20 15:00", "21 10:00"]
+    assert {i.title for i in items} == {"Matchmaking workshop"}
+    assert all(i.ends_at - i.starts_at == timedelta(hours=1) for i in items)
+    moved = next(i for i in items if i.starts_at.astimezone(BUCHAREST).hour == 15)
+    assert moved.line == 12  # the changed occurrence's own BEGIN:VEVENT
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("RRULE:FREQ=WEEKLY", "Line 4: the event repeats more than 100 times"),
+        ("RRULE:FREQ=DAILY;COUNT=150", "Line 4: the event repeats more than 100 times"),
+        ("RRULE:FREQ=SOMETIMES", "Line 4: its repetition (RRULE) cannot be read"),
+        ("RRULE:FREQ=HOURLY;COUNT=3", "Line 4: the event repeats on the same day"),
+    ],
+)
+def test_ics_repetition_refused_with_its_line(rule: str, expected: str) -> None:
+    event = DAILY_WORKSHOP.replace("RRULE:FREQ=DAILY;COUNT=4", rule)
+    found = problems(_calendar(event), "a.ics")
+    assert any(expected in p for p in found), found
+
+
+def test_ics_repeating_floating_time_is_one_problem() -> None:
+    event = DAILY_WORKSHOP.replace(";TZID=Europe/Bucharest:20251118", ":20251118")
+    assert problems(_calendar(event), "a.ics") == [
+        "Line 4: DTSTART has no time zone (a floating time); add TZID or use UTC."
+    ]
+
+
+def test_ics_hundred_occurrences_are_accepted() -> None:
+    event = DAILY_WORKSHOP.replace("COUNT=4", "COUNT=100").replace(
+        "EXDATE;TZID=Europe/Bucharest:20251119T100000\n", ""
+    )
+    assert len(parse_agenda(_calendar(event).encode(), "a.ics")) == 100

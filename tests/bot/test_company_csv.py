@@ -69,8 +69,53 @@ def test_formula_cells_are_defused_and_import_back() -> None:
 
     assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet_safe(7) == 7
-    assert spreadsheet_safe("- dash lists stay as typed") == "- dash lists stay as typed"
     formula = ROW.replace("Alpha", "'=1+2")
     rows, bad = parse(HEADER + formula, SECTORS, INTENTS)
     assert bad == [] and rows[0].fields["name"] == "=1+2"
     assert from_spreadsheet("'plain") == "'plain"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-2+3+cmd|' /C calc'!A0",  # OWASP's example: a minus runs a formula too
+        "- dash lists",
+        "-5% for resellers",
+        "+40 722 000 111",
+        "=1+2",
+        "@SUM(A1)",
+        "\t=1+2",
+        "\r=1+2",
+        "'=1+2",  # an apostrophe the person typed stays theirs
+        "'-",
+        "''",
+    ],
+)
+def test_every_owasp_formula_start_is_defused_and_round_trips(value: str) -> None:
+    from bot.texts import from_spreadsheet, spreadsheet_safe
+
+    cell = spreadsheet_safe(value)
+    assert isinstance(cell, str) and cell.startswith("'") and cell[1:] == value
+    assert from_spreadsheet(cell) == value
+
+
+@pytest.mark.parametrize("value", ["plain", "Ana-Maria", "40 722 000 111", "", "a=b"])
+def test_ordinary_text_is_left_alone(value: str) -> None:
+    from bot.texts import from_spreadsheet, spreadsheet_safe
+
+    assert spreadsheet_safe(value) == value and from_spreadsheet(value) == value
+
+
+def test_demo_agenda_csv_is_spreadsheet_safe_and_reads_back() -> None:
+    from datetime import UTC, datetime
+
+    from bot.agenda_io import parse_agenda, shifted_csv
+
+    agenda = (
+        "title,start,end,speakers,track,description,link\n"
+        '"-Opening",2025-11-20T10:00+02:00,2025-11-20T10:30+02:00,"@host",,"=cmd",\n'
+    )
+    shifted = shifted_csv(agenda.encode(), datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    assert "'-Opening" in shifted.decode() and "'=cmd" in shifted.decode()
+    (item,) = parse_agenda(shifted, "a.csv")
+    assert (item.title, item.speakers, item.description) == ("-Opening", "@host", "=cmd")

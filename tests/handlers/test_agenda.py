@@ -302,3 +302,44 @@ async def test_summer_time_day_shows_right_offsets(sandbox: Sandbox, bot: BotHar
     assert "02:30 Bucharest · 05:30 Karachi · 00:30 London — Night owl" in text
     assert "13:00 Bucharest · 15:00 Karachi · 11:00 London — After the change" in text
     assert "Sun 29 Mar 2026" in text
+
+
+REPEATING_ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:b2b
+SUMMARY:B2B meetings
+DTSTART;TZID=Europe/Bucharest:20251120T140000
+DTEND;TZID=Europe/Bucharest:20251120T160000
+RRULE:FREQ=DAILY;COUNT=3
+END:VEVENT
+BEGIN:VEVENT
+UID:forever
+SUMMARY:Office hours
+DTSTART;TZID=Asia/Karachi:20251120T100000
+DTEND;TZID=Asia/Karachi:20251120T110000
+RRULE:FREQ=WEEKLY
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+async def test_repeating_ics_event_is_expanded_or_refused_never_one_session(
+    sandbox: Sandbox, bot: BotHarness
+) -> None:
+    org = await organiser(sandbox)
+    report = await import_file(org, REPEATING_ICS.encode(), "agenda.ics")
+    assert "not imported" in report
+    assert "Line 11: the event repeats more than 100 times" in report
+    assert await bot.services.agenda.all() == []
+
+    bounded = REPEATING_ICS.split("BEGIN:VEVENT\nUID:forever")[0] + "END:VCALENDAR\n"
+    report = await import_file(org, bounded.encode(), "agenda.ics")
+    assert "3 added" in report, report
+    sessions = await bot.services.agenda.all()
+    assert [(s.title, s.starts_at.astimezone(UTC).isoformat()) for s in sessions] == [
+        ("B2B meetings", "2025-11-20T12:00:00+00:00"),
+        ("B2B meetings", "2025-11-21T12:00:00+00:00"),
+        ("B2B meetings", "2025-11-22T12:00:00+00:00"),
+    ]

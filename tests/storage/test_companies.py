@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.companies import CompanyRepository, CompanyWrites
+from storage.companies import (
+    IMPORT_CREATED,
+    IMPORT_MANAGED,
+    IMPORT_UPDATED,
+    CompanyRepository,
+    CompanyWrites,
+)
 from storage.db import Database
 from storage.erasure import erase_person
 from storage.links import CLAIM, INVITE, LinkRepository
@@ -43,18 +49,35 @@ async def test_register_once_per_rep_and_upsert_import(tmp_path: Path) -> None:
             {**FIELDS, "name": "Other"}, sectors=["Fintech"], partnerships=[], rep_id=1, now=NOW
         )
         assert again is None
-        cid, created = await writes.upsert_import(
-            {**FIELDS, "name": "ALPHA", "offers": "Changed"},
+        # The company has a rep: an import of the same name and country changes nothing.
+        await writes.set_paused(first, True, now=NOW)
+        cid, outcome = await writes.upsert_import(
+            {**FIELDS, "name": "ALPHA", "offers": "Changed", "paused": 0},
             sectors=["Telecom"],
             partnerships=["R&D collaboration"],
             now=NOW,
         )
-        assert (cid, created) == (first, False)
+        assert (cid, outcome) == (first, IMPORT_MANAGED)
         repo = CompanyRepository(db)
         record = await repo.get(cid)
-        assert record is not None and record.offers == "Changed"
-        assert record.sectors == ("Telecom",) and record.partnerships == ("R&D collaboration",)
+        assert record is not None and record.offers == "Offers enough" and record.paused
+        assert record.sectors == ("Fintech",) and record.partnerships == ("Joint venture",)
         assert await repo.rep_counts() == {cid: 1}
+        # A company nobody has claimed is the organisers' to update.
+        imported, outcome = await writes.upsert_import(
+            {**FIELDS, "name": "Beta"}, sectors=["Fintech"], partnerships=[], now=NOW
+        )
+        assert outcome == IMPORT_CREATED
+        again, outcome = await writes.upsert_import(
+            {**FIELDS, "name": "BETA", "offers": "Changed"},
+            sectors=["Telecom"],
+            partnerships=["R&D collaboration"],
+            now=NOW,
+        )
+        assert (again, outcome) == (imported, IMPORT_UPDATED)
+        beta = await repo.get(imported)
+        assert beta is not None and beta.offers == "Changed" and beta.sectors == ("Telecom",)
+        assert await writes.set_paused(cid, False, now=NOW)
         assert await writes.set_paused(cid, True, now=NOW)
         assert not await writes.set_paused(cid, True, now=NOW)
     finally:
