@@ -8,8 +8,8 @@ No I/O here, so the matcher can be tested with hypothesis and benchmarked alone.
   IDF - so adding or removing a company never changes the scores (or the order) of the others.
   Generic words get a fixed low weight instead of an IDF.
 - Text similarity compares one side's ``offers`` with the other's ``seeks`` (both directions)
-  over stemmed words, expanded acronyms ("RPA" → robotic process automation) and word pairs,
-  so "automation"/"automate" and "outsourcing"/"outsource" meet.
+  over Snowball-stemmed words, expanded acronyms ("RPA" → robotic process automation) and
+  word pairs, so "automation"/"automate" and "businesses"/"business" meet.
 - Every match carries its reasons, phrased for the viewer; no reason, no match.
 - :class:`MatchIndex` computes everyone's top lists at once with numpy (10,000 companies in
   a few seconds) and updates them when one company registers; its final ordering always comes
@@ -22,12 +22,14 @@ import functools
 import itertools
 import math
 import re
+import threading
 from bisect import insort
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import snowballstemmer
 
 if TYPE_CHECKING:
     from storage.companies import CompanyRecord
@@ -100,7 +102,7 @@ _GENERIC = _wordset(
     "servic solut develop softwar system technolog it digit busi project product work "
     "platform custom client enterpris manag support"
 )
-_GENERIC_WEIGHT = 0.35
+GENERIC_WEIGHT = 0.35
 _BIGRAM_WEIGHT = 1.0
 
 _ACRONYMS: Mapping[str, str] = {
@@ -127,29 +129,22 @@ _ACRONYMS: Mapping[str, str] = {
     "applications": "app",
 }
 
-_SUFFIXES = tuple(
-    sorted(
-        _wordset(
-            "izations ization isations isation ations ation atics atic "
-            "ators ator ating ated ates ate "
-            "ments ment ings ing ities ity ions ion ancy ency ance ence ers er ors or ics ic "
-            "ies ied ed es al ly e s y"
-        ),
-        key=len,
-        reverse=True,
-    )
-)
 _WORD = re.compile(r"[a-z0-9]+")
 _PHRASE_SPLIT = re.compile(r"[,;\n•·|]+|\.\s+|\.$|\s+-\s+")
 
 
+# A Snowball stemmer keeps state while it works, so each thread gets its own.
+_stemmers = threading.local()
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough for "automation"/"automate"/"automated" to meet."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    """The English Snowball stem: "businesses" → "busi", "automation"/"automated" → "autom"."""
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    result: str = stemmer.stemWord(word)
+    return result
 
 
 def _words(text: str) -> list[str]:
@@ -171,7 +166,7 @@ def terms(text: str) -> dict[str, float]:
     for phrase in _PHRASE_SPLIT.split(text):
         stems = _words(phrase)
         for s in stems:
-            found[s] = _GENERIC_WEIGHT if s in _GENERIC else 1.0
+            found[s] = GENERIC_WEIGHT if s in _GENERIC else 1.0
         for a, b in itertools.pairwise(stems):
             if a != b:
                 found[f"{a} {b}"] = _BIGRAM_WEIGHT

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.matching import (
     DEFAULT_COMPLEMENTS,
+    GENERIC_WEIGHT,
     SIZES,
     Matcher,
     MatchIndex,
@@ -19,6 +20,7 @@ from bot.matching import (
     pair_key,
     rank,
     stem,
+    terms,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_companies.csv"
@@ -226,3 +228,21 @@ def test_complementary_sample_pairs_rank_above_unrelated() -> None:
     for me, partner, unrelated in cases:
         assert position(me, partner) < 3, (me, partner, rank(by_name[me], items)[:3])
         assert position(me, partner) < position(me, unrelated)
+
+
+def test_snowball_stems_meet_and_generic_words_weigh_little() -> None:
+    # The hand-written stripper split these pairs and never produced the generic list's stems.
+    assert stem("business") == stem("businesses")
+    assert stem("process") == stem("processes")
+    assert stem("management") == stem("manager") == stem("managed")
+    generic = terms("Business solutions, digital services, software platforms, management")
+    words = {t: w for t, w in generic.items() if " " not in t}
+    assert words and set(words.values()) == {GENERIC_WEIGHT}, words
+    # So a company that names the thing beats one that shares only generic words with the need.
+    seeker = Profile(1, "S", "Pakistan", seeks="Fleet management software for logistics businesses")
+    generic_offer = Profile(2, "G", "Romania", offers="Management consulting for businesses")
+    specific_offer = Profile(3, "F", "Romania", offers="Fleet tracking for logistics")
+    matcher = Matcher()
+    specific = matcher.score(seeker, specific_offer)
+    generic = matcher.score(seeker, generic_offer)
+    assert specific is not None and (generic is None or generic < specific)
