@@ -24,7 +24,7 @@ migrate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot handlers storage sandbox
 
 # Most tests wait on the sandbox and on real timers, not on the CPU, so four workers
 # finish in about half the time even on two cores.

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.broadcast import Draft
-from bot.local import LocalBot, local_settings
-from bot.sandbox import Sandbox
+from bot.runtime.local import LocalBot, local_settings
+from bot.services.broadcasts import Draft
+from sandbox import Sandbox
 from storage.broadcasts import EVERYONE, Audience
 
 ORGANISER = 1

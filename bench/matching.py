@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.matching import DEFAULT_COMPLEMENTS, SIZES, MatchIndex, Profile, rank
+from bot.domain.matching import DEFAULT_COMPLEMENTS, SIZES, MatchIndex, Profile, rank
 
 # Realistic phrases per sector of FORUM.md's list: what companies offer and seek.
 SECTOR_PHRASES: dict[str, list[str]] = {

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.local import LocalBot, local_settings
-from bot.sandbox import Sandbox, SandboxUser
+from bot.runtime.local import LocalBot, local_settings
+from sandbox import Sandbox, SandboxUser
 
 BASE_ID = 10_000_000
 latencies: dict[str, list[float]] = defaultdict(list)

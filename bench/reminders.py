@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import reminders
-from bot.local import LocalBot, local_settings
-from bot.sandbox import Sandbox
+from bot.runtime.local import LocalBot, local_settings
+from bot.services import reminders
+from sandbox import Sandbox
 from storage.db import Database
 
 LEADS = (1440, 60, 15)

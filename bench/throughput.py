@@ -33,9 +33,9 @@ async def _measure(
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-    from bot.local import LocalBot, local_settings
-    from bot.processor import PerChatOrderedProcessor
-    from bot.sandbox import Sandbox
+    from bot.runtime.local import LocalBot, local_settings
+    from bot.runtime.processor import PerChatOrderedProcessor
+    from sandbox import Sandbox
 
     per_user = max(1, updates // users)
     total = per_user * users

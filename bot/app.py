@@ -12,17 +12,16 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.warnings import PTBUserWarning
 
-from bot import reminders as reminder_planner
-from bot.broadcast import BroadcastService
-from bot.clock import Clock
-from bot.commands import organiser_commands, user_commands
 from bot.config import Settings
-from bot.context import SERVICES_KEY, ForumApplication, ForumContext
-from bot.logs import instrument
-from bot.outbox import OutboxSender, SendWindow, WindowedRateLimiter
-from bot.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
-from bot.processor import PerChatOrderedProcessor
-from bot.services import Services
+from bot.runtime.clock import Clock
+from bot.runtime.context import SERVICES_KEY, ForumApplication, ForumContext
+from bot.runtime.logs import instrument
+from bot.runtime.outbox import OutboxSender, SendWindow, WindowedRateLimiter
+from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
+from bot.runtime.processor import PerChatOrderedProcessor
+from bot.services import reminders as reminder_planner
+from bot.services.broadcasts import BroadcastService
+from bot.services.container import Services
 from handlers import (
     admin,
     broadcast,
@@ -39,6 +38,7 @@ from handlers import intros as intro_handlers
 from handlers import matches as match_handlers
 from handlers import reminders as reminder_handlers
 from handlers import timezone as timezone_handlers
+from handlers.commands import organiser_commands, user_commands
 from storage.db import Database
 from storage.persistence_store import PersistenceStore
 

@@ -14,10 +14,10 @@ from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot.commands import organiser_commands
-from bot.context import ForumContext
-from bot.stats import dashboard
-from bot.texts import esc
+from bot.domain.texts import esc
+from bot.runtime.context import ForumContext
+from bot.services.stats import dashboard
+from handlers.commands import organiser_commands
 from handlers.common import organiser_id, reply
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord

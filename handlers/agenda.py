@@ -18,11 +18,11 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import reminders
-from bot.agenda_io import MAX_FILE_BYTES, AgendaFileError, export_ics
-from bot.context import ForumContext
-from bot.texts import esc, without_bidi_controls
-from bot.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
+from bot.domain.agenda_files import MAX_FILE_BYTES, AgendaFileError, export_ics
+from bot.domain.texts import esc, without_bidi_controls
+from bot.domain.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
+from bot.runtime.context import ForumContext
+from bot.services import reminders
 from handlers.common import audit, callback_number, organiser_id, reply
 from storage.agenda import Session
 

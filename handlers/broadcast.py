@@ -18,9 +18,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.broadcast import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
-from bot.context import ForumContext
-from bot.texts import esc, without_bidi_controls
+from bot.domain.texts import esc, without_bidi_controls
+from bot.runtime.context import ForumContext
+from bot.services.broadcasts import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
 from handlers.common import callback_number, cancel_fallback, numbered, organiser_id, reply
 from storage.broadcasts import (
     COMPANIES,

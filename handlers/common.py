@@ -9,8 +9,8 @@ from collections.abc import Callable
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.context import ForumContext
-from bot.texts import split_message
+from bot.domain.texts import split_message
+from bot.runtime.context import ForumContext
 
 CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
 NOT_ORGANISER = "Sorry, this is for the forum organisers only."

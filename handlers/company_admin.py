@@ -9,7 +9,7 @@ import logging
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.company_csv import (
+from bot.domain.company_files import (
     COLUMNS,
     ImportReport,
     check_size,
@@ -17,9 +17,9 @@ from bot.company_csv import (
     export_companies,
     import_companies,
 )
-from bot.context import ForumContext
-from bot.profiles import Invalid
-from bot.texts import esc
+from bot.domain.profiles import Invalid
+from bot.domain.texts import esc
+from bot.runtime.context import ForumContext
 from handlers.common import audit, organiser_id, reply
 
 log = logging.getLogger(__name__)

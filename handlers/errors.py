@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.context import ForumContext
+from bot.runtime.context import ForumContext
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import ForumContext
-from bot.persistence import SQLitePersistence
-from bot.texts import esc
+from bot.domain.texts import esc
+from bot.runtime.context import ForumContext
+from bot.runtime.persistence import SQLitePersistence
 from handlers.common import reply
 
 EXPIRED_MENU = "This menu has expired. Send /start to begin again."

@@ -9,9 +9,9 @@ import logging
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import ForumContext
-from bot.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
-from bot.intros_view import intros_view
+from bot.runtime.context import ForumContext
+from bot.services.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
+from bot.services.intros_view import intros_view
 from handlers.common import audit, callback_number, numbered, organiser_id, reply
 
 log = logging.getLogger(__name__)

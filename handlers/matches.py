@@ -2,7 +2,7 @@
 (optional note, then the request goes out), "Not interested" and Previous / Next paging.
 
 Callback data carries only ids and page numbers; every press is re-checked against the
-presser's company by :class:`bot.introductions.IntroductionService`.
+presser's company by :class:`bot.services.introductions.IntroductionService`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import ForumContext
-from bot.introductions import (
+from bot.runtime.context import ForumContext
+from bot.services.introductions import (
     NOTE_LIMIT,
     IntroductionService,
     MatchesView,

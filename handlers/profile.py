@@ -17,12 +17,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.company_csv import deep_link
-from bot.context import ForumContext
-from bot.erasure import erase
-from bot.persistence import forget
-from bot.profiles import country_zone, record_card
-from bot.texts import esc
+from bot.domain.company_files import deep_link
+from bot.domain.profiles import country_zone, record_card
+from bot.domain.texts import esc
+from bot.runtime.context import ForumContext
+from bot.runtime.persistence import forget
+from bot.services.erasure import erase
 from handlers import start as start_handlers
 from handlers.common import callback_number, numbered, reply
 from handlers.fallback import EXPIRED_MENU

@@ -26,9 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import ForumContext
-from bot.persistence import SQLitePersistence
-from bot.profiles import (
+from bot.domain.profiles import (
     COUNTRY_FLAGS,
     MAX_SECTORS,
     Invalid,
@@ -46,7 +44,9 @@ from bot.profiles import (
     draft_from_record,
     render_card,
 )
-from bot.texts import esc, split_message
+from bot.domain.texts import esc, split_message
+from bot.runtime.context import ForumContext
+from bot.runtime.persistence import SQLitePersistence
 from handlers.common import (
     callback_number,
     cancel_conversation,

@@ -12,9 +12,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import ForumContext
-from bot.reminders import LEADS
-from bot.timefmt import lead_label
+from bot.domain.timefmt import lead_label
+from bot.runtime.context import ForumContext
+from bot.services.reminders import LEADS
 from handlers.common import callback_number, reply
 
 DONE = "rem:done"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.commands import organiser_commands, user_commands
-from bot.context import ForumContext
-from bot.texts import esc
+from bot.domain.texts import esc
+from bot.runtime.context import ForumContext
+from handlers.commands import organiser_commands, user_commands
 from handlers.common import reply
 
 HELP_BUTTON = "help:show"

@@ -19,9 +19,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import ForumContext
-from bot.texts import esc
-from bot.timefmt import FORUM_ZONES, city, find_zone, local_time, suggest_zones, user_zone
+from bot.domain.texts import esc
+from bot.domain.timefmt import FORUM_ZONES, city, find_zone, local_time, suggest_zones, user_zone
+from bot.runtime.context import ForumContext
 from handlers.common import cancel_fallback, reply
 
 WAITING_ZONE = "timezone:waiting"

@@ -8,7 +8,7 @@ import time
 from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler, TypeHandler
 
-from bot.context import ForumContext
+from bot.runtime.context import ForumContext
 
 TRACKING_GROUP = -10
 # A user's names rarely change; refreshing last_seen at most this often keeps a write off

@@ -1,6 +1,6 @@
 """The agenda repository: sessions (times in UTC), subscriptions and reminder lead times.
 
-The database is the source of truth for reminders: the planner in ``bot.reminders`` reads
+The database is the source of truth for reminders: the planner in ``bot.services.reminders`` reads
 what is due from here and never keeps its own copy.
 """
 
@@ -311,7 +311,7 @@ class AgendaRepository:
     async def cancel_pending_reminders(self, session_id: int) -> int:
         """Cancel reminders still waiting in the outbox for a session that moved or ended.
 
-        Keys look like ``reminder:<user>:<session>:<lead>@<start>``; see bot.reminders.
+        Keys look like ``reminder:<user>:<session>:<lead>@<start>``; see bot.services.reminders.
         """
         return await self.db.execute(
             "UPDATE outbox SET state = 'cancelled' WHERE state = 'pending' AND kind = 'reminder' "

@@ -1,5 +1,6 @@
 """Read-only queries behind the organisers' dashboard (/stats): users, companies, the funnel,
-agenda subscriptions. Counting only; the shaping into text and charts is in ``bot.stats``."""
+agenda subscriptions. Counting only; the shaping into text and charts is in
+``bot.services.stats``."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.config import Settings
-from bot.sandbox import Sandbox
-from tests.harness import BotHarness, BotProcess, sandbox_settings
+from bot.runtime.clock import FakeClock
+from sandbox import Sandbox
+from tests.support.harness import BotHarness, BotProcess, sandbox_settings
 
 
 @pytest.fixture

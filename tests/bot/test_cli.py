@@ -9,8 +9,8 @@ import asyncio
 import socket
 from pathlib import Path
 
-from bot.sandbox import Sandbox
-from tests.harness import BotProcess, bot_env, run_cli
+from sandbox import Sandbox
+from tests.support.harness import BotProcess, bot_env, run_cli
 
 
 def _no_bot_env() -> dict[str, str]:

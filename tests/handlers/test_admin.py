@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.sandbox import Sandbox, SandboxUser
-from tests.harness import ADMIN_ID, BotHarness
+from sandbox import Sandbox, SandboxUser
+from tests.support.harness import ADMIN_ID, BotHarness
 
 
 async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:

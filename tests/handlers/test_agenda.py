@@ -10,10 +10,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from bot.agenda_io import parse_agenda
-from bot.clock import FakeClock
-from bot.sandbox import Sandbox, SandboxUser
-from tests.harness import ADMIN_ID, REPO_ROOT, BotHarness
+from bot.domain.agenda_files import parse_agenda
+from bot.runtime.clock import FakeClock
+from sandbox import Sandbox, SandboxUser
+from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness
 
 SAMPLE = (REPO_ROOT / "data" / "sample_agenda.csv").read_bytes()
 HEADER = "title,start,end,speakers,track,description,link\n"

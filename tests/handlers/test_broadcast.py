@@ -7,11 +7,12 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
-from bot.clock import FakeClock
 from bot.config import Settings
-from bot.sandbox import Sandbox, SandboxUser, SentMessage
+from bot.runtime.clock import FakeClock
+from sandbox import Sandbox, SandboxUser
 from storage.outbox import PRIORITY_BULK, NewMessage
-from tests.harness import ADMIN_ID, BotHarness
+from tests.support.flows import compose, is_report
+from tests.support.harness import ADMIN_ID, BotHarness
 
 
 async def started(sandbox: Sandbox, user_id: int, name: str = "User", **kw: str) -> SandboxUser:
@@ -19,23 +20,6 @@ async def started(sandbox: Sandbox, user_id: int, name: str = "User", **kw: str)
     await user.send("/start")
     await user.expect("Welcome")
     return user
-
-
-async def compose(organiser: SandboxUser, text: str = "Forum starts at <b>10:00</b>!") -> None:
-    await organiser.send("/broadcast")
-    await organiser.expect("Send me the message")
-    await organiser.send_message(
-        text=text.replace("<b>", "").replace("</b>", ""),
-        entities=[{"type": "bold", "offset": text.index("<b>"), "length": 5}]
-        if "<b>" in text
-        else [],
-    )
-    await organiser.expect("Who should get it?")
-
-
-def is_report(message: SentMessage) -> bool:
-    """The delivery report message (the progress message also ends with it, as an edit)."""
-    return "Delivery report" in (message.text or "") and not message.edits
 
 
 async def wait_state(

@@ -8,9 +8,9 @@ import io
 import re
 from pathlib import Path
 
-from bot.sandbox import Sandbox
-from tests.handlers.test_registration import answer
-from tests.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
+from sandbox import Sandbox
+from tests.support.flows import answer
+from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 
 SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
 HEADER = (

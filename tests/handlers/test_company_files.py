@@ -8,9 +8,9 @@ import csv
 import io
 from pathlib import Path
 
-from bot.sandbox import Sandbox, SandboxUser, SentMessage
-from tests.handlers.test_registration import register
-from tests.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
+from sandbox import Sandbox, SandboxUser, SentMessage
+from tests.support.flows import register
+from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 
 SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
 HEADER = (

@@ -5,10 +5,10 @@ this (in any shape) still show."""
 
 from __future__ import annotations
 
-from bot.sandbox import Sandbox
-from tests.handlers.matchkit import company, rep
-from tests.handlers.test_registration import answer, press, register
-from tests.harness import ADMIN_ID, BotHarness
+from sandbox import Sandbox
+from tests.support.flows import answer, press, register
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.matchkit import company, rep
 
 HEADER = (
     "name,country,city,sectors,offers,seeks,partnerships,size,website,contact_name,"

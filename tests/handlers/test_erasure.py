@@ -8,13 +8,11 @@ import json
 import re
 from pathlib import Path
 
-from bot.sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox, SandboxUser
 from storage.db import Database
-from tests.handlers.matchkit import company, rep
-from tests.handlers.test_broadcast import compose, is_report
-from tests.handlers.test_intros import request_intro
-from tests.handlers.test_registration import answer, press, register
-from tests.harness import ADMIN_ID, BotHarness
+from tests.support.flows import answer, compose, document, is_report, press, register, request_intro
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.matchkit import company, rep
 
 # The person to erase, with values found nowhere else. Their Telegram id is > 2^31, as
 # real ids are today, and stored as INTEGER in most tables.
@@ -95,13 +93,6 @@ async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> Sandb
     user = sandbox.user(user_id, name, **kw)
     await answer(user, "/start", "Welcome")
     return user
-
-
-async def document(user: SandboxUser, command: str) -> bytes:
-    await user.send(command)
-    doc = await user.expect(lambda m: m.kind == "document")
-    assert doc.content is not None
-    return doc.content
 
 
 async def test_deleteme_leaves_no_byte_of_the_person(

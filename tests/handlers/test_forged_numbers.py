@@ -8,9 +8,9 @@ import logging
 
 import pytest
 
-from bot.sandbox import Sandbox, SandboxUser
-from tests.handlers.matchkit import pair, rep
-from tests.harness import ADMIN_ID, BotHarness
+from sandbox import Sandbox, SandboxUser
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.matchkit import pair, rep
 
 FORGED_NUMBERS = (
     "99999999999999999999999",  # far beyond SQLite's INTEGER

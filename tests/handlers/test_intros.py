@@ -10,27 +10,16 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.clock import FakeClock
 from bot.config import Settings
-from bot.context import ForumContext
-from bot.introductions import IntroductionService
-from bot.sandbox import Sandbox, SandboxUser
+from bot.runtime.clock import FakeClock
+from bot.runtime.context import ForumContext
+from bot.services.introductions import IntroductionService
 from handlers.intros import due_tick
+from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.handlers.matchkit import company, pair, rep
-from tests.harness import ADMIN_ID, BotHarness
-
-
-async def request_intro(user: SandboxUser, note: str | None = None) -> None:
-    await user.send("/matches")
-    await user.expect("Match 1 of")
-    await user.press("🤝 Request introduction")
-    await user.expect("Add a short note")
-    if note is None:
-        await user.press("📨 Send without a note")
-    else:
-        await user.send(note)
-    await user.expect(lambda m: "request was sent" in (m.text or "") or "already" in (m.text or ""))
+from tests.support.flows import request_intro
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.matchkit import company, pair, rep
 
 
 async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHarness) -> None:

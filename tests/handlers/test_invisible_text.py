@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.sandbox import Sandbox, SandboxUser
-from tests.handlers.matchkit import company, rep
-from tests.handlers.test_registration import answer, press, register
-from tests.harness import ADMIN_ID, BotHarness
+from bot.runtime.clock import FakeClock
+from sandbox import Sandbox, SandboxUser
+from tests.support.flows import answer, press, register
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.matchkit import company, rep
 
 # Shows nothing: zero-width characters, bidi overrides and isolates, null and other controls,
 # a soft hyphen and a byte-order mark, and these mixed with spaces.

@@ -4,9 +4,9 @@ Telegram accepts (the sandbox measures the shown text in UTF-16, as Telegram doe
 
 from __future__ import annotations
 
-from bot.sandbox import Sandbox, SandboxUser, utf16_len
-from tests.handlers.test_registration import register
-from tests.harness import BotHarness
+from sandbox import Sandbox, SandboxUser, utf16_len
+from tests.support.flows import register
+from tests.support.harness import BotHarness
 
 SEND_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
 

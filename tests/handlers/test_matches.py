@@ -3,9 +3,9 @@ the reasons given when there is nothing to show."""
 
 from __future__ import annotations
 
-from bot.sandbox import Sandbox
-from tests.handlers.matchkit import company, pair, rep
-from tests.harness import BotHarness
+from sandbox import Sandbox
+from tests.support.harness import BotHarness
+from tests.support.matchkit import company, pair, rep
 
 
 async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness) -> None:

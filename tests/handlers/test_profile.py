@@ -7,12 +7,10 @@ import asyncio
 import json
 import re
 
-from bot.sandbox import Sandbox, SandboxUser
-from tests.handlers.matchkit import pair
-from tests.handlers.test_erasure import document
-from tests.handlers.test_intros import request_intro
-from tests.handlers.test_registration import answer, press, register
-from tests.harness import BotHarness
+from sandbox import Sandbox, SandboxUser
+from tests.support.flows import answer, document, press, register, request_intro
+from tests.support.harness import BotHarness
+from tests.support.matchkit import pair
 
 
 async def test_profile_card_escapes_and_offers_actions(

@@ -7,63 +7,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.config import Settings
-from bot.sandbox import Sandbox, SandboxUser
-from tests.harness import BotHarness
-
-OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
-SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
-
-
-async def answer(user: SandboxUser, text: str, expect: str) -> str:
-    await user.send(text)
-    return (await user.expect(expect)).text or ""
-
-
-async def press(user: SandboxUser, button: str, expect: str) -> str:
-    await user.press(button)
-    return (await user.expect(expect)).text or ""
-
-
-async def register(
-    user: SandboxUser,
-    name: str = "Carpathian Code SRL",
-    *,
-    country: str = "🇷🇴 Romania",
-    city: str | None = "Cluj-Napoca",
-    sectors: tuple[str, ...] = ("Cybersecurity", "RPA & automation"),
-    offers: str = OFFERS,
-    seeks: str = SEEKS,
-    intents: tuple[str, ...] = ("Find resellers / distributors",),
-    size: str = "11–50",
-    website: str | None = "carpathian.example",
-    contact: str = "Ioana Popescu",
-    email: str = "ioana@carpathian.example",
-    phone: str | None = "+40 721 234 567",
-    agree: bool = True,
-    confirm: bool = True,
-) -> None:
-    await answer(user, "/register", "Step 1 of 12")
-    await answer(user, name, "Step 2 of 12")
-    await press(user, country, "Step 3 of 12")
-    await answer(user, city or "/skip", "Step 4 of 12")
-    for sector in sectors:
-        await user.press(sector)
-        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()))
-    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12")
-    await answer(user, offers, "Step 6 of 12")
-    await answer(user, seeks, "Step 7 of 12")
-    for intent in intents:
-        await user.press(intent)
-        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()))
-    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12")
-    await press(user, size, "Step 9 of 12")
-    await answer(user, website or "/skip", "Contact person")
-    await answer(user, contact, "Contact email")
-    await answer(user, email, "Phone")
-    await answer(user, phone or "/skip", "Step 11 of 12")
-    await press(user, "✅ I agree" if agree else "Not now (don't match me)", "Step 12 of 12")
-    if confirm:
-        await press(user, "✅ Confirm", "is registered")
+from sandbox import Sandbox, SandboxUser
+from tests.support.flows import OFFERS, SEEKS, answer, press, register
+from tests.support.harness import BotHarness
 
 
 async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.sandbox import Sandbox
 from handlers.errors import SORRY
-from tests.harness import ADMIN_ID, BotHarness
+from sandbox import Sandbox
+from tests.support.harness import ADMIN_ID, BotHarness
 
 
 async def test_start_greets_and_records_user(sandbox: Sandbox, running: BotHarness) -> None:

@@ -3,8 +3,8 @@ what was typed is not known."""
 
 from __future__ import annotations
 
-from bot.sandbox import Sandbox
-from tests.harness import BotHarness
+from sandbox import Sandbox
+from tests.support.harness import BotHarness
 
 
 async def zone_of(fb: BotHarness, user_id: int) -> str | None:

@@ -33,7 +33,7 @@ from telegram.ext import (
 from telegram.helpers import escape_markdown
 from telegram.request import HTTPXRequest
 
-from bot.sandbox import Sandbox
+from sandbox import Sandbox
 
 NASTY = "<b>&_*[]()~`>#+-=|{}.! 😀👍🏽 اردو میں șță"
 ALICE = 1001

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.timefmt import zone
+from bot.domain.timefmt import zone
 from storage.agenda import AgendaRepository, SessionInput
 from storage.db import Database
 from storage.users import UserRepository

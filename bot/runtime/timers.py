@@ -1,0 +1,55 @@
+"""The services' :class:`~bot.services.timers.Timers` on python-telegram-bot's JobQueue.
+
+One JobQueue job per name; a failing action is logged and does not stop the queue (a
+repeating job runs again at its next time).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.services.timers import Action
+
+log = logging.getLogger(__name__)
+
+
+class JobQueueTimers:
+    def __init__(self, job_queue: JobQueue[Any]) -> None:
+        self.job_queue = job_queue
+
+    @staticmethod
+    def _runner(name: str, action: Action) -> Any:
+        async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+            try:
+                await action()
+            except Exception:
+                log.exception("timer %s failed", name)
+
+        return run
+
+    def at(self, name: str, when: datetime, action: Action) -> None:
+        self.cancel(name)
+        self.job_queue.run_once(self._runner(name, action), when=when, name=name)
+
+    def every(self, name: str, interval: timedelta, action: Action, *, first: float = 0) -> None:
+        self.cancel(name)
+        self.job_queue.run_repeating(
+            self._runner(name, action), interval=interval, first=first, name=name
+        )
+
+    def cancel(self, name: str) -> bool:
+        jobs = self.job_queue.get_jobs_by_name(name)
+        for job in jobs:
+            job.schedule_removal()
+        return bool(jobs)
+
+    def names(self, prefix: str = "") -> list[str]:
+        return sorted(
+            job.name
+            for job in self.job_queue.jobs()
+            if job.name and job.name.startswith(prefix) and not job.removed
+        )

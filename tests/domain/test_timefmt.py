@@ -1,0 +1,92 @@
+"""Time formatting: both forum zones, the user's own zone, summer time, durations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain.timefmt import (
+    city,
+    date,
+    find_zone,
+    lead_label,
+    local_time,
+    times,
+    until,
+    user_zone,
+)
+
+
+def test_both_forum_zones_on_the_forum_day() -> None:
+    moment = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+    assert times(moment) == "10:00 Bucharest · 13:00 Karachi"
+    assert times(moment, "Europe/Bucharest") == "10:00 Bucharest · 13:00 Karachi"
+    assert times(moment, "Asia/Karachi") == "10:00 Bucharest · 13:00 Karachi"
+
+
+def test_own_zone_is_added_when_it_is_neither() -> None:
+    moment = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+    assert times(moment, "Europe/London") == "10:00 Bucharest · 13:00 Karachi · 08:00 London"
+    assert times(moment, "America/Port_of_Spain").endswith("04:00 Port of Spain")
+
+
+def test_romania_summer_time_starts_29_march_2026() -> None:
+    # Before 03:00 local Romania is UTC+2; after, UTC+3. Pakistan stays UTC+5.
+    before = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    after = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert times(before) == "02:30 Bucharest · 05:30 Karachi"
+    assert times(after) == "04:30 Bucharest · 06:30 Karachi"
+    assert local_time(before, "Europe/Bucharest").endswith("02:30 (UTC+02:00)")
+    assert local_time(after, "Europe/Bucharest").endswith("04:30 (UTC+03:00)")
+    noon = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)
+    assert times(noon, "Europe/London") == "13:00 Bucharest · 15:00 Karachi · 11:00 London"
+    # The day before, the gap to Karachi is three hours; from that day on, two.
+    assert times(noon - timedelta(days=1)) == "12:00 Bucharest · 15:00 Karachi"
+
+
+def test_dates_follow_the_zone() -> None:
+    late = datetime(2025, 11, 20, 21, 30, tzinfo=UTC)
+    assert date(late, "Europe/Bucharest") == "Thu 20 Nov 2025"
+    assert date(late, "Asia/Karachi") == "Fri 21 Nov 2025"
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(minutes=15), "in 15 minutes"),
+        (timedelta(minutes=15, seconds=2), "in 15 minutes"),
+        (timedelta(minutes=1), "in 1 minute"),
+        (timedelta(hours=1), "in 1 hour"),
+        (timedelta(hours=2, minutes=5), "in 2 hours 5 minutes"),
+        (timedelta(days=1), "in 1 day"),
+        (timedelta(days=2, hours=3, minutes=4), "in 2 days 3 hours"),
+        (timedelta(seconds=10), "starting now"),
+        (timedelta(minutes=-5), "started 5 minutes ago"),
+    ],
+)
+def test_until(delta: timedelta, text: str) -> None:
+    now = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+    assert until(now + delta, now) == text
+
+
+def test_lead_labels() -> None:
+    assert [lead_label(m) for m in (1440, 60, 15, 0)] == [
+        "1 day",
+        "1 hour",
+        "15 minutes",
+        "at start",
+    ]
+
+
+def test_zone_names() -> None:
+    assert find_zone("europe/london") == "Europe/London"
+    assert find_zone(" Asia/Karachi ") == "Asia/Karachi"
+    assert find_zone("America/New York") == "America/New_York"
+    assert find_zone("Mars/Olympus") is None
+    assert find_zone("") is None
+    assert find_zone("../../etc/passwd") is None
+    assert user_zone(None, "Europe/Bucharest") == "Europe/Bucharest"
+    assert user_zone("Nowhere/Land", "Europe/Bucharest") == "Europe/Bucharest"
+    assert user_zone("Asia/Karachi", "Europe/Bucharest") == "Asia/Karachi"
+    assert city("Europe/Bucharest") == "Bucharest"

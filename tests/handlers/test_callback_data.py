@@ -1,0 +1,103 @@
+"""The callback-data codec: exact packing, strict unpacking, the 64-byte limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers.callback_data import CallbackData, InvalidCallback
+
+
+@dataclass(frozen=True)
+class Answer(CallbackData, prefix="t_ans"):
+    intro_id: int
+    accept: bool
+
+
+@dataclass(frozen=True)
+class Pick(CallbackData, prefix="t_pick"):
+    action: Literal["add", "drop"]
+    key: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Bare(CallbackData, prefix="t_bare"):
+    pass
+
+
+def test_pack_is_prefix_and_fields() -> None:
+    assert Answer(17, True).pack() == "t_ans:17:1"
+    assert Pick("add", "cyber").pack() == "t_pick:add:cyber:"
+    assert Bare().pack() == "t_bare"
+
+
+def test_unpack_round_trips() -> None:
+    assert Answer.unpack("t_ans:17:0") == Answer(17, False)
+    assert Pick.unpack("t_pick:drop:ai:3") == Pick("drop", "ai", 3)
+    assert Pick.unpack("t_pick:drop:ai:") == Pick("drop", "ai", None)
+    assert Bare.unpack("t_bare") == Bare()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "t_ans:99999999999999999999999:1",  # beyond what SQLite can bind
+        "t_ans:9223372036854775808:1",  # 2**63
+        "t_ans:-1:1",
+        "t_ans:１７:1",  # full-width digits
+        "t_ans:²:1",
+        "t_ans:17:2",
+        "t_ans:17",
+        "t_ans:17:1:extra",
+        "other:17:1",
+        "t_ans",
+        "",
+        None,
+    ],
+)
+def test_forged_data_is_refused(data: object) -> None:
+    with pytest.raises(InvalidCallback):
+        Answer.unpack(data)
+    assert Answer.filter()(data) is False
+
+
+def test_literal_choices_are_checked() -> None:
+    with pytest.raises(InvalidCallback):
+        Pick.unpack("t_pick:delete:ai:")
+    assert Bare.filter()("t_bare:x") is False
+
+
+def test_filter_with_a_check() -> None:
+    accepting = Answer.filter(lambda d: d.accept)
+    assert accepting("t_ans:3:1") is True
+    assert accepting("t_ans:3:0") is False
+
+
+def test_over_64_bytes_is_refused_when_packing() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        Pick("add", "x" * 60).pack()
+
+
+def test_a_separator_inside_a_value_is_refused() -> None:
+    with pytest.raises(ValueError, match="contains ':'"):
+        Pick("add", "a:b").pack()
+
+
+def test_a_prefix_is_unique() -> None:
+    with pytest.raises(ValueError, match="taken"):
+
+        @dataclass(frozen=True)
+        class Again(CallbackData, prefix="t_ans"):
+            x: int
+
+
+@given(st.integers(min_value=0, max_value=2**63 - 1), st.booleans())
+def test_any_id_round_trips(number: int, flag: bool) -> None:
+    packed = Answer(number, flag).pack()
+    assert len(packed.encode()) <= 64
+    assert Answer.unpack(packed) == Answer(number, flag)

@@ -1,0 +1,253 @@
+"""The reminder planner end to end: real JobQueue jobs a second or two ahead (the FakeClock
+places sessions relative to "now"), delivery through the outbox and the sandbox, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.runtime.clock import FakeClock
+from bot.services import reminders
+from sandbox import Sandbox, SentMessage
+from storage.agenda import SessionInput
+from tests.support.harness import ADMIN_ID, BotHarness
+
+TITLE = "Opening <remarks> & *welcome*_"
+
+
+@pytest.fixture
+def bot(fb: BotHarness) -> BotHarness:
+    """The shared FakeClock bot (conftest's ``fb``), on this module's clock."""
+    return fb
+
+
+async def add_session(
+    bot: BotHarness, start: datetime, title: str = TITLE, minutes: int = 30
+) -> int:
+    services = bot.services
+    tz = services.settings.tz
+    existing = [
+        SessionInput(title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, link=s.link)
+        for s in await services.agenda.all()
+        if not s.cancelled
+    ]
+    item = SessionInput(
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=minutes),
+        speakers="Sajjad Syed",
+        link="https://forum.example.org/live",
+    )
+    result = await services.agenda.apply_import([*existing, item], now=services.clock.now(), tz=tz)
+    assert bot.app is not None
+    await reminders.rebuild(bot.app, late=False)
+    return result.added[0].id
+
+
+async def join(sandbox: Sandbox, bot: BotHarness, user_id: int, *sessions: int) -> None:
+    user = sandbox.user(user_id, f"U{user_id}")
+    await user.send("/start")
+    await user.expect("Welcome")
+    await bot.services.agenda.subscribe(user_id, sessions, now=bot.services.clock.now())
+
+
+def reminders_of(sandbox: Sandbox, user_id: int) -> list[SentMessage]:
+    return [m for m in sandbox.messages(user_id) if (m.text or "").startswith("⏰")]
+
+
+async def settle(bot: BotHarness, seconds: float = 1.2) -> None:
+    """Long enough for a wrong extra reminder (paced 1/s per chat) to show up."""
+    await asyncio.sleep(seconds)
+
+
+async def test_reminder_arrives_once_at_its_lead_time(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    start = clock.now() + timedelta(minutes=15, seconds=1.5)
+    sid = await add_session(bot, start)
+    await join(sandbox, bot, 5001, sid)
+    assert reminders_of(sandbox, 5001) == []  # not before its time
+    assert bot.app is not None and bot.app.job_queue is not None
+    names = sorted(j.name or "" for j in reminders.reminder_jobs(bot.app.job_queue))
+    # The 1-day and 1-hour marks are already past: one job for each lead still ahead.
+    assert names == [f"reminder:{sid}:0", f"reminder:{sid}:15"]
+    got = await sandbox.wait_for(5001, "⏰", timeout=4)
+    assert TITLE in (got.text or "")  # shown as typed, not as markup
+    assert "starts in 15 minutes" in (got.text or "")
+    assert "Bucharest" in (got.text or "") and "Karachi" in (got.text or "")
+    assert "https://forum.example.org/live" in (got.text or "")
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5001)) == 1
+    rows = await bot.services.outbox.rows(kind="reminder")
+    assert [r.chat_id for r in rows] == [5001]
+
+
+async def test_two_lead_times_give_two_reminders(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    start = clock.now() + timedelta(minutes=15, seconds=1)
+    sid = await add_session(bot, start)
+    await join(sandbox, bot, 5002, sid)
+    await bot.services.agenda.set_leads(5002, [15, 0])
+    first = await sandbox.wait_for(5002, "⏰", timeout=4)
+    assert "in 15 minutes" in (first.text or "")
+    # Fifteen minutes pass: the "at start" job, re-planned at the new now, fires a second later.
+    clock.advance(minutes=15)
+    assert bot.app is not None
+    await reminders.rebuild(bot.app, late=False)
+    second = await sandbox.wait_for(5002, "starting now", timeout=4)
+    assert second.message_id != first.message_id
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5002)) == 2
+
+
+async def test_restart_before_due_still_gives_exactly_one(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(minutes=15, seconds=2))
+    await join(sandbox, bot, 5003, sid)
+    await bot.restart()
+    await sandbox.wait_for(5003, "⏰", timeout=4)
+    # And a restart after it was sent does not send it again.
+    await bot.restart()
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5003)) == 1
+
+
+async def test_restart_after_due_before_start_sends_a_late_one(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(minutes=20))
+    await join(sandbox, bot, 5004, sid)
+    await bot.services.agenda.set_leads(5004, [60, 15])
+    await bot.stop()
+    clock.advance(minutes=10)  # the 15-minute reminder was due 5 minutes ago
+    await bot.start()
+    late = await sandbox.wait_for(5004, "⏰", timeout=4)
+    assert "in 10 minutes" in (late.text or "")
+    await settle(bot)
+    # One late reminder, not one per missed lead time.
+    assert len(reminders_of(sandbox, 5004)) == 1
+
+
+async def test_restart_after_start_sends_nothing(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(minutes=20))
+    await join(sandbox, bot, 5005, sid)
+    await bot.stop()
+    clock.advance(minutes=21)
+    await bot.start()
+    await settle(bot, 1.5)
+    assert reminders_of(sandbox, 5005) == []
+    assert await bot.services.outbox.rows(kind="reminder") == []
+
+
+async def test_moving_a_session_retimes_reminders_and_notifies(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(hours=3))
+    await join(sandbox, bot, 5006, sid)
+    assert bot.app is not None and bot.app.job_queue is not None
+    new_start = clock.now() + timedelta(minutes=15, seconds=1.5)
+    change = await reminders.change_session(bot.services, bot.app, sid, starts_at=new_start)
+    assert change is not None
+    notice = await sandbox.wait_for(5006, "has a new time", timeout=3)
+    assert "Was:" in (notice.text or "") and TITLE in (notice.text or "")
+    jobs = {j.name: j for j in reminders.reminder_jobs(bot.app.job_queue)}
+    assert set(jobs) == {f"reminder:{sid}:15", f"reminder:{sid}:0"}  # 1 h and 1 day passed
+    reminder = await sandbox.wait_for(5006, "⏰", timeout=4)
+    assert "in 15 minutes" in (reminder.text or "")
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5006)) == 1
+    notices = [m for m in sandbox.messages(5006) if "new time" in (m.text or "")]
+    assert len(notices) == 1
+
+
+async def test_cancelling_a_session_removes_jobs_and_notifies(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(hours=3))
+    await join(sandbox, bot, 5007, sid)
+    assert bot.app is not None and bot.app.job_queue is not None
+    assert reminders.reminder_jobs(bot.app.job_queue)
+    await reminders.change_session(bot.services, bot.app, sid, cancel=True)
+    await sandbox.wait_for(5007, "is cancelled", timeout=3)
+    assert [j for j in reminders.reminder_jobs(bot.app.job_queue) if not j.removed] == []
+    # A second cancel is a no-op: no second notice.
+    assert await reminders.change_session(bot.services, bot.app, sid, cancel=True) is None
+
+
+async def test_blocked_subscriber_is_skipped(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    sid = await add_session(bot, clock.now() + timedelta(hours=3))
+    await join(sandbox, bot, 5008, sid)
+    await join(sandbox, bot, 5009, sid)
+    await sandbox.block(5009)
+    await sandbox.wait_idle()
+    added = await reminders.fire(bot.services, sid, 15)
+    assert added == 1
+    await sandbox.wait_for(5008, "⏰", timeout=3)
+    # Fired twice (e.g. a restart right after): the dedupe key keeps it to one.
+    assert await reminders.fire(bot.services, sid, 15) == 0
+
+
+async def test_stale_job_for_an_old_time_does_nothing(bot: BotHarness, clock: FakeClock) -> None:
+    start = clock.now() + timedelta(hours=3)
+    sid = await add_session(bot, start)
+    assert await reminders.fire(bot.services, sid, 15, start - timedelta(hours=1)) == 0
+
+
+async def test_import_by_another_process_is_noticed(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """The CLI writes the table; the running bot's watcher job re-plans from it."""
+    from bot.services.container import Services
+    from storage.db import Database
+
+    assert bot.app is not None and bot.app.job_queue is not None
+    assert reminders.reminder_jobs(bot.app.job_queue) == []
+    other = await Database.open(bot.settings.database_path)
+    try:
+        cli = Services.create(bot.settings, other, clock)
+        start = (clock.now() + timedelta(hours=2)).isoformat()
+        end = (clock.now() + timedelta(hours=3)).isoformat()
+        data = f"title,start,end,speakers,track,description,link\nLate add,{start},{end},,,,\n"
+        await reminders.import_agenda(cli, data.encode(), "agenda.csv")
+    finally:
+        await other.close()
+    (watch,) = bot.app.job_queue.get_jobs_by_name(reminders.WATCH_JOB)
+    await watch.run(bot.app)
+    names = {j.name for j in reminders.reminder_jobs(bot.app.job_queue)}
+    (session,) = await bot.services.agenda.all()
+    assert names == {f"reminder:{session.id}:{lead}" for lead in (60, 15, 0)}
+
+
+async def test_a_timed_out_reminder_is_not_sent_twice(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """The reminder reaches its subscriber but Telegram's answer is lost: at most once, so
+    it is not sent again, and the dashboard counts it as timed out."""
+    sender = bot.services.outbox_sender
+    sender.send_timeout = 0.3
+    start = clock.now() + timedelta(minutes=15, seconds=1)
+    sid = await add_session(bot, start)
+    await join(sandbox, bot, 5011, sid)
+    sandbox.inject("timeout", chat_id=5011, delay=60, methods=("sendMessage",))
+    await sandbox.wait_for(5011, "⏰", timeout=4)
+    await sandbox.wait_idle(timeout=15)  # the send has ended (timed out)
+    clock.advance(minutes=1)  # past any back-off: a retry would go out now
+    sender.wake()
+    await settle(bot)
+    assert len(reminders_of(sandbox, 5011)) == 1
+    rows = await bot.services.outbox.rows(kind="reminder")
+    assert [r.state for r in rows] == ["unknown"]
+    admin = sandbox.user(ADMIN_ID, "Org")
+    await admin.send("/stats")
+    dashboard = await admin.expect("Forum dashboard")
+    assert "Session reminders: sent 0 · failed 0 · blocked 0 · timed out (maybe delivered) 1" in (
+        dashboard.text or ""
+    )

@@ -1,0 +1,107 @@
+"""Steps the end-to-end tests share: a rep registering, asking for an introduction, an
+organiser composing a broadcast, reading a document a command sends back."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sandbox import SandboxUser, SentMessage
+
+OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
+SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
+
+
+async def answer(user: SandboxUser, text: str, expect: str) -> str:
+    await user.send(text)
+    return (await user.expect(expect)).text or ""
+
+
+async def press(user: SandboxUser, button: str, expect: str) -> str:
+    await user.press(button)
+    return (await user.expect(expect)).text or ""
+
+
+async def register(
+    user: SandboxUser,
+    name: str = "Carpathian Code SRL",
+    *,
+    country: str = "🇷🇴 Romania",
+    city: str | None = "Cluj-Napoca",
+    sectors: tuple[str, ...] = ("Cybersecurity", "RPA & automation"),
+    offers: str = OFFERS,
+    seeks: str = SEEKS,
+    intents: tuple[str, ...] = ("Find resellers / distributors",),
+    size: str = "11–50",
+    website: str | None = "carpathian.example",
+    contact: str = "Ioana Popescu",
+    email: str = "ioana@carpathian.example",
+    phone: str | None = "+40 721 234 567",
+    agree: bool = True,
+    confirm: bool = True,
+) -> None:
+    await answer(user, "/register", "Step 1 of 12")
+    await answer(user, name, "Step 2 of 12")
+    await press(user, country, "Step 3 of 12")
+    await answer(user, city or "/skip", "Step 4 of 12")
+    for sector in sectors:
+        await user.press(sector)
+        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()))
+    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12")
+    await answer(user, offers, "Step 6 of 12")
+    await answer(user, seeks, "Step 7 of 12")
+    for intent in intents:
+        await user.press(intent)
+        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()))
+    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12")
+    await press(user, size, "Step 9 of 12")
+    await answer(user, website or "/skip", "Contact person")
+    await answer(user, contact, "Contact email")
+    await answer(user, email, "Phone")
+    await answer(user, phone or "/skip", "Step 11 of 12")
+    await press(user, "✅ I agree" if agree else "Not now (don't match me)", "Step 12 of 12")
+    if confirm:
+        await press(user, "✅ Confirm", "is registered")
+
+
+async def request_intro(user: SandboxUser, note: str | None = None) -> None:
+    await user.send("/matches")
+    await user.expect("Match 1 of")
+    await user.press("🤝 Request introduction")
+    await user.expect("Add a short note")
+    if note is None:
+        await user.press("📨 Send without a note")
+    else:
+        await user.send(note)
+    await user.expect(lambda m: "request was sent" in (m.text or "") or "already" in (m.text or ""))
+
+
+async def compose(organiser: SandboxUser, text: str = "Forum starts at <b>10:00</b>!") -> None:
+    await organiser.send("/broadcast")
+    await organiser.expect("Send me the message")
+    await organiser.send_message(
+        text=text.replace("<b>", "").replace("</b>", ""),
+        entities=[{"type": "bold", "offset": text.index("<b>"), "length": 5}]
+        if "<b>" in text
+        else [],
+    )
+    await organiser.expect("Who should get it?")
+
+
+def is_report(message: SentMessage) -> bool:
+    """The delivery report message (the progress message also ends with it, as an edit)."""
+    return "Delivery report" in (message.text or "") and not message.edits
+
+
+async def document(user: SandboxUser, command: str) -> bytes:
+    await user.send(command)
+    doc = await user.expect(lambda m: m.kind == "document")
+    assert doc.content is not None
+    return doc.content
+
+
+async def wait_until(predicate: object, within: float) -> None:
+    async with asyncio.timeout(within):
+        while True:
+            if predicate():  # type: ignore[operator]
+                return
+            await asyncio.sleep(0.05)

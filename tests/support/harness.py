@@ -1,0 +1,118 @@
+"""Builds the bot the tests drive: the real Application against the sandbox over HTTP,
+with a real SQLite file, and a subprocess runner for tests that kill the bot for real."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any, ClassVar
+
+from bot.config import Settings
+from bot.runtime.local import LocalBot, local_settings
+from sandbox import Sandbox
+
+ADMIN_ID = 900001
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
+    overrides.setdefault("admin_ids", frozenset({ADMIN_ID}))
+    return local_settings(
+        sandbox.token, sandbox.base_url, sandbox.base_file_url, db_path, **overrides
+    )
+
+
+class BotHarness(LocalBot):
+    def __init__(self, sandbox: Sandbox, settings: Settings, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.sandbox = sandbox
+
+
+def bot_env(sandbox: Sandbox, db_path: Path, **extra: str) -> dict[str, str]:
+    """The environment for ``python -m bot`` pointed at the sandbox (and no .env file)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+    env.update(
+        BOT_TOKEN=sandbox.token,
+        BOT_API_BASE_URL=sandbox.base_url,
+        BOT_API_FILE_URL=sandbox.base_file_url,
+        DATABASE_PATH=str(db_path),
+        ADMIN_IDS=str(ADMIN_ID),
+        LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+async def run_cli(
+    *args: str, env: dict[str, str], cwd: Path, wait: float = 20
+) -> tuple[int, str, str]:
+    """Run ``python -m bot ARGS`` to completion; returns (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), wait)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+class BotProcess:
+    """``python -m bot run`` in a child process, for tests that SIGKILL it.
+
+    Every process started is remembered, and the ``bot_processes`` fixture (conftest) kills
+    any still alive when its test ends, so no bot outlives the test that started it.
+    """
+
+    alive: ClassVar[set[asyncio.subprocess.Process]] = set()
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env = env
+        self.cwd = cwd
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env={**self.env, "PYTHONPATH": str(REPO_ROOT)},
+            cwd=self.cwd,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        BotProcess.alive.add(self.proc)
+
+    async def kill(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGKILL)
+            await self.proc.wait()
+
+    async def terminate(self) -> str:
+        """SIGTERM, wait, and return what the process wrote to stderr."""
+        if self.proc is None:
+            return ""
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = await asyncio.wait_for(self.proc.communicate(), 20)
+        finally:
+            if self.proc.returncode is None:
+                self.proc.kill()
+        return err.decode()
+
+    @classmethod
+    async def kill_all(cls) -> None:
+        for proc in list(cls.alive):
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        cls.alive.clear()
