@@ -89,7 +89,7 @@ async def run(
             healthy = [uid for uid in ids if uid in unfaulted]
             for uid in rng.sample(healthy, min(timeouts, len(healthy))):
                 sandbox.inject("timeout", chat_id=uid, delay=60, methods=("copyMessage",))
-            services.outbox_sender.send_timeout = send_timeout
+            bot.sender.send_timeout = send_timeout
             broadcaster = services.broadcaster
             assert broadcaster is not None
             record = await broadcaster.create(

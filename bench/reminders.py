@@ -121,7 +121,7 @@ async def main(users: int, sessions: int, deliver: int) -> None:
             )
 
             services = bot.services
-            await services.outbox_sender.stop()  # measure enqueueing alone
+            await bot.sender.stop()  # measure enqueueing alone
             t0 = time.perf_counter()
             added = await reminders.fire(services, ids[0], 15)
             enqueue = time.perf_counter() - t0
@@ -146,7 +146,7 @@ async def main(users: int, sessions: int, deliver: int) -> None:
                 time.monotonic()
                 + (start - timedelta(minutes=15) - datetime.now(UTC)).total_seconds()
             )
-            services.outbox_sender.start()
+            bot.sender.start()
             expected = min(deliver, users)
             t0 = time.perf_counter()
             while True:

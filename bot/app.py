@@ -12,14 +12,15 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot.clock import Clock
 from bot.config import Settings
-from bot.runtime.clock import Clock
-from bot.runtime.context import SERVICES_KEY, ForumApplication, ForumContext
+from bot.runtime import jobs
+from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, ForumContext, Runtime
 from bot.runtime.logs import instrument
-from bot.runtime.outbox import OutboxSender, SendWindow, WindowedRateLimiter
+from bot.runtime.outbox import OutboxSender, Render, SendWindow, WindowedRateLimiter
 from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
 from bot.runtime.processor import PerChatOrderedProcessor
-from bot.services import reminders as reminder_planner
+from bot.runtime.timers import JobQueueTimers
 from bot.services.broadcasts import BroadcastService
 from bot.services.container import Services
 from handlers import (
@@ -28,6 +29,7 @@ from handlers import (
     company_admin,
     errors,
     fallback,
+    notifications,
     profile,
     registration,
     start,
@@ -39,8 +41,11 @@ from handlers import matches as match_handlers
 from handlers import reminders as reminder_handlers
 from handlers import timezone as timezone_handlers
 from handlers.commands import organiser_commands, user_commands
+from handlers.i18n import language_for
 from storage.db import Database
+from storage.outbox import OutboxRepository, OutboxRow
 from storage.persistence_store import PersistenceStore
+from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +92,24 @@ async def publish_commands(app: Application) -> None:
             log.warning("organiser=%s command menu not set: %s", user_id, exc.message)
 
 
-async def _post_init(app: Application) -> None:
-    services: Services = app.bot_data[SERVICES_KEY]
+async def _post_init(app: ForumApplication) -> None:
     await publish_commands(app)
-    # Resume whatever was pending when the process last stopped.
-    services.outbox_sender.start()
-    # Running broadcasts carry on, scheduled ones get their jobs back.
-    if services.broadcaster is not None:
-        await services.broadcaster.startup()
-    # Reminder jobs from the agenda in the database, plus the late ones missed while down.
-    await reminder_planner.start(app)
+    await jobs.start(app)
 
 
-async def _post_stop(app: Application) -> None:
-    services: Services = app.bot_data[SERVICES_KEY]
-    await services.outbox_sender.stop()
+async def _post_stop(app: ForumApplication) -> None:
+    await jobs.stop(app)
+
+
+def notice_renderer(services: Services) -> Render:
+    """How the outbox sender turns a notice into a message: in its recipient's language."""
+
+    async def render(row: OutboxRow) -> tuple[str, dict[str, Any]] | None:
+        user = await services.users.get(row.chat_id)
+        language = language_for(user.language_code if user else None)
+        return await notifications.render(row.kind, row.payload.get("data", {}), language, services)
+
+    return render
 
 
 def build_application(
@@ -114,8 +122,8 @@ def build_application(
     max_concurrent_updates: int | None = None,
     register: bool = True,
 ) -> ForumApplication:
-    """Build the Application; the caller owns ``db`` (opened before, closed after)."""
-    services = Services.create(settings, db, clock)
+    """Build the Application and the services; the caller owns ``db`` (opened before,
+    closed after)."""
     concurrency = max_concurrent_updates or settings.max_concurrent_updates
     builder: Any = (
         ApplicationBuilder()
@@ -141,16 +149,23 @@ def build_application(
         # The window lets the outbox see (and leave room for) the direct replies too.
         builder = builder.rate_limiter(WindowedRateLimiter(window, max_retries=2))
     app: ForumApplication = builder.build()
-    app.bot_data[SERVICES_KEY] = services
-    services.sender = OutboxSender(
+    assert app.job_queue is not None  # the job-queue extra is a dependency
+    clock = clock or Clock()
+    sender = OutboxSender(
         app.bot,
-        services.outbox,
-        services.users,
-        services.clock,
+        OutboxRepository(db),
+        UserRepository(db),
+        clock,
         rate=settings.send_rate,
         window=window,
     )
+    services = Services.create(
+        settings, db, clock, wake=sender.wake, timers=JobQueueTimers(app.job_queue)
+    )
+    sender.render = notice_renderer(services)
     services.broadcaster = BroadcastService(app, services)
+    app.bot_data[SERVICES_KEY] = services
+    app.bot_data[RUNTIME_KEY] = Runtime(sender)
     if register:
         register_handlers(app)
     return app

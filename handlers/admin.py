@@ -90,7 +90,7 @@ async def promote(update: Update, context: ForumContext) -> None:
         )
     except TelegramError as exc:
         log.warning("organiser=%s command menu not set: %s", target.telegram_id, exc)
-    await services.outbox_sender.enqueue(
+    await services.notifier.enqueue(
         [
             NewMessage(
                 chat_id=target.telegram_id,

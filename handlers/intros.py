@@ -1,6 +1,6 @@
 """Introductions: Accept / Decline on a request, /intros (requests in and out), and the
-organisers' /matchstats and /exportmatches. Also schedules the time-driven work: expiry,
-the halfway reminders and the daily "new matches" digest."""
+organisers' /matchstats and /exportmatches. (The time-driven work — expiry, the halfway
+reminders and the daily "new matches" digest — starts in bot.runtime.jobs.)"""
 
 from __future__ import annotations
 
@@ -16,9 +16,6 @@ from handlers.common import audit, callback_number, numbered, organiser_id, repl
 
 log = logging.getLogger(__name__)
 
-DUE_EVERY_SECONDS = 300
-STARTUP_DELAY_SECONDS = 10
-DIGEST_EVERY_SECONDS = 3600
 EXPORT_TOP_DEFAULT = 10
 EXPORT_TOP_MAX = 100
 
@@ -94,35 +91,8 @@ async def exportmatches_command(update: Update, context: ForumContext) -> None:
     )
 
 
-async def due_tick(context: ForumContext) -> None:
-    """Expire overdue requests and send halfway reminders (the due check uses the clock)."""
-    done = await IntroductionService(context.services).run_due()
-    if any(done.values()):
-        log.info("introductions: %s", done)
-
-
-async def digest_tick(context: ForumContext) -> None:
-    told = await IntroductionService(context.services).send_digests()
-    if told:
-        log.info("new-matches digests sent to %d companies", told)
-
-
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(decide, pattern=numbered(ACCEPT_DATA, DECLINE_DATA)))
     app.add_handler(CommandHandler("intros", intros_command))
     app.add_handler(CommandHandler("matchstats", matchstats_command))
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            # Soon after start-up too: that is when notices lost in a crash are re-queued.
-            due_tick,
-            interval=DUE_EVERY_SECONDS,
-            first=STARTUP_DELAY_SECONDS,
-            name="intros:due",
-        )
-        app.job_queue.run_repeating(
-            digest_tick,
-            interval=DIGEST_EVERY_SECONDS,
-            first=DIGEST_EVERY_SECONDS,
-            name="matches:digest",
-        )

@@ -207,7 +207,7 @@ async def _tell_reps(context: ForumContext, reps: list[int], text: str, key: str
     """Colleagues hear about changes through the outbox: they did not just act."""
     if not reps:
         return
-    await context.services.outbox_sender.enqueue(
+    await context.services.notifier.enqueue(
         [
             NewMessage(
                 chat_id=rep,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.config import Settings
-from bot.runtime.clock import FakeClock
 from sandbox import Sandbox
 from tests.support.harness import BotHarness, BotProcess, sandbox_settings
 

@@ -328,8 +328,8 @@ async def _bot_username(token: str | None, base_url: str) -> str | None:
 
 async def import_companies_cli(path: str) -> int:
     """``python -m bot import-companies FILE.csv``: import, print the report."""
+    from bot.clock import Clock
     from bot.config import load_settings
-    from bot.runtime.clock import Clock
     from storage.db import Database
 
     settings = load_settings(require_token=False)
@@ -355,8 +355,8 @@ async def import_companies_cli(path: str) -> int:
 
 async def export_companies_cli(path: str) -> int:
     """``python -m bot export companies FILE.csv``: write every company to a CSV file."""
+    from bot.clock import Clock
     from bot.config import load_settings
-    from bot.runtime.clock import Clock
     from storage.db import Database
 
     settings = load_settings(require_token=False)

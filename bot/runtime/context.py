@@ -1,14 +1,25 @@
-"""The callback context every handler receives: PTB's, plus the process's services."""
+"""The callback context every handler receives: PTB's, plus the process's services; and the
+runtime parts (the outbox sender) the Application keeps beside them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.runtime.outbox import OutboxSender
 from bot.services.container import Services
 
 SERVICES_KEY = "services"
+RUNTIME_KEY = "runtime"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What runs beside the services: the outbox sender (started and stopped with the bot)."""
+
+    sender: OutboxSender
 
 
 class ForumContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

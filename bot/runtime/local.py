@@ -13,9 +13,10 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import Clock
 from bot.config import Settings
-from bot.runtime.clock import Clock
-from bot.runtime.context import ForumApplication
+from bot.runtime.context import RUNTIME_KEY, ForumApplication, Runtime
+from bot.runtime.outbox import OutboxSender
 from bot.services.container import Services
 from storage.db import Database
 
@@ -47,6 +48,12 @@ class LocalBot:
         assert self.app is not None, "the bot is not running"
         services: Services = self.app.bot_data["services"]
         return services
+
+    @property
+    def sender(self) -> OutboxSender:
+        assert self.app is not None, "the bot is not running"
+        runtime: Runtime = self.app.bot_data[RUNTIME_KEY]
+        return runtime.sender
 
     async def start(self) -> ForumApplication:
         self.db = await Database.open(self.settings.database_path)

@@ -29,10 +29,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBUserWarning
 
-from bot.runtime.clock import Clock
+from bot.clock import Clock
 from bot.runtime.delivery import may_have_arrived, recipient_gone
+from bot.services.notices import NOTICE_METHOD
 from storage.outbox import (
     BLOCKED,
+    CANCELLED,
     FAILED,
     PRIORITY_BULK,
     UNKNOWN,
@@ -62,6 +64,9 @@ BATCH = 25
 IDLE_WAIT_SECONDS = 1.0
 
 SentHook = Callable[[OutboxRow, str], Awaitable[None]]
+# Turns a notice row (method "notice", see bot.services.notices) into the Bot API method and
+# its arguments for its recipient, at sending time; None when there is nothing to say any more.
+Render = Callable[[OutboxRow], Awaitable[tuple[str, dict[str, Any]] | None]]
 
 # Telegram's limit is about 30 messages/s overall, direct replies included. The outbox keeps
 # everything this process sends within WINDOW_CAP per sliding second, so the replies of users
@@ -164,8 +169,10 @@ class OutboxSender:
         send_timeout: float | None = None,
         window: SendWindow | None = None,
         window_cap: int = WINDOW_CAP,
+        render: Render | None = None,
     ) -> None:
         self.bot = bot
+        self.render = render
         self.outbox = outbox
         self.users = users
         self.clock = clock
@@ -298,12 +305,16 @@ class OutboxSender:
                 c: t for c, t in self._last_to_chat.items() if now - t < self.per_chat_interval
             }
         self._last_to_chat[row.chat_id] = now
-        kwargs: dict[str, Any] = {"chat_id": row.chat_id, **row.payload}
+        call = await self._api_call(row)
+        if call is None:
+            return
+        method, params = call
+        kwargs: dict[str, Any] = {"chat_id": row.chat_id, **params}
         timeout: dict[str, Any] = {}
         if self.send_timeout is not None:
             timeout["read_timeout"] = self.send_timeout
         try:
-            result = await self.bot.do_api_request(row.method, api_kwargs=kwargs, **timeout)
+            result = await self.bot.do_api_request(method, api_kwargs=kwargs, **timeout)
         except RetryAfter as exc:
             pause = exc.retry_after
             seconds = pause.total_seconds() if isinstance(pause, timedelta) else float(pause)
@@ -316,6 +327,11 @@ class OutboxSender:
             await self._notify(row, BLOCKED)
             return
         except BadRequest as exc:
+            if method.startswith("edit") and "not modified" in exc.message:
+                # An edit to what the message already says: done, not failed.
+                await self.outbox.mark_sent(row.id, message_id=None, now=self.clock.now())
+                await self._notify(row, "sent")
+                return
             if recipient_gone(exc.message):
                 await self.outbox.mark_final(row.id, FAILED, exc.message)
                 await self._notify(row, FAILED)
@@ -343,6 +359,25 @@ class OutboxSender:
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self.outbox.mark_sent(row.id, message_id=message_id, now=self.clock.now())
         await self._notify(row, "sent")
+
+    async def _api_call(self, row: OutboxRow) -> tuple[str, dict[str, Any]] | None:
+        """The method and arguments to send for ``row``: as stored, or its notice rendered
+        now. None when the row was settled here (nothing to say any more, or a renderer
+        failure, retried like a network error)."""
+        if row.method != NOTICE_METHOD:
+            return row.method, dict(row.payload)
+        try:
+            if self.render is None:
+                raise RuntimeError("a notice row, and no renderer")
+            call = await self.render(row)
+        except Exception as exc:
+            log.exception("outbox row %s (%s) could not be rendered", row.id, row.kind)
+            await self._retry_or_fail(row, exc, self.max_attempts)
+            return None
+        if call is None:
+            await self.outbox.mark_final(row.id, CANCELLED, "nothing to say any more")
+            await self._notify(row, CANCELLED)
+        return call
 
     async def _retry_or_fail(self, row: OutboxRow, exc: Exception, attempts: int) -> None:
         """Try ``row`` again after back-off, or give it up ("failed") after ``attempts``."""

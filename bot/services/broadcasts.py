@@ -256,7 +256,7 @@ class BroadcastService:
             for user_id in recipients
         ]
         # One transaction: after a crash either every copy is queued or none is.
-        await self.services.outbox_sender.enqueue(messages)
+        await self.services.notifier.enqueue(messages)
 
     async def _resume(self, broadcast_id: int) -> None:
         """Make sure a running broadcast has its progress message and its watcher."""
@@ -352,7 +352,7 @@ class BroadcastService:
         text = report_text(record, counts)
         await self._edit_progress(record, text, None)
         # Through the outbox: keyed, so a restart in the middle never reports twice.
-        await self.services.outbox_sender.enqueue(
+        await self.services.notifier.enqueue(
             [
                 NewMessage(
                     chat_id=record.created_by,

@@ -1,15 +1,20 @@
-"""The live services one bot process shares: settings, database, repositories and clock.
+"""The live services one bot process shares: settings, database, repositories, clock, the
+notifier (the one path for messages to other people) and the timers.
 
-Built once in ``bot.app`` and reachable from every handler as ``context.services``.
+Built once in ``bot.app`` (or by the CLI, with no bot) and reachable from every handler as
+``context.services``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.clock import Clock
 from bot.config import Settings
-from bot.runtime.clock import Clock
+from bot.services.notices import Notifier
+from bot.services.timers import NoTimers, Timers
 from storage.agenda import AgendaRepository
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -21,7 +26,6 @@ from storage.outbox import OutboxRepository
 from storage.users import ORGANISER, UserRepository
 
 if TYPE_CHECKING:
-    from bot.runtime.outbox import OutboxSender
     from bot.services.broadcasts import BroadcastService
 
 
@@ -33,22 +37,37 @@ class Services:
     users: UserRepository
     companies: CompanyRepository
     outbox: OutboxRepository
-    # Set by bot.app once the Application (and so the Bot) exists.
-    sender: OutboxSender | None = None
-    # Organiser broadcasts (bot.services.broadcasts); set by bot.app like the sender.
+    notifier: Notifier
+    timers: Timers
+    # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
     broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+    def create(
+        cls,
+        settings: Settings,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        wake: Callable[[], None] | None = None,
+        timers: Timers | None = None,
+    ) -> Services:
+        """Everything but the broadcaster. ``wake`` tells the running outbox sender that
+        there is mail; without a bot (the CLI) rows wait for the next running bot, and
+        ``timers`` default to none (a running bot plans its own at start-up)."""
+        clock = clock or Clock()
+        outbox = OutboxRepository(db)
         return cls(
             settings=settings,
             db=db,
-            clock=clock or Clock(),
+            clock=clock,
             users=UserRepository(db),
             companies=CompanyRepository(db),
-            outbox=OutboxRepository(db),
+            outbox=outbox,
+            notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
+            timers=timers or NoTimers(),
         )
 
     @property
@@ -74,12 +93,6 @@ class Services:
     def links(self) -> LinkRepository:
         """One-time invitation and claim deep links of companies."""
         return LinkRepository(self.db)
-
-    @property
-    def outbox_sender(self) -> OutboxSender:
-        if self.sender is None:
-            raise RuntimeError("the outbox sender is not set up")
-        return self.sender
 
     async def is_organiser(self, user_id: int | None) -> bool:
         """The server-side role check behind every organiser command and button."""

@@ -38,7 +38,7 @@ async def erase(services: Services, user_id: int) -> Erasure:
             "enter the company's contact again (/profile → ✏️ Edit): until it has a contact "
             "email, it is not matched."
         )
-        await services.outbox_sender.enqueue(
+        await services.notifier.enqueue(
             [
                 NewMessage(
                     chat_id=rep,

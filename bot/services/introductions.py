@@ -308,7 +308,7 @@ class IntroductionService:
             )
             for rep in await self.companies.reps(target.id)
         ]
-        await self.services.outbox_sender.enqueue(messages)
+        await self.services.notifier.enqueue(messages)
 
     # -- answers ---------------------------------------------------------------------------
     async def decide(self, user_id: int, intro_id: int, *, accept: bool) -> Outcome:
@@ -404,7 +404,7 @@ class IntroductionService:
                         priority=PRIORITY_URGENT,
                     )
                 )
-        await self.services.outbox_sender.enqueue(messages)
+        await self.services.notifier.enqueue(messages)
 
     async def _notify_declined(self, intro: IntroductionRecord) -> None:
         target = await self.companies.get(intro.target_company_id)
@@ -426,7 +426,7 @@ class IntroductionService:
             )
             for rep in await self.companies.reps(intro.requester_company_id)
         ]
-        await self.services.outbox_sender.enqueue(messages)
+        await self.services.notifier.enqueue(messages)
 
     # -- time-driven -----------------------------------------------------------------------
     async def run_due(self) -> dict[str, int]:
@@ -519,7 +519,7 @@ class IntroductionService:
                 "and to ask for an introduction."
             )
             day = now.date().isoformat()
-            await self.services.outbox_sender.enqueue(
+            await self.services.notifier.enqueue(
                 [
                     NewMessage(
                         chat_id=rep,

@@ -56,6 +56,15 @@ class Notifier:
         self.now = now
         self.wake = wake
 
+    async def enqueue(self, messages: list[NewMessage]) -> int:
+        """Queue ready-made Bot API calls (a broadcast's copies); returns how many were new."""
+        if not messages:
+            return 0
+        added = await self.outbox.enqueue(messages, now=self.now())
+        if added:
+            self.wake()
+        return added
+
     async def send(self, deliveries: Iterable[Delivery]) -> int:
         """Queue the deliveries; returns how many were new (dedupe keys already seen are
         skipped)."""
@@ -72,12 +81,7 @@ class Notifier:
             )
             for d in deliveries
         ]
-        if not messages:
-            return 0
-        added = await self.outbox.enqueue(messages, now=self.now())
-        if added:
-            self.wake()
-        return added
+        return await self.enqueue(messages)
 
     async def tell(
         self,

@@ -98,13 +98,9 @@ def change_text(change: Change, zone_name: str) -> str:
 
 # -- sending ----------------------------------------------------------------------------
 async def _enqueue(services: Services, messages: list[NewMessage]) -> int:
-    """Through the running sender if there is one (it wakes up), else straight to the table
-    (the CLI: the bot process picks the rows up)."""
-    if not messages:
-        return 0
-    if services.sender is not None:
-        return await services.sender.enqueue(messages)
-    return await services.outbox.enqueue(messages, now=services.clock.now())
+    """Into the outbox; a running sender wakes up (from the CLI, the bot process picks the
+    rows up)."""
+    return await services.notifier.enqueue(messages)
 
 
 def _reminders(

@@ -27,3 +27,20 @@ class Timers(Protocol):
 
     def names(self, prefix: str = "") -> list[str]:
         """The planned timers whose name starts with ``prefix``."""
+
+
+class NoTimers:
+    """Timers for a process without a scheduler (the CLI): nothing is planned; a running
+    bot plans everything from the database at its start-up."""
+
+    def at(self, name: str, when: datetime, action: Action) -> None:
+        return None
+
+    def every(self, name: str, interval: timedelta, action: Action, *, first: float = 0) -> None:
+        return None
+
+    def cancel(self, name: str) -> bool:
+        return False
+
+    def names(self, prefix: str = "") -> list[str]:
+        return []

@@ -10,8 +10,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from bot.clock import FakeClock
 from bot.domain.agenda_files import parse_agenda
-from bot.runtime.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness
 

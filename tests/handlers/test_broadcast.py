@@ -7,8 +7,8 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
+from bot.clock import FakeClock
 from bot.config import Settings
-from bot.runtime.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import compose, is_report
@@ -62,7 +62,7 @@ async def test_broadcast_to_everyone_with_preview_progress_and_report(
 async def test_a_timed_out_copy_is_not_sent_twice(sandbox: Sandbox, running: BotHarness) -> None:
     """One copy reaches its recipient but Telegram's answer is lost: at most once, so it is
     not sent again; the report counts it as timed out (maybe delivered)."""
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.send_timeout = 0.3
     sender.retry_base_seconds = 0.05
     organiser = await started(sandbox, ADMIN_ID, "Org")
@@ -197,7 +197,7 @@ async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> No
     harness = BotHarness(sandbox, settings)
     await harness.start()
     try:
-        harness.services.outbox_sender.interval = 0.2  # slow, so Stop lands mid-way
+        harness.sender.interval = 0.2  # slow, so Stop lands mid-way
         organiser = await started(sandbox, ADMIN_ID, "Org")
         for i in range(30):
             await started(sandbox, 5400 + i)
@@ -298,7 +298,7 @@ async def test_start_answered_quickly_during_a_broadcast(
 ) -> None:
     for i in range(60):
         await started(sandbox, 5700 + i)
-    await running.services.outbox_sender.enqueue(
+    await running.sender.enqueue(
         [
             NewMessage(
                 chat_id=5700 + i,

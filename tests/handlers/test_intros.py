@@ -10,11 +10,9 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.clock import FakeClock
 from bot.config import Settings
-from bot.runtime.clock import FakeClock
-from bot.runtime.context import ForumContext
 from bot.services.introductions import IntroductionService
-from handlers.intros import due_tick
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
 from tests.support.flows import request_intro
@@ -105,8 +103,9 @@ async def test_expiry_with_one_halfway_reminder(
         "recovered": 0,
     }  # only one reminder
     clock.advance(days=4)
-    assert fb.app is not None
-    await due_tick(ForumContext(fb.app))  # type: ignore[arg-type]  # the job's own callback
+    assert fb.app is not None and fb.app.job_queue is not None
+    (due,) = fb.app.job_queue.get_jobs_by_name("introductions:due")
+    await due.run(fb.app)  # the background job itself, now
     await ana.expect("expired without an answer")
     intro = (await fb.services.introductions.for_company(ro))[0]
     assert intro.state == "expired"
@@ -226,7 +225,7 @@ async def accepted_with_fault(
     sandbox: Sandbox, fb: BotHarness, inject: Callable[[int], None]
 ) -> tuple[SandboxUser, SandboxUser]:
     """Ana asks, Imran accepts; ``inject(chat)`` arms a fault for Ana's contact card first."""
-    fb.services.outbox_sender.per_chat_interval = 0.05  # retries to one chat: keep it short
+    fb.sender.per_chat_interval = 0.05  # retries to one chat: keep it short
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await request_intro(ana)
     await imran.expect("Introduction request")
@@ -241,7 +240,7 @@ async def accepted_with_fault(
 
 async def let_retries_run(sandbox: Sandbox, fb: BotHarness, clock: FakeClock) -> None:
     """Move the clock past each back-off until no introduction notice is left pending."""
-    outbox, sender = fb.services.outbox, fb.services.outbox_sender
+    outbox, sender = fb.services.outbox, fb.sender
     async with asyncio.timeout(20):
         while (await outbox.counts(kind_prefix="intro_"))["pending"]:
             clock.advance(minutes=1)
@@ -336,7 +335,7 @@ async def test_a_timed_out_contact_card_is_not_sent_twice(
 ) -> None:
     """Ana's card reaches her but Telegram's answer is lost: it is not sent again (it is in
     /intros anyway), and /matchstats counts it as timed out."""
-    fb.services.outbox_sender.send_timeout = 0.3
+    fb.sender.send_timeout = 0.3
     ana, _imran = await accepted_with_fault(
         sandbox,
         fb,
@@ -359,8 +358,8 @@ async def test_a_request_can_be_answered_from_intros(
 ) -> None:
     """A request notice that timed out is not sent again; /intros offers Accept / Decline
     for every request waiting, and answering there removes only that request's row."""
-    fb.services.outbox_sender.send_timeout = 0.3
-    fb.services.outbox_sender.per_chat_interval = 0.05
+    fb.sender.send_timeout = 0.3
+    fb.sender.per_chat_interval = 0.05
     ana, _ro, imran, pk = await pair(sandbox, fb)
     ravi = await rep(sandbox, 5102, "Ravi")
     await company(fb, ravi.id, "Ravi Iasi Apps", "Romania")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.runtime.clock import FakeClock
+from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from tests.support.flows import answer, press, register
 from tests.support.harness import ADMIN_ID, BotHarness

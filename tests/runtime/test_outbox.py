@@ -33,7 +33,7 @@ async def test_delivers_once_each(sandbox: Sandbox, running: BotHarness) -> None
     users = [sandbox.user(8000 + i, f"U{i}") for i in range(5)]
     for u in users:
         await u.send("/start")  # a chat must exist before the bot can write to it
-    sender = running.services.outbox_sender
+    sender = running.sender
     batch = [text(u.id, f"hello:{u.id}", f"Hello <b>{u.id}</b>") for u in users]
     assert await sender.enqueue(batch) == 5
     assert await sender.enqueue(batch) == 0  # same dedupe keys: nothing new
@@ -51,7 +51,7 @@ async def test_faults_blocked_badrequest_retry(sandbox: Sandbox, running: BotHar
         await sandbox.user(uid).expect("Welcome")
     await sandbox.block(blocked)
     sandbox.inject("server_error", chat_id=retry, count=2)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.05
     await sender.enqueue([text(c, f"f:{c}", "News") for c in (ok, blocked, retry, ghost)])
     await wait_settled(running, 4)
@@ -68,7 +68,7 @@ async def test_gives_up_after_five_retries(sandbox: Sandbox, running: BotHarness
     await sandbox.user(8201, "U").send("/start")
     await sandbox.user(8201).expect("Welcome")
     sandbox.inject("server_error", chat_id=8201, count=-1)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.01
     sender.per_chat_interval = 0.05  # retries to one chat are paced too; keep the test short
     await sender.enqueue([text(8201, "g", "never")])
@@ -82,7 +82,7 @@ async def test_retry_after_pauses_then_delivers(sandbox: Sandbox, running: BotHa
     await sandbox.user(8301, "U").send("/start")
     await sandbox.user(8301).expect("Welcome")
     sandbox.inject("retry_after", retry_after=1, count=3)
-    await running.services.outbox_sender.enqueue([text(8301, "r", "after the pause")])
+    await running.sender.enqueue([text(8301, "r", "after the pause")])
     await wait_settled(running, 1, within=15)
     assert [m.text for m in sandbox.messages(8301)].count("after the pause") == 1
 
@@ -93,7 +93,7 @@ async def test_urgent_overtakes_bulk(sandbox: Sandbox, running: BotHarness) -> N
         await sandbox.send_text(c, "/start")
     await sandbox.send_text(8999, "/start")
     await sandbox.wait_idle()
-    sender = running.services.outbox_sender
+    sender = running.sender
     await sender.enqueue(
         [text(c, f"b:{c}", "bulk", priority=PRIORITY_BULK, broadcast_id=1) for c in chats]
     )
@@ -112,7 +112,7 @@ async def test_urgent_overtakes_bulk(sandbox: Sandbox, running: BotHarness) -> N
 async def test_pending_rows_resume_after_restart(sandbox: Sandbox, harness: BotHarness) -> None:
     await harness.start()
     await sandbox.user(8501, "U").send("/start")
-    await harness.services.outbox_sender.stop()  # as if the process died before sending
+    await harness.sender.stop()  # as if the process died before sending
     await harness.services.outbox.enqueue(
         [text(8501, "resume", "still coming")], now=harness.services.clock.now()
     )
@@ -133,7 +133,7 @@ async def test_cancelled_rows_in_a_fetched_batch_are_not_sent(
 ) -> None:
     for c in range(8600, 8620):
         open_chat(sandbox, c)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.interval = 0.1
     await sender.enqueue(
         [
@@ -156,7 +156,7 @@ async def test_a_poison_row_fails_without_blocking_the_queue(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     open_chat(sandbox, 8701)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.01
     sender.per_chat_interval = 0.05
     poison = NewMessage(
@@ -175,7 +175,7 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     from storage.broadcasts import EVERYONE, Audience
 
     services = running.services
-    sender = services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.2
     organiser = sandbox.user(900001, "Org")
     await organiser.send("Big news for everyone")
@@ -241,7 +241,7 @@ async def test_timed_out_send_is_not_sent_again(sandbox: Sandbox, running: BotHa
     """Telegram carried the send out but its answer came too late: the message arrived, so
     it must not be sent again. The row ends "unknown" and is counted as such."""
     open_chat(sandbox, 8801)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.send_timeout = 0.3
     sender.retry_base_seconds = 0.05
     sender.per_chat_interval = 0.05
@@ -258,7 +258,7 @@ async def test_timed_out_send_is_not_sent_again(sandbox: Sandbox, running: BotHa
 
 async def test_a_passing_bad_request_is_retried(sandbox: Sandbox, running: BotHarness) -> None:
     open_chat(sandbox, 8811)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.05
     sender.per_chat_interval = 0.05
     sandbox.inject(
@@ -280,7 +280,7 @@ async def test_bad_requests_are_given_up_after_bounded_retries(
     """A 400 about the message: the first try and three retries, then "failed". A 400 about
     the recipient ("chat not found"): given up at once."""
     open_chat(sandbox, 8821)
-    sender = running.services.outbox_sender
+    sender = running.sender
     sender.retry_base_seconds = 0.02
     sender.per_chat_interval = 0.02
     sandbox.inject(
@@ -304,7 +304,7 @@ async def test_a_graceful_stop_lets_the_send_in_flight_finish(
     open_chat(sandbox, 8831)
     # The message arrives at once; Telegram's answer takes a second (within the timeout).
     sandbox.inject("timeout", chat_id=8831, delay=1.0, methods=("sendMessage",))
-    await harness.services.outbox_sender.enqueue([text(8831, "s", "in flight")])
+    await harness.sender.enqueue([text(8831, "s", "in flight")])
     await sandbox.wait_for(8831, "in flight")
     await harness.stop()
     await harness.start()

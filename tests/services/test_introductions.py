@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.clock import FakeClock
+from bot.clock import FakeClock
 from bot.services.introductions import IntroductionService
 from sandbox import Sandbox
 from tests.support.harness import BotHarness, bot_env, run_cli
@@ -92,15 +92,15 @@ async def test_notices_lost_in_a_crash_are_queued_again(sandbox: Sandbox, fb: Bo
     await company(fb, ana.id, "SoftRo", "Romania", offers=RO_OFFERS, seeks=RO_SEEKS)
     target = await company(fb, imran.id, "LahoreQA", "Pakistan", offers=PK_OFFERS, seeks=PK_SEEKS)
     service = IntroductionService(fb.services)
-    sender = fb.services.outbox_sender
-    real_enqueue = sender.enqueue
+    notifier = fb.services.notifier
+    real_enqueue = notifier.enqueue
 
     async def crash(messages: list[object]) -> int:
         return 0  # the process died before the messages reached the outbox
 
-    sender.enqueue = crash  # type: ignore[method-assign]
+    notifier.enqueue = crash  # type: ignore[method-assign]
     outcome = await service.request(ana.id, target, "Hello")
-    sender.enqueue = real_enqueue  # type: ignore[method-assign]
+    notifier.enqueue = real_enqueue  # type: ignore[method-assign]
     assert outcome.ok
     assert await fb.services.outbox.rows(kind="intro_request") == []
 

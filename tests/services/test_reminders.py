@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.runtime.clock import FakeClock
+from bot.clock import FakeClock
 from bot.services import reminders
 from sandbox import Sandbox, SentMessage
 from storage.agenda import SessionInput
@@ -231,7 +231,7 @@ async def test_a_timed_out_reminder_is_not_sent_twice(
 ) -> None:
     """The reminder reaches its subscriber but Telegram's answer is lost: at most once, so
     it is not sent again, and the dashboard counts it as timed out."""
-    sender = bot.services.outbox_sender
+    sender = bot.sender
     sender.send_timeout = 0.3
     start = clock.now() + timedelta(minutes=15, seconds=1)
     sid = await add_session(bot, start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.runtime.clock import FakeClock
+from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from tests.support.harness import BotHarness
 
