@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.domain.texts import split_message
 from bot.runtime.context import ForumContext
+from handlers.i18n import Texts, language_for, texts
 
 CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
 NOT_ORGANISER = "Sorry, this is for the forum organisers only."
@@ -20,6 +21,12 @@ NOT_ORGANISER = "Sorry, this is for the forum organisers only."
 # Arabic-Indic digit) is a forged or corrupt press and gets the fallback's quiet "menu expired".
 MAX_CALLBACK_NUMBER = 2**63 - 1
 _DECIMAL = re.compile(r"[0-9]{1,19}")
+
+
+def reader(update: Update) -> Texts:
+    """The texts of the person this update came from, in their language."""
+    user = update.effective_user
+    return texts(language_for(user.language_code if user else None))
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
