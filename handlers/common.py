@@ -23,8 +23,9 @@ MAX_CALLBACK_NUMBER = 2**63 - 1
 _DECIMAL = re.compile(r"[0-9]{1,19}")
 
 
-def reader(update: Update) -> Texts:
-    """The texts of the person this update came from, in their language."""
+async def reader(update: Update, context: ForumContext) -> Texts:
+    """The texts of the person this update came from, in their language (async: the
+    language a user chose is stored)."""
     user = update.effective_user
     return texts(language_for(user.language_code if user else None))
 
