@@ -6,9 +6,7 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.warnings import PTBUserWarning
 
@@ -26,9 +24,11 @@ from bot.services.container import Services
 from handlers import (
     admin,
     broadcast,
+    commands,
     company_admin,
     errors,
     fallback,
+    language,
     notifications,
     profile,
     registration,
@@ -40,8 +40,6 @@ from handlers import intros as intro_handlers
 from handlers import matches as match_handlers
 from handlers import reminders as reminder_handlers
 from handlers import timezone as timezone_handlers
-from handlers.commands import organiser_commands, user_commands
-from handlers.i18n import language_for
 from storage.db import Database
 from storage.outbox import OutboxRepository, OutboxRow
 from storage.persistence_store import PersistenceStore
@@ -66,6 +64,7 @@ def register_handlers(app: Application) -> None:
     admin.register(app)
     agenda_handlers.register(app)
     timezone_handlers.register(app)
+    language.register(app)
     reminder_handlers.register(app)
     match_handlers.register(app)
     intro_handlers.register(app)
@@ -74,26 +73,8 @@ def register_handlers(app: Application) -> None:
     instrument(app)
 
 
-async def publish_commands(app: Application) -> None:
-    """The command menu: user commands for everyone, organiser ones in organisers' chats."""
-    services: Services = app.bot_data[SERVICES_KEY]
-    await app.bot.set_my_commands(
-        [BotCommand(c.name, c.description) for c in user_commands()],
-        scope=BotCommandScopeDefault(),
-    )
-    organiser_ids = set(services.settings.admin_ids)
-    organiser_ids.update(u.telegram_id for u in await services.users.organisers())
-    menu = [BotCommand(c.name, c.description) for c in organiser_commands()]
-    for user_id in sorted(organiser_ids):
-        try:
-            await app.bot.set_my_commands(menu, scope=BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden) as exc:
-            # An organiser who never opened the bot has no chat yet; not a reason to stop.
-            log.warning("organiser=%s command menu not set: %s", user_id, exc.message)
-
-
 async def _post_init(app: ForumApplication) -> None:
-    await publish_commands(app)
+    await commands.publish(app.bot, app.bot_data[SERVICES_KEY])
     await jobs.start(app)
 
 
@@ -105,8 +86,7 @@ def notice_renderer(services: Services) -> Render:
     """How the outbox sender turns a notice into a message: in its recipient's language."""
 
     async def render(row: OutboxRow) -> tuple[str, dict[str, Any]] | None:
-        user = await services.users.get(row.chat_id)
-        language = language_for(user.language_code if user else None)
+        language = await services.languages.of(row.chat_id)
         return await notifications.render(row.kind, row.payload.get("data", {}), language, services)
 
     return render

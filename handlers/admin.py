@@ -10,14 +10,14 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
+from telegram import BotCommandScopeChat, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from bot.services.stats import dashboard
-from handlers.commands import organiser_commands
+from handlers.commands import publish_for_organiser
 from handlers.common import organiser_id, reply
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord
@@ -83,13 +83,7 @@ async def promote(update: Update, context: ForumContext) -> None:
     now = services.clock.now()
     detail = f"{target.telegram_id} {target.username or ''}"
     await services.audit.record(actor, "promote", detail, now=now)
-    try:
-        await context.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in organiser_commands()],
-            scope=BotCommandScopeChat(target.telegram_id),
-        )
-    except TelegramError as exc:
-        log.warning("organiser=%s command menu not set: %s", target.telegram_id, exc)
+    await publish_for_organiser(context.bot, services, target.telegram_id)
     await services.notifier.enqueue(
         [
             NewMessage(

@@ -1,11 +1,23 @@
 """The bot's command list: what /help shows and what Telegram's command menu offers.
 
-Each feature adds its commands here, so /help and ``set_my_commands`` never disagree.
+Each feature adds its commands here, so /help and ``set_my_commands`` never disagree. The
+descriptions are English message ids, translated where they are shown (``tx._``).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+from bot.services.container import Services
+from handlers.i18n import N_, Texts, texts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -16,30 +28,33 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "Welcome and main menu"),
-    Command("help", "What I can do"),
-    Command("cancel", "Stop what you are doing"),
-    Command("register", "Register your company"),
-    Command("profile", "Your company profile: edit, pause, invite a colleague"),
-    Command("mydata", "Everything stored about you, as a JSON file"),
-    Command("deleteme", "Erase your data (and your company if you are its last rep)"),
-    Command("import", "Import companies (send a CSV file with this caption)", organiser_only=True),
-    Command("export", "Export all companies as CSV", organiser_only=True),
-    Command("agenda", "The agenda in your time zone; subscribe to sessions"),
-    Command("timezone", "Set your time zone"),
-    Command("reminders", "When to remind you before sessions"),
-    Command("ics", "Your sessions as a calendar file (.ics)"),
-    Command("agenda_import", "Import the agenda: caption of a CSV/.ics", organiser_only=True),
-    Command("broadcast", "Send a message to everyone or a segment", organiser_only=True),
-    Command("broadcasts", "Past and scheduled broadcasts, with reports", organiser_only=True),
-    Command("stats", "Dashboard: users, companies, funnel, chart", organiser_only=True),
-    Command("promote", "Make a user an organiser (@username or id)", organiser_only=True),
-    Command("demote", "Take the organiser role away", organiser_only=True),
-    Command("audit", "The last 50 organiser actions", organiser_only=True),
-    Command("matches", "Your best partners from the other country"),
-    Command("intros", "Your introduction requests, in and out"),
-    Command("matchstats", "Matching and introduction figures", organiser_only=True),
-    Command("exportmatches", "Top K matches per company as CSV", organiser_only=True),
+    Command("start", N_("Welcome and main menu")),
+    Command("help", N_("What I can do")),
+    Command("cancel", N_("Stop what you are doing")),
+    Command("register", N_("Register your company")),
+    Command("profile", N_("Your company profile: edit, pause, invite a colleague")),
+    Command("mydata", N_("Everything stored about you, as a JSON file")),
+    Command("deleteme", N_("Erase your data (and your company if you are its last rep)")),
+    Command(
+        "import", N_("Import companies (send a CSV file with this caption)"), organiser_only=True
+    ),
+    Command("export", N_("Export all companies as CSV"), organiser_only=True),
+    Command("agenda", N_("The agenda in your time zone; subscribe to sessions")),
+    Command("timezone", N_("Set your time zone")),
+    Command("language", N_("Choose your language: English, Română, اردو")),
+    Command("reminders", N_("When to remind you before sessions")),
+    Command("ics", N_("Your sessions as a calendar file (.ics)")),
+    Command("agenda_import", N_("Import the agenda: caption of a CSV/.ics"), organiser_only=True),
+    Command("broadcast", N_("Send a message to everyone or a segment"), organiser_only=True),
+    Command("broadcasts", N_("Past and scheduled broadcasts, with reports"), organiser_only=True),
+    Command("stats", N_("Dashboard: users, companies, funnel, chart"), organiser_only=True),
+    Command("promote", N_("Make a user an organiser (@username or id)"), organiser_only=True),
+    Command("demote", N_("Take the organiser role away"), organiser_only=True),
+    Command("audit", N_("The last 50 organiser actions"), organiser_only=True),
+    Command("matches", N_("Your best partners from the other country")),
+    Command("intros", N_("Your introduction requests, in and out")),
+    Command("matchstats", N_("Matching and introduction figures"), organiser_only=True),
+    Command("exportmatches", N_("Top K matches per company as CSV"), organiser_only=True),
 )
 
 
@@ -50,3 +65,37 @@ def user_commands() -> list[Command]:
 def organiser_commands() -> list[Command]:
     """Everything an organiser can use: the user commands first, then organiser-only ones."""
     return user_commands() + [c for c in COMMANDS if c.organiser_only]
+
+
+def menu(commands: Sequence[Command], tx: Texts) -> list[BotCommand]:
+    """The command menu in the reader's language."""
+    return [BotCommand(c.name, tx._(c.description)) for c in commands]
+
+
+async def publish(bot: Bot, services: Services) -> None:
+    """Telegram's command menu: the user commands for everyone, in each language we speak
+    (Telegram picks by the client's language), and the organiser commands in each
+    organiser's own chat, in the language they read."""
+    await bot.set_my_commands(menu(user_commands(), texts()), scope=BotCommandScopeDefault())
+    for language in LANGUAGES:
+        if language != DEFAULT_LANGUAGE:
+            await bot.set_my_commands(
+                menu(user_commands(), texts(language)),
+                scope=BotCommandScopeDefault(),
+                language_code=language,
+            )
+    organiser_ids = set(services.settings.admin_ids)
+    organiser_ids.update(u.telegram_id for u in await services.users.organisers())
+    for user_id in sorted(organiser_ids):
+        await publish_for_organiser(bot, services, user_id)
+
+
+async def publish_for_organiser(bot: Bot, services: Services, user_id: int) -> None:
+    tx = texts(await services.languages.of(user_id))
+    try:
+        await bot.set_my_commands(
+            menu(organiser_commands(), tx), scope=BotCommandScopeChat(user_id)
+        )
+    except TelegramError as exc:
+        # An organiser who never opened the bot has no chat yet; not a reason to stop.
+        log.warning("organiser=%s command menu not set: %s", user_id, exc)

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.domain.texts import split_message
 from bot.runtime.context import ForumContext
-from handlers.i18n import Texts, language_for, texts
+from handlers.i18n import Texts, texts
 
 CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
 NOT_ORGANISER = "Sorry, this is for the forum organisers only."
@@ -27,7 +27,9 @@ async def reader(update: Update, context: ForumContext) -> Texts:
     """The texts of the person this update came from, in their language (async: the
     language a user chose is stored)."""
     user = update.effective_user
-    return texts(language_for(user.language_code if user else None))
+    if user is None:
+        return texts()
+    return texts(await context.services.languages.of(user.id, user.language_code))
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:

@@ -19,22 +19,20 @@ import logging
 from functools import lru_cache
 from importlib import resources
 
+from bot.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, RIGHT_TO_LEFT, language_for
+
 log = logging.getLogger(__name__)
 
 DOMAIN = "forumbridge"
-DEFAULT_LANGUAGE = "en"
-LANGUAGES: tuple[str, ...] = ("en", "ro", "ur")
-RIGHT_TO_LEFT = frozenset({"ur"})
 # Unicode bidi isolates: Latin names, e-mails and URLs inside right-to-left text keep their
 # own direction and do not reorder the sentence around them.
 FSI, PDI = "\u2068", "\u2069"
 
 
-def language_for(code: str | None) -> str:
-    """The language we speak to someone whose Telegram client says ``code`` (``ro-RO`` →
-    ``ro``); English for everything we have no catalogue for."""
-    base = (code or "").replace("_", "-").split("-", 1)[0].casefold()
-    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined (a constant); it is translated
+    where it is used, with ``tx._(message)``."""
+    return message
 
 
 def _catalogue(language: str) -> gettext.NullTranslations:
@@ -84,3 +82,6 @@ class Texts:
 @lru_cache(maxsize=len(LANGUAGES))
 def texts(language: str | None = None) -> Texts:
     return Texts(language_for(language))
+
+
+__all__ = ["FSI", "LANGUAGES", "N_", "PDI", "Texts", "language_for", "texts"]

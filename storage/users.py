@@ -26,6 +26,7 @@ class UserRecord:
     blocked_at: str | None
     first_seen: str
     last_seen: str
+    language: str | None = None  # chosen with /language; None follows the Telegram client
 
     @property
     def display_name(self) -> str:
@@ -45,6 +46,7 @@ def _record(row: aiosqlite.Row) -> UserRecord:
         blocked_at=row["blocked_at"],
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
+        language=row["language"],
     )
 
 
@@ -104,6 +106,19 @@ class UserRepository:
         await self.db.execute(
             "UPDATE users SET timezone = ? WHERE telegram_id = ?", (timezone, telegram_id)
         )
+
+    async def set_language(self, telegram_id: int, language: str | None) -> bool:
+        changed = await self.db.execute(
+            "UPDATE users SET language = ? WHERE telegram_id = ?", (language, telegram_id)
+        )
+        return changed > 0
+
+    async def languages(self) -> dict[int, str]:
+        """Every user who chose a language: id → language."""
+        rows = await self.db.fetchall(
+            "SELECT telegram_id, language FROM users WHERE language IS NOT NULL"
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
 
     async def set_role(self, telegram_id: int, role: str) -> bool:
         if role not in (PARTICIPANT, ORGANISER):

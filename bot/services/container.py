@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.languages import LanguageService
 from bot.services.notices import Notifier
 from bot.services.timers import NoTimers, Timers
 from storage.agenda import AgendaRepository
@@ -39,6 +40,7 @@ class Services:
     outbox: OutboxRepository
     notifier: Notifier
     timers: Timers
+    languages: LanguageService
     # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
     broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
@@ -59,15 +61,17 @@ class Services:
         ``timers`` default to none (a running bot plans its own at start-up)."""
         clock = clock or Clock()
         outbox = OutboxRepository(db)
+        users = UserRepository(db)
         return cls(
             settings=settings,
             db=db,
             clock=clock,
-            users=UserRepository(db),
+            users=users,
             companies=CompanyRepository(db),
             outbox=outbox,
             notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
             timers=timers or NoTimers(),
+            languages=LanguageService(users),
         )
 
     @property

@@ -25,6 +25,7 @@ CHECKPOINT_PAUSE_SECONDS = 0.2
 
 async def erase(services: Services, user_id: int) -> Erasure:
     erased = await erase_person(services.db, user_id, now=services.clock.now())
+    services.languages.forget(user_id)
     await checkpoint(services)
     for company_id in erased.contacts_cleared:
         company = await services.companies.get(company_id)
