@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.embeddings import Embedder, default_embedder, embed_profiles
 from bot.matching import Profile
+from bot.matching.vectors import from_rows, pack, unpack
 
 DATA = Path(__file__).resolve().parent / "data"
 COMPANIES = DATA / "matching_eval_companies.csv"
@@ -74,6 +76,16 @@ def profiles() -> list[Profile]:
             size=r["size"] or None,
         )
         for i, r in enumerate(rows, start=1)
+    ]
+
+
+def with_vectors(items: Sequence[Profile], embedder: Embedder | None = None) -> list[Profile]:
+    """``items`` with their embeddings, as the bot stores them (float16 round trip)."""
+    model = embedder or default_embedder()
+    rows = embed_profiles(model, [(p.offers, p.seeks) for p in items])
+    return [
+        replace(p, vectors=from_rows(unpack(pack(r), model.dims), p.offers, p.seeks))
+        for p, r in zip(items, rows, strict=True)
     ]
 
 
