@@ -82,11 +82,15 @@ def profiles() -> list[Profile]:
 def with_vectors(items: Sequence[Profile], embedder: Embedder | None = None) -> list[Profile]:
     """``items`` with their embeddings, as the bot stores them (float16 round trip)."""
     model = embedder or default_embedder()
-    rows = embed_profiles(model, [(p.offers, p.seeks) for p in items])
-    return [
-        replace(p, vectors=from_rows(unpack(pack(r), model.dims), p.offers, p.seeks))
-        for p, r in zip(items, rows, strict=True)
-    ]
+    out: list[Profile] = []
+    for first in range(0, len(items), 512):
+        chunk = items[first : first + 512]
+        rows = embed_profiles(model, [(p.offers, p.seeks) for p in chunk])
+        out.extend(
+            replace(p, vectors=from_rows(unpack(pack(r), model.dims), p.offers, p.seeks))
+            for p, r in zip(chunk, rows, strict=True)
+        )
+    return out
 
 
 def labels(split: str | None = None) -> list[Label]:

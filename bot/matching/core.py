@@ -20,7 +20,7 @@ were calibrated on the evaluation set in ``tests/data`` (see ``bench/matching.py
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +129,7 @@ def profile_from_record(record: CompanyRecord, vectors: TextVectors | None = Non
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """``other`` as a match for company ``company_id``; reasons are phrased for its reps.
     ``reverse`` is the other side's score for the same pair (the tie-break)."""
@@ -233,13 +233,16 @@ class Prepared:
     wanted_other_side: frozenset[str]  # those that are not their own complement
     size: int | None
     offer_vec: np.ndarray[Any, Any] | None
-    seek_vec: np.ndarray[Any, Any] | None
+    seek_vec: np.ndarray[Any, Any] | None  # the need: seeks less their share along offers
+    # [seek, offer] as rows, and [offer, seek] as columns: one product gives a pair's four
+    # embedding cosines (None without embeddings).
+    rows: np.ndarray[Any, Any] | None = None
+    cols: np.ndarray[Any, Any] | None = None
     # Quotable parts with their terms, filled when a reason first needs them.
     quotes: dict[str, list[tuple[str, dict[str, float]]]] = field(default_factory=dict)
 
 
-def _dot(a: np.ndarray[Any, Any] | None, b: np.ndarray[Any, Any] | None) -> float:
-    return float(np.dot(a, b)) if a is not None and b is not None else 0.0
+_NO_COSINES = ((0.0, 0.0), (0.0, 0.0))
 
 
 class Matcher:
@@ -276,9 +279,19 @@ class Matcher:
                     if i in self.complements and self.complements[i] != i
                 ),
                 size=SIZES.index(p.size) if p.size in SIZES else None,
-                offer_vec=None if vectors is None else _as64(vectors.offers),
-                seek_vec=None if vectors is None else self._need(vectors),
+                offer_vec=None,
+                seek_vec=None,
             )
+            need = None if vectors is None else self._need(vectors)
+            offer = None if vectors is None else _as32(vectors.offers)
+            some = offer if offer is not None else need
+            if some is not None:
+                zero = np.zeros(len(some), dtype=np.float32)
+                found.rows = np.stack(
+                    [need if need is not None else zero, offer if offer is not None else zero]
+                )
+                found.seek_vec, found.offer_vec = found.rows[0], found.rows[1]
+                found.cols = found.rows[::-1].T
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[id(p)] = found
@@ -286,26 +299,25 @@ class Matcher:
 
     def _need(self, vectors: TextVectors) -> np.ndarray[Any, Any] | None:
         """The seeks' vector less its share along the company's own offers, as a unit."""
-        seeks, offers = _as64(vectors.seeks), _as64(vectors.offers)
+        seeks, offers = _as32(vectors.seeks), _as32(vectors.offers)
         if seeks is None or offers is None:
             return seeks
         need = seeks - self.weights.self_in_seeks * float(np.dot(seeks, offers)) * offers
         norm = float(np.linalg.norm(need))
-        return need / norm if norm > 1e-9 else None
+        return (need / norm).astype(np.float32) if norm > 1e-6 else None
 
     # -- the score ---------------------------------------------------------------------
-    def parts(
-        self, a: Prepared, b: Prepared, sem: tuple[float, float, float, float] | None = None
-    ) -> PairParts:
+    def parts(self, a: Prepared, b: Prepared, sem: Sequence[float] | None = None) -> PairParts:
         """The pair's measurements from ``a``'s side. ``sem`` passes the four embedding
         cosines (need, give, same offer, same seek) when a caller computed them in bulk."""
         if sem is None:
-            sem = (
-                _dot(a.seek_vec, b.offer_vec),
-                _dot(b.seek_vec, a.offer_vec),
-                _dot(a.offer_vec, b.offer_vec),
-                _dot(a.seek_vec, b.seek_vec),
+            # [[need, same seek], [same offer, give]]
+            (need, same_seek), (same_offer, give) = (
+                (a.rows @ b.cols).tolist()
+                if a.rows is not None and b.cols is not None
+                else _NO_COSINES
             )
+            sem = (need, give, same_offer, same_seek)
         return PairParts(
             lex_need=text.cosine(a.seeks, b.offers),
             lex_give=text.cosine(b.seeks, a.offers),
@@ -319,10 +331,10 @@ class Matcher:
             opposite=len(a.intents & b.wanted_other_side),
         )
 
-    def total(self, p: PairParts, *, margin: float = 0.0) -> float:
-        """The score from ``p``'s side. A float pass over many pairs gives a ``margin``:
-        only pairs that are competitors by more than it lose their text fit, so its
-        scores are never below the exact ones."""
+    def totals(self, p: PairParts, *, margin: float = 0.0) -> tuple[float, float]:
+        """The pair's score from ``p``'s side, and from the other side. A float pass over
+        many pairs gives a ``margin``: only pairs that are competitors by more than it lose
+        their text fit, so its scores are never below the exact ones."""
         w = self.weights
         span = w.sem_full - w.sem_floor
         sem_need = min(max((p.sem_need - w.sem_floor) / span, 0.0), 1.0)
@@ -333,24 +345,33 @@ class Matcher:
         # Competitors' texts look alike because they are alike, not because one meets the
         # other's need: their text fit does not count.
         fit = 0.0 if w.semantic and p.clearly_competitors(margin) else 1.0
-        score = (
-            fit * w.need * (w.lexical * p.lex_need + sem_need)
-            + fit * w.give * (w.lexical * p.lex_give + sem_give)
-            + w.intent * min(p.intents, w.max_intents)
+        need = fit * (w.lexical * p.lex_need + sem_need)
+        give = fit * (w.lexical * p.lex_give + sem_give)
+        rest = (
+            w.intent * min(p.intents, w.max_intents)
             + w.sector * min(p.sectors, w.max_sectors)
             + (w.size if p.size else 0.0)
             - w.competitor * same
         )
-        return round(score, SCORE_DECIMALS)
+        return (
+            round(w.need * need + w.give * give + rest, SCORE_DECIMALS),
+            round(w.need * give + w.give * need + rest, SCORE_DECIMALS),
+        )
+
+    def total(self, p: PairParts, *, margin: float = 0.0) -> float:
+        """The score from ``p``'s side (see :meth:`totals`)."""
+        return self.totals(p, margin=margin)[0]
 
     def scores(self, me: Profile, other: Profile) -> tuple[float, float] | None:
         """(my score for them, theirs for me), or None when they are not a match."""
         if not eligible(me, other):
             return None
-        parts = self.parts(self.prepare(me), self.prepare(other))
-        if not parts.has_reason():
-            return None
-        return self.total(parts), self.total(parts.flipped())
+        return self.prepared_scores(self.prepare(me), self.prepare(other))
+
+    def prepared_scores(self, a: Prepared, b: Prepared) -> tuple[float, float] | None:
+        """:meth:`scores` of two prepared, eligible profiles."""
+        parts = self.parts(a, b)
+        return self.totals(parts) if parts.has_reason() else None
 
     def score(self, me: Profile, other: Profile) -> float | None:
         """The pair's score for ``me``, or None when it is not a match."""
@@ -379,7 +400,8 @@ class Matcher:
         shared = tuple(s for s in me.sectors if s.casefold() in b.sectors)
         if shared:
             reasons.append(Reason(SECTORS, terms=shared))
-        return Match(me.id, other, self.total(parts), tuple(reasons), self.total(parts.flipped()))
+        mine, theirs = self.totals(parts)
+        return Match(me.id, other, mine, tuple(reasons), theirs)
 
     def _quotable(self, who: Prepared, side: str) -> list[tuple[str, dict[str, float]]]:
         found = who.quotes.get(side)
@@ -405,11 +427,11 @@ class Matcher:
         need_fit = [text.cosine(terms, giver.offers) for _, terms in needs]
         if gv is not None and sv is not None:
             if len(gv.offer_quotes) == len(offers) and sv.seeks is not None:
-                closeness = gv.offer_quotes.astype(np.float64) @ sv.seeks.astype(np.float64)
-                offer_fit = [f + float(c) for f, c in zip(offer_fit, closeness, strict=True)]
+                closeness = gv.offer_quotes.astype(np.float32) @ sv.seeks.astype(np.float32)
+                offer_fit = [f + c for f, c in zip(offer_fit, closeness.tolist(), strict=True)]
             if len(sv.seek_quotes) == len(needs) and gv.offers is not None:
-                closeness = sv.seek_quotes.astype(np.float64) @ gv.offers.astype(np.float64)
-                need_fit = [f + float(c) for f, c in zip(need_fit, closeness, strict=True)]
+                closeness = sv.seek_quotes.astype(np.float32) @ gv.offers.astype(np.float32)
+                need_fit = [f + c for f, c in zip(need_fit, closeness.tolist(), strict=True)]
         # The first of equals: the clause comes before its items, and reads better.
         best_offer = max(range(len(offers)), key=lambda i: (offer_fit[i], -i))
         best_need = max(range(len(needs)), key=lambda j: (need_fit[j], -j))
@@ -456,8 +478,8 @@ class Matcher:
         return out
 
 
-def _as64(v: np.ndarray[Any, Any] | None) -> np.ndarray[Any, Any] | None:
-    return None if v is None else v.astype(np.float64)
+def _as32(v: np.ndarray[Any, Any] | None) -> np.ndarray[Any, Any] | None:
+    return None if v is None else np.asarray(v, dtype=np.float32)
 
 
 def rank(

@@ -16,7 +16,6 @@ import numpy as np
 
 from bot.matching.core import (
     CALIBRATED,
-    COMPETITOR_MIN,
     PAKISTAN,
     ROMANIA,
     SEM_REASON_MIN,
@@ -26,15 +25,13 @@ from bot.matching.core import (
     Prepared,
     Profile,
     Weights,
-    eligible,
     pair_key,
 )
+from bot.matching.screen import ERROR, Features, Workspace
 
-_CHUNK = 512
-# The float pass errs by less than _ERROR (float32 sums of a few dozen terms of size <= 4);
-# every pair within _SELECT of the k-th best is rescored exactly.
-_ERROR = 1e-4
-_SELECT = 1e-3
+_CHUNK = 128
+_KEEP = 4  # Pakistan's side keeps this many times k float scores per company
+_SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
 Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
 
 
@@ -63,6 +60,8 @@ class MatchIndex:
         self.excluded = set(excluded)
         self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
         self.tops: dict[int, list[Row]] = {}
+        # Per country: its companies and their embeddings stacked, for one new company.
+        self._sides: dict[str, _Side] = {}
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -83,37 +82,79 @@ class MatchIndex:
             (len(v) for p in prep_ro + prep_pk for v in (p.offer_vec, p.seek_vec) if v is not None),
             1,
         )
-        ro_m = _Matrices.of(prep_ro, vocab, sec_vocab, int_vocab, dims)
-        pk_m = _Matrices.of(prep_pk, vocab, sec_vocab, int_vocab, dims)
-        self._select(ro, ro_m, pk, pk_m)
-        self._select(pk, pk_m, ro, ro_m)
+        ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims)
+        pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims)
+        self._sides[ROMANIA] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        self._sides[PAKISTAN] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        blocked = self._blocked(ro, pk)
+        w = self.matcher.weights
+        # One product per block gives both directions. Romania's rows are complete at once;
+        # for Pakistan's, only the best few per company are kept from block to block.
+        keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
+        work = Workspace()
+        for start in range(0, len(ro), _CHUNK):
+            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+            keep.merge(theirs.T, start)
+            self._select(ro[start : start + len(mine)], mine, pk, prep_pk, blocked)
+        for j, me in enumerate(pk):
+            unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
+            approx, where = keep.values[j].copy(), keep.where[j]
+            if me.id in blocked:
+                approx[np.isin(where, blocked[me.id])] = -np.inf
+            found = _best(approx, self.k, self._exact(me, ro, prep_ro, where), unseen=unseen)
+            if found is None:  # the few kept were not enough: screen this one in full
+                row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
+                if me.id in blocked:
+                    row[blocked[me.id]] = -np.inf
+                found = _best(row, self.k, self._exact(me, ro, prep_ro, None))
+                assert found is not None
+            self.tops[me.id] = found
 
-    def _select(
-        self, rows: list[Profile], rm: _Matrices, cols: list[Profile], cm: _Matrices
-    ) -> None:
-        col_index = {p.id: j for j, p in enumerate(cols)}
+    def _blocked(self, ro: list[Profile], pk: list[Profile]) -> dict[int, list[int]]:
+        """Company id -> the positions of the companies it was excluded with, across."""
+        in_ro = {p.id: j for j, p in enumerate(ro)}
+        in_pk = {p.id: j for j, p in enumerate(pk)}
         blocked: dict[int, list[int]] = {}
         for a, b in self.excluded:
-            if b in col_index:
-                blocked.setdefault(a, []).append(col_index[b])
-            if a in col_index:
-                blocked.setdefault(b, []).append(col_index[a])
-        for start in range(0, len(rows), _CHUNK):
-            block = rm.scores(cm, start, start + _CHUNK, self.matcher.weights)
-            for offset, scores in enumerate(block):
-                me = rows[start + offset]
-                if me.id in blocked:
-                    scores[blocked[me.id]] = -np.inf
-                self.tops[me.id] = self._exact_top(me, scores, cols)
+            for x, y in ((a, b), (b, a)):
+                if x in in_ro and y in in_pk:
+                    blocked.setdefault(x, []).append(in_pk[y])
+                    blocked.setdefault(y, []).append(in_ro[x])
+        return blocked
 
-    def _exact_top(
-        self, me: Profile, scores: np.ndarray[Any, Any], cols: list[Profile]
-    ) -> list[Row]:
+    def _select(
+        self,
+        rows: list[Profile],
+        scores: np.ndarray[Any, Any],
+        cols: list[Profile],
+        prepared: list[Prepared],
+        blocked: dict[int, list[int]],
+    ) -> None:
+        for me, row in zip(rows, scores, strict=True):
+            if me.id in blocked:
+                row[blocked[me.id]] = -np.inf
+            found = _best(row, self.k, self._exact(me, cols, prepared, None))
+            assert found is not None  # complete rows: nothing unseen
+            self.tops[me.id] = found
+
+    def _exact(
+        self,
+        me: Profile,
+        cols: list[Profile],
+        prepared: list[Prepared],
+        where: np.ndarray[Any, Any] | None,
+    ) -> Callable[[int], Row | None]:
+        """Position in a row of float scores -> the exact rank row of that pair (None if it
+        is no match); ``where`` maps positions to ``cols`` when the row keeps only a few."""
+        mine = self.matcher.prepare(me)
+        scores = self.matcher.prepared_scores
+
         def exact(j: int) -> Row | None:
-            both = self.matcher.scores(me, cols[j])
-            return None if both is None else (-both[0], -both[1], cols[j].id)
+            col = j if where is None else int(where[j])
+            both = scores(mine, prepared[col])
+            return None if both is None else (-both[0], -both[1], cols[col].id)
 
-        return _best(scores, self.k, exact)
+        return exact
 
     # -- reading -----------------------------------------------------------------------
     def top(self, company_id: int) -> list[Match]:
@@ -147,26 +188,24 @@ class MatchIndex:
             self.tops[profile.id] = []
             return AddResult([], entered)
         me = self.matcher.prepare(profile)
-        others = [
-            o
-            for o in self.profiles.values()
-            if eligible(profile, o) and pair_key(profile.id, o.id) not in self.excluded
-        ]
-        mine, theirs = self._screen(me, others)
+        across = self._side(PAKISTAN if profile.country == ROMANIA else ROMANIA)
+        mine, theirs = self._screen(me, across)
+        others = across.profiles
 
         def exact(j: int) -> Row | None:
-            both = self.matcher.scores(profile, others[j])
+            if not np.isfinite(mine[j]):
+                return None
+            both = self.matcher.prepared_scores(me, across.prepared[j])
             return None if both is None else (-both[0], -both[1], others[j].id)
 
-        own = _best(mine, self.k, exact)
-        self.tops[profile.id] = own[: self.k]
-        for j, other in enumerate(others):
-            if not np.isfinite(theirs[j]):
-                continue
+        own = _best(mine, self.k, exact) or []
+        self.tops[profile.id] = own
+        for j in np.flatnonzero(np.isfinite(theirs)).tolist():
+            other = others[j]
             current = self.tops.setdefault(other.id, [])
             if len(current) >= self.k and -theirs[j] > current[-1][0] + _SELECT:
                 continue
-            both = self.matcher.scores(other, profile)
+            both = self.matcher.prepared_scores(across.prepared[j], me)
             if both is None:
                 continue
             row = (-both[0], -both[1], profile.id)
@@ -175,58 +214,137 @@ class MatchIndex:
                 current.sort()
                 del current[self.k :]
                 entered[other.id] = current.index(row) + 1
+        self._side(profile.country).append(profile, me)
         return AddResult(self.top(profile.id), entered)
 
+    def _side(self, country: str) -> _Side:
+        side = self._sides.get(country)
+        if side is None:
+            members = [p for p in self.profiles.values() if p.country == country]
+            side = self._sides[country] = _Side.of(members, self.matcher)
+        return side
+
     def _screen(
-        self, me: Prepared, others: list[Profile]
+        self, me: Prepared, side: _Side
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Approximate scores of ``me`` for each other, and of each other for ``me``
-        (-inf where the pair has no reason)."""
-        n = len(others)
-        prepared = [self.matcher.prepare(o) for o in others]
-        sem = np.zeros((4, n))
-        if me.offer_vec is not None or me.seek_vec is not None:
-            dims = next((len(v) for v in (me.offer_vec, me.seek_vec) if v is not None), 0)
-            offers = _stack([p.offer_vec for p in prepared], dims)
-            seeks = _stack([p.seek_vec for p in prepared], dims)
-            if me.seek_vec is not None:
-                sem[0] = offers @ me.seek_vec  # my need
-                sem[3] = seeks @ me.seek_vec  # same seek
-            if me.offer_vec is not None:
-                sem[1] = seeks @ me.offer_vec  # their need
-                sem[2] = offers @ me.offer_vec  # same offer
+        """Float scores of ``me`` for each company of ``side``, and of each for ``me``
+        (-inf where the pair has no reason or was excluded): never below the exact ones."""
+        n = len(side.profiles)
+        sem = np.zeros((4, n), dtype=np.float32)
+        if (
+            me.rows is not None
+            and len(side.offers) == n
+            and side.offers.shape[1] == me.rows.shape[1]
+        ):
+            need, offer = me.rows
+            sem[0] = side.offers @ need  # my need
+            sem[1] = side.seeks @ offer  # their need
+            sem[2] = side.offers @ offer  # same offer
+            sem[3] = side.seeks @ need  # same seek
+        values = sem.T.tolist()
         mine = np.full(n, -np.inf)
         theirs = np.full(n, -np.inf)
-        slack = _SELECT
-        for j, b in enumerate(prepared):
-            parts = self.matcher.parts(me, b, sem=(sem[0, j], sem[1, j], sem[2, j], sem[3, j]))
-            if _loose_reason(parts, slack):
-                mine[j] = self.matcher.total(parts, margin=slack)
-                theirs[j] = self.matcher.total(parts.flipped(), margin=slack)
+        me_id = me.profile.id
+        for j, b in enumerate(side.prepared):
+            if pair_key(me_id, b.profile.id) in self.excluded or b.profile.id == me_id:
+                continue
+            parts = self.matcher.parts(me, b, sem=values[j])
+            if _loose_reason(parts, _SELECT):
+                mine[j], theirs[j] = self.matcher.totals(parts, margin=_SELECT)
         return mine, theirs
 
 
-def _best(approx: np.ndarray[Any, Any], k: int, exact: Callable[[int], Row | None]) -> list[Row]:
+@dataclass
+class _Side:
+    """One country's matchable companies, in a fixed order, with their embeddings stacked
+    (zero rows without embeddings); one new company is appended."""
+
+    profiles: list[Profile]
+    prepared: list[Prepared]
+    offers: np.ndarray[Any, Any]
+    seeks: np.ndarray[Any, Any]
+
+    @classmethod
+    def of(cls, profiles: list[Profile], matcher: Matcher) -> _Side:
+        prepared = [matcher.prepare(p) for p in profiles]
+        dims = next((len(p.rows[0]) for p in prepared if p.rows is not None), 1)
+        offers = np.zeros((len(prepared), dims), dtype=np.float32)
+        seeks = np.zeros_like(offers)
+        for i, p in enumerate(prepared):
+            if p.rows is not None:
+                seeks[i], offers[i] = p.rows
+        return cls(profiles, prepared, offers, seeks)
+
+    def append(self, profile: Profile, prepared: Prepared) -> None:
+        self.profiles.append(profile)
+        self.prepared.append(prepared)
+        dims = self.offers.shape[1]
+        need, offer = (
+            prepared.rows
+            if prepared.rows is not None and prepared.rows.shape[1] == dims
+            else (np.zeros(dims, dtype=np.float32),) * 2
+        )
+        self.offers = np.vstack([self.offers, offer[None, :]])
+        self.seeks = np.vstack([self.seeks, need[None, :]])
+
+
+def _best(
+    approx: np.ndarray[Any, Any],
+    k: int,
+    exact: Callable[[int], Row | None],
+    *,
+    unseen: float = -np.inf,
+) -> list[Row] | None:
     """The k best rows by exact score, reading as few as the float scores ``approx`` allow.
 
-    A pair the float pass kept may turn out to have no reason (competitors: the text does
-    not count as a reason then), so the candidates widen until the k-th exact row is safely
-    above every pair not yet read.
+    Float scores are never below exact ones by more than ERROR, but a pair may turn out to
+    have no reason (competitors' text is none), so the candidates widen until the k-th exact
+    row is safely above every pair not read. ``unseen`` bounds the float scores of pairs
+    not in ``approx`` at all; None when those might matter.
     """
     finite = int(np.isfinite(approx).sum())
-    if k <= 0 or finite == 0:
+    if k <= 0:
         return []
     take = min(k, finite)
     read: dict[int, Row | None] = {}
-    while True:
+    while take > 0:
         top = np.partition(approx, len(approx) - take)[len(approx) - take]
         for j in np.flatnonzero(approx >= top - _SELECT).tolist():
             if j not in read:
                 read[j] = exact(j)
         rows = sorted(r for r in read.values() if r is not None)
-        if take >= finite or (len(rows) >= k and -rows[k - 1][0] >= top - _SELECT + _ERROR):
-            return rows[:k]
+        if len(rows) >= k:
+            kth = -rows[k - 1][0]
+            if kth >= top - _SELECT + ERROR and kth > unseen + ERROR:
+                return rows[:k]
+        if take >= finite:
+            break
         take = min(finite, take * 2)
+    rows = sorted(r for r in read.values() if r is not None)
+    return rows[:k] if unseen == -np.inf else None
+
+
+class _Kept:
+    """The best few float scores per row over many column blocks, and where they came
+    from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
+    :meth:`unseen`."""
+
+    def __init__(self, rows: int, m: int) -> None:
+        self.values = np.full((rows, m), -np.inf, dtype=np.float32)
+        self.where = np.full((rows, m), -1, dtype=np.int64)
+        self.m = m
+
+    def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
+        values = np.concatenate([self.values, block], axis=1)
+        cols = np.arange(first_col, first_col + block.shape[1])
+        where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
+        best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
+        self.values = np.take_along_axis(values, best, axis=1)
+        self.where = np.take_along_axis(where, best, axis=1)
+
+    def unseen(self, row: int) -> float:
+        lowest = float(self.values[row].min())
+        return lowest if np.isfinite(lowest) else -np.inf
 
 
 def _loose_reason(parts: Any, slack: float) -> bool:
@@ -238,14 +356,6 @@ def _loose_reason(parts: Any, slack: float) -> bool:
     return bool(lex or sem)
 
 
-def _stack(vectors: list[np.ndarray[Any, Any] | None], dims: int) -> np.ndarray[Any, Any]:
-    out = np.zeros((len(vectors), dims))
-    for i, v in enumerate(vectors):
-        if v is not None:
-            out[i] = v
-    return out
-
-
 def _shared_vocab(a: list[Prepared], b: list[Prepared]) -> dict[str, int]:
     offers_a = {t for p in a for t in p.offers}
     seeks_a = {t for p in a for t in p.seeks}
@@ -255,117 +365,4 @@ def _shared_vocab(a: list[Prepared], b: list[Prepared]) -> dict[str, int]:
     return {t: i for i, t in enumerate(sorted(useful))}
 
 
-@dataclass
-class _Matrices:
-    """One country's profiles as dense float32 feature matrices."""
-
-    offers: np.ndarray[Any, Any]  # lexical
-    seeks: np.ndarray[Any, Any]
-    offer_vec: np.ndarray[Any, Any]  # embeddings (zero rows where there are none)
-    seek_vec: np.ndarray[Any, Any]
-    sectors: np.ndarray[Any, Any]
-    intents: np.ndarray[Any, Any]
-    wanted: np.ndarray[Any, Any]
-    wanted_other_side: np.ndarray[Any, Any]
-    size: np.ndarray[Any, Any]
-
-    @classmethod
-    def of(
-        cls,
-        prepared: list[Prepared],
-        vocab: Mapping[str, int],
-        sec_vocab: Mapping[str, int],
-        int_vocab: Mapping[str, int],
-        dims: int,
-    ) -> _Matrices:
-        n = len(prepared)
-        offers = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
-        seeks = np.zeros_like(offers)
-        offer_vec = np.zeros((n, dims), dtype=np.float32)
-        seek_vec = np.zeros_like(offer_vec)
-        sectors = np.zeros((n, max(len(sec_vocab), 1)), dtype=np.float32)
-        intents = np.zeros((n, max(len(int_vocab), 1)), dtype=np.float32)
-        wanted = np.zeros_like(intents)
-        wanted_other_side = np.zeros_like(intents)
-        size = np.full(n, -10, dtype=np.int8)
-        for i, p in enumerate(prepared):
-            for t, w in p.offers.items():
-                j = vocab.get(t)
-                if j is not None:
-                    offers[i, j] = w
-            for t, w in p.seeks.items():
-                j = vocab.get(t)
-                if j is not None:
-                    seeks[i, j] = w
-            if p.offer_vec is not None:
-                offer_vec[i] = p.offer_vec
-            if p.seek_vec is not None:
-                seek_vec[i] = p.seek_vec
-            for s in p.sectors:
-                sectors[i, sec_vocab[s]] = 1
-            for s in p.intents:
-                if s in int_vocab:
-                    intents[i, int_vocab[s]] = 1
-            for s in p.wanted:
-                if s in int_vocab:
-                    wanted[i, int_vocab[s]] = 1
-            for s in p.wanted_other_side:
-                if s in int_vocab:
-                    wanted_other_side[i, int_vocab[s]] = 1
-            if p.size is not None:
-                size[i] = p.size
-        return cls(
-            offers, seeks, offer_vec, seek_vec, sectors, intents, wanted, wanted_other_side, size
-        )
-
-    def scores(self, other: _Matrices, start: int, stop: int, w: Weights) -> np.ndarray[Any, Any]:
-        """Scores of rows [start, stop) against every row of ``other``; -inf = no match."""
-        lex_need = self.seeks[start:stop] @ other.offers.T
-        lex_give = self.offers[start:stop] @ other.seeks.T
-        sem_need = self.seek_vec[start:stop] @ other.offer_vec.T
-        sem_give = self.offer_vec[start:stop] @ other.seek_vec.T
-        same_offer = self.offer_vec[start:stop] @ other.offer_vec.T
-        same_seek = self.seek_vec[start:stop] @ other.seek_vec.T
-        intents = self.intents[start:stop] @ other.wanted.T
-        sectors = self.sectors[start:stop] @ other.sectors.T
-        size_a = self.size[start:stop, None].astype(np.int16)
-        size_b = other.size[None, :].astype(np.int16)
-        size_ok = (np.abs(size_a - size_b) <= 1) & (size_a >= 0) & (size_b >= 0)
-        span = w.sem_full - w.sem_floor
-        # As Matcher.total: clear competitors' text does not count (the margin keeps these
-        # scores from falling below the exact ones, which the candidate choice relies on).
-        same_max = np.maximum(same_offer, same_seek)
-        opposite = self.intents[start:stop] @ other.wanted_other_side.T
-        rivals = (
-            (opposite == 0)
-            & (same_max >= COMPETITOR_MIN + _SELECT)
-            & (same_max > np.maximum(sem_need, sem_give) + _SELECT)
-        )
-        fit = np.where(rivals, 0.0, 1.0) if w.semantic else 1.0
-        score = (
-            fit * w.need * (w.lexical * lex_need + np.clip((sem_need - w.sem_floor) / span, 0, 1))
-            + fit * w.give * (w.lexical * lex_give + np.clip((sem_give - w.sem_floor) / span, 0, 1))
-            + w.intent * np.minimum(intents, w.max_intents)
-            + w.sector * np.minimum(sectors, w.max_sectors)
-            + w.size * size_ok
-            - w.competitor
-            * (
-                np.maximum(same_offer - w.competitor_floor, 0)
-                + np.maximum(same_seek - w.competitor_floor, 0)
-            )
-        )
-        # A little slack on the thresholds: the exact pass decides borderline cases. The
-        # competitor veto on text reasons is left to the exact pass too (it only removes).
-        reason = (
-            (lex_need >= TEXT_REASON_MIN - _SELECT)
-            | (lex_give >= TEXT_REASON_MIN - _SELECT)
-            | (sem_need >= SEM_REASON_MIN - _SELECT)
-            | (sem_give >= SEM_REASON_MIN - _SELECT)
-            | (intents > 0)
-            | (sectors > 0)
-        )
-        result: np.ndarray[Any, Any] = np.where(reason, score, -np.inf)
-        return result
-
-
-__all__ = ["COMPETITOR_MIN", "AddResult", "MatchIndex"]
+__all__ = ["AddResult", "MatchIndex"]

@@ -25,7 +25,7 @@ LEGACY = "legacy"
 KINDS = (THEY_OFFER, YOU_OFFER, INTENTS, BOTH_WANT, SECTORS, LEGACY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One reason, phrased for one side ("you"); ``flipped`` gives the other side's view.
 

@@ -23,12 +23,13 @@ Rows = np.ndarray[Any, np.dtype[np.float32]]
 @dataclass(frozen=True, eq=False)
 class TextVectors:
     """Unit vectors of a profile's whole ``offers`` and ``seeks`` (None for an empty text)
-    and of each part a reason may quote (rows aligned with :func:`quotable`)."""
+    and of each part a reason may quote (rows aligned with :func:`quotable`). Kept in half
+    precision, as stored: the matcher widens what it computes with."""
 
-    offers: Rows | None
-    seeks: Rows | None
-    offer_quotes: Rows
-    seek_quotes: Rows
+    offers: StoredRows | None
+    seeks: StoredRows | None
+    offer_quotes: StoredRows
+    seek_quotes: StoredRows
 
 
 # Every pair is Romanian-Pakistani, so the words naming the two countries and their markets
@@ -70,12 +71,12 @@ def from_rows(rows: np.ndarray[Any, Any], offers: str, seeks: str) -> TextVector
     n_offer, n_seek = len(quotable(offers)), len(quotable(seeks))
     if rows.shape[0] != 2 + n_offer + n_seek:
         raise ValueError(f"expected {2 + n_offer + n_seek} rows, got {rows.shape[0]}")
-    unit = _unit_rows(rows)
+    unit = _unit_rows(rows).astype(np.float16)
     return TextVectors(
-        offers=unit[0] if offers.strip() else None,
-        seeks=unit[1] if seeks.strip() else None,
-        offer_quotes=unit[2 : 2 + n_offer],
-        seek_quotes=unit[2 + n_offer :],
+        offers=unit[0].copy() if offers.strip() else None,
+        seeks=unit[1].copy() if seeks.strip() else None,
+        offer_quotes=unit[2 : 2 + n_offer].copy(),
+        seek_quotes=unit[2 + n_offer :].copy(),
     )
 
 

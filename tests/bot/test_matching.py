@@ -175,6 +175,40 @@ def test_index_agrees_with_rank_and_updates(items: list[Profile], new: Profile) 
             assert added.entered[me.id] == expected.index(new.id) + 1
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(profiles(), min_size=10, max_size=40), st.data())
+def test_index_agrees_with_rank_when_it_keeps_only_a_few(
+    items: list[Profile], data: st.DataObject
+) -> None:
+    # k=1: the index keeps 4 float scores per Pakistani company across blocks, and must
+    # screen a company in full when those 4 are not enough; exclusions included.
+    items = unique_ids(items)
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(items), st.sampled_from(items))))
+    excluded = {pair_key(a.id, b.id) for a, b in pairs}
+    index = MatchIndex(items, k=1, excluded=excluded)
+    for me in items:
+        assert index.top_ids(me.id) == [
+            m.other.id for m in rank(me, items, excluded=excluded, limit=1)
+        ]
+
+
+def test_index_screens_a_company_in_full_when_the_kept_few_are_all_excluded() -> None:
+    # Five strong Romanian partners for one Pakistani company, all excluded, and a weak one:
+    # the 4 kept float scores are all excluded pairs, so the company is screened in full.
+    fintech = ("Fintech",)
+    items = [
+        Profile(1, "PK", "Pakistan", sectors=fintech, partnerships=DELIVER),
+        *(
+            Profile(i, f"RO {i}", "Romania", sectors=fintech, partnerships=OUTSOURCE)
+            for i in range(2, 7)
+        ),
+        Profile(7, "RO weak", "Romania", partnerships=OUTSOURCE),
+    ]
+    excluded = {pair_key(1, i) for i in range(2, 7)}
+    index = MatchIndex(items, k=1, excluded=excluded)
+    assert index.top_ids(1) == [7] == [m.other.id for m in rank(items[0], items, excluded=excluded)]
+
+
 def test_deterministic() -> None:
     items = sample_profiles()
     first = {p.id: [(m.other.id, m.score, m.reasons) for m in rank(p, items)] for p in items}
