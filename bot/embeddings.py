@@ -154,7 +154,10 @@ class ProfileVectors:
     async def vectors(
         self, records: Sequence[CompanyRecord], *, now: Any
     ) -> dict[int, TextVectors]:
-        stored = await self.repo.all()
+        # A few companies (an introduction's two) are read alone; a ranking reads them all.
+        stored = await (
+            self.repo.of([r.id for r in records]) if len(records) <= 100 else self.repo.all()
+        )
         found: dict[int, TextVectors] = {}
         stale: list[CompanyRecord] = []
         for r in records:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,9 +24,18 @@ class EmbeddingRepository:
         self.db = db
 
     async def all(self) -> dict[int, StoredEmbedding]:
-        rows = await self.db.fetchall(
-            "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings"
-        )
+        return await self.of()
+
+    async def of(self, company_ids: Sequence[int] | None = None) -> dict[int, StoredEmbedding]:
+        """The rows of these companies (all of them when None)."""
+        sql = "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings"
+        if company_ids is None:
+            rows = await self.db.fetchall(sql)
+        else:
+            ids = [int(i) for i in company_ids]
+            rows = await self.db.fetchall(
+                f"{sql} WHERE company_id IN ({', '.join('?' for _ in ids)})", ids
+            )
         return {
             int(r[0]): StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4])) for r in rows
         }

@@ -5,16 +5,20 @@ so the matcher can be tested with hypothesis and benchmarked alone.
 
 - :mod:`bot.matching.text`: words, Snowball stems, acronyms, quotable phrases;
 - :mod:`bot.matching.vectors`: how a profile's embeddings are laid out and stored;
+- :mod:`bot.matching.profiles`: profiles, matches, intents, the weights and thresholds;
 - :mod:`bot.matching.core`: the score of a pair, its reasons, one company's ranking;
 - :mod:`bot.matching.reasons`: reasons as data (rendered by :mod:`bot.reason_texts`);
-- :mod:`bot.matching.index`: everyone's top lists at once, and one new company's update.
+- :mod:`bot.matching.index` (with :mod:`bot.matching.screen`, its float pass): everyone's
+  top lists at once, and one new company's update.
 
 Candidates are Romanian ↔ Pakistani pairs of matchable companies that nobody excluded (a "not
 interested", or an introduction in any state). Every match carries its reasons; no reason,
 no match.
 """
 
-from bot.matching.core import (
+from bot.matching.core import Matcher, PairParts, match, rank
+from bot.matching.index import AddResult, MatchIndex
+from bot.matching.profiles import (
     CALIBRATED,
     COUNTRIES,
     DEFAULT_COMPLEMENTS,
@@ -23,17 +27,12 @@ from bot.matching.core import (
     ROMANIA,
     SIZES,
     Match,
-    Matcher,
-    PairParts,
     Profile,
     Weights,
     eligible,
-    match,
     pair_key,
     profile_from_record,
-    rank,
 )
-from bot.matching.index import AddResult, MatchIndex
 from bot.matching.reasons import Reason
 from bot.matching.text import GENERIC_WEIGHT, quotable, stem, terms
 from bot.matching.vectors import TextVectors

@@ -14,15 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from bot.matching.core import (
+from bot.matching.core import Matcher, Prepared
+from bot.matching.profiles import (
     CALIBRATED,
     PAKISTAN,
     ROMANIA,
     SEM_REASON_MIN,
     TEXT_REASON_MIN,
     Match,
-    Matcher,
-    Prepared,
     Profile,
     Weights,
     pair_key,

@@ -15,14 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.matching.core import (
-    COMPETITOR_MIN,
-    SEM_REASON_MIN,
-    SIZES,
-    TEXT_REASON_MIN,
-    Prepared,
-    Weights,
-)
+from bot.matching.core import Prepared
+from bot.matching.profiles import COMPETITOR_MIN, SEM_REASON_MIN, SIZES, TEXT_REASON_MIN, Weights
 
 # float32 sums of a few hundred terms of size <= 1, times weights <= 10: far below this.
 ERROR = 1e-4
