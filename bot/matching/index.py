@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.matching.core import Matcher, Prepared
+from bot.matching.core import Matcher, PairParts, Prepared
 from bot.matching.profiles import (
     CALIBRATED,
     PAKISTAN,
@@ -346,7 +346,7 @@ class _Kept:
         return lowest if np.isfinite(lowest) else -np.inf
 
 
-def _loose_reason(parts: Any, slack: float) -> bool:
+def _loose_reason(parts: PairParts, slack: float) -> bool:
     """:meth:`PairParts.has_reason` with a little slack: the exact pass decides."""
     if parts.intents > 0 or parts.sectors > 0:
         return True

@@ -67,6 +67,8 @@ async def test_export_matches_cli(
         ("SoftRo Automation", "1"),
     ]
     assert all(r["reasons"] for r in rows)
+    # It ranks with the embeddings, which it computed and stored on the way.
+    assert len(await fb.services.embeddings.all()) == 3
 
 
 def test_intro_settings_are_validated() -> None:
