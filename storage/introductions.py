@@ -27,7 +27,9 @@ class IntroductionRecord:
     target_company_id: int
     requested_by: int | None
     note: str
-    reasons: tuple[str, ...]
+    reasons: tuple[
+        Any, ...
+    ]  # JSON values: reason data (bot.domain.matching.reasons), or old strings
     state: str
     created_at: str
     decided_at: str | None
@@ -84,7 +86,7 @@ class IntroductionRepository:
         *,
         requested_by: int,
         note: str,
-        reasons: list[str],
+        reasons: list[Any],
         now: datetime,
         expires_at: datetime,
         daily_limit: int,

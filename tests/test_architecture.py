@@ -46,7 +46,7 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.domain.agenda_files", "storage.agenda"),
     ("bot.domain.company_files", "storage"),
     ("bot.domain.company_files", "telegram"),
-    ("bot.domain.matching", "storage.companies"),
+    ("bot.domain.matching.profiles", "storage.companies"),
     ("bot.domain.profiles", "storage.companies"),
     ("bot.services.broadcasts", "bot.runtime.context"),
     ("bot.services.broadcasts", "telegram"),
@@ -67,7 +67,6 @@ KNOWN_CYCLES: list[frozenset[str]] = [
 KNOWN_LONG: set[str] = {
     "bot.domain.agenda_files",
     "handlers.profile",
-    "bot.domain.matching",
     "bot.services.broadcasts",
     "bot.services.introductions",
     "handlers.broadcast",

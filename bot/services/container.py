@@ -21,6 +21,7 @@ from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
 from storage.companies import CompanyRepository
 from storage.db import Database
+from storage.embeddings import EmbeddingRepository
 from storage.introductions import IntroductionRepository
 from storage.links import LinkRepository
 from storage.outbox import OutboxRepository
@@ -88,6 +89,11 @@ class Services:
     @property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.db)
+
+    @property
+    def embeddings(self) -> EmbeddingRepository:
+        """Stored sentence embeddings of company profiles (see bot.services.embeddings)."""
+        return EmbeddingRepository(self.db)
 
     @property
     def introductions(self) -> IntroductionRepository:

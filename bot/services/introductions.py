@@ -27,13 +27,15 @@ from bot.domain.matching import (
     Matcher,
     MatchIndex,
     Profile,
+    Reason,
     eligible,
     pair_key,
-    profile_from_record,
 )
 from bot.domain.profiles import display_phone
+from bot.domain.reason_texts import render, render_all
 from bot.domain.texts import esc, spreadsheet_safe
 from bot.services.container import Services
+from bot.services.embeddings import ProfileVectors
 from storage.companies import CompanyRecord
 from storage.introductions import (
     ACCEPTED,
@@ -96,8 +98,8 @@ def public_card(company: CompanyRecord | Profile) -> str:
     return "\n".join(lines)
 
 
-def reasons_block(reasons: tuple[str, ...] | list[str]) -> str:
-    return "\n".join(f"• {esc(r)}" for r in reasons)
+def reasons_block(reasons: tuple[Reason, ...] | list[Reason]) -> str:
+    return "\n".join(f"• {esc(render(r))}" for r in reasons)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,15 @@ class IntroductionService:
         return Matcher(await self.complements())
 
     async def _profiles(self) -> tuple[list[CompanyRecord], list[Profile]]:
+        """Every company, and as a matcher profile with its embeddings."""
         records = await self.companies.all()
-        return records, [profile_from_record(r) for r in records]
+        vectors = ProfileVectors(self.services.embeddings)
+        return records, await vectors.profiles(records, now=self.services.clock.now())
+
+    async def _pair(self, a: CompanyRecord, b: CompanyRecord) -> tuple[Profile, Profile]:
+        vectors = ProfileVectors(self.services.embeddings)
+        me, them = await vectors.profiles([a, b], now=self.services.clock.now())
+        return me, them
 
     async def matches_for(self, company: CompanyRecord, limit: int = MATCHES_SHOWN) -> MatchesView:
         """The company's best matches, or a plain reason why there are none."""
@@ -163,7 +172,7 @@ class IntroductionService:
                 f"No company from {other} is ready to be matched yet. I will send you a note "
                 "when new matches arrive; meanwhile, invite partners you know to register.",
             )
-        me = profile_from_record(company)
+        me = next(p for p in profiles if p.id == company.id)
         matcher = await self.matcher()
         excluded = await self.repo.excluded_pairs()
         found = matcher.rank(me, profiles, excluded=excluded, limit=limit)
@@ -196,7 +205,7 @@ class IntroductionService:
         if target is None or not target.matchable:
             return Outcome(False, "That company is no longer available for introductions.")
         matcher = await self.matcher()
-        me, them = profile_from_record(company), profile_from_record(target)
+        me, them = await self._pair(company, target)
         if not eligible(me, them) or matcher.match(me, them) is None:
             return Outcome(False, "That company is not one of your matches.")
         if await self.repo.is_dismissed(company.id, target.id):
@@ -214,8 +223,9 @@ class IntroductionService:
         settings = self.services.settings
         now = self.services.clock.now()
         matcher = await self.matcher()
-        seen = matcher.match(profile_from_record(company), profile_from_record(target))
-        reasons = list(seen.reasons) if seen else []
+        seen = matcher.match(*await self._pair(company, target))
+        # Stored as data, from the requester's side; rendered (and flipped) when shown.
+        reasons = [r.to_data() for r in seen.reasons] if seen else []
         outcome = await self.repo.create(
             company.id,
             target.id,
@@ -277,8 +287,11 @@ class IntroductionService:
         reminder: bool,
     ) -> None:
         matcher = await self.matcher()
-        seen = matcher.match(profile_from_record(target), profile_from_record(requester))
-        reasons = seen.reasons if seen else intro.reasons
+        seen = matcher.match(*await self._pair(target, requester))
+        # Profiles change; if they no longer match, the reasons given at request time stand.
+        reasons = (
+            seen.reasons if seen else tuple(Reason.from_data(r).flipped() for r in intro.reasons)
+        )
         head = (
             "⏰ <b>Reminder: an introduction request is waiting for your answer</b>"
             if reminder
@@ -288,7 +301,7 @@ class IntroductionService:
         if intro.note:
             parts += ["", f"<b>Their note:</b> {esc(intro.note)}"]
         if reasons:
-            parts += ["", "<b>Why you match:</b>", reasons_block(tuple(reasons))]
+            parts += ["", "<b>Why you match:</b>", reasons_block(reasons)]
         expires = self._local(_at(intro.expires_at))
         parts += [
             "",
@@ -604,7 +617,7 @@ def export_rows(
                     "match_country": found.other.country,
                     "rank": str(rank),
                     "score": f"{found.score:.3f}",
-                    "reasons": "; ".join(found.reasons),
+                    "reasons": "; ".join(render_all(found.reasons)),
                 }
             )
     return rows

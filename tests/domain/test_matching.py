@@ -1,11 +1,13 @@
-"""The matcher alone: properties (hypothesis), stemming, reasons, and ranking on the sample
-companies that ship in data/sample_companies.csv."""
+"""The matcher alone: properties (hypothesis, with the real embeddings), stemming, reasons,
+and ranking on the sample companies that ship in data/sample_companies.csv."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,12 +18,17 @@ from bot.domain.matching import (
     Matcher,
     MatchIndex,
     Profile,
+    Reason,
     match,
     pair_key,
     rank,
     stem,
     terms,
 )
+from bot.domain.matching import reasons as kinds
+from bot.domain.matching.reasons import BOTH_WANT, THEY_OFFER, YOU_OFFER
+from bot.domain.reason_texts import render_all
+from tests.support.matching_eval import with_vectors
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_companies.csv"
 SECTORS = ["Fintech", "Cybersecurity", "RPA & automation", "Healthtech", "Edtech"]
@@ -37,6 +44,9 @@ PHRASES = [
     "resellers in Asia",
     "machine learning models",
     "cloud migration",
+    "people to check each release of our app for bugs",
+    "investors for our drone platform",
+    "back-office staff who re-type claims by hand",
 ]
 
 
@@ -45,6 +55,13 @@ IDS = st.integers(1, 10_000)
 
 @st.composite
 def profiles(draw: st.DrawFn, ids: st.SearchStrategy[int] = IDS) -> Profile:
+    plain = draw(plain_profiles(ids))
+    # Most with their embeddings (as the bot has them), some without (words alone).
+    return with_vectors([plain])[0] if draw(st.booleans()) or draw(st.booleans()) else plain
+
+
+@st.composite
+def plain_profiles(draw: st.DrawFn, ids: st.SearchStrategy[int] = IDS) -> Profile:
     return Profile(
         id=draw(ids),
         name=draw(st.sampled_from(["Alpha", "Beta", "Gamma", "Delta", "Epsilon"])),
@@ -78,14 +95,32 @@ def test_never_same_country_nor_self(items: list[Profile]) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(profiles(), profiles())
-def test_pairs_score_symmetrically(a: Profile, b: Profile) -> None:
-    # Symmetric intents (and everything else) work the same from both sides.
+def test_each_side_reads_the_pair_from_its_own_side(a: Profile, b: Profile) -> None:
+    # A pair is a match for both sides or for neither; each side's score is the other's
+    # reverse score (the tie-break), and each reason is the other side's, flipped.
     matcher = Matcher()
-    assert matcher.score(a, b) == matcher.score(b, a)
-    ab, ba = match(a, b), match(b, a)
+    ab, ba = matcher.scores(a, b), matcher.scores(b, a)
     assert (ab is None) == (ba is None)
-    if ab and ba:
-        assert len(ab.reasons) == len(ba.reasons)
+    if ab is not None and ba is not None:
+        assert ab == (ba[1], ba[0])
+        found_ab, found_ba = match(a, b), match(b, a)
+        assert found_ab is not None and found_ba is not None
+        assert found_ab.reverse == found_ba.score
+        assert _as_set(r.flipped() for r in found_ab.reasons) == _as_set(found_ba.reasons)
+
+
+def _as_set(reasons: Iterable[Reason]) -> set[tuple[object, ...]]:
+    # Each side lists shared sectors in its own order.
+    return {
+        (
+            r.kind,
+            r.offer,
+            r.need,
+            r.by_meaning,
+            frozenset(r.terms) if r.kind == kinds.SECTORS else r.terms,
+        )
+        for r in reasons
+    }
 
 
 @settings(max_examples=40, deadline=None)
@@ -97,7 +132,7 @@ def test_symmetric_intents_match_themselves(intent: str) -> None:
     b = Profile(2, "B", "Pakistan", partnerships=(intent,))
     ab, ba = match(a, b), match(b, a)
     assert ab is not None and ba is not None
-    assert ab.reasons == ba.reasons and ab.reasons[0].startswith("both want")
+    assert ab.reasons == ba.reasons and ab.reasons[0].kind == BOTH_WANT
 
 
 @settings(max_examples=60, deadline=None)
@@ -140,6 +175,40 @@ def test_index_agrees_with_rank_and_updates(items: list[Profile], new: Profile) 
             assert added.entered[me.id] == expected.index(new.id) + 1
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(profiles(), min_size=10, max_size=40), st.data())
+def test_index_agrees_with_rank_when_it_keeps_only_a_few(
+    items: list[Profile], data: st.DataObject
+) -> None:
+    # k=1: the index keeps 4 float scores per Pakistani company across blocks, and must
+    # screen a company in full when those 4 are not enough; exclusions included.
+    items = unique_ids(items)
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(items), st.sampled_from(items))))
+    excluded = {pair_key(a.id, b.id) for a, b in pairs}
+    index = MatchIndex(items, k=1, excluded=excluded)
+    for me in items:
+        assert index.top_ids(me.id) == [
+            m.other.id for m in rank(me, items, excluded=excluded, limit=1)
+        ]
+
+
+def test_index_screens_a_company_in_full_when_the_kept_few_are_all_excluded() -> None:
+    # Five strong Romanian partners for one Pakistani company, all excluded, and a weak one:
+    # the 4 kept float scores are all excluded pairs, so the company is screened in full.
+    fintech = ("Fintech",)
+    items = [
+        Profile(1, "PK", "Pakistan", sectors=fintech, partnerships=DELIVER),
+        *(
+            Profile(i, f"RO {i}", "Romania", sectors=fintech, partnerships=OUTSOURCE)
+            for i in range(2, 7)
+        ),
+        Profile(7, "RO weak", "Romania", partnerships=OUTSOURCE),
+    ]
+    excluded = {pair_key(1, i) for i in range(2, 7)}
+    index = MatchIndex(items, k=1, excluded=excluded)
+    assert index.top_ids(1) == [7] == [m.other.id for m in rank(items[0], items, excluded=excluded)]
+
+
 def test_deterministic() -> None:
     items = sample_profiles()
     first = {p.id: [(m.other.id, m.score, m.reasons) for m in rank(p, items)] for p in items}
@@ -153,9 +222,9 @@ def test_stemming_meets_real_words() -> None:
     a = Profile(1, "A", "Romania", offers="We automate invoice processing", seeks="")
     b = Profile(2, "B", "Pakistan", offers="", seeks="Automation of invoices")
     found = match(b, a)
-    assert found is not None and found.reasons == (
-        "they offer we automate invoice processing — you seek it",
-    )
+    assert found is not None and render_all(found.reasons) == [
+        "they offer we automate invoice processing — you seek automation of invoices"
+    ]
     rpa = Profile(3, "C", "Romania", offers="RPA", seeks="")
     assert match(b, rpa) is not None  # RPA = robotic process automation
 
@@ -181,10 +250,15 @@ def test_reasons_read_from_the_viewer() -> None:
     )
     found = match(b, a)
     assert found is not None
-    assert found.reasons == (
-        "they offer mobile app development — you seek it",
+    assert render_all(found.reasons) == [
+        "they offer mobile app development — you seek mobile app development for banks",
         "you resell — they want resellers",
         "both in Fintech",
+    ]
+    assert [r.kind for r in found.reasons] == [THEY_OFFER, "intents", "sectors"]
+    back = match(a, b)
+    assert back is not None and back.reasons[0] == Reason(
+        YOU_OFFER, offer="mobile app development", need="mobile app development for banks"
     )
     nothing = Profile(3, "C", "Romania", offers="Gardening", seeks="Tea")
     assert match(b, nothing) is None  # no reason, no match
@@ -209,7 +283,7 @@ def sample_profiles() -> list[Profile]:
 
 
 def test_complementary_sample_pairs_rank_above_unrelated() -> None:
-    items = sample_profiles()
+    items = with_vectors(sample_profiles())
     by_name = {p.name: p for p in items}
 
     def position(me: str, other: str) -> int:
@@ -246,3 +320,209 @@ def test_snowball_stems_meet_and_generic_words_weigh_little() -> None:
     specific = matcher.score(seeker, specific_offer)
     generic = matcher.score(seeker, generic_offer)
     assert specific is not None and (generic is None or generic < specific)
+
+
+# -- meaning, competitors, sectors, intents, ties (issue 16) ------------------------------
+
+DELIVER = ("Deliver services as a subcontractor",)
+OUTSOURCE = ("Outsource work to a partner",)
+
+
+def test_a_paraphrase_matches_by_meaning_and_the_reason_says_so() -> None:
+    # No shared word but "tax": only the embeddings see that payroll software is the need.
+    me, payroll, games = with_vectors(
+        [
+            Profile(
+                1,
+                "Shop",
+                "Romania",
+                offers="Retail chain of 40 stores",
+                seeks="Pay our 400 employees on time and file their taxes without spreadsheets",
+                partnerships=OUTSOURCE,
+            ),
+            Profile(
+                2,
+                "Pay",
+                "Pakistan",
+                offers="Payroll software for SMEs, salary slips and tax filings",
+                seeks="Clients",
+                partnerships=DELIVER,
+            ),
+            Profile(
+                3,
+                "Fun",
+                "Pakistan",
+                offers="Mobile puzzle games",
+                seeks="Publishers",
+                partnerships=DELIVER,
+            ),
+        ]
+    )
+    found = rank(me, [me, payroll, games])
+    assert [m.other.id for m in found] == [payroll.id, games.id]
+    reason = found[0].reasons[0]
+    assert reason.kind == THEY_OFFER and reason.by_meaning
+    assert render_all([reason]) == [
+        "they offer “payroll software for SMEs, salary slips and tax filings”, close in "
+        "meaning to what you seek: “pay our 400 employees on time and file their taxes "
+        "without…”"
+    ]
+    assert all(r.kind != THEY_OFFER for r in found[1].reasons)
+
+
+def test_a_competitor_ranks_below_a_partner_and_is_never_called_one() -> None:
+    # Both seek investors and distributors for their drone services: the domain words in
+    # the seeks are not a need the other meets.
+    me, rival, fund = with_vectors(
+        [
+            Profile(
+                1,
+                "Drone RO",
+                "Romania",
+                sectors=("IoT & embedded",),
+                offers="Drone inspections of power lines and wind turbines",
+                seeks="Investors for our drone inspection business and distributors for our "
+                "drone services in Asia",
+                partnerships=("Seek investment", "Find resellers / distributors"),
+            ),
+            Profile(
+                2,
+                "Drone PK",
+                "Pakistan",
+                sectors=("IoT & embedded",),
+                offers="Drone inspections of telecom towers and solar farms",
+                seeks="Investors and distribution partners for our drone services",
+                partnerships=("Seek investment", "Find resellers / distributors"),
+            ),
+            Profile(
+                3,
+                "Fund",
+                "Pakistan",
+                sectors=("Artificial intelligence & data",),
+                offers="Seed funding of $100k-$500k for robotics and hardware startups",
+                seeks="Hardware startups with paying customers",
+                partnerships=("Invest in companies",),
+            ),
+        ]
+    )
+    found = rank(me, [me, rival, fund])
+    assert [m.other.id for m in found] == [fund.id, rival.id]
+    for side in (match(me, rival), match(rival, me)):
+        assert side is not None
+        assert {r.kind for r in side.reasons} == {"sectors"}  # never "they offer ..."
+
+
+def test_a_real_fit_outweighs_shared_sectors() -> None:
+    # The back office is filed under BPO, the games studio under both of the robot
+    # vendor's sectors; the back office is the one whose offer meets the need (the word
+    # matcher put the games studio first: two shared sectors outweighed the fit).
+    both = ("RPA & automation", "Software development & product engineering")
+    tech = ("Technology partnership & integration",)
+    me, back_office, games = with_vectors(
+        [
+            Profile(
+                1,
+                "Robots",
+                "Romania",
+                sectors=both,
+                offers="Software robots that fill in web forms unattended",
+                seeks="Outsourcing firms whose staff key invoices and claims into systems by hand",
+                partnerships=tech,
+            ),
+            Profile(
+                2,
+                "Back office",
+                "Pakistan",
+                sectors=("IT-enabled services & BPO",),
+                offers="BPO: invoice processing, claims keying and back-office work",
+                seeks="Ways to cut manual work",
+                partnerships=tech,
+            ),
+            Profile(
+                3,
+                "Games",
+                "Pakistan",
+                sectors=both,
+                offers="Mobile puzzle games",
+                seeks="Publishers",
+                partnerships=tech,
+            ),
+        ]
+    )
+    assert [m.other.id for m in rank(me, [me, back_office, games])] == [back_office.id, games.id]
+
+
+def test_a_complementary_intent_does_not_outweigh_what_the_text_says() -> None:
+    # The studio ticked the intent that meets the shop's and shares its sector, but makes
+    # games; the payroll vendor ticked nothing that fits, but offers what the shop seeks.
+    # (The word matcher did not even list the payroll vendor: "tax" alone was no reason.)
+    retail = ("E-commerce",)
+    me, payroll, games = with_vectors(
+        [
+            Profile(
+                1,
+                "Shop",
+                "Romania",
+                sectors=retail,
+                offers="Retail chain of 40 stores",
+                seeks="Pay our 400 employees on time and file their taxes without spreadsheets",
+                partnerships=OUTSOURCE,
+            ),
+            Profile(
+                2,
+                "Pay",
+                "Pakistan",
+                offers="Payroll software for SMEs, salary slips and tax filings",
+                seeks="Resellers",
+                partnerships=("Find resellers / distributors",),
+            ),
+            Profile(
+                3,
+                "Fun",
+                "Pakistan",
+                sectors=retail,
+                offers="Mobile puzzle games",
+                seeks="Publishers",
+                partnerships=DELIVER,
+            ),
+        ]
+    )
+    assert [m.other.id for m in rank(me, [me, payroll, games])] == [payroll.id, games.id]
+
+
+def test_ties_go_to_the_side_that_wants_you_more_not_to_the_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    me = Profile(1, "Me", "Romania")
+    others = [
+        Profile(2, "Aardvark", "Pakistan"),
+        Profile(3, "Zebra", "Pakistan"),
+        Profile(4, "Aardvark", "Pakistan"),
+    ]
+    # Equal scores for "me"; Zebra scores "me" higher; the two Aardvarks tie both ways.
+    table = {2: (5.0, 1.0), 3: (5.0, 3.0), 4: (5.0, 1.0)}
+    monkeypatch.setattr(Matcher, "scores", lambda self, a, b: table[b.id])
+    monkeypatch.setattr(Matcher, "match", lambda self, a, b: b)
+    assert [p.id for p in Matcher().rank(me, others)] == [3, 2, 4]  # type: ignore[attr-defined]
+
+
+def test_reasons_are_data_until_they_are_rendered() -> None:
+    reason = Reason(THEY_OFFER, offer="software testing", need="a QA crew", by_meaning=True)
+    assert Reason.from_data(reason.to_data()) == reason
+    assert reason.to_data() == {
+        "kind": "they_offer",
+        "offer": "software testing",
+        "need": "a QA crew",
+        "by_meaning": True,
+    }
+    # The other company reads the same reason from its side.
+    assert render_all([reason.flipped()]) == [
+        "you offer “software testing”, close in meaning to what they seek: “a QA crew”"
+    ]
+    intents = Reason("intents", terms=("Seek investment", "Invest in companies"))
+    assert render_all([intents, intents.flipped()]) == [
+        "you seek investment — they invest",
+        "you invest — they seek investment",
+    ]
+    # Sentences stored before reasons were data still show, as they were.
+    assert render_all([Reason.from_data("both in Fintech")]) == ["both in Fintech"]

@@ -27,7 +27,12 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     text = got.text or ""
     # The requester's public card, the note (escaped, shown as typed), the reasons; no contacts.
     assert "SoftRo Automation" in text and "Hello <b>from</b> Cluj & Bucharest" in text
-    assert "you seek it" in text or "they seek it" in text
+    # The reasons, from the target's side, name what meets what.
+    assert "• they offer RPA consulting — you seek automate back-office processes with RPA" in text
+    assert (
+        "• you offer software testing and QA outsourced to us — they seek outsourcing partners "
+        "for QA testing" in text
+    )
     assert "hello@softro.example" not in text and "+40" not in text
     assert got.buttons() == [["✅ Accept", "✖️ Decline"]]
     await imran.press("✅ Accept")

@@ -103,3 +103,67 @@ async def test_forged_request_button_is_refused(sandbox: Sandbox, fb: BotHarness
     await ana.press_data(card.message_id, f"m:req:{ro}")
     await ana.expect("not one of your matches")
     assert await fb.services.introductions.for_company(ro) == []
+
+
+async def test_matches_understand_meaning_and_say_so(sandbox: Sandbox, fb: BotHarness) -> None:
+    """A partner found by meaning comes first with a reason that says so; the reasons of
+    the introduction request are stored as data and shown from the target's side."""
+    shop_rep = await rep(sandbox, 5801, "Elena")
+    payroll_rep = await rep(sandbox, 5802, "Bilal")
+    shop = await company(
+        fb,
+        shop_rep.id,
+        "Magazin Retail",
+        "Romania",
+        offers="Retail chain of 40 stores in Transylvania",
+        seeks="Pay our 400 employees on time and file their taxes without spreadsheets",
+        sectors=("E-commerce",),
+        partnerships=("Outsource work to a partner",),
+    )
+    payroll = await company(
+        fb,
+        payroll_rep.id,
+        "PayHub Lahore",
+        "Pakistan",
+        offers="Payroll software for SMEs, salary slips and tax filings",
+        seeks="Resellers",
+        sectors=("Fintech",),
+        partnerships=("Find resellers / distributors",),
+    )
+    await company(
+        fb,
+        None,
+        "Karachi Games",
+        "Pakistan",
+        offers="Mobile puzzle games",
+        seeks="Publishers",
+        sectors=("E-commerce",),
+        partnerships=("Deliver services as a subcontractor",),
+    )
+    await shop_rep.send("/matches")
+    first = await shop_rep.expect("Match 1 of 2")
+    text = first.text or ""
+    assert "PayHub Lahore" in text
+    assert (
+        "• they offer “payroll software for SMEs, salary slips and tax filings”, close in "
+        "meaning to what you seek: “pay our 400 employees on time and file their taxes "
+        "without…”" in text
+    )
+    stored = await fb.services.embeddings.all()
+    assert {shop, payroll} <= set(stored)  # computed for the ranking, kept for the next
+
+    await shop_rep.press("🤝 Request introduction")
+    await shop_rep.expect("Add a short note")
+    await shop_rep.press("📨 Send without a note")
+    await shop_rep.expect("request was sent")
+    got = await payroll_rep.expect("Introduction request")
+    assert "• you offer “payroll software for SMEs, salary slips and tax filings”, close in " in (
+        got.text or ""
+    )
+    intro = (await fb.services.introductions.for_company(shop))[0]
+    assert intro.reasons[0] == {
+        "kind": "they_offer",
+        "offer": "payroll software for SMEs, salary slips and tax filings",
+        "need": "pay our 400 employees on time and file their taxes without…",
+        "by_meaning": True,
+    }

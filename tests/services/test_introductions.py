@@ -67,6 +67,8 @@ async def test_export_matches_cli(
         ("SoftRo Automation", "1"),
     ]
     assert all(r["reasons"] for r in rows)
+    # It ranks with the embeddings, which it computed and stored on the way.
+    assert len(await fb.services.embeddings.all()) == 3
 
 
 def test_intro_settings_are_validated() -> None:
@@ -108,3 +110,37 @@ async def test_notices_lost_in_a_crash_are_queued_again(sandbox: Sandbox, fb: Bo
     await imran.expect("Introduction request")
     assert (await service.run_due())["recovered"] == 0
     assert len(await fb.services.outbox.rows(kind="intro_request")) == 1
+
+
+async def test_stored_reasons_are_shown_from_the_readers_side(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    """The reasons stored with a request are data from the requester's side; when the
+    profiles no longer match (so they cannot be worked out again), the reminder shows the
+    stored ones turned to the target's side, not the requester's sentences."""
+    from tests.support.matchkit import PK_OFFERS, PK_SEEKS, RO_OFFERS, RO_SEEKS
+
+    ana = await rep(sandbox, 6301, "Ana")
+    imran = await rep(sandbox, 6302, "Imran")
+    ro = await company(fb, ana.id, "SoftRo", "Romania", offers=RO_OFFERS, seeks=RO_SEEKS)
+    target = await company(fb, imran.id, "LahoreQA", "Pakistan", offers=PK_OFFERS, seeks=PK_SEEKS)
+    service = IntroductionService(fb.services)
+    assert (await service.request(ana.id, target, "")).ok
+    first = await imran.expect("Introduction request")
+    wanted = "• you offer software testing and QA outsourced to us — they seek outsourcing"
+    assert wanted in (first.text or "")
+    stored = (await fb.services.introductions.for_company(ro))[0].reasons
+    assert stored[0]["kind"] == "they_offer"  # data, from Ana's side
+
+    await fb.services.companies.update(
+        ro,
+        {"offers": "Organic honey", "seeks": "Beekeepers"},
+        now=clock.now(),
+        sectors=["Edtech"],
+        partnerships=["Joint venture"],
+    )
+    clock.advance(days=4)  # past halfway: the reminder goes out
+    assert (await service.run_due())["reminded"] == 1
+    reminder = await imran.expect("Reminder: an introduction request")
+    assert wanted in (reminder.text or "")
+    assert "they offer software testing" not in (reminder.text or "")

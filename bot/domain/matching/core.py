@@ -1,0 +1,391 @@
+"""Scoring and explaining one pair of companies, and ranking one company's matches.
+
+The score of a pair is a function of the two profiles only (no corpus statistics), so adding
+or removing a company never changes the scores, or the order, of the others. From the
+viewer's side ("me") it adds:
+
+- the **text fit** of my seeks with their offers (my need met) and of their seeks with my
+  offers (theirs met), each the lexical cosine of stemmed terms plus the cosine of the
+  texts' sentence embeddings, rescaled so that unrelated texts give 0 (paraphrases meet
+  here: "QA crew for regression runs" and "software testing" share no word);
+- complementary partnership intents and shared sectors, each capped, worth less than a real
+  text fit;
+- minus a **competitor** term: the same thing on the same side (both offer it, or both seek
+  it) lowers the pair, and its text is never given as a reason.
+
+My need weighs more than theirs, so the two sides of a pair may rank each other differently;
+ties are broken by the other side's score (mutual interest first), then by id. The weights
+were calibrated on the evaluation set in ``tests/data`` (see ``bench/matching.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bot.domain.matching import text
+from bot.domain.matching.profiles import (
+    CALIBRATED,
+    COMPETITOR_MIN,
+    DEFAULT_COMPLEMENTS,
+    SCORE_DECIMALS,
+    SEM_REASON_MIN,
+    SIZES,
+    TEXT_REASON_MIN,
+    Match,
+    Profile,
+    Weights,
+    eligible,
+    pair_key,
+)
+from bot.domain.matching.reasons import BOTH_WANT, INTENTS, SECTORS, THEY_OFFER, YOU_OFFER, Reason
+from bot.domain.matching.vectors import TextVectors
+
+
+@dataclass(frozen=True, slots=True)
+class PairParts:
+    """The measurements of a pair from one side ("me"); :meth:`flipped` is the other's."""
+
+    lex_need: float  # my seeks vs their offers, lexical cosine
+    lex_give: float  # their seeks vs my offers
+    sem_need: float  # the same two with embeddings
+    sem_give: float
+    same_offer: float  # my offers vs their offers, embeddings (competitors)
+    same_seek: float  # my seeks vs their seeks
+    intents: int
+    sectors: int
+    size: bool
+    # Complementary intents of a one-sided kind (they resell what you want resold, they
+    # invest where you seek investment): the two are on opposite sides of a deal.
+    opposite: int = 0
+
+    def flipped(self) -> PairParts:
+        return PairParts(
+            self.lex_give,
+            self.lex_need,
+            self.sem_give,
+            self.sem_need,
+            self.same_offer,
+            self.same_seek,
+            self.intents,
+            self.sectors,
+            self.size,
+            self.opposite,
+        )
+
+    @property
+    def competitors(self) -> bool:
+        """The same thing on the same side explains them better than any fit across."""
+        return self.clearly_competitors(0.0)
+
+    def clearly_competitors(self, margin: float) -> bool:
+        # "Resellers for our endpoint suite" and "endpoint products to resell" read alike
+        # but are the two sides of one deal; the intents say which side each is on.
+        same = max(self.same_offer, self.same_seek)
+        return (
+            self.opposite == 0
+            and same >= COMPETITOR_MIN + margin
+            and same > max(self.sem_need, self.sem_give) + margin
+        )
+
+    def need_is_reason(self) -> bool:
+        return not self.competitors and (
+            self.lex_need >= TEXT_REASON_MIN or self.sem_need >= SEM_REASON_MIN
+        )
+
+    def give_is_reason(self) -> bool:
+        return not self.competitors and (
+            self.lex_give >= TEXT_REASON_MIN or self.sem_give >= SEM_REASON_MIN
+        )
+
+    def has_reason(self) -> bool:
+        return (
+            self.need_is_reason() or self.give_is_reason() or self.intents > 0 or self.sectors > 0
+        )
+
+
+@dataclass
+class Prepared:
+    """A profile's features, computed once per profile."""
+
+    profile: Profile
+    offers: dict[str, float]
+    seeks: dict[str, float]
+    sectors: frozenset[str]
+    intents: frozenset[str]
+    wanted: frozenset[str]  # the complements of its intents, casefolded
+    wanted_other_side: frozenset[str]  # those that are not their own complement
+    size: int | None
+    offer_vec: np.ndarray[Any, Any] | None
+    seek_vec: np.ndarray[Any, Any] | None  # the need: seeks less their share along offers
+    # [seek, offer] as rows, and [offer, seek] as columns: one product gives a pair's four
+    # embedding cosines (None without embeddings).
+    rows: np.ndarray[Any, Any] | None = None
+    cols: np.ndarray[Any, Any] | None = None
+    # Quotable parts with their terms, filled when a reason first needs them.
+    quotes: dict[str, list[tuple[str, dict[str, float]]]] = field(default_factory=dict)
+
+
+_NO_COSINES = ((0.0, 0.0), (0.0, 0.0))
+
+
+class Matcher:
+    """Scores and explains pairs with one intent taxonomy; caches per-profile features."""
+
+    def __init__(
+        self, complements: Mapping[str, str] | None = None, weights: Weights = CALIBRATED
+    ) -> None:
+        table = DEFAULT_COMPLEMENTS if complements is None else complements
+        self.complements = {k.casefold(): v.casefold() for k, v in table.items()}
+        self.weights = weights
+        # Keyed by object identity (hashing a profile costs more than the lookup saves);
+        # the entry keeps the profile alive, so an id is never reused while cached.
+        self._cache: dict[int, Prepared] = {}
+
+    def prepare(self, p: Profile) -> Prepared:
+        found = self._cache.get(id(p))
+        if found is None or found.profile is not p:
+            intents = frozenset(i.casefold() for i in p.partnerships)
+            vectors = p.vectors if self.weights.semantic else None
+            offers = text.terms(p.offers)
+            keep = 1.0 - self.weights.self_in_seeks
+            seeks = {t: w * keep if t in offers else w for t, w in text.terms(p.seeks).items()}
+            found = Prepared(
+                profile=p,
+                offers=text.unit(offers),
+                seeks=text.unit(seeks),
+                sectors=frozenset(s.casefold() for s in p.sectors),
+                intents=intents,
+                wanted=frozenset(self.complements[i] for i in intents if i in self.complements),
+                wanted_other_side=frozenset(
+                    self.complements[i]
+                    for i in intents
+                    if i in self.complements and self.complements[i] != i
+                ),
+                size=SIZES.index(p.size) if p.size in SIZES else None,
+                offer_vec=None,
+                seek_vec=None,
+            )
+            need = None if vectors is None else self._need(vectors)
+            offer = None if vectors is None else _as32(vectors.offers)
+            some = offer if offer is not None else need
+            if some is not None:
+                zero = np.zeros(len(some), dtype=np.float32)
+                found.rows = np.stack(
+                    [need if need is not None else zero, offer if offer is not None else zero]
+                )
+                found.seek_vec, found.offer_vec = found.rows[0], found.rows[1]
+                found.cols = found.rows[::-1].T
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[id(p)] = found
+        return found
+
+    def _need(self, vectors: TextVectors) -> np.ndarray[Any, Any] | None:
+        """The seeks' vector less its share along the company's own offers, as a unit."""
+        seeks, offers = _as32(vectors.seeks), _as32(vectors.offers)
+        if seeks is None or offers is None:
+            return seeks
+        need = seeks - self.weights.self_in_seeks * float(np.dot(seeks, offers)) * offers
+        norm = float(np.linalg.norm(need))
+        return (need / norm).astype(np.float32) if norm > 1e-6 else None
+
+    # -- the score ---------------------------------------------------------------------
+    def parts(self, a: Prepared, b: Prepared, sem: Sequence[float] | None = None) -> PairParts:
+        """The pair's measurements from ``a``'s side. ``sem`` passes the four embedding
+        cosines (need, give, same offer, same seek) when a caller computed them in bulk."""
+        if sem is None:
+            # [[need, same seek], [same offer, give]]
+            (need, same_seek), (same_offer, give) = (
+                (a.rows @ b.cols).tolist()
+                if a.rows is not None and b.cols is not None
+                else _NO_COSINES
+            )
+            sem = (need, give, same_offer, same_seek)
+        return PairParts(
+            lex_need=text.cosine(a.seeks, b.offers),
+            lex_give=text.cosine(b.seeks, a.offers),
+            sem_need=float(sem[0]),
+            sem_give=float(sem[1]),
+            same_offer=float(sem[2]),
+            same_seek=float(sem[3]),
+            intents=len(a.intents & b.wanted),
+            sectors=len(a.sectors & b.sectors),
+            size=a.size is not None and b.size is not None and abs(a.size - b.size) <= 1,
+            opposite=len(a.intents & b.wanted_other_side),
+        )
+
+    def totals(self, p: PairParts, *, margin: float = 0.0) -> tuple[float, float]:
+        """The pair's score from ``p``'s side, and from the other side. A float pass over
+        many pairs gives a ``margin``: only pairs that are competitors by more than it lose
+        their text fit, so its scores are never below the exact ones."""
+        w = self.weights
+        span = w.sem_full - w.sem_floor
+        sem_need = min(max((p.sem_need - w.sem_floor) / span, 0.0), 1.0)
+        sem_give = min(max((p.sem_give - w.sem_floor) / span, 0.0), 1.0)
+        same = max(p.same_offer - w.competitor_floor, 0.0) + max(
+            p.same_seek - w.competitor_floor, 0.0
+        )
+        # Competitors' texts look alike because they are alike, not because one meets the
+        # other's need: their text fit does not count.
+        fit = 0.0 if w.semantic and p.clearly_competitors(margin) else 1.0
+        need = fit * (w.lexical * p.lex_need + sem_need)
+        give = fit * (w.lexical * p.lex_give + sem_give)
+        rest = (
+            w.intent * min(p.intents, w.max_intents)
+            + w.sector * min(p.sectors, w.max_sectors)
+            + (w.size if p.size else 0.0)
+            - w.competitor * same
+        )
+        return (
+            round(w.need * need + w.give * give + rest, SCORE_DECIMALS),
+            round(w.need * give + w.give * need + rest, SCORE_DECIMALS),
+        )
+
+    def total(self, p: PairParts, *, margin: float = 0.0) -> float:
+        """The score from ``p``'s side (see :meth:`totals`)."""
+        return self.totals(p, margin=margin)[0]
+
+    def scores(self, me: Profile, other: Profile) -> tuple[float, float] | None:
+        """(my score for them, theirs for me), or None when they are not a match."""
+        if not eligible(me, other):
+            return None
+        return self.prepared_scores(self.prepare(me), self.prepare(other))
+
+    def prepared_scores(self, a: Prepared, b: Prepared) -> tuple[float, float] | None:
+        """:meth:`scores` of two prepared, eligible profiles."""
+        parts = self.parts(a, b)
+        return self.totals(parts) if parts.has_reason() else None
+
+    def score(self, me: Profile, other: Profile) -> float | None:
+        """The pair's score for ``me``, or None when it is not a match."""
+        found = self.scores(me, other)
+        return None if found is None else found[0]
+
+    # -- the reasons -------------------------------------------------------------------
+    def match(self, me: Profile, other: Profile) -> Match | None:
+        """``other`` as a match for ``me``, with reasons phrased for ``me``; None if none."""
+        if not eligible(me, other):
+            return None
+        a, b = self.prepare(me), self.prepare(other)
+        parts = self.parts(a, b)
+        if not parts.has_reason():
+            return None
+        reasons: list[Reason] = []
+        if parts.need_is_reason():
+            offer, need = self._quotes(b, a, other, me)
+            by_meaning = parts.lex_need < TEXT_REASON_MIN
+            reasons.append(Reason(THEY_OFFER, offer=offer, need=need, by_meaning=by_meaning))
+        if parts.give_is_reason():
+            offer, need = self._quotes(a, b, me, other)
+            by_meaning = parts.lex_give < TEXT_REASON_MIN
+            reasons.append(Reason(YOU_OFFER, offer=offer, need=need, by_meaning=by_meaning))
+        reasons.extend(self._intent_reasons(me, other))
+        shared = tuple(s for s in me.sectors if s.casefold() in b.sectors)
+        if shared:
+            reasons.append(Reason(SECTORS, terms=shared))
+        mine, theirs = self.totals(parts)
+        return Match(me.id, other, mine, tuple(reasons), theirs)
+
+    def _quotable(self, who: Prepared, side: str) -> list[tuple[str, dict[str, float]]]:
+        found = who.quotes.get(side)
+        if found is None:
+            source = who.profile.offers if side == "offers" else who.profile.seeks
+            found = [(q, text.unit(text.terms(q))) for q in text.quotable(source)]
+            who.quotes[side] = found
+        return found
+
+    def _quotes(
+        self, giver: Prepared, seeker: Prepared, giver_p: Profile, seeker_p: Profile
+    ) -> tuple[str, str]:
+        """The part of the giver's offers closest to the seeker's whole need, and the part of
+        the seeker's seeks closest to the giver's whole offer: shared words count, and so
+        does closeness of meaning when the embeddings are there."""
+        offers = self._quotable(giver, "offers")
+        needs = self._quotable(seeker, "seeks")
+        if not offers or not needs:
+            return text.short(giver_p.offers), text.short(seeker_p.seeks)
+        gv = giver_p.vectors if self.weights.semantic else None
+        sv = seeker_p.vectors if self.weights.semantic else None
+        offer_fit = [text.cosine(terms, seeker.seeks) for _, terms in offers]
+        need_fit = [text.cosine(terms, giver.offers) for _, terms in needs]
+        if gv is not None and sv is not None:
+            if len(gv.offer_quotes) == len(offers) and sv.seeks is not None:
+                closeness = gv.offer_quotes.astype(np.float32) @ sv.seeks.astype(np.float32)
+                offer_fit = [f + c for f, c in zip(offer_fit, closeness.tolist(), strict=True)]
+            if len(sv.seek_quotes) == len(needs) and gv.offers is not None:
+                closeness = sv.seek_quotes.astype(np.float32) @ gv.offers.astype(np.float32)
+                need_fit = [f + c for f, c in zip(need_fit, closeness.tolist(), strict=True)]
+        # The first of equals: the clause comes before its items, and reads better.
+        best_offer = max(range(len(offers)), key=lambda i: (offer_fit[i], -i))
+        best_need = max(range(len(needs)), key=lambda j: (need_fit[j], -j))
+        return text.short(offers[best_offer][0]), text.short(needs[best_need][0])
+
+    def _intent_reasons(self, me: Profile, other: Profile) -> list[Reason]:
+        theirs = {i.casefold(): i for i in other.partnerships}
+        out: list[Reason] = []
+        for mine in me.partnerships:
+            complement = self.complements.get(mine.casefold())
+            if complement is None or complement not in theirs:
+                continue
+            if complement == mine.casefold():
+                out.append(Reason(BOTH_WANT, terms=(mine,)))
+            else:
+                out.append(Reason(INTENTS, terms=(mine, theirs[complement])))
+        return out
+
+    # -- ranking -----------------------------------------------------------------------
+    def rank(
+        self,
+        me: Profile,
+        others: Iterable[Profile],
+        *,
+        excluded: Collection[tuple[int, int]] = (),
+        limit: int | None = None,
+    ) -> list[Match]:
+        """``me``'s matches, best first; ties go to the side that wants ``me`` more, then
+        to the lower id, so the order is stable and means something."""
+        found: list[tuple[float, float, int, Profile]] = []
+        for other in others:
+            if pair_key(me.id, other.id) in excluded:
+                continue
+            both = self.scores(me, other)
+            if both is not None:
+                found.append((-both[0], -both[1], other.id, other))
+        found.sort(key=lambda row: row[:3])
+        chosen = found if limit is None else found[:limit]
+        out = []
+        for row in chosen:
+            m = self.match(me, row[3])
+            assert m is not None
+            out.append(m)
+        return out
+
+
+def _as32(v: np.ndarray[Any, Any] | None) -> np.ndarray[Any, Any] | None:
+    return None if v is None else np.asarray(v, dtype=np.float32)
+
+
+def rank(
+    me: Profile,
+    others: Iterable[Profile],
+    *,
+    excluded: Collection[tuple[int, int]] = (),
+    limit: int | None = None,
+    complements: Mapping[str, str] | None = None,
+    weights: Weights = CALIBRATED,
+) -> list[Match]:
+    """One company's matches among ``others``, best first (see :meth:`Matcher.rank`)."""
+    return Matcher(complements, weights).rank(me, others, excluded=excluded, limit=limit)
+
+
+def match(
+    me: Profile,
+    other: Profile,
+    complements: Mapping[str, str] | None = None,
+    weights: Weights = CALIBRATED,
+) -> Match | None:
+    return Matcher(complements, weights).match(me, other)

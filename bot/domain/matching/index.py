@@ -1,0 +1,367 @@
+"""Everyone's top-k matches at once, and their update when one company registers.
+
+A numpy pass scores every cross-border pair in float32 blocks and keeps, per company, every
+candidate within a small margin of its k-th best; those are rescored exactly by
+:meth:`Matcher.scores`, so the lists are exactly what :meth:`Matcher.rank` gives. Pure: the
+embeddings come in with the profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.domain.matching.core import Matcher, PairParts, Prepared
+from bot.domain.matching.profiles import (
+    CALIBRATED,
+    PAKISTAN,
+    ROMANIA,
+    SEM_REASON_MIN,
+    TEXT_REASON_MIN,
+    Match,
+    Profile,
+    Weights,
+    pair_key,
+)
+from bot.domain.matching.screen import ERROR, Features, Workspace
+
+_CHUNK = 128
+_KEEP = 4  # Pakistan's side keeps this many times k float scores per company
+_SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
+Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one new company changed: its own top list, and whose top lists it entered."""
+
+    own: list[Match]
+    entered: dict[int, int]  # company id -> the new company's rank (1-based) in its list
+
+
+class MatchIndex:
+    """Everyone's top-k at once (numpy for the candidates, :class:`Matcher` for the order)."""
+
+    def __init__(
+        self,
+        profiles: Iterable[Profile],
+        *,
+        k: int = 10,
+        excluded: Collection[tuple[int, int]] = (),
+        complements: Mapping[str, str] | None = None,
+        weights: Weights = CALIBRATED,
+    ) -> None:
+        self.k = k
+        self.matcher = Matcher(complements, weights)
+        self.excluded = set(excluded)
+        self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
+        self.tops: dict[int, list[Row]] = {}
+        # Per country: its companies and their embeddings stacked, for one new company.
+        self._sides: dict[str, _Side] = {}
+        self._build()
+
+    # -- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        ro = [p for p in self.profiles.values() if p.country == ROMANIA]
+        pk = [p for p in self.profiles.values() if p.country == PAKISTAN]
+        self.tops = {p.id: [] for p in self.profiles.values()}
+        if not ro or not pk:
+            return
+        prep_ro = [self.matcher.prepare(p) for p in ro]
+        prep_pk = [self.matcher.prepare(p) for p in pk]
+        # Only terms somebody offers and somebody across the border seeks can score.
+        vocab = _shared_vocab(prep_ro, prep_pk)
+        all_sectors = {s.casefold() for p in self.profiles.values() for s in p.sectors}
+        sec_vocab = {s: i for i, s in enumerate(sorted(all_sectors))}
+        int_vocab = {s: i for i, s in enumerate(sorted(self.matcher.complements))}
+        dims = next(
+            (len(v) for p in prep_ro + prep_pk for v in (p.offer_vec, p.seek_vec) if v is not None),
+            1,
+        )
+        ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims)
+        pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims)
+        self._sides[ROMANIA] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        self._sides[PAKISTAN] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        blocked = self._blocked(ro, pk)
+        w = self.matcher.weights
+        # One product per block gives both directions. Romania's rows are complete at once;
+        # for Pakistan's, only the best few per company are kept from block to block.
+        keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
+        work = Workspace()
+        for start in range(0, len(ro), _CHUNK):
+            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+            keep.merge(theirs.T, start)
+            self._select(ro[start : start + len(mine)], mine, pk, prep_pk, blocked)
+        for j, me in enumerate(pk):
+            unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
+            approx, where = keep.values[j].copy(), keep.where[j]
+            if me.id in blocked:
+                approx[np.isin(where, blocked[me.id])] = -np.inf
+            found = _best(approx, self.k, self._exact(me, ro, prep_ro, where), unseen=unseen)
+            if found is None:  # the few kept were not enough: screen this one in full
+                row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
+                if me.id in blocked:
+                    row[blocked[me.id]] = -np.inf
+                found = _best(row, self.k, self._exact(me, ro, prep_ro, None))
+                assert found is not None
+            self.tops[me.id] = found
+
+    def _blocked(self, ro: list[Profile], pk: list[Profile]) -> dict[int, list[int]]:
+        """Company id -> the positions of the companies it was excluded with, across."""
+        in_ro = {p.id: j for j, p in enumerate(ro)}
+        in_pk = {p.id: j for j, p in enumerate(pk)}
+        blocked: dict[int, list[int]] = {}
+        for a, b in self.excluded:
+            for x, y in ((a, b), (b, a)):
+                if x in in_ro and y in in_pk:
+                    blocked.setdefault(x, []).append(in_pk[y])
+                    blocked.setdefault(y, []).append(in_ro[x])
+        return blocked
+
+    def _select(
+        self,
+        rows: list[Profile],
+        scores: np.ndarray[Any, Any],
+        cols: list[Profile],
+        prepared: list[Prepared],
+        blocked: dict[int, list[int]],
+    ) -> None:
+        for me, row in zip(rows, scores, strict=True):
+            if me.id in blocked:
+                row[blocked[me.id]] = -np.inf
+            found = _best(row, self.k, self._exact(me, cols, prepared, None))
+            assert found is not None  # complete rows: nothing unseen
+            self.tops[me.id] = found
+
+    def _exact(
+        self,
+        me: Profile,
+        cols: list[Profile],
+        prepared: list[Prepared],
+        where: np.ndarray[Any, Any] | None,
+    ) -> Callable[[int], Row | None]:
+        """Position in a row of float scores -> the exact rank row of that pair (None if it
+        is no match); ``where`` maps positions to ``cols`` when the row keeps only a few."""
+        mine = self.matcher.prepare(me)
+        scores = self.matcher.prepared_scores
+
+        def exact(j: int) -> Row | None:
+            col = j if where is None else int(where[j])
+            both = scores(mine, prepared[col])
+            return None if both is None else (-both[0], -both[1], cols[col].id)
+
+        return exact
+
+    # -- reading -----------------------------------------------------------------------
+    def top(self, company_id: int) -> list[Match]:
+        me = self.profiles.get(company_id)
+        if me is None:
+            return []
+        out = []
+        for _, _, other_id in self.tops.get(company_id, []):
+            m = self.matcher.match(me, self.profiles[other_id])
+            if m is not None:
+                out.append(m)
+        return out
+
+    def top_all(self) -> dict[int, list[Match]]:
+        return {company_id: self.top(company_id) for company_id in sorted(self.tops)}
+
+    def top_ids(self, company_id: int) -> list[int]:
+        return [row[2] for row in self.tops.get(company_id, [])]
+
+    # -- one new company ---------------------------------------------------------------
+    def add(self, profile: Profile) -> AddResult:
+        """Register one company: its own top list, and its place in the others' lists.
+
+        A float screen over everyone across the border picks the pairs that can matter -
+        near the new company's own k-th best, or near another's k-th - and only those are
+        scored exactly.
+        """
+        self.profiles[profile.id] = profile
+        entered: dict[int, int] = {}
+        if not profile.matchable:
+            self.tops[profile.id] = []
+            return AddResult([], entered)
+        me = self.matcher.prepare(profile)
+        across = self._side(PAKISTAN if profile.country == ROMANIA else ROMANIA)
+        mine, theirs = self._screen(me, across)
+        others = across.profiles
+
+        def exact(j: int) -> Row | None:
+            if not np.isfinite(mine[j]):
+                return None
+            both = self.matcher.prepared_scores(me, across.prepared[j])
+            return None if both is None else (-both[0], -both[1], others[j].id)
+
+        own = _best(mine, self.k, exact) or []
+        self.tops[profile.id] = own
+        for j in np.flatnonzero(np.isfinite(theirs)).tolist():
+            other = others[j]
+            current = self.tops.setdefault(other.id, [])
+            if len(current) >= self.k and -theirs[j] > current[-1][0] + _SELECT:
+                continue
+            both = self.matcher.prepared_scores(across.prepared[j], me)
+            if both is None:
+                continue
+            row = (-both[0], -both[1], profile.id)
+            if len(current) < self.k or row < current[-1]:
+                current.append(row)
+                current.sort()
+                del current[self.k :]
+                entered[other.id] = current.index(row) + 1
+        self._side(profile.country).append(profile, me)
+        return AddResult(self.top(profile.id), entered)
+
+    def _side(self, country: str) -> _Side:
+        side = self._sides.get(country)
+        if side is None:
+            members = [p for p in self.profiles.values() if p.country == country]
+            side = self._sides[country] = _Side.of(members, self.matcher)
+        return side
+
+    def _screen(
+        self, me: Prepared, side: _Side
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Float scores of ``me`` for each company of ``side``, and of each for ``me``
+        (-inf where the pair has no reason or was excluded): never below the exact ones."""
+        n = len(side.profiles)
+        sem = np.zeros((4, n), dtype=np.float32)
+        if (
+            me.rows is not None
+            and len(side.offers) == n
+            and side.offers.shape[1] == me.rows.shape[1]
+        ):
+            need, offer = me.rows
+            sem[0] = side.offers @ need  # my need
+            sem[1] = side.seeks @ offer  # their need
+            sem[2] = side.offers @ offer  # same offer
+            sem[3] = side.seeks @ need  # same seek
+        values = sem.T.tolist()
+        mine = np.full(n, -np.inf)
+        theirs = np.full(n, -np.inf)
+        me_id = me.profile.id
+        for j, b in enumerate(side.prepared):
+            if pair_key(me_id, b.profile.id) in self.excluded or b.profile.id == me_id:
+                continue
+            parts = self.matcher.parts(me, b, sem=values[j])
+            if _loose_reason(parts, _SELECT):
+                mine[j], theirs[j] = self.matcher.totals(parts, margin=_SELECT)
+        return mine, theirs
+
+
+@dataclass
+class _Side:
+    """One country's matchable companies, in a fixed order, with their embeddings stacked
+    (zero rows without embeddings); one new company is appended."""
+
+    profiles: list[Profile]
+    prepared: list[Prepared]
+    offers: np.ndarray[Any, Any]
+    seeks: np.ndarray[Any, Any]
+
+    @classmethod
+    def of(cls, profiles: list[Profile], matcher: Matcher) -> _Side:
+        prepared = [matcher.prepare(p) for p in profiles]
+        dims = next((len(p.rows[0]) for p in prepared if p.rows is not None), 1)
+        offers = np.zeros((len(prepared), dims), dtype=np.float32)
+        seeks = np.zeros_like(offers)
+        for i, p in enumerate(prepared):
+            if p.rows is not None:
+                seeks[i], offers[i] = p.rows
+        return cls(profiles, prepared, offers, seeks)
+
+    def append(self, profile: Profile, prepared: Prepared) -> None:
+        self.profiles.append(profile)
+        self.prepared.append(prepared)
+        dims = self.offers.shape[1]
+        need, offer = (
+            prepared.rows
+            if prepared.rows is not None and prepared.rows.shape[1] == dims
+            else (np.zeros(dims, dtype=np.float32),) * 2
+        )
+        self.offers = np.vstack([self.offers, offer[None, :]])
+        self.seeks = np.vstack([self.seeks, need[None, :]])
+
+
+def _best(
+    approx: np.ndarray[Any, Any],
+    k: int,
+    exact: Callable[[int], Row | None],
+    *,
+    unseen: float = -np.inf,
+) -> list[Row] | None:
+    """The k best rows by exact score, reading as few as the float scores ``approx`` allow.
+
+    Float scores are never below exact ones by more than ERROR, but a pair may turn out to
+    have no reason (competitors' text is none), so the candidates widen until the k-th exact
+    row is safely above every pair not read. ``unseen`` bounds the float scores of pairs
+    not in ``approx`` at all; None when those might matter.
+    """
+    finite = int(np.isfinite(approx).sum())
+    if k <= 0:
+        return []
+    take = min(k, finite)
+    read: dict[int, Row | None] = {}
+    while take > 0:
+        top = np.partition(approx, len(approx) - take)[len(approx) - take]
+        for j in np.flatnonzero(approx >= top - _SELECT).tolist():
+            if j not in read:
+                read[j] = exact(j)
+        rows = sorted(r for r in read.values() if r is not None)
+        if len(rows) >= k:
+            kth = -rows[k - 1][0]
+            if kth >= top - _SELECT + ERROR and kth > unseen + ERROR:
+                return rows[:k]
+        if take >= finite:
+            break
+        take = min(finite, take * 2)
+    rows = sorted(r for r in read.values() if r is not None)
+    return rows[:k] if unseen == -np.inf else None
+
+
+class _Kept:
+    """The best few float scores per row over many column blocks, and where they came
+    from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
+    :meth:`unseen`."""
+
+    def __init__(self, rows: int, m: int) -> None:
+        self.values = np.full((rows, m), -np.inf, dtype=np.float32)
+        self.where = np.full((rows, m), -1, dtype=np.int64)
+        self.m = m
+
+    def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
+        values = np.concatenate([self.values, block], axis=1)
+        cols = np.arange(first_col, first_col + block.shape[1])
+        where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
+        best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
+        self.values = np.take_along_axis(values, best, axis=1)
+        self.where = np.take_along_axis(where, best, axis=1)
+
+    def unseen(self, row: int) -> float:
+        lowest = float(self.values[row].min())
+        return lowest if np.isfinite(lowest) else -np.inf
+
+
+def _loose_reason(parts: PairParts, slack: float) -> bool:
+    """:meth:`PairParts.has_reason` with a little slack: the exact pass decides."""
+    if parts.intents > 0 or parts.sectors > 0:
+        return True
+    lex = max(parts.lex_need, parts.lex_give) >= TEXT_REASON_MIN - slack
+    sem = max(parts.sem_need, parts.sem_give) >= SEM_REASON_MIN - slack
+    return bool(lex or sem)
+
+
+def _shared_vocab(a: list[Prepared], b: list[Prepared]) -> dict[str, int]:
+    offers_a = {t for p in a for t in p.offers}
+    seeks_a = {t for p in a for t in p.seeks}
+    offers_b = {t for p in b for t in p.offers}
+    seeks_b = {t for p in b for t in p.seeks}
+    useful = (offers_a & seeks_b) | (offers_b & seeks_a)
+    return {t: i for i, t in enumerate(sorted(useful))}
+
+
+__all__ = ["AddResult", "MatchIndex"]

@@ -1,0 +1,138 @@
+"""What the matcher reads and writes: profiles, matches, the intent taxonomy, the weights
+and thresholds of the score, and which pairs may meet at all. No logic beyond that."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.domain.matching.reasons import Reason
+from bot.domain.matching.vectors import TextVectors
+
+if TYPE_CHECKING:
+    from storage.companies import CompanyRecord
+
+ROMANIA, PAKISTAN = "Romania", "Pakistan"
+COUNTRIES = (ROMANIA, PAKISTAN)
+SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
+
+# The pairs from FORUM.md; organisers' extra intents come from the database at run time.
+DEFAULT_COMPLEMENTS: Mapping[str, str] = {
+    "Outsource work to a partner": "Deliver services as a subcontractor",
+    "Deliver services as a subcontractor": "Outsource work to a partner",
+    "Find resellers / distributors": "Resell or distribute products",
+    "Resell or distribute products": "Find resellers / distributors",
+    "Seek investment": "Invest in companies",
+    "Invest in companies": "Seek investment",
+    "Hire talent / staff augmentation": "Provide staff augmentation",
+    "Provide staff augmentation": "Hire talent / staff augmentation",
+    "Get market-entry support": "Offer market-entry support",
+    "Offer market-entry support": "Get market-entry support",
+    "Technology partnership & integration": "Technology partnership & integration",
+    "Joint venture": "Joint venture",
+    "R&D collaboration": "R&D collaboration",
+}
+
+SCORE_DECIMALS = 6
+TEXT_REASON_MIN = 0.2  # a lexical cosine from here on names what matched
+SEM_REASON_MIN = 0.45  # an embedding cosine from here on is a match "by meaning"
+COMPETITOR_MIN = 0.4  # same-side similarity from here on makes a pair competitors
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The score's parts. ``semantic=False`` with :data:`LEXICAL` is the word-only matcher
+    this one replaced, kept to compare against (``bench/matching.py``)."""
+
+    need: float = 4.0  # my seeks met by their offers (text fit in [0, 2])
+    give: float = 2.5  # their seeks met by my offers
+    lexical: float = 1.0  # the lexical cosine's share of a text fit
+    sem_floor: float = 0.1  # embedding cosine of unrelated texts: counts as 0
+    sem_full: float = 0.5  # ... and from here on as 1
+    intent: float = 1.0  # per complementary intent
+    max_intents: int = 2
+    sector: float = 0.5  # per shared sector
+    max_sectors: int = 2
+    size: float = 0.25  # neighbouring company sizes
+    competitor: float = 4.0  # per unit of same-side similarity above competitor_floor
+    competitor_floor: float = 0.25
+    # What a company seeks in its own words ("investors for OUR VR platform") describes the
+    # company, not the need: that share of the seeks is taken out before comparing.
+    self_in_seeks: float = 0.5
+    semantic: bool = True
+
+
+CALIBRATED = Weights()
+LEXICAL = Weights(
+    need=4.0,
+    give=4.0,
+    intent=1.5,
+    sector=0.75,
+    competitor=0.0,
+    self_in_seeks=0.0,
+    semantic=False,
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the matcher knows of a company (no contact details)."""
+
+    id: int
+    name: str
+    country: str
+    sectors: tuple[str, ...] = ()
+    offers: str = ""
+    seeks: str = ""
+    partnerships: tuple[str, ...] = ()
+    size: str | None = None
+    matchable: bool = True
+    city: str | None = None
+    # Embeddings of offers and seeks (bot.services.embeddings); without them only words match.
+    vectors: TextVectors | None = field(default=None, compare=False, repr=False)
+
+
+def profile_from_record(record: CompanyRecord, vectors: TextVectors | None = None) -> Profile:
+    return Profile(
+        id=record.id,
+        name=record.name,
+        country=record.country,
+        sectors=tuple(record.sectors),
+        offers=record.offers or "",
+        seeks=record.seeks or "",
+        partnerships=tuple(record.partnerships),
+        size=record.size,
+        matchable=record.matchable,
+        city=record.city,
+        vectors=vectors,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """``other`` as a match for company ``company_id``; reasons are phrased for its reps.
+    ``reverse`` is the other side's score for the same pair (the tie-break)."""
+
+    company_id: int
+    other: Profile
+    score: float
+    reasons: tuple[Reason, ...]
+    reverse: float = 0.0
+
+
+def pair_key(a: int, b: int) -> tuple[int, int]:
+    """The unordered pair, as stored in exclusion sets."""
+    return (a, b) if a < b else (b, a)
+
+
+def eligible(me: Profile, other: Profile) -> bool:
+    """Cross-border, not the same company, both matchable."""
+    return (
+        me.id != other.id
+        and me.matchable
+        and other.matchable
+        and me.country in COUNTRIES
+        and other.country in COUNTRIES
+        and me.country != other.country
+    )

@@ -1,0 +1,201 @@
+"""The float pass of :class:`bot.domain.matching.MatchIndex`: a block of one country's companies
+against every company of the other, in float32, both directions from the same products.
+
+A pair's screen score is never below its exact score (:meth:`Matcher.total`) by more than
+:data:`ERROR`: competitors lose their text fit here only when they are competitors by a
+margin, which can only raise the score. It is -inf where the pair cannot have a reason.
+The index then scores exactly only the pairs near each company's k-th best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.domain.matching.core import Prepared
+from bot.domain.matching.profiles import (
+    COMPETITOR_MIN,
+    SEM_REASON_MIN,
+    SIZES,
+    TEXT_REASON_MIN,
+    Weights,
+)
+
+# float32 sums of a few hundred terms of size <= 1, times weights <= 10: far below this.
+ERROR = 1e-4
+_SLACK = 1e-4  # on the reason thresholds: the exact pass decides borderline pairs
+_MARGIN = 1e-3  # on the competitor test, in cosine units (see Matcher.total's margin)
+
+Matrix = np.ndarray[Any, np.dtype[np.float32]]
+
+
+@dataclass
+class Features:
+    """One country's companies as float32 rows (zero rows where something is missing)."""
+
+    seeks: Matrix  # lexical, over the vocabulary both countries share
+    offers: Matrix
+    intents: Matrix
+    wanted: Matrix  # the complements of its intents
+    wanted_other_side: Matrix  # those that are not their own complement
+    sectors: Matrix
+    size: Matrix  # one-hot
+    near: Matrix  # the sizes next to (or equal to) its own
+    seek_vec: Matrix  # embeddings (the need, see Matcher.prepare)
+    offer_vec: Matrix
+
+    @classmethod
+    def of(
+        cls,
+        prepared: list[Prepared],
+        vocab: Mapping[str, int],
+        sectors: Mapping[str, int],
+        intents: Mapping[str, int],
+        dims: int,
+    ) -> Features:
+        n = len(prepared)
+
+        def zeros(width: int) -> Matrix:
+            out: Matrix = np.zeros((n, max(width, 1)), dtype=np.float32)
+            return out
+
+        f = cls(
+            zeros(len(vocab)),
+            zeros(len(vocab)),
+            zeros(len(intents)),
+            zeros(len(intents)),
+            zeros(len(intents)),
+            zeros(len(sectors)),
+            zeros(len(SIZES)),
+            zeros(len(SIZES)),
+            zeros(dims),
+            zeros(dims),
+        )
+        for row, p in enumerate(prepared):
+            for terms, target in ((p.seeks, f.seeks), (p.offers, f.offers)):
+                for t, x in terms.items():
+                    col = vocab.get(t)
+                    if col is not None:
+                        target[row, col] = x
+            for names, target in (
+                (p.intents, f.intents),
+                (p.wanted, f.wanted),
+                (p.wanted_other_side, f.wanted_other_side),
+            ):
+                for name in names:
+                    if name in intents:
+                        target[row, intents[name]] = 1
+            for name in p.sectors:
+                f.sectors[row, sectors[name]] = 1
+            if p.size is not None:
+                f.size[row, p.size] = 1
+                f.near[row, max(p.size - 1, 0) : p.size + 2] = 1
+            if p.seek_vec is not None:
+                f.seek_vec[row] = p.seek_vec
+            if p.offer_vec is not None:
+                f.offer_vec[row] = p.offer_vec
+        return f
+
+    def block(
+        self, other: Features, start: int, stop: int, w: Weights, work: Workspace
+    ) -> tuple[Matrix, Matrix]:
+        """Screen scores for rows [start, stop) against every row of ``other``: each row's
+        score for each of them, and each of theirs for the row. Both live in ``work`` and
+        are overwritten by the next call."""
+        rows = slice(start, stop)
+        shape = (len(self.seeks[rows]), len(other.seeks))
+        buf = work.get
+
+        def product(a: Matrix, b: Matrix, name: str) -> Matrix:
+            return np.matmul(a[rows], b.T, out=buf(name, shape))
+
+        lex_need = product(self.seeks, other.offers, "lex_need")
+        lex_give = product(self.offers, other.seeks, "lex_give")
+        sem_need = product(self.seek_vec, other.offer_vec, "sem_need")
+        sem_give = product(self.offer_vec, other.seek_vec, "sem_give")
+        mine_intents = product(self.intents, other.wanted, "mine_intents")
+        their_intents = product(self.wanted, other.intents, "their_intents")
+        sectors = product(self.sectors, other.sectors, "sectors")
+        same_offer = product(self.offer_vec, other.offer_vec, "same_offer")
+        same_seek = product(self.seek_vec, other.seek_vec, "same_seek")
+        flag, reason = buf("flag", shape, bool), buf("reason", shape, bool)
+        # No reason, no match: a lexical or embedding fit, a complementary intent, a sector.
+        np.greater_equal(lex_need, TEXT_REASON_MIN - _SLACK, out=reason)
+        for part, least in (
+            (lex_give, TEXT_REASON_MIN - _SLACK),
+            (sem_need, SEM_REASON_MIN - _SLACK),
+            (sem_give, SEM_REASON_MIN - _SLACK),
+            (mine_intents, 0.5),
+            (their_intents, 0.5),
+            (sectors, 0.5),
+        ):
+            np.greater_equal(part, least, out=flag)
+            reason |= flag
+        # Competitors (by a margin, see the module docstring): their text fit does not count,
+        # and both pay for their same-side likeness.
+        rivals, most = buf("rivals", shape, bool), buf("most", shape)
+        np.maximum(same_offer, same_seek, out=most)
+        np.greater_equal(most, COMPETITOR_MIN + _MARGIN, out=rivals)
+        across = buf("across", shape)
+        np.maximum(sem_need, sem_give, out=across)
+        across += _MARGIN
+        np.greater(most, across, out=flag)
+        rivals &= flag
+        opposite = product(self.intents, other.wanted_other_side, "opposite")
+        np.equal(opposite, 0.0, out=flag)
+        rivals &= flag
+        penalty = same_offer
+        for part in (same_offer, same_seek):
+            part -= w.competitor_floor
+            np.maximum(part, 0.0, out=part)
+        penalty += same_seek
+        penalty *= -w.competitor
+        span = w.sem_full - w.sem_floor
+        for sem, lex in ((sem_need, lex_need), (sem_give, lex_give)):
+            sem -= w.sem_floor
+            sem *= 1 / span
+            np.clip(sem, 0.0, 1.0, out=sem)
+            lex *= w.lexical
+            lex += sem  # now the text fit of that direction
+            if w.semantic:
+                np.putmask(lex, rivals, 0.0)
+        common = penalty  # sectors, size, competitors: the same from both sides
+        np.minimum(sectors, w.max_sectors, out=sectors)
+        sectors *= w.sector
+        common += sectors
+        size = product(self.size, other.near, "size")
+        size *= w.size
+        common += size
+        mine, theirs = buf("mine", shape), buf("theirs", shape)
+        for out, first, second, intents in (
+            (mine, lex_need, lex_give, mine_intents),
+            (theirs, lex_give, lex_need, their_intents),
+        ):
+            np.multiply(first, w.need, out=out)
+            np.multiply(second, w.give, out=across)
+            out += across
+            out += common
+            np.minimum(intents, w.max_intents, out=across)
+            across *= w.intent
+            out += across
+        np.logical_not(reason, out=flag)
+        np.putmask(mine, flag, -np.inf)
+        np.putmask(theirs, flag, -np.inf)
+        return mine, theirs
+
+
+class Workspace:
+    """Buffers reused from block to block: a fresh 5 MB array per product and step would
+    cost more in page faults than the arithmetic."""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray[Any, Any]] = {}
+
+    def get(self, name: str, shape: tuple[int, int], dtype: Any = np.float32) -> Any:
+        found = self._buffers.get(name)
+        if found is None or found.shape[1] != shape[1] or found.shape[0] < shape[0]:
+            found = self._buffers[name] = np.empty(shape, dtype=dtype)
+        return found[: shape[0]]

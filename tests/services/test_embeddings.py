@@ -1,0 +1,169 @@
+"""The embedding model as the bot loads it (from the installed package, with the network cut
+off), and the per-company vectors: computed once per profile change, stored, read back."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bot.domain.matching import Profile, rank
+from bot.domain.matching.vectors import texts_to_embed
+from bot.services.embeddings import (
+    MODEL_DIMS,
+    Embedder,
+    ModelUnavailable,
+    ProfileVectors,
+    default_embedder,
+    model_files,
+)
+from storage.companies import CompanyRepository
+from storage.db import Database
+from storage.embeddings import EmbeddingRepository
+
+NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "embeddings.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("the network is not to be used")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_the_model_loads_from_the_installed_package_without_the_network(
+    no_network: None,
+) -> None:
+    model = Embedder(model_files())  # a fresh load, not the cached one
+    texts = [
+        "Payroll software for SMEs, salary slips and tax filings",
+        "Pay our 400 employees on time and file their taxes without spreadsheets",
+        "Mobile puzzle games for children",
+        "",
+    ]
+    rows = model.embed(texts)
+    assert rows.shape == (4, MODEL_DIMS) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows[:3], axis=1), 1.0, atol=1e-5)
+    assert not rows[3].any()  # nothing to embed: a zero row, not NaN
+    # It carries meaning: payroll meets the payroll need, games do not.
+    assert rows[0] @ rows[1] > 0.45 > 0.1 > rows[2] @ rows[1]
+    assert model.embed([]).shape == (0, MODEL_DIMS)
+
+
+def test_a_missing_model_is_reported_clearly() -> None:
+    with pytest.raises(ModelUnavailable, match="not installed"):
+        model_files("no_such_model_package")
+    with pytest.raises(ModelUnavailable, match="missing"):
+        model_files("json")  # a package without the model's files
+
+
+async def _company(db: Database, name: str, country: str, offers: str, seeks: str) -> int:
+    return await CompanyRepository(db).create(
+        {
+            "name": name,
+            "country": country,
+            "offers": offers,
+            "seeks": seeks,
+            "contact_email": "a@b.example",
+            "consent": 1,
+        },
+        sectors=["Fintech"],
+        partnerships=["Joint venture"],
+        now=NOW,
+    )
+
+
+class Counting:
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.model = default_embedder()
+        self.texts = 0
+        self.name, self.dims = self.model.name, self.model.dims
+
+    def __call__(self) -> Counting:
+        return self
+
+    def embed(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        self.texts += len(texts)
+        return self.model.embed(texts)
+
+
+async def test_vectors_are_computed_once_per_profile_change_and_stored(db: Database) -> None:
+    shop = await _company(
+        db, "Shop", "Romania", "Retail chain", "Pay our staff and file their taxes"
+    )
+    payroll = await _company(db, "Pay", "Pakistan", "Payroll software and tax filings", "Clients")
+    companies, store = CompanyRepository(db), EmbeddingRepository(db)
+    model = Counting()
+    vectors = ProfileVectors(store, embedder=model)  # type: ignore[arg-type]
+
+    first = await vectors.profiles(await companies.all(), now=NOW)
+    assert model.texts > 0 and all(p.vectors is not None for p in first)
+    assert set(await store.all()) == {shop, payroll}
+    computed = model.texts
+
+    again = await vectors.profiles(await companies.all(), now=NOW)
+    assert model.texts == computed  # read back, not computed again
+    for a, b in zip(first, again, strict=True):
+        assert a.vectors is not None and b.vectors is not None
+        # What the computing call used is exactly what later calls read.
+        assert np.array_equal(a.vectors.offer_quotes, b.vectors.offer_quotes)
+        assert a.vectors.seeks is not None and b.vectors.seeks is not None
+        assert np.array_equal(a.vectors.seeks, b.vectors.seeks)
+    assert [m.other.id for m in rank(again[0], again)] == [payroll]
+
+    key_before = (await store.all())[shop].text_key
+    await companies.update(shop, {"seeks": "Mobile games for our customers"}, now=NOW)
+    await vectors.profiles(await companies.all(), now=NOW)
+    # The edited company only: its offers, seeks and their quotable parts.
+    assert model.texts == computed + len(
+        texts_to_embed("Retail chain", "Mobile games for our customers")
+    )
+    assert (await store.all())[shop].text_key != key_before
+
+    await companies.delete(shop)
+    assert set(await store.all()) == {payroll}  # erased with the company
+
+
+async def test_without_the_model_matching_runs_on_words(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _company(db, "Shop", "Romania", "Retail chain", "Payroll software")
+    await _company(db, "Pay", "Pakistan", "Payroll software", "Clients")
+
+    def broken() -> Embedder:
+        raise ModelUnavailable("the model file weights.safetensors is missing")
+
+    vectors = ProfileVectors(EmbeddingRepository(db), embedder=broken)
+    with caplog.at_level(logging.ERROR, logger="bot.services.embeddings"):
+        found = await vectors.profiles(await CompanyRepository(db).all(), now=NOW)
+    assert [p.vectors for p in found] == [None, None]
+    assert "words alone" in caplog.text and "is missing" in caplog.text
+    shop, pay = found
+    assert [m.other.id for m in rank(shop, found)] == [pay.id]  # the words still match
+    assert await EmbeddingRepository(db).all() == {}
+
+
+def test_profiles_without_vectors_compare_as_equal() -> None:
+    # Vectors are not part of a profile's identity (numpy arrays do not compare).
+    a = Profile(1, "A", "Romania", offers="x")
+    assert a == Profile(1, "A", "Romania", offers="x")
