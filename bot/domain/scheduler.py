@@ -153,7 +153,6 @@ class _Index:
     common: list[list[int]]  # per candidate: slots (in time order) free for both companies
     room: dict[int, int]  # slot -> tables left
     quota: dict[int, int]  # company -> meetings left
-    busy: dict[int, set[int]]  # company -> slots of its existing meetings
     existing_pairs: set[tuple[int, int]]
 
 
@@ -209,60 +208,74 @@ def _index(problem: Problem, accepted_weight: float) -> _Index:
         common=common,
         room={s: max(0, n - load[s]) for s, n in tables.items()},
         quota={c: max(0, limit - count[c]) for c in companies},
-        busy=busy,
         existing_pairs={m.pair for m in problem.existing},
     )
+
+
+class _Tally:
+    """Tables, meetings and time left once the meetings of a plan are placed."""
+
+    def __init__(self, ix: _Index, plan: list[tuple[int, int]]) -> None:
+        self.ix = ix
+        self.room = dict(ix.room)
+        self.quota = dict(ix.quota)
+        self.taken: set[tuple[int, int]] = set()  # (company, slot)
+        self.placed: set[int] = set()
+        for i, slot in plan:
+            self.add(i, slot)
+
+    def fits(self, i: int, slot: int) -> bool:
+        """Whether candidate ``i`` can meet in ``slot`` without moving anything."""
+        cand = self.ix.problem.candidates[i]
+        return (
+            i not in self.placed
+            and cand.pair not in self.ix.existing_pairs
+            and slot in self.ix.common[i]
+            and self.room[slot] > 0
+            and all(self.quota[c] > 0 and (c, slot) not in self.taken for c in (cand.a, cand.b))
+        )
+
+    def add(self, i: int, slot: int) -> None:
+        cand = self.ix.problem.candidates[i]
+        self.placed.add(i)
+        self.room[slot] -= 1
+        for c in (cand.a, cand.b):
+            self.quota[c] -= 1
+            self.taken.add((c, slot))
 
 
 def _fill(ix: _Index, plan: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``plan`` plus, highest weighted score first, every candidate that still fits, each in
     its earliest common free slot. From an empty plan this is the greedy baseline."""
-    room = dict(ix.room)
-    quota = dict(ix.quota)
-    taken: dict[int, set[int]] = defaultdict(set)
-    placed = set()
-    cands = ix.problem.candidates
-    for i, slot in plan:
-        placed.add(i)
-        room[slot] -= 1
-        for c in (cands[i].a, cands[i].b):
-            quota[c] -= 1
-            taken[c].add(slot)
+    tally = _Tally(ix, plan)
     result = list(plan)
-    for i in sorted(range(len(cands)), key=lambda i: (-ix.units[i], i)):
-        a, b = cands[i].a, cands[i].b
-        if i in placed or cands[i].pair in ix.existing_pairs or quota[a] <= 0 or quota[b] <= 0:
-            continue
-        for slot in ix.common[i]:
-            if room[slot] > 0 and slot not in taken[a] and slot not in taken[b]:
-                result.append((i, slot))
-                room[slot] -= 1
-                quota[a] -= 1
-                quota[b] -= 1
-                taken[a].add(slot)
-                taken[b].add(slot)
-                break
+    for i in sorted(range(len(ix.units)), key=lambda i: (-ix.units[i], i)):
+        slot = next((s for s in ix.common[i] if tally.fits(i, s)), None)
+        if slot is not None:
+            tally.add(i, slot)
+            result.append((i, slot))
     return result
+
+
+def _feasible(ix: _Index, plan: list[tuple[int, int]]) -> bool:
+    """Whether ``plan`` keeps every rule; the solver's answer is checked, not trusted."""
+    tally = _Tally(ix, [])
+    for i, slot in plan:
+        if not tally.fits(i, slot):
+            return False
+        tally.add(i, slot)
+    return True
 
 
 def _explain(ix: _Index, plan: list[tuple[int, int]], status: Status) -> tuple[LeftOut, ...]:
     """Why each candidate not in ``plan`` was left out, checked against the plan itself."""
-    cands = ix.problem.candidates
     limit = ix.problem.max_meetings_per_company
-    room = dict(ix.room)
-    quota = dict(ix.quota)
-    taken: dict[int, set[int]] = defaultdict(set)
-    for i, slot in plan:
-        room[slot] -= 1
-        for c in (cands[i].a, cands[i].b):
-            quota[c] -= 1
-            taken[c].add(slot)
-    placed = {i for i, _ in plan}
+    tally = _Tally(ix, plan)
     out: list[LeftOut] = []
-    for i, cand in enumerate(cands):
-        if i in placed:
+    for i, cand in enumerate(ix.problem.candidates):
+        if i in tally.placed:
             continue
-        full = next((c for c in (cand.a, cand.b) if quota[c] <= 0), None)
+        full = next((c for c in (cand.a, cand.b) if tally.quota[c] <= 0), None)
         if cand.pair in ix.existing_pairs:
             out.append(LeftOut(cand, Reason.ALREADY_MEETING, "already has a meeting"))
         elif not ix.common[i]:
@@ -270,16 +283,11 @@ def _explain(ix: _Index, plan: list[tuple[int, int]], status: Status) -> tuple[L
         elif full is not None:
             text = f"company {full} already at its maximum of {limit}"
             out.append(LeftOut(cand, Reason.COMPANY_FULL, text, full))
-        elif all(room[s] <= 0 for s in ix.common[i]):
+        elif all(tally.room[s] <= 0 for s in ix.common[i]):
             out.append(LeftOut(cand, Reason.SLOTS_FULL, "all common free slots full"))
         else:
-            fits = [
-                s
-                for s in ix.common[i]
-                if room[s] > 0 and s not in taken[cand.a] and s not in taken[cand.b]
-            ]
             # _fill runs after every solve, so a candidate that still fits cannot be left out.
-            assert not fits, f"candidate {i} fits slot {fits[0]} but was left out"
+            assert not any(tally.fits(i, s) for s in ix.common[i]), f"{cand} fits"
             out.append(LeftOut(cand, Reason.NOT_SELECTED, _not_selected(status)))
     return tuple(out)
 
@@ -380,24 +388,3 @@ def schedule(
 
 def _units(ix: _Index, plan: list[tuple[int, int]]) -> int:
     return sum(ix.units[i] for i, _ in plan)
-
-
-def _feasible(ix: _Index, plan: list[tuple[int, int]]) -> bool:
-    """Whether ``plan`` keeps every rule; the solver's answer is checked, not trusted."""
-    cands = ix.problem.candidates
-    room = dict(ix.room)
-    quota = dict(ix.quota)
-    taken: set[tuple[int, int]] = set()
-    seen: set[int] = set()
-    for i, slot in plan:
-        a, b = cands[i].a, cands[i].b
-        if i in seen or slot not in ix.common[i] or cands[i].pair in ix.existing_pairs:
-            return False
-        seen.add(i)
-        room[slot] -= 1
-        quota[a] -= 1
-        quota[b] -= 1
-        if room[slot] < 0 or quota[a] < 0 or quota[b] < 0 or {(a, slot), (b, slot)} & taken:
-            return False
-        taken |= {(a, slot), (b, slot)}
-    return True
