@@ -20,10 +20,10 @@ The rules, for every plan either function returns:
 Priority: an accepted introduction is a meeting both sides asked for, a mutual top-3 opt-in is
 the matcher's suggestion that the organisers book on the companies' behalf. So in the objective
 an accepted introduction counts ``accepted_weight`` (default 2) times its match score, an opt-in
-once: an opt-in displaces an accepted introduction only when its score is more than twice as
-high. A very large weight (say 1,000) gives accepted introductions strict priority. The greedy
-baseline orders by the same weighted score. ``total_score`` reports plain match scores; the
-objective, its bound and the gap are of the weighted sum.
+once: in a one-for-one trade an opt-in displaces an accepted introduction only when its score
+is more than twice as high. A large weight (say 1,000) puts accepted introductions first in
+practice. The greedy baseline orders by the same weighted score. ``total_score`` reports plain
+match scores; the objective, its bound and the gap are of the weighted sum.
 
 Every pair left out carries a reason computed from the final plan (see :class:`Reason`).
 """
@@ -113,6 +113,16 @@ class Status(StrEnum):
 
 
 class Reason(StrEnum):
+    """Why a candidate was left out; the first that holds, in this order, is given.
+
+    ALREADY_MEETING: the pair has an existing meeting. NO_COMMON_SLOT: no slot where both are
+    available and neither has an existing meeting. COMPANY_FULL: in the final plan one of the
+    two is at the maximum. SLOTS_FULL: in the final plan every common free slot has all its
+    tables taken. NOT_SELECTED: in every common free slot the tables are taken or one of the
+    two meets another company, so this meeting needs others moved or dropped; with a proven
+    optimum, no plan with it scores higher.
+    """
+
     ALREADY_MEETING = "already has a meeting"
     NO_COMMON_SLOT = "no common free slot"
     COMPANY_FULL = "company at its maximum"
