@@ -2,7 +2,7 @@
 
 One 0/1 variable per (candidate, slot) the candidate may use; maximise the weighted score
 subject to: a pair at most once, a company at most once per slot, at most the tables left per
-slot, at most the meetings left per company. A constraint that cannot bind (fewer variables
+slot, at most the meetings left per company. A constraint that cannot bind (no more variables
 than its limit) is left out. Only what remains after the existing meetings comes in here; the
 caller drops candidates with no slot or whose companies have no meeting left.
 
