@@ -1,1 +1,3 @@
-"""Pure code, no I/O: matching, profile validation, agenda and company files, time formatting."""
+"""Pure code: functions from plain data to plain data, with no I/O, no Telegram and no storage,
+so each piece can be tested with hypothesis and benchmarked alone: matching, profile
+validation, agenda and company files, time formatting, the meeting scheduler."""
