@@ -29,6 +29,7 @@ from handlers import (
     company_admin,
     errors,
     fallback,
+    invitations,
     notifications,
     profile,
     registration,
@@ -69,6 +70,7 @@ def register_handlers(app: Application) -> None:
     reminder_handlers.register(app)
     match_handlers.register(app)
     intro_handlers.register(app)
+    invitations.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)

@@ -10,15 +10,17 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
+from bot.services.invitations import InvitationService
 from bot.services.stats import dashboard
 from handlers.commands import organiser_commands
-from handlers.common import organiser_id, reply
+from handlers.common import organiser_id, reader, reply
+from handlers.invitations import invite_row, unclaimed_line
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord
 
@@ -170,7 +172,13 @@ async def stats(update: Update, context: ForumContext) -> None:
     if actor is None:
         return
     text, png = await dashboard(context.services)
-    await reply(update, text)
+    tx = await reader(update, context)
+    unclaimed = await InvitationService(context.services).unclaimed_count()
+    markup = None
+    if unclaimed:
+        text += "\n\n" + unclaimed_line(tx, unclaimed)
+        markup = InlineKeyboardMarkup([invite_row(tx)])
+    await reply(update, text, reply_markup=markup)
     chat = update.effective_chat
     if chat is not None:
         await chat.send_photo(

@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("intros", "Your introduction requests, in and out"),
     Command("matchstats", "Matching and introduction figures", organiser_only=True),
     Command("exportmatches", "Top K matches per company as CSV", organiser_only=True),
+    Command("invite_unclaimed", "E-mail claim links to unclaimed companies", organiser_only=True),
 )
 
 
