@@ -16,11 +16,13 @@ from telegram.ext import Application, CommandHandler
 
 from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
+from bot.services.funnel import compute as compute_funnel
 from bot.services.invitations import InvitationService
 from bot.services.stats import dashboard
 from handlers.commands import organiser_commands
 from handlers.common import organiser_id, reader, reply
 from handlers.invitations import invite_row, unclaimed_line
+from handlers.outcomes import funnel_text
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord
 
@@ -171,8 +173,9 @@ async def stats(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None:
         return
-    text, png = await dashboard(context.services)
     tx = await reader(update, context)
+    funnel = funnel_text(tx, await compute_funnel(context.services))
+    text, png = await dashboard(context.services, funnel)
     unclaimed = await InvitationService(context.services).unclaimed_count()
     markup = None
     if unclaimed:

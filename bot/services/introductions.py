@@ -536,16 +536,10 @@ class IntroductionService:
         return told
 
     # -- lists and organisers --------------------------------------------------------------
-    async def stats_text(self) -> str:
-        records, profiles = await self._profiles()
+    async def stats_text(self, funnel: str) -> str:
+        """The organisers' figures; ``funnel`` is the one funnel (bot.services.funnel), as
+        the reader's handler rendered it: "has a match" has one definition, there."""
         by_country = await self.companies.count_by_country()
-        index = MatchIndex(
-            profiles,
-            k=1,
-            excluded=await self.repo.excluded_pairs(),
-            complements=await self.complements(),
-        )
-        with_match = sum(1 for r in records if index.top_ids(r.id))
         counts = await self.repo.counts()
         sent = sum(counts.values())
         decided = counts[ACCEPTED] + counts[DECLINED] + counts[EXPIRED]
@@ -553,7 +547,8 @@ class IntroductionService:
         lines = ["<b>Matching and introductions</b>", ""]
         lines += [f"{FLAGS.get(c, '')} {esc(c)}: {n} companies" for c, n in by_country.items()]
         lines += [
-            f"Companies with at least one match: {with_match}",
+            "",
+            funnel,
             "",
             f"Requests sent: {sent}",
             f"Accepted: {counts[ACCEPTED]}",
