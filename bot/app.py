@@ -29,6 +29,7 @@ from handlers import (
     company_admin,
     errors,
     fallback,
+    followups,
     invitations,
     notifications,
     profile,
@@ -71,6 +72,7 @@ def register_handlers(app: Application) -> None:
     match_handlers.register(app)
     intro_handlers.register(app)
     invitations.register(app)
+    followups.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)
