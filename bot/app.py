@@ -27,6 +27,7 @@ from handlers import (
     admin,
     broadcast,
     company_admin,
+    directory,
     errors,
     fallback,
     followups,
@@ -73,6 +74,7 @@ def register_handlers(app: Application) -> None:
     intro_handlers.register(app)
     invitations.register(app)
     followups.register(app)
+    directory.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)

@@ -38,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit", "The last 50 organiser actions", organiser_only=True),
     Command("matches", "Your best partners from the other country"),
     Command("intros", "Your introduction requests, in and out"),
+    Command("companies", "Browse and search the companies; ask for an introduction"),
     Command("matchstats", "Matching and introduction figures", organiser_only=True),
     Command("exportmatches", "Top K matches per company as CSV", organiser_only=True),
     Command("invite_unclaimed", "E-mail claim links to unclaimed companies", organiser_only=True),

@@ -185,8 +185,13 @@ class IntroductionService:
         return Outcome(True, f"Noted: I won't suggest {esc(other.name)} again.")
 
     # -- requests --------------------------------------------------------------------------
-    async def check_target(self, user_id: int, target_id: int) -> Outcome:
-        """Whether this rep's company may ask the target for an introduction right now."""
+    async def check_target(
+        self, user_id: int, target_id: int, *, any_company: bool = False
+    ) -> Outcome:
+        """Whether this rep's company may ask the target for an introduction right now.
+
+        ``any_company``: the target was found in the directory, not among the matches, so it
+        need not be a match; it must still be across the border."""
         company = await self.companies.by_rep(user_id)
         if company is None:
             return Outcome(False, "Register your company first: /register.")
@@ -195,17 +200,27 @@ class IntroductionService:
         target = await self.companies.get(target_id)
         if target is None or not target.matchable:
             return Outcome(False, "That company is no longer available for introductions.")
+        if target.country == company.country:
+            return Outcome(
+                False,
+                f"{esc(target.name)} is from your own country: introductions are made across "
+                "the border only (same country — not matched).",
+                "same_country",
+            )
         matcher = await self.matcher()
         me, them = profile_from_record(company), profile_from_record(target)
-        if not eligible(me, them) or matcher.match(me, them) is None:
+        if not eligible(me, them) or (not any_company and matcher.match(me, them) is None):
             return Outcome(False, "That company is not one of your matches.")
         if await self.repo.is_dismissed(company.id, target.id):
             return Outcome(False, "That company is no longer available for introductions.")
         return Outcome(True, esc(target.name))
 
-    async def request(self, user_id: int, target_id: int, note: str = "") -> Outcome:
-        """Ask for an introduction (or complete one the other side already asked for)."""
-        allowed = await self.check_target(user_id, target_id)
+    async def request(
+        self, user_id: int, target_id: int, note: str = "", *, any_company: bool = False
+    ) -> Outcome:
+        """Ask for an introduction (or complete one the other side already asked for);
+        ``any_company`` as in :meth:`check_target`."""
+        allowed = await self.check_target(user_id, target_id, any_company=any_company)
         if not allowed.ok:
             return allowed
         company = await self.companies.by_rep(user_id)
