@@ -200,7 +200,7 @@ class IntroductionService:
         target = await self.companies.get(target_id)
         if target is None or not target.matchable:
             return Outcome(False, "That company is no longer available for introductions.")
-        if target.country == company.country:
+        if target.country == company.country and target.id != company.id:
             return Outcome(
                 False,
                 f"{esc(target.name)} is from your own country: introductions are made across "
