@@ -33,6 +33,7 @@ from handlers import (
     followups,
     invitations,
     notifications,
+    outcomes,
     profile,
     registration,
     start,
@@ -75,6 +76,7 @@ def register_handlers(app: Application) -> None:
     invitations.register(app)
     followups.register(app)
     directory.register(app)
+    outcomes.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)

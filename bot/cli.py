@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.csv",
         help="the mail-merge file written when SMTP is not set up",
     )
+    report = sub.add_parser("report", help="write the organisers' report (Excel workbook)")
+    report.add_argument("file", metavar="FILE.xlsx", help="where to write the workbook")
     return parser
 
 
@@ -146,6 +148,28 @@ async def _send_invitations(*, dry_run: bool, csv_path: str) -> int:
     return 0
 
 
+async def _report(path: str) -> int:
+    from pathlib import Path
+
+    from bot.services.container import Services
+    from bot.services.report import build
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    db = await Database.open(settings.database_path)
+    try:
+        content = await build(Services.create(settings, db))
+    finally:
+        await db.close()
+    try:
+        await asyncio.to_thread(Path(path).write_bytes, content)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote the report to {path} ({len(content):,} bytes).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -170,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(export_matches_cli(args.top, args.file))
         if command == "send-invitations":
             return asyncio.run(_send_invitations(dry_run=args.dry_run, csv_path=args.csv))
+        if command == "report":
+            return asyncio.run(_report(args.file))
         if command == "demo":
             return _demo(quiet=args.quiet)
         settings = load_settings()
