@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.csv",
         help="the mail-merge file written when SMTP is not set up",
     )
+    purge = sub.add_parser(
+        "purge", help="erase the personal data of everyone not active since DATE"
+    )
+    purge.add_argument(
+        "--before", required=True, metavar="DATE", help="YYYY-MM-DD, in the event's zone"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only say how many")
     report = sub.add_parser("report", help="write the organisers' report (Excel workbook)")
     report.add_argument("file", metavar="FILE.xlsx", help="where to write the workbook")
     return parser
@@ -148,6 +155,42 @@ async def _send_invitations(*, dry_run: bool, csv_path: str) -> int:
     return 0
 
 
+async def _purge(raw: str, *, dry_run: bool) -> int:
+    from datetime import date, datetime
+
+    from bot.services import retention
+    from bot.services.container import Services
+    from storage.db import Database
+
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        print(f"error: --before {raw!r} is not a date like 2026-01-31", file=sys.stderr)
+        return EXIT_CONFIG
+    settings = load_settings(require_token=False)
+    before = datetime.combine(day, datetime.min.time(), tzinfo=settings.tz)
+    db = await Database.open(settings.database_path)
+    try:
+        services = Services.create(settings, db)
+        if dry_run:
+            people = await retention.inactive(services, before)
+            print(f"{len(people)} people have not been active since {day}; nothing erased.")
+            return 0
+        done = await retention.purge(services, before)
+    finally:
+        await db.close()
+    print(
+        f"Erased {done.people} people not active since {day} "
+        f"({done.companies_deleted} companies went with their last rep) and the contact "
+        f"details of {done.contacts_cleared} imported companies never claimed."
+    )
+    print(
+        "Kept anonymised counts for the report: "
+        + ", ".join(f"{k} {v}" for k, v in done.kept.items())
+    )
+    return 0
+
+
 async def _report(path: str) -> int:
     from pathlib import Path
 
@@ -194,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(export_matches_cli(args.top, args.file))
         if command == "send-invitations":
             return asyncio.run(_send_invitations(dry_run=args.dry_run, csv_path=args.csv))
+        if command == "purge":
+            return asyncio.run(_purge(args.before, dry_run=args.dry_run))
         if command == "report":
             return asyncio.run(_report(args.file))
         if command == "demo":
