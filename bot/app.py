@@ -26,10 +26,14 @@ from handlers import (
     broadcast,
     commands,
     company_admin,
+    directory,
     errors,
     fallback,
+    followups,
+    invitations,
     language,
     notifications,
+    outcomes,
     profile,
     registration,
     start,
@@ -68,6 +72,10 @@ def register_handlers(app: Application) -> None:
     reminder_handlers.register(app)
     match_handlers.register(app)
     intro_handlers.register(app)
+    invitations.register(app)
+    followups.register(app)
+    directory.register(app)
+    outcomes.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)

@@ -42,6 +42,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--top", type=int, default=10, metavar="K", help="matches per company")
     export.add_argument("file", metavar="FILE.csv", help="where to write the CSV")
+    invite = sub.add_parser(
+        "send-invitations",
+        help="e-mail claim links to the imported companies nobody has claimed yet",
+    )
+    invite.add_argument("--dry-run", action="store_true", help="list what would be sent")
+    invite.add_argument(
+        "--csv",
+        default="claim-invitations.csv",
+        metavar="FILE.csv",
+        help="the mail-merge file written when SMTP is not set up",
+    )
+    purge = sub.add_parser(
+        "purge", help="erase the personal data of everyone not active since DATE"
+    )
+    purge.add_argument(
+        "--before", required=True, metavar="DATE", help="YYYY-MM-DD, in the event's zone"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only say how many")
+    report = sub.add_parser("report", help="write the organisers' report (Excel workbook)")
+    report.add_argument("file", metavar="FILE.xlsx", help="where to write the workbook")
     return parser
 
 
@@ -75,6 +95,124 @@ def _demo(*, quiet: bool) -> int:
     return asyncio.run(run_demo(quiet=quiet))
 
 
+async def _send_invitations(*, dry_run: bool, csv_path: str) -> int:
+    from pathlib import Path
+
+    from bot.config import SMTP_SETTINGS
+    from bot.domain.company_files import _bot_username
+    from bot.services.container import Services
+    from bot.services.invitations import InvitationService
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    username = await _bot_username(settings.bot_token, settings.base_url)
+    db = await Database.open(settings.database_path)
+    try:
+        service = InvitationService(Services.create(settings, db))
+        plan = await service.plan()
+        print(
+            f"{plan.unclaimed} imported companies not claimed yet: "
+            f"{len(plan.invitations)} to invite, {len(plan.reminders)} to remind, "
+            f"{plan.waiting} invited less than 3 days ago, {plan.finished} invited and "
+            f"reminded, {len(plan.bounced)} bounced, {plan.no_email} without an e-mail."
+        )
+        if dry_run:
+            for candidate in plan.to_send:
+                print(f"  {candidate.kind:<10} {candidate.name} <{candidate.email}>")
+            print("Dry run: nothing was sent.")
+            return 0
+        if settings.smtp is None:
+            content = await service.mail_merge(username)
+            await asyncio.to_thread(Path(csv_path).write_text, content, encoding="utf-8")
+            print(
+                f"error: e-mail is not set up ({', '.join(SMTP_SETTINGS)}); nothing was sent. "
+                f"The claim links are in {csv_path} for a mail merge.",
+                file=sys.stderr,
+            )
+            return 1
+        if username is None:
+            print(
+                "error: the Bot API did not tell the bot's @name (check BOT_TOKEN and "
+                "BOT_API_BASE_URL); the claim links need it. Nothing was sent.",
+                file=sys.stderr,
+            )
+            return 1
+        report = await service.send(username)
+    finally:
+        await db.close()
+    print(
+        f"Sent {report.invitations} invitations and {report.reminders} reminders; "
+        f"{len(report.bounced)} bounced, {len(report.failed)} not accepted for now, "
+        f"{report.skipped} skipped (sent by another run)."
+    )
+    for name, answer in report.bounced:
+        print(f"  bounced: {name}: {answer}")
+    for name, answer in report.failed:
+        print(f"  not accepted for now: {name}: {answer}")
+    if report.error:
+        print(f"error: the mail server: {report.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _purge(raw: str, *, dry_run: bool) -> int:
+    from datetime import date, datetime
+
+    from bot.services import retention
+    from bot.services.container import Services
+    from storage.db import Database
+
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        print(f"error: --before {raw!r} is not a date like 2026-01-31", file=sys.stderr)
+        return EXIT_CONFIG
+    settings = load_settings(require_token=False)
+    before = datetime.combine(day, datetime.min.time(), tzinfo=settings.tz)
+    db = await Database.open(settings.database_path)
+    try:
+        services = Services.create(settings, db)
+        if dry_run:
+            people = await retention.inactive(services, before)
+            print(f"{len(people)} people have not been active since {day}; nothing erased.")
+            return 0
+        done = await retention.purge(services, before)
+    finally:
+        await db.close()
+    print(
+        f"Erased {done.people} people not active since {day} "
+        f"({done.companies_deleted} companies went with their last rep) and the contact "
+        f"details of {done.contacts_cleared} imported companies never claimed."
+    )
+    print(
+        "Kept anonymised counts for the report: "
+        + ", ".join(f"{k} {v}" for k, v in done.kept.items())
+    )
+    return 0
+
+
+async def _report(path: str) -> int:
+    from pathlib import Path
+
+    from bot.services.container import Services
+    from bot.services.report import build
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    db = await Database.open(settings.database_path)
+    try:
+        content = await build(Services.create(settings, db))
+    finally:
+        await db.close()
+    try:
+        await asyncio.to_thread(Path(path).write_bytes, content)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote the report to {path} ({len(content):,} bytes).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -97,6 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.services.introductions import export_matches_cli
 
             return asyncio.run(export_matches_cli(args.top, args.file))
+        if command == "send-invitations":
+            return asyncio.run(_send_invitations(dry_run=args.dry_run, csv_path=args.csv))
+        if command == "purge":
+            return asyncio.run(_purge(args.before, dry_run=args.dry_run))
+        if command == "report":
+            return asyncio.run(_report(args.file))
         if command == "demo":
             return _demo(quiet=args.quiet)
         settings = load_settings()

@@ -35,10 +35,35 @@ class Settings:
     send_rate: float = 25.0
     intro_daily_limit: int = 10
     intro_expiry_days: int = 7
+    followup_days: int = 60
+    smtp: SmtpSettings | None = None  # claim invitations by e-mail; None: not set up
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.event_timezone)
+
+
+SMTP_SETTINGS = (
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "SMTP_FROM",
+    "SMTP_STARTTLS",
+)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server that claim invitations go through (``SMTP_*``)."""
+
+    host: str
+    sender: str  # SMTP_FROM, e.g. "Romania–Pakistan IT Forum <forum@example.org>"
+    port: int = 587
+    user: str = ""
+    password: str = field(default="", repr=False)
+    starttls: bool = True
+    rate_per_minute: int = 60  # SMTP_RATE: providers cap how fast one account may send
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
@@ -91,6 +116,41 @@ def _url(name: str, raw: str) -> str:
     return raw
 
 
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().casefold()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not true or false, e.g. {name}=true")
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    """The SMTP settings, or None when SMTP_HOST is not set (invitations then offer a
+    mail-merge file instead)."""
+    host = env.get("SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("SMTP_FROM", "").strip()
+    if not sender:
+        raise ConfigError(
+            "SMTP_FROM is not set: invitations need a sender address, "
+            "e.g. SMTP_FROM=forum@example.org (SMTP_HOST is set)"
+        )
+    port = env.get("SMTP_PORT", "").strip() or "587"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"SMTP_PORT: {port!r} is not a port number, e.g. SMTP_PORT=587")
+    return SmtpSettings(
+        host=host,
+        sender=sender,
+        port=int(port),
+        user=env.get("SMTP_USER", "").strip(),
+        password=env.get("SMTP_PASSWORD", ""),
+        starttls=_flag("SMTP_STARTTLS", env.get("SMTP_STARTTLS", "").strip() or "true"),
+        rate_per_minute=_positive_int("SMTP_RATE", env.get("SMTP_RATE", "").strip() or "60"),
+    )
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, require_token: bool = True, dotenv: bool = True
 ) -> Settings:
@@ -138,4 +198,6 @@ def load_settings(
         intro_expiry_days=_positive_int(
             "INTRO_EXPIRY_DAYS", env.get("INTRO_EXPIRY_DAYS", "").strip() or "7"
         ),
+        followup_days=_positive_int("FOLLOWUP_DAYS", env.get("FOLLOWUP_DAYS", "").strip() or "60"),
+        smtp=_smtp(env),
     )

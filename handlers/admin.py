@@ -10,15 +10,19 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommandScopeChat, InputFile, Update
+from telegram import BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
+from bot.services.funnel import compute as compute_funnel
+from bot.services.invitations import InvitationService
 from bot.services.stats import dashboard
 from handlers.commands import publish_for_organiser
-from handlers.common import organiser_id, reply
+from handlers.common import organiser_id, reader, reply
+from handlers.invitations import invite_row, unclaimed_line
+from handlers.outcomes import funnel_text
 from storage.outbox import PRIORITY_URGENT, NewMessage
 from storage.users import ORGANISER, PARTICIPANT, UserRecord
 
@@ -163,8 +167,15 @@ async def stats(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None:
         return
-    text, png = await dashboard(context.services)
-    await reply(update, text)
+    tx = await reader(update, context)
+    funnel = funnel_text(tx, await compute_funnel(context.services))
+    text, png = await dashboard(context.services, funnel)
+    unclaimed = await InvitationService(context.services).unclaimed_count()
+    markup = None
+    if unclaimed:
+        text += "\n\n" + unclaimed_line(tx, unclaimed)
+        markup = InlineKeyboardMarkup([invite_row(tx)])
+    await reply(update, text, reply_markup=markup)
     chat = update.effective_chat
     if chat is not None:
         await chat.send_photo(

@@ -21,7 +21,16 @@ from telegram.ext import (
 from bot.domain.texts import esc, without_bidi_controls
 from bot.runtime.context import ForumContext
 from bot.services.broadcasts import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
-from handlers.common import callback_number, cancel_fallback, numbered, organiser_id, reply
+from bot.services.invitations import InvitationService
+from handlers.common import (
+    callback_number,
+    cancel_fallback,
+    numbered,
+    organiser_id,
+    reader,
+    reply,
+)
+from handlers.invitations import invite_row, unclaimed_line
 from storage.broadcasts import (
     COMPANIES,
     COUNTRY,
@@ -125,8 +134,21 @@ async def got_message(update: Update, context: ForumContext) -> int:
         "message_id": message.message_id,
         "summary": summary,
     }
-    await reply(update, "Who should get it?", reply_markup=_keyboard(AUDIENCE_BUTTONS))
+    question, markup = await _audience_step(update, context)
+    await reply(update, question, reply_markup=markup)
     return AUDIENCE
+
+
+async def _audience_step(update: Update, context: ForumContext) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Who should get it?", and how many imported companies no broadcast can reach yet,
+    with the invitations one tap away."""
+    tx = await reader(update, context)
+    unclaimed = await InvitationService(context.services).unclaimed_count()
+    markup = _keyboard(AUDIENCE_BUTTONS)
+    if not unclaimed:
+        return "Who should get it?", markup
+    rows = [*markup.inline_keyboard, invite_row(tx)]
+    return f"Who should get it?\n\n{unclaimed_line(tx, unclaimed)}", InlineKeyboardMarkup(rows)
 
 
 async def odd_message(update: Update, context: ForumContext) -> int:

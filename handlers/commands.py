@@ -53,8 +53,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit", N_("The last 50 organiser actions"), organiser_only=True),
     Command("matches", N_("Your best partners from the other country")),
     Command("intros", N_("Your introduction requests, in and out")),
+    Command("companies", N_("Browse and search the companies; ask for an introduction")),
     Command("matchstats", N_("Matching and introduction figures"), organiser_only=True),
     Command("exportmatches", N_("Top K matches per company as CSV"), organiser_only=True),
+    Command(
+        "invite_unclaimed", N_("E-mail claim links to unclaimed companies"), organiser_only=True
+    ),
+    Command("report", N_("The forum's results as an Excel workbook"), organiser_only=True),
 )
 
 

@@ -10,9 +10,11 @@ from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
+from bot.services.funnel import compute as compute_funnel
 from bot.services.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
 from bot.services.intros_view import intros_view
-from handlers.common import audit, callback_number, numbered, organiser_id, reply
+from handlers.common import audit, callback_number, numbered, organiser_id, reader, reply
+from handlers.outcomes import funnel_text
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,9 @@ async def intros_command(update: Update, context: ForumContext) -> None:
 async def matchstats_command(update: Update, context: ForumContext) -> None:
     if await organiser_id(update, context) is None:
         return
-    await reply(update, await IntroductionService(context.services).stats_text())
+    tx = await reader(update, context)
+    funnel = funnel_text(tx, await compute_funnel(context.services))
+    await reply(update, await IntroductionService(context.services).stats_text(funnel))
 
 
 async def exportmatches_command(update: Update, context: ForumContext) -> None:

@@ -28,6 +28,7 @@ from bot.services.introductions import (
     public_card,
     reasons_block,
 )
+from handlers.callbacks import DirRequest
 from handlers.common import callback_number, cancel_fallback, numbered, reply
 
 REQUEST_DATA = "m:req:"
@@ -36,6 +37,7 @@ PAGE_DATA = "m:pg:"
 SEND_DATA = "m:send"
 STOP_DATA = "m:stop"
 TARGET_KEY = "intro_target"
+ANY_COMPANY_KEY = "intro_any_company"  # the target came from the directory
 
 # Conversation states of the introduction request.
 NOTE = "note"
@@ -171,8 +173,25 @@ async def ask_note(update: Update, context: ForumContext) -> str | int:
     assert query is not None and query.data is not None
     target_id = callback_number(query.data, REQUEST_DATA)
     assert target_id is not None  # the handler's pattern checked it
+    return await _ask_note(update, context, target_id, any_company=False)
+
+
+async def ask_note_from_directory(update: Update, context: ForumContext) -> str | int:
+    """Request introduction on a /companies card: any company across the border, not only
+    a match; the same note, double opt-in and daily limit."""
+    query = update.callback_query
+    assert query is not None
+    target_id = DirRequest.unpack(query.data).company_id
+    return await _ask_note(update, context, target_id, any_company=True)
+
+
+async def _ask_note(
+    update: Update, context: ForumContext, target_id: int, *, any_company: bool
+) -> str | int:
+    query = update.callback_query
+    assert query is not None
     checked = await IntroductionService(context.services).check_target(
-        query.from_user.id, target_id
+        query.from_user.id, target_id, any_company=any_company
     )
     if not checked.ok:
         await query.answer()
@@ -180,6 +199,7 @@ async def ask_note(update: Update, context: ForumContext) -> str | int:
         return ConversationHandler.END
     await query.answer()
     context.user_data[TARGET_KEY] = target_id  # type: ignore[index]
+    context.user_data[ANY_COMPANY_KEY] = any_company  # type: ignore[index]
     await reply(
         update,
         f"Add a short note for <b>{checked.text}</b> (up to {NOTE_LIMIT} characters): who you "
@@ -196,7 +216,10 @@ async def _send(update: Update, context: ForumContext, note: str) -> int:
     if user is None or target_id is None:
         await reply(update, "This request has expired. Send /matches to start again.")
         return ConversationHandler.END
-    done = await IntroductionService(context.services).request(user.id, int(target_id), note)
+    any_company = bool(context.user_data.pop(ANY_COMPANY_KEY, False))  # type: ignore[union-attr]
+    done = await IntroductionService(context.services).request(
+        user.id, int(target_id), note, any_company=any_company
+    )
     if update.callback_query:
         await _edit(update, done.text, None)
     else:
@@ -232,6 +255,7 @@ async def stop(update: Update, context: ForumContext) -> int:
     assert query is not None
     await query.answer()
     context.user_data.pop(TARGET_KEY, None)  # type: ignore[union-attr]
+    context.user_data.pop(ANY_COMPANY_KEY, None)  # type: ignore[union-attr]
     await _edit(update, "No request sent. Send /matches to see your matches again.", None)
     return ConversationHandler.END
 
@@ -247,7 +271,10 @@ async def odd_input(update: Update, context: ForumContext) -> str:
 
 
 def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
-    entry: list[Any] = [CallbackQueryHandler(ask_note, pattern=numbered(REQUEST_DATA))]
+    entry: list[Any] = [
+        CallbackQueryHandler(ask_note, pattern=numbered(REQUEST_DATA)),
+        CallbackQueryHandler(ask_note_from_directory, pattern=DirRequest.filter()),
+    ]
     note_step: list[Any] = [
         MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
         CallbackQueryHandler(send_without_note, pattern=f"^{SEND_DATA}$"),

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox, SandboxUser, SentMessage
+from sandbox.mailbox import Mailbox
 
 ORGANISER_ID = 100
 ROMANIAN_REP_ID = 201
 PAKISTANI_REP_ID = 301
+CLAIMANT_ID = 401
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Demo:
     quiet: bool = False
     lines: list[str] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    mailbox: Mailbox | None = None
+    claimant: SandboxUser | None = None  # claimed an imported company from its e-mail
 
     def say(self, line: str) -> None:
         self.lines.append(line)
@@ -249,22 +253,81 @@ async def scene_broadcast(demo: Demo) -> None:
     demo._show(org, report)
     got = await ana.expect("matchmaking room", timeout=10)
     demo.say(f"    (Ana received the announcement: {got.text!r})")
+    if demo.claimant is not None:
+        got = await demo.claimant.expect("matchmaking room", timeout=10)
+        demo.say(
+            f"    (Bilal, who claimed his company from the e-mail, received it too: {got.text!r})"
+        )
     await demo.send(org, "/broadcasts", "Broadcasts")
 
 
-# The forum's story in order; the demo ends with the organiser's broadcast report.
+async def scene_invitations(demo: Demo) -> None:
+    """The imported companies get their claim links by e-mail (to a local SMTP server), and
+    one of them takes its company over in Telegram from the link."""
+    import re
+
+    demo.scene("Claim invitations by e-mail")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    await demo.send(org, "/stats", "Forum dashboard")
+    await demo.send(org, "/invite_unclaimed", "Claim invitations")
+    send = next(b for row in (org.last.buttons() if org.last else []) for b in row if "Send" in b)
+    await demo.press(org, send, "Sending")
+    demo._show(org, await org.expect("Claim invitations sent", timeout=60))
+    assert demo.mailbox is not None
+    mail = demo.mailbox.messages[0]
+    body = mail.get_body(("plain",))
+    text = body.get_content() if body is not None else ""
+    attachments = [(a.get_filename(), len(a.get_content())) for a in mail.iter_attachments()]
+    demo.say(f"    [local SMTP server: {len(demo.mailbox.messages)} e-mails received]")
+    demo.say(f"    To: {mail['To']}")
+    demo.say(f"    Subject: {mail['Subject']}")
+    for line in text.splitlines()[:6]:
+        demo.say(f"    | {line}")
+    demo.say(f"    attachments: {attachments}")
+    link = re.search(r"\?start=(claim_[\w-]+)", text)
+    assert link is not None, text
+    bilal = demo.person(CLAIMANT_ID, "Bilal", "bilal_claims")
+    await demo.send(bilal, f"/start {link.group(1)}", "You now represent")
+    demo.claimant = bilal
+
+
+async def scene_directory(demo: Demo) -> None:
+    """Ana looks up a company she heard at the plenary: not in her top 5, in the directory."""
+    demo.scene("The company directory")
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    await demo.send(ana, "/companies security", "Companies from")
+    listing = ana.last
+    first = listing.buttons()[0][0] if listing and listing.buttons() else ""
+    if first.startswith("🔎"):
+        await demo.press(ana, first, "Offers")
+
+
+async def scene_report(demo: Demo) -> None:
+    """What the forum produced: the organisers' workbook."""
+    demo.scene("The organisers' report")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    demo.say("Organiser > /report")
+    await org.send("/report")
+    report = await org.expect(lambda m: m.kind == "document", timeout=20)
+    demo.say(f"    bot → Organiser: [{report.filename}, {len(report.content or b'')} bytes]")
+
+
+# The forum's story in order; the demo ends with the organisers' report.
 SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_welcome,
     scene_registration,
+    scene_invitations,
     scene_matches,
+    scene_directory,
     scene_agenda,
     scene_broadcast,
+    scene_report,
 ]
 
 
 async def run_demo(*, quiet: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="forumbridge-demo-") as folder:
-        async with Sandbox() as sandbox:
+        async with Sandbox() as sandbox, Mailbox() as mailbox:
             settings = local_settings(
                 sandbox.token,
                 sandbox.base_url,
@@ -272,10 +335,11 @@ async def run_demo(*, quiet: bool = False) -> int:
                 Path(folder) / "demo.db",
                 admin_ids=frozenset({ORGANISER_ID}),
                 log_level="WARNING",
+                smtp=mailbox.settings(),
             )
             bot = LocalBot(settings)
             await bot.start()
-            demo = Demo(sandbox, bot, quiet=quiet)
+            demo = Demo(sandbox, bot, quiet=quiet, mailbox=mailbox)
             try:
                 for scene in SCENES:
                     await scene(demo)

@@ -9,8 +9,9 @@ What goes, and what stays without them (the README's privacy paragraph says the 
   them (``companies.contact_entered_by``), also when colleagues keep the company or they
   left it before; its reps are asked to enter them again (until then it is not matched);
 * their @username, e-mail, phone and name wherever another company lists them;
-* the notes they wrote in introduction requests, and their id as requester or answerer
-  (the introductions themselves belong to the companies);
+* the notes they wrote in introduction requests and follow-up answers, and their id as
+  requester, answerer or respondent (the introductions and the answers themselves belong
+  to the companies);
 * messages: those to them are deleted; those to other people that carry their data
   (contact cards, requests with their note, notices naming them, copies of their
   broadcasts) are emptied, and cancelled if still waiting;
@@ -54,6 +55,7 @@ PERSON_COLUMNS = (
     "actor_id",
     "progress_chat_id",
     "contact_entered_by",
+    "answered_by",
 )
 COMPANY_CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "telegram_username")
 OUTBOX_BATCH = 2000
@@ -177,6 +179,10 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
     await _companies(conn, identity, now)
     # The note is theirs; the introduction is the two companies'.
     await conn.execute("UPDATE introductions SET note = '' WHERE requested_by = ?", (user_id,))
+    # So is a follow-up note; the answer is their company's and stays.
+    await conn.execute(
+        "UPDATE followups SET note = '', answered_by = NULL WHERE answered_by = ?", (user_id,)
+    )
     for column in ("requested_by", "decided_by"):
         await conn.execute(
             f"UPDATE introductions SET {column} = NULL WHERE {column} = ?", (user_id,)

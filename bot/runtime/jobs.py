@@ -4,7 +4,7 @@ At start-up, in this order: the outbox sender resumes what was pending when the 
 stopped; running broadcasts carry on and scheduled ones get their timers back; reminder
 timers are planned from the agenda in the database (the late ones missed while down are
 sent); the introductions' due run (expiry, halfway reminders, notices lost in a crash) and
-the daily "new matches" digest start repeating.
+the daily "new matches" digest start repeating, and so does the follow-up survey's check.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import timedelta
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
 from bot.services import reminders
 from bot.services.container import Services
+from bot.services.followups import FollowupService
 from bot.services.introductions import IntroductionService
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ INTRODUCTIONS_DUE_EVERY = timedelta(minutes=5)
 # Soon after start-up too: that is when notices lost in a crash are queued again.
 INTRODUCTIONS_DUE_FIRST_SECONDS = 10.0
 DIGEST_EVERY = timedelta(hours=1)
+FOLLOWUPS_DUE_EVERY = timedelta(hours=1)
+# After a restart, soon: a question due while the bot was down goes out then.
+FOLLOWUPS_DUE_FIRST_SECONDS = 30.0
 
 
 async def _introductions_due(services: Services) -> None:
@@ -35,6 +39,10 @@ async def _digests(services: Services) -> None:
     told = await IntroductionService(services).send_digests()
     if told:
         log.info("new-matches digests sent to %d companies", told)
+
+
+async def _followups_due(services: Services) -> None:
+    await FollowupService(services).run_due()
 
 
 async def start(app: ForumApplication) -> None:
@@ -55,6 +63,12 @@ async def start(app: ForumApplication) -> None:
         DIGEST_EVERY,
         lambda: _digests(services),
         first=DIGEST_EVERY.total_seconds(),
+    )
+    services.timers.every(
+        "followups:due",
+        FOLLOWUPS_DUE_EVERY,
+        lambda: _followups_due(services),
+        first=FOLLOWUPS_DUE_FIRST_SECONDS,
     )
 
 

@@ -7,7 +7,7 @@ repeating job runs again at its next time).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram.ext import ContextTypes, JobQueue
@@ -33,7 +33,10 @@ class JobQueueTimers:
 
     def at(self, name: str, when: datetime, action: Action) -> None:
         self.cancel(name)
-        self.job_queue.run_once(self._runner(name, action), when=when, name=name)
+        # APScheduler drops a job whose time passed more than a second ago ("missed"); the
+        # protocol promises it runs at once instead, so a past time becomes "now".
+        delay = (when - datetime.now(UTC)).total_seconds()
+        self.job_queue.run_once(self._runner(name, action), when=max(0.0, delay), name=name)
 
     def every(self, name: str, interval: timedelta, action: Action, *, first: float = 0) -> None:
         self.cancel(name)

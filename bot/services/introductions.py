@@ -194,8 +194,13 @@ class IntroductionService:
         return Outcome(True, f"Noted: I won't suggest {esc(other.name)} again.")
 
     # -- requests --------------------------------------------------------------------------
-    async def check_target(self, user_id: int, target_id: int) -> Outcome:
-        """Whether this rep's company may ask the target for an introduction right now."""
+    async def check_target(
+        self, user_id: int, target_id: int, *, any_company: bool = False
+    ) -> Outcome:
+        """Whether this rep's company may ask the target for an introduction right now.
+
+        ``any_company``: the target was found in the directory, not among the matches, so it
+        need not be a match; it must still be across the border."""
         company = await self.companies.by_rep(user_id)
         if company is None:
             return Outcome(False, "Register your company first: /register.")
@@ -204,17 +209,27 @@ class IntroductionService:
         target = await self.companies.get(target_id)
         if target is None or not target.matchable:
             return Outcome(False, "That company is no longer available for introductions.")
+        if target.country == company.country and target.id != company.id:
+            return Outcome(
+                False,
+                f"{esc(target.name)} is from your own country: introductions are made across "
+                "the border only (same country — not matched).",
+                "same_country",
+            )
         matcher = await self.matcher()
         me, them = await self._pair(company, target)
-        if not eligible(me, them) or matcher.match(me, them) is None:
+        if not eligible(me, them) or (not any_company and matcher.match(me, them) is None):
             return Outcome(False, "That company is not one of your matches.")
         if await self.repo.is_dismissed(company.id, target.id):
             return Outcome(False, "That company is no longer available for introductions.")
         return Outcome(True, esc(target.name))
 
-    async def request(self, user_id: int, target_id: int, note: str = "") -> Outcome:
-        """Ask for an introduction (or complete one the other side already asked for)."""
-        allowed = await self.check_target(user_id, target_id)
+    async def request(
+        self, user_id: int, target_id: int, note: str = "", *, any_company: bool = False
+    ) -> Outcome:
+        """Ask for an introduction (or complete one the other side already asked for);
+        ``any_company`` as in :meth:`check_target`."""
+        allowed = await self.check_target(user_id, target_id, any_company=any_company)
         if not allowed.ok:
             return allowed
         company = await self.companies.by_rep(user_id)
@@ -549,16 +564,10 @@ class IntroductionService:
         return told
 
     # -- lists and organisers --------------------------------------------------------------
-    async def stats_text(self) -> str:
-        records, profiles = await self._profiles()
+    async def stats_text(self, funnel: str) -> str:
+        """The organisers' figures; ``funnel`` is the one funnel (bot.services.funnel), as
+        the reader's handler rendered it: "has a match" has one definition, there."""
         by_country = await self.companies.count_by_country()
-        index = MatchIndex(
-            profiles,
-            k=1,
-            excluded=await self.repo.excluded_pairs(),
-            complements=await self.complements(),
-        )
-        with_match = sum(1 for r in records if index.top_ids(r.id))
         counts = await self.repo.counts()
         sent = sum(counts.values())
         decided = counts[ACCEPTED] + counts[DECLINED] + counts[EXPIRED]
@@ -566,7 +575,8 @@ class IntroductionService:
         lines = ["<b>Matching and introductions</b>", ""]
         lines += [f"{FLAGS.get(c, '')} {esc(c)}: {n} companies" for c, n in by_country.items()]
         lines += [
-            f"Companies with at least one match: {with_match}",
+            "",
+            funnel,
             "",
             f"Requests sent: {sent}",
             f"Accepted: {counts[ACCEPTED]}",

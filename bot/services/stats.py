@@ -13,18 +13,18 @@ from bot.services.reminders import REMINDER_KIND
 from storage.stats import Snapshot, StatsQueries
 
 
-def funnel_line(label: str, value: int, base: int) -> str:
-    share = f" ({value / base:.0%})" if base else ""
-    return f"{label}: <b>{value}</b>{share}"
-
-
 def delivery_counts(counts: dict[str, int]) -> str:
     return f"{delivery_line(counts)} · pending {counts['pending']}"
 
 
 def stats_text(
-    snap: Snapshot, delivery: dict[str, int], reminders: dict[str, int] | None = None
+    snap: Snapshot,
+    delivery: dict[str, int],
+    reminders: dict[str, int] | None = None,
+    funnel: str = "",
 ) -> str:
+    """The dashboard; ``funnel`` is the one funnel (bot.services.funnel) as the reader's
+    handler rendered it."""
     countries = " · ".join(f"{esc(c)} {n}" for c, n in sorted(snap.companies_by_country.items()))
     total_companies = sum(snap.companies_by_country.values())
     sectors: dict[str, int] = {}
@@ -41,17 +41,7 @@ def stats_text(
         "<b>Top sectors</b>:",
         *sector_lines,
         "",
-        "<b>Funnel</b>",
-        funnel_line("1. started the bot (users)", snap.users, snap.users),
-        funnel_line("2. registered (company reps)", snap.reps, snap.users),
-        f"3. companies with cross-border matches: <b>{snap.companies_with_matches}</b>"
-        + (f" of {total_companies}" if total_companies else ""),
-        f"4. introductions requested: <b>{snap.introductions_requested}</b>",
-        funnel_line(
-            "5. introductions accepted",
-            snap.introductions_accepted,
-            snap.introductions_requested,
-        ),
+        funnel,
         "",
         f"<b>Agenda</b>: {snap.subscriptions} subscriptions by {snap.subscribers} users",
         f"<b>Broadcast copies</b>: {delivery_counts(delivery)}",
@@ -61,10 +51,10 @@ def stats_text(
     return "\n".join(lines)
 
 
-async def dashboard(services: Services) -> tuple[str, bytes]:
+async def dashboard(services: Services, funnel: str = "") -> tuple[str, bytes]:
     """The dashboard text and the PNG chart (rendered in a thread: it takes ~0.1 s)."""
     snap = await StatsQueries(services.db).snapshot()
     delivery = await services.broadcasts.delivery_totals()
     reminders = await services.outbox.counts(kind=REMINDER_KIND)
     png = await asyncio.to_thread(companies_by_sector_png, snap.companies_by_sector)
-    return stats_text(snap, delivery, reminders), png
+    return stats_text(snap, delivery, reminders, funnel), png

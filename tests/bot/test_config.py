@@ -50,3 +50,43 @@ def test_errors_name_the_setting(env: dict[str, str], names: str) -> None:
         load_settings(env)
     message = str(info.value)
     assert message.startswith(names) and "\n" not in message
+
+
+def test_smtp_settings() -> None:
+    assert load_settings({"BOT_TOKEN": TOKEN}).smtp is None
+    assert load_settings({"BOT_TOKEN": TOKEN}).followup_days == 60
+    s = load_settings(
+        {
+            "BOT_TOKEN": TOKEN,
+            "SMTP_HOST": "mail.example.org",
+            "SMTP_FROM": "forum@example.org",
+            "SMTP_USER": "forum",
+            "SMTP_PASSWORD": " secret ",
+            "SMTP_STARTTLS": "no",
+            "SMTP_RATE": "20",
+            "FOLLOWUP_DAYS": "30",
+        }
+    )
+    assert s.smtp is not None
+    assert (s.smtp.host, s.smtp.port, s.smtp.sender) == (
+        "mail.example.org",
+        587,
+        "forum@example.org",
+    )
+    assert (s.smtp.user, s.smtp.password, s.smtp.starttls) == ("forum", " secret ", False)
+    assert s.smtp.rate_per_minute == 20 and s.followup_days == 30
+    assert "secret" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SMTP_HOST": "mail.example.org"}, "SMTP_FROM"),
+        ({"SMTP_HOST": "m", "SMTP_FROM": "f@x.org", "SMTP_PORT": "99999"}, "SMTP_PORT"),
+        ({"SMTP_HOST": "m", "SMTP_FROM": "f@x.org", "SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS"),
+        ({"FOLLOWUP_DAYS": "0"}, "FOLLOWUP_DAYS"),
+    ],
+)
+def test_bad_smtp_settings_are_named(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings({"BOT_TOKEN": TOKEN, **env})

@@ -202,7 +202,10 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     await admin.send("/matchstats")
     stats = (await admin.expect("Matching and introductions")).text or ""
     assert "Romania: 1 companies" in stats and "Requests sent: 1" in stats
-    assert "Companies with at least one match: 0" in stats  # the pair is taken by the request
+    # The one funnel: the pair was a match, and still counts as one once introduced.
+    assert "3. have a cross-border match: 2 (100%)" in stats
+    assert "4. requested or received an introduction: 2 (100%)" in stats
+    assert "5. introduction accepted: 0 (0%)" in stats
 
     await imran.press("✖️ Decline")
     await admin.send("/exportmatches 3")

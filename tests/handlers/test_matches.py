@@ -99,7 +99,8 @@ async def test_forged_request_button_is_refused(sandbox: Sandbox, fb: BotHarness
     await ana.send("/matches")
     card = await ana.expect("Match 1 of")
     await ana.press_data(card.message_id, f"m:req:{same_country}")
-    await ana.expect("not one of your matches")
+    # Refused with the reason (issue 13: same-country requests say why).
+    await ana.expect("Another Romanian is from your own country: introductions are made across")
     await ana.press_data(card.message_id, f"m:req:{ro}")
     await ana.expect("not one of your matches")
     assert await fb.services.introductions.for_company(ro) == []

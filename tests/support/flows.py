@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sandbox import SandboxUser, SentMessage
+from sandbox import Sandbox, SandboxUser, SentMessage
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
@@ -105,3 +105,13 @@ async def wait_until(predicate: object, within: float) -> None:
             if predicate():  # type: ignore[operator]
                 return
             await asyncio.sleep(0.05)
+
+
+async def alerted(sandbox: Sandbox, text: str, within: float = 5) -> None:
+    """Wait until a button press was answered with ``text`` (an alert or a toast)."""
+
+    def seen() -> bool:
+        calls = sandbox.calls_of("answerCallbackQuery")
+        return any(text in str(c.params.get("text")) for c in calls)
+
+    await wait_until(seen, within)
