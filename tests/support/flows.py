@@ -11,14 +11,14 @@ OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
 
 
-async def answer(user: SandboxUser, text: str, expect: str) -> str:
+async def answer(user: SandboxUser, text: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.send(text)
-    return (await user.expect(expect)).text or ""
+    return (await user.expect(expect, timeout)).text or ""
 
 
-async def press(user: SandboxUser, button: str, expect: str) -> str:
+async def press(user: SandboxUser, button: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.press(button)
-    return (await user.expect(expect)).text or ""
+    return (await user.expect(expect, timeout)).text or ""
 
 
 async def register(
@@ -38,29 +38,32 @@ async def register(
     phone: str | None = "+40 721 234 567",
     agree: bool = True,
     confirm: bool = True,
+    timeout: float = 5.0,  # noqa: ASYNC109  (a burst of users needs more)
 ) -> None:
-    await answer(user, "/register", "Step 1 of 12")
-    await answer(user, name, "Step 2 of 12")
-    await press(user, country, "Step 3 of 12")
-    await answer(user, city or "/skip", "Step 4 of 12")
+    await answer(user, "/register", "Step 1 of 12", timeout)
+    await answer(user, name, "Step 2 of 12", timeout)
+    await press(user, country, "Step 3 of 12", timeout)
+    await answer(user, city or "/skip", "Step 4 of 12", timeout)
     for sector in sectors:
         await user.press(sector)
-        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()))
-    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12")
-    await answer(user, offers, "Step 6 of 12")
-    await answer(user, seeks, "Step 7 of 12")
+        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()), timeout)
+    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12", timeout)
+    await answer(user, offers, "Step 6 of 12", timeout)
+    await answer(user, seeks, "Step 7 of 12", timeout)
     for intent in intents:
         await user.press(intent)
-        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()))
-    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12")
-    await press(user, size, "Step 9 of 12")
-    await answer(user, website or "/skip", "Contact person")
-    await answer(user, contact, "Contact email")
-    await answer(user, email, "Phone")
-    await answer(user, phone or "/skip", "Step 11 of 12")
-    await press(user, "✅ I agree" if agree else "Not now (don't match me)", "Step 12 of 12")
+        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()), timeout)
+    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12", timeout)
+    await press(user, size, "Step 9 of 12", timeout)
+    await answer(user, website or "/skip", "Contact person", timeout)
+    await answer(user, contact, "Contact email", timeout)
+    await answer(user, email, "Phone", timeout)
+    await answer(user, phone or "/skip", "Step 11 of 12", timeout)
+    await press(
+        user, "✅ I agree" if agree else "Not now (don't match me)", "Step 12 of 12", timeout
+    )
     if confirm:
-        await press(user, "✅ Confirm", "is registered")
+        await press(user, "✅ Confirm", "is registered", timeout)
 
 
 async def request_intro(user: SandboxUser, note: str | None = None) -> None:
