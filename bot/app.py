@@ -129,10 +129,8 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
-    # Replies get their own pool (long polling has its own connection). Measured through
-    # the sandbox at 100 ms latency: a pool of 3/4 of the concurrency served 2.6x the
-    # updates/s of a pool as large as it, where httpcore's pool bookkeeping churns.
-    replies, updates = build_requests(settings, max(8, min(concurrency * 3 // 4, 256)))
+    # Replies get their own pool, sized for the concurrency; long polling has its own.
+    replies, updates = build_requests(settings, concurrency)
     builder = builder.request(replies).get_updates_request(updates)
     if concurrency > 1:
         builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))

@@ -86,6 +86,13 @@ class TinyServer:
 TOKEN = "123456:SECRET-TOKEN-NOT-IN-ANY-MESSAGE"
 
 
+async def _params(request: web.Request) -> Any:
+    """A Bot API call's parameters: httpx sends a form, the aiohttp transport JSON."""
+    if request.content_type == "application/json":
+        return await request.json()
+    return await request.post()
+
+
 # ---------------------------------------------------------------- timeouts
 
 
@@ -113,7 +120,7 @@ async def test_pool_timeout_is_timed_out_and_sends_nothing(transport: str) -> No
     served: list[str] = []
 
     async def hold(request: web.Request) -> web.StreamResponse:
-        served.append((await request.post())["action"])  # type: ignore[arg-type]
+        served.append(str((await _params(request))["action"]))
         arrived.set()
         await release.wait()
         return web.json_response({"ok": True, "result": True})
@@ -124,7 +131,8 @@ async def test_pool_timeout_is_timed_out_and_sends_nothing(transport: str) -> No
         await request.initialize()
         try:
             first = asyncio.create_task(bot.send_chat_action(1, "typing"))
-            await arrived.wait()
+            async with asyncio.timeout(10):
+                await arrived.wait()
             # pool_timeout=None waits for a connection as long as it takes: it is still
             # waiting after a later call with the default 0.1 s gave up.
             waits = asyncio.create_task(bot.send_chat_action(1, "record_voice", pool_timeout=None))
@@ -165,10 +173,10 @@ async def never_reads() -> AsyncIterator[int]:
     ],
 )
 async def test_write_timeout_on_a_peer_that_stops_reading(
-    never_reads: int, options: dict[str, Any], per_call: dict[str, Any]
+    never_reads: int, transport: str, options: dict[str, Any], per_call: dict[str, Any]
 ) -> None:
     big = bytes(48 * 1024 * 1024)  # far more than loopback's socket buffers hold
-    request = AiohttpRequest(write_timeout=60, **options)
+    request = make_request(transport, write_timeout=60, **options)
     bot = _bot(f"http://127.0.0.1:{never_reads}/bot", TOKEN, request)
     await request.initialize()
     try:
@@ -375,6 +383,23 @@ async def test_proxy_setting_carries_both_connections(
         finally:
             await bot.stop()
         assert "getUpdates" in proxy.seen and "sendMessage" in proxy.seen
+
+
+@pytest.mark.parametrize("bypass", [False, True])
+async def test_environment_proxy_unless_no_proxy(
+    sandbox: Sandbox, transport: str, bypass: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with ForwardProxy() as proxy:
+        for name in ("ALL_PROXY", "HTTPS_PROXY", "all_proxy", "https_proxy", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1" if bypass else "")
+        bot = await _sandbox_bot(sandbox, make_request(transport))
+        try:
+            assert (await bot.send_message(ALICE, "via the environment")).text
+        finally:
+            await bot.shutdown()
+        assert proxy.seen == ([] if bypass else ["getMe", "sendMessage"])
 
 
 def test_proxy_must_be_http() -> None:
