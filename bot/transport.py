@@ -1,12 +1,12 @@
 """The HTTP transport to the Bot API: PTB's ``BaseRequest`` on aiohttp, or PTB's own httpx one.
 
 PTB talks to Telegram through a ``telegram.request.BaseRequest``; its default, ``HTTPXRequest``,
-spends most of a short request in httpx/httpcore bookkeeping. :class:`AiohttpRequest` keeps
-``HTTPXRequest``'s contract — the same constructor arguments and defaults, per-call timeouts
-where ``DEFAULT_NONE`` means "this object's default", form-encoded parameters and multipart
-uploads, a timeout raised as ``TimedOut`` and any other transport failure as ``NetworkError`` —
-and leaves the reading of Telegram's answers (``BadRequest``, ``RetryAfter``, ...) to
-``BaseRequest.post``, which gets the status code and body untouched.
+costs about twice the CPU per request of aiohttp (bench/throughput.py). :class:`AiohttpRequest`
+keeps ``HTTPXRequest``'s contract — the same constructor arguments and defaults, per-call
+timeouts where ``DEFAULT_NONE`` means "this object's default", multipart uploads, a timeout
+raised as ``TimedOut`` and any other transport failure as ``NetworkError`` — and leaves the
+reading of Telegram's answers (``BadRequest``, ``RetryAfter``, ...) to ``BaseRequest.post``,
+which gets the status code and body untouched.
 
 ``HTTP_TRANSPORT`` picks one; :func:`build_requests` makes the pair the bot needs (replies, and
 the long poll on its own connection).
@@ -107,7 +107,9 @@ def _body(request_data: RequestData | None) -> payload.Payload | None:
     return form()
 
 
-def _with_write_timeout(body: payload.Payload | None, timeout: float | None) -> Any:
+def _with_write_timeout(
+    body: payload.Payload | None, timeout: float | None
+) -> payload.Payload | None:
     # A small body is written without waiting (see _NEVER_WAITS): there is nothing to time
     # out, and a timer would be pure cost on nearly every request.
     if body is None or timeout is None or (body.size is not None and body.size < _NEVER_WAITS):
@@ -202,6 +204,8 @@ class AiohttpRequest(BaseRequest):
         """See :meth:`BaseRequest.initialize`; a request that was shut down can start again."""
         if self._session is not None and not self._session.closed:
             return
+        # asyncio's locks belong to the loop they first wait in; a restart may bring another.
+        self._slots = asyncio.Semaphore(self._pool_size)
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0),
             # Every request sets its own timeouts; no overall cap, as with httpx.

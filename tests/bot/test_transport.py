@@ -32,9 +32,10 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import TRANSPORTS
 from bot.sandbox import Sandbox
 from bot.transport import AiohttpRequest, make_request
-from tests.harness import ADMIN_ID, BotHarness, sandbox_settings
+from tests.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
 
 ALICE = 1001
+SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
 # A PNG signature and an IHDR chunk: enough for the sandbox to store it as a photo.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
@@ -146,6 +147,28 @@ async def test_pool_timeout_is_timed_out_and_sends_nothing(transport: str) -> No
         finally:
             await request.shutdown()
     assert served == ["typing", "record_voice"]
+
+
+def test_restart_in_a_new_event_loop() -> None:
+    """PTB may shut a request down and initialise it again under another event loop."""
+    request = AiohttpRequest(connection_pool_size=1)
+
+    async def ok(_: web.Request) -> web.StreamResponse:
+        return web.json_response({"ok": True, "result": True})
+
+    async def burst() -> None:
+        async with TinyServer(ok) as server:
+            await request.initialize()
+            bot = _bot(server.base_url, TOKEN, request)
+            try:
+                # Three at once on one connection: two of them wait for the pool.
+                sent = [bot.send_chat_action(1, "typing") for _ in range(3)]
+                assert all(await asyncio.gather(*sent))
+            finally:
+                await request.shutdown()
+
+    asyncio.run(burst())
+    asyncio.run(burst())
 
 
 @pytest.fixture
@@ -426,6 +449,9 @@ async def test_bot_end_to_end_on_each_transport(
         export = await ana.expect(lambda m: m.kind == "document")
         assert export.content and json.loads(export.content)
         org = sandbox.user(ADMIN_ID, "Org")
+        # The bot downloads the file it is sent (getFile, then a GET of the file URL).
+        await org.send_document("companies.csv", SAMPLE.read_bytes(), caption="/import")
+        await org.expect("Imported 33 companies")
         await org.send("/stats")
         chart = await org.expect(lambda m: m.kind == "photo")
         assert chart.content and chart.content.startswith(PNG[:8])
