@@ -19,6 +19,7 @@ from bot.runtime.outbox import OutboxSender, Render, SendWindow, WindowedRateLim
 from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
 from bot.runtime.processor import PerChatOrderedProcessor
 from bot.runtime.timers import JobQueueTimers
+from bot.runtime.transport import build_requests
 from bot.services.broadcasts import BroadcastService
 from bot.services.container import Services
 from handlers import (
@@ -123,12 +124,10 @@ def build_application(
         .persistence(SQLitePersistence(PersistenceStore(db), update_interval=persistence_interval))
         .post_init(_post_init)
         .post_stop(_post_stop)
-        # Replies get their own pool (long polling has its own connection). Measured through
-        # the sandbox at 100 ms latency: a pool of 3/4 of the concurrency served 2.6x the
-        # updates/s of a pool as large as it, where httpcore's pool bookkeeping churns.
-        .connection_pool_size(max(8, min(concurrency * 3 // 4, 256)))
-        .get_updates_read_timeout(30)
     )
+    # Replies get their own pool, sized for the concurrency; long polling has its own.
+    replies, updates = build_requests(settings, concurrency)
+    builder = builder.request(replies).get_updates_request(updates)
     if concurrency > 1:
         builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
     window = SendWindow()

@@ -10,12 +10,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE_PATH = "data/forumbridge.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# How the bot talks HTTP to the Bot API (bot/transport.py); the first is the default.
+TRANSPORTS = ("aiohttp", "httpx")
 
 
 class ConfigError(Exception):
@@ -37,6 +40,8 @@ class Settings:
     intro_expiry_days: int = 7
     followup_days: int = 60
     smtp: SmtpSettings | None = None  # claim invitations by e-mail; None: not set up
+    http_transport: str = TRANSPORTS[0]
+    proxy_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -108,6 +113,24 @@ def _send_rate(raw: str) -> float:
             "30 (Telegram's limit), e.g. SEND_RATE=25"
         )
     return rate
+
+
+def _transport(raw: str) -> str:
+    if raw not in TRANSPORTS:
+        raise ConfigError(f"HTTP_TRANSPORT: {raw!r} is not one of {', '.join(TRANSPORTS)}")
+    return raw
+
+
+def _proxy(raw: str) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"BOT_API_PROXY: {raw!r} must be an http:// or https:// proxy URL, "
+            "e.g. BOT_API_PROXY=http://127.0.0.1:3128"
+        )
+    return raw
 
 
 def _url(name: str, raw: str) -> str:
@@ -200,4 +223,6 @@ def load_settings(
         ),
         followup_days=_positive_int("FOLLOWUP_DAYS", env.get("FOLLOWUP_DAYS", "").strip() or "60"),
         smtp=_smtp(env),
+        http_transport=_transport(env.get("HTTP_TRANSPORT", "").strip().lower() or TRANSPORTS[0]),
+        proxy_url=_proxy(env.get("BOT_API_PROXY", "").strip()),
     )

@@ -43,6 +43,9 @@ def test_values() -> None:
         ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
         ({"BOT_TOKEN": TOKEN, "MAX_CONCURRENT_UPDATES": "0"}, "MAX_CONCURRENT_UPDATES"),
+        ({"BOT_TOKEN": TOKEN, "HTTP_TRANSPORT": "requests"}, "HTTP_TRANSPORT"),
+        ({"BOT_TOKEN": TOKEN, "BOT_API_PROXY": "socks5://127.0.0.1:1080"}, "BOT_API_PROXY"),
+        ({"BOT_TOKEN": TOKEN, "BOT_API_PROXY": "http://"}, "BOT_API_PROXY"),
     ],
 )
 def test_errors_name_the_setting(env: dict[str, str], names: str) -> None:
@@ -90,3 +93,12 @@ def test_smtp_settings() -> None:
 def test_bad_smtp_settings_are_named(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         load_settings({"BOT_TOKEN": TOKEN, **env})
+
+
+def test_transport_and_proxy() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN})
+    assert s.http_transport == "aiohttp" and s.proxy_url is None
+    s = load_settings(
+        {"BOT_TOKEN": TOKEN, "HTTP_TRANSPORT": "HTTPX", "BOT_API_PROXY": "http://10.0.0.1:3128"}
+    )
+    assert s.http_transport == "httpx" and s.proxy_url == "http://10.0.0.1:3128"
