@@ -6,16 +6,17 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import jobs
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, ForumContext, Runtime
+from bot.runtime.health import Heartbeat, ObservedRequest, Vitals, update_watcher
 from bot.runtime.logs import instrument
 from bot.runtime.outbox import OutboxSender, Render, SendWindow, WindowedRateLimiter
 from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
@@ -43,11 +44,14 @@ from handlers import timezone as timezone_handlers
 from handlers.commands import organiser_commands, user_commands
 from handlers.i18n import language_for
 from storage.db import Database
+from storage.heartbeat import HeartbeatRepository
 from storage.outbox import OutboxRepository, OutboxRow
 from storage.persistence_store import PersistenceStore
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
+# Before every feature's group (tracking is at -11 and -10): the vital signs see each update.
+VITALS_GROUP = -1000
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -125,6 +129,8 @@ def build_application(
     """Build the Application and the services; the caller owns ``db`` (opened before,
     closed after)."""
     concurrency = max_concurrent_updates or settings.max_concurrent_updates
+    clock = clock or Clock()
+    vitals = Vitals(clock, mode="webhook" if settings.webhook_url else "polling")
     builder: Any = (
         ApplicationBuilder()
         .token(settings.bot_token)
@@ -138,8 +144,10 @@ def build_application(
         # Replies get their own pool (long polling has its own connection). Measured through
         # the sandbox at 100 ms latency: a pool of 3/4 of the concurrency served 2.6x the
         # updates/s of a pool as large as it, where httpcore's pool bookkeeping churns.
-        .connection_pool_size(max(8, min(concurrency * 3 // 4, 256)))
-        .get_updates_read_timeout(30)
+        .request(
+            ObservedRequest(vitals, connection_pool_size=max(8, min(concurrency * 3 // 4, 256)))
+        )
+        .get_updates_request(ObservedRequest(vitals, connection_pool_size=1, read_timeout=30))
     )
     if concurrency > 1:
         builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
@@ -150,7 +158,6 @@ def build_application(
         builder = builder.rate_limiter(WindowedRateLimiter(window, max_retries=2))
     app: ForumApplication = builder.build()
     assert app.job_queue is not None  # the job-queue extra is a dependency
-    clock = clock or Clock()
     sender = OutboxSender(
         app.bot,
         OutboxRepository(db),
@@ -165,7 +172,10 @@ def build_application(
     sender.render = notice_renderer(services)
     services.broadcaster = BroadcastService(app, services)
     app.bot_data[SERVICES_KEY] = services
-    app.bot_data[RUNTIME_KEY] = Runtime(sender)
+    heartbeat = Heartbeat(HeartbeatRepository(db), vitals, app.job_queue)
+    app.bot_data[RUNTIME_KEY] = Runtime(sender, vitals, heartbeat)
     if register:
         register_handlers(app)
+    # After instrument(): noting the time is not a handled update worth a log line.
+    app.add_handler(TypeHandler(Update, update_watcher(vitals)), group=VITALS_GROUP)
     return app
