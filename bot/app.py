@@ -166,9 +166,13 @@ def build_application(
         rate=settings.send_rate,
         window=window,
     )
-    services = Services.create(
-        settings, db, clock, wake=sender.wake, timers=JobQueueTimers(app.job_queue)
-    )
+    timers = JobQueueTimers(app.job_queue)
+    services = Services.create(settings, db, clock, wake=sender.wake, timers=timers)
+
+    async def job_failed(name: str, exc: Exception) -> str:
+        return (await services.alerts.report(exc, source=f"job {name}")).trace_id
+
+    timers.on_error = job_failed
     sender.render = notice_renderer(services)
     services.broadcaster = BroadcastService(app, services)
     app.bot_data[SERVICES_KEY] = services
