@@ -56,12 +56,13 @@ def schema_version(path: Path) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _copy(source: Path, dest: Path) -> None:
+def _copy(source: Path, dest: Path, *, self_contained: bool = True) -> None:
     with _connect(source) as src, _connect(dest) as dst:
         src.execute("PRAGMA query_only = ON")
         # pages=-1: the whole file in one step, one consistent read snapshot.
         src.backup(dst, pages=-1)
-        dst.execute("PRAGMA journal_mode = DELETE")
+        if self_contained:
+            dst.execute("PRAGMA journal_mode = DELETE")
 
 
 def backup_database(source: Path, dest: Path) -> BackupResult:
@@ -117,7 +118,7 @@ def restore_database(backup: Path, target: Path, latest: int) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # Through the backup API, not a file copy: the target's -wal and -shm stay consistent
     # with its new content, whatever they held.
-    _copy(backup, target)
+    _copy(backup, target, self_contained=False)  # the bot sets WAL mode again at its start
     verdict = integrity(target)
     if verdict != "ok":
         raise BackupError(f"the restored {target} failed its integrity check: {verdict}")

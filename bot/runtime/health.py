@@ -37,6 +37,9 @@ class Vitals:
     last_update_at: datetime | None = None
     last_api_ok_at: datetime | None = None
     last_beat_at: datetime | None = None
+    # Whether a getUpdates call has succeeded in this run: a 409 before it is a start-up
+    # conflict (bot.runtime.updates).
+    polled: bool = False
 
     def saw_update(self) -> None:
         self.last_update_at = self.clock.now()
@@ -81,6 +84,8 @@ class ObservedRequest(HTTPXRequest):
         )
         if 200 <= code < 300:
             self.vitals.api_ok()
+            if url.endswith("/getUpdates"):
+                self.vitals.polled = True
         return code, payload
 
 

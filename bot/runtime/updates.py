@@ -1,11 +1,13 @@
 """Where updates come from: long polling, or the webhook server when ``WEBHOOK_URL`` is set.
 
-Both end in the Application's update queue. Two conflicts with Telegram are the operator's
-to settle, so each becomes one line and exit code 2 (``fatal``) instead of a retry loop:
-a webhook set for the bot while this one would poll (Telegram answers getUpdates with 409
-while a webhook is set; PTB would silently delete the webhook, taking the updates away from
-whatever deployment set it), and another process polling with the same token (409
-"terminated by other getUpdates request").
+Both end in the Application's update queue. Two conflicts with Telegram at start-up are the
+operator's to settle, so each becomes one line and exit code 2 (``fatal``) instead of a
+retry loop: a webhook set for the bot while this one would poll (Telegram answers
+getUpdates with 409 while a webhook is set; PTB would silently delete the webhook, taking
+the updates away from whatever deployment set it), and another process already polling with
+the same token (409 "terminated by other getUpdates request" before our first poll
+succeeded). A bot that has been polling fine and then meets a newcomer logs a warning and
+keeps going: the newcomer is the one that stops.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def webhook_is_set(url: str) -> str:
 OTHER_POLLER = (
     "another process is polling Telegram with this bot token (409 Conflict): "
     "stop it - only one bot may run per token"
+)
+OTHER_POLLER_LATE = (
+    "409 Conflict: another process polled Telegram with this bot token; "
+    "only one bot may run per token (this one keeps running)"
 )
 
 
@@ -105,8 +111,11 @@ class UpdateSource:
         )
 
     def _polling_error(self, exc: TelegramError) -> None:
-        if isinstance(exc, Conflict):
+        runtime: Runtime = self.app.bot_data[RUNTIME_KEY]
+        if isinstance(exc, Conflict) and not runtime.vitals.polled:
             self.on_fatal(OTHER_POLLER)
+        elif isinstance(exc, Conflict):
+            log.warning("%s", OTHER_POLLER_LATE)
         else:
             log.warning("polling for updates failed (%s); retrying", exc)
 
