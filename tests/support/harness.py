@@ -97,18 +97,18 @@ class BotProcess:
 
     alive: ClassVar[set[asyncio.subprocess.Process]] = set()
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], cwd: Path, argv: list[str] | None = None) -> None:
+        """``argv``: another command line than ``python -m bot run`` from this checkout
+        (e.g. an installed copy's); it then runs with ``env`` as given."""
+        self.env = env if argv else {**env, "PYTHONPATH": str(REPO_ROOT)}
         self.cwd = cwd
+        self.argv = argv or [sys.executable, "-m", "bot", "run"]
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env={**self.env, "PYTHONPATH": str(REPO_ROOT)},
+            *self.argv,
+            env=self.env,
             cwd=self.cwd,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,

@@ -1,0 +1,325 @@
+"""Company profiles as the bot sees them: validation of every field a rep or an import file
+types, the draft a registration builds, and the profile card (HTML, everything escaped).
+
+Pure functions, no I/O: the registration conversation, the profile screens and the CSV import
+all validate through here, so a field means the same thing wherever it comes from. E-mail
+addresses are checked by email-validator and phone numbers by phonenumbers (libphonenumber's
+metadata), never by hand-written patterns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.domain.texts import esc, is_bidi_control, is_visible
+from storage.companies import COUNTRIES, SIZES, CompanyRecord
+
+NAME_MIN, NAME_MAX = 2, 100
+CITY_MIN, CITY_MAX = 2, 60
+TEXT_MIN, TEXT_MAX = 10, 1000
+CONTACT_MIN, CONTACT_MAX = 2, 100
+URL_MAX = 200
+MAX_SECTORS = 5
+
+COUNTRY_FLAGS = {"Romania": "🇷🇴", "Pakistan": "🇵🇰"}
+# ISO 3166 codes: what a CSV may write for the country, and the region a local phone number
+# (0722 000 111) is read in.
+COUNTRY_CODES = {"Romania": "RO", "Pakistan": "PK"}
+# The zone a rep gets when they register and have none yet (DESIGN.md: default by country).
+COUNTRY_ZONES = {"Romania": "Europe/Bucharest", "Pakistan": "Asia/Karachi"}
+
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+class Invalid(ValueError):
+    """A value that is not acceptable; the message is one line a user can act on (HTML)."""
+
+
+def _typed_text(value: str, *, lines: bool = False) -> str:
+    """What a person typed, made fit to store and show: control characters out (line breaks
+    kept where the field has lines; tabs and other whitespace controls become spaces), bidi
+    embedding/override/isolate controls and lone surrogates out, the ends trimmed; a
+    single-line field has each run of whitespace made one space."""
+    if lines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if lines and ch == "\n":
+            kept.append(ch)
+        elif category in ("Cc", "Zl", "Zp"):
+            if ch.isspace():
+                kept.append(" ")
+        elif category != "Cs" and not is_bidi_control(ch):
+            kept.append(ch)
+    text = "".join(kept)
+    return text.strip() if lines else " ".join(text.split())
+
+
+def _length(
+    value: str, low: int, high: int, what: str, example: str, *, lines: bool = False
+) -> str:
+    value = _typed_text(value, lines=lines)
+    if not any(is_visible(ch) for ch in value):
+        raise Invalid(
+            f"{what.capitalize()} is empty: it has no visible characters. "
+            f"Example: <i>{esc(example)}</i>"
+        )
+    if len(value) > high:
+        raise Invalid(
+            f"That is {len(value):,} characters; the limit for {what} is {high:,}. "
+            f"Example: <i>{esc(example)}</i>"
+        )
+    # Invisible characters (a zero-width space) do not make a short answer long enough.
+    if sum(1 for ch in value if ch.isspace() or is_visible(ch)) < low:
+        raise Invalid(
+            f"{what.capitalize()} needs at least {low} characters. Example: <i>{esc(example)}</i>"
+        )
+    return value
+
+
+def clean_name(value: str) -> str:
+    return _length(value, NAME_MIN, NAME_MAX, "the company name", "Carpathian Code SRL")
+
+
+def clean_city(value: str) -> str:
+    city = _length(value, CITY_MIN, CITY_MAX, "the city", "Cluj-Napoca")
+    if any(ch.isdigit() for ch in city):
+        raise Invalid("A city name has no digits. Example: <i>Lahore</i>")
+    return city
+
+
+def clean_offers(value: str) -> str:
+    return _length(
+        value,
+        TEXT_MIN,
+        TEXT_MAX,
+        "what you offer",
+        "RPA consulting and UiPath bots for banks",
+        lines=True,
+    )
+
+
+def clean_seeks(value: str) -> str:
+    return _length(
+        value,
+        TEXT_MIN,
+        TEXT_MAX,
+        "what you seek",
+        "a reseller for our cybersecurity suite in the Gulf",
+        lines=True,
+    )
+
+
+def clean_contact_name(value: str) -> str:
+    return _length(value, CONTACT_MIN, CONTACT_MAX, "the contact name", "Ioana Popescu")
+
+
+def clean_email(value: str) -> str:
+    """The address in email-validator's normalized form (the domain in lower case and
+    Unicode, e.g. ``ana@exämple.ro``); its syntax only: nobody's mail server is asked."""
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(
+            f"That is not an email address: {esc(exc)} Example: <i>ioana@example.ro</i>"
+        ) from None
+    return checked.normalized
+
+
+def phone_region(country: str | None) -> str | None:
+    """The region a phone number without a country code is read in: the company's country."""
+    return COUNTRY_CODES.get(country or "")
+
+
+def clean_phone(value: str, country: str | None = None) -> str:
+    """A valid phone number in E.164 (``+40722000111``). With the company's ``country`` a
+    local number (``0722 000 111`` in Romania) is understood; without, it needs the +code."""
+    region = phone_region(country)
+    try:
+        number = phonenumbers.parse(value.strip(), region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        local = f" or a {country} number as you dial it there" if region else ""
+        raise Invalid(
+            "That is not a valid phone number. Please give it in international format, with "
+            f"the country code{local}. "
+            "Example: <i>+40 721 234 567</i> or <i>+92 300 1234567</i>"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(value: str | None) -> str | None:
+    """A stored number as people read it (``+40 722 000 111``); a stored value that is not a
+    number (from before numbers were checked this way) is shown as it is."""
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def clean_website(value: str) -> str:
+    url = value.strip()
+    example = "Example: <i>https://www.example.ro</i>"
+    if len(url) > URL_MAX:
+        raise Invalid(f"That address is {len(url):,} characters; the limit is {URL_MAX}. {example}")
+    if "://" not in url:
+        # "example.ro" is what people type; it means the https site.
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise Invalid(f"That is not a web address. {example}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise Invalid(f"The website must start with http:// or https://. {example}")
+    if not _HOST.match(host) or not url.isprintable() or any(ch.isspace() for ch in url):
+        raise Invalid(f"That is not a web address with a host name. {example}")
+    return url
+
+
+def clean_username(value: str) -> str:
+    name = value.strip().removeprefix("@").removeprefix("https://t.me/")
+    if not _USERNAME.match(name):
+        raise Invalid("That is not a Telegram username. Example: <i>@ioana_ro</i>")
+    return name
+
+
+def parse_country(value: str) -> str:
+    wanted = value.strip().lower()
+    for country in COUNTRIES:
+        if wanted in (country.lower(), COUNTRY_CODES[country].lower()):
+            return country
+    raise Invalid(f"The country must be Romania or Pakistan (or RO / PK), not “{esc(value)}”.")
+
+
+def parse_size(value: str) -> str:
+    # People type hyphens; the labels use en dashes.
+    wanted = value.strip().replace("-", "–").replace("—", "–").replace(" ", "")
+    for size in SIZES:
+        if wanted == size:
+            return size
+    raise Invalid(f"The size must be one of {', '.join(SIZES)}, not “{esc(value)}”.")
+
+
+def parse_names(value: str, allowed: Sequence[str], what: str) -> list[str]:
+    """``a; b; c`` → the names as spelled in ``allowed``, case-insensitive, no duplicates."""
+    by_lower = {name.lower(): name for name in allowed}
+    found: list[str] = []
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name = by_lower.get(part.lower())
+        if name is None:
+            raise Invalid(f"Unknown {what} “{esc(part)}”.")
+        if name not in found:
+            found.append(name)
+    return found
+
+
+# -- the draft and the card -------------------------------------------------------------------
+
+
+def draft_from_record(record: CompanyRecord) -> dict[str, Any]:
+    """The editable answers of a stored company, in the shape the conversation keeps."""
+    return {
+        "name": record.name,
+        "country": record.country,
+        "city": record.city,
+        "sectors": list(record.sectors),
+        "offers": record.offers,
+        "seeks": record.seeks,
+        "partnerships": list(record.partnerships),
+        "size": record.size,
+        "website": record.website,
+        "contact_name": record.contact_name,
+        "contact_email": record.contact_email,
+        "contact_phone": record.contact_phone,
+        "consent": record.consent,
+    }
+
+
+def company_fields(draft: Mapping[str, Any]) -> dict[str, Any]:
+    """The companies-table columns of a draft (lists are stored separately)."""
+    return {
+        "name": draft.get("name"),
+        "country": draft.get("country"),
+        "city": draft.get("city"),
+        "offers": draft.get("offers") or "",
+        "seeks": draft.get("seeks") or "",
+        "size": draft.get("size"),
+        "website": draft.get("website"),
+        "contact_name": draft.get("contact_name"),
+        "contact_email": draft.get("contact_email"),
+        "contact_phone": draft.get("contact_phone"),
+        "consent": int(bool(draft.get("consent"))),
+    }
+
+
+def _line(label: str, value: object) -> str:
+    shown = esc(value) if value not in (None, "", [], ()) else "—"
+    return f"<b>{label}:</b> {shown}"
+
+
+def render_card(
+    profile: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    paused: bool = False,
+    reps: int | None = None,
+    contacts: bool = True,
+) -> str:
+    """The profile card in HTML. Every value is escaped: it is what a rep or a file typed."""
+    country = profile.get("country") or ""
+    flag = COUNTRY_FLAGS.get(country, "")
+    where = ", ".join(esc(p) for p in (profile.get("city"), country) if p)
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append(f"🏢 <b>{esc(profile.get('name') or '—')}</b>")
+    lines.append(f"{flag} {where}".strip() or "—")
+    lines.append(_line("Sectors", ", ".join(profile.get("sectors") or ())))
+    lines.append(_line("Size", f"{profile['size']} people" if profile.get("size") else None))
+    lines.append(_line("Offers", profile.get("offers")))
+    lines.append(_line("Seeks", profile.get("seeks")))
+    lines.append(_line("Partnerships", ", ".join(profile.get("partnerships") or ())))
+    lines.append(_line("Website", profile.get("website")))
+    if contacts:
+        lines.append(_line("Contact", profile.get("contact_name")))
+        lines.append(_line("Email", profile.get("contact_email")))
+        lines.append(_line("Phone", display_phone(profile.get("contact_phone"))))
+        consent = (
+            "given: contacts are shared only after both sides accept an introduction"
+            if profile.get("consent")
+            else "not given: you are not shown to other companies"
+        )
+        lines.append(_line("Consent", consent))
+    if reps is not None:
+        lines.append(_line("Reps in Telegram", reps))
+    if paused:
+        lines.append("⏸ <i>Matching is paused.</i>")
+    return "\n".join(lines)
+
+
+def record_card(record: CompanyRecord, *, title: str | None = None, reps: int | None = None) -> str:
+    profile = draft_from_record(record)
+    return render_card(profile, title=title, paused=record.paused, reps=reps)
+
+
+def country_zone(country: str | None, default: str) -> str:
+    return COUNTRY_ZONES.get(country or "", default)

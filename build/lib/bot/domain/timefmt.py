@@ -1,0 +1,198 @@
+"""Time formatting for people: both forum zones side by side, the user's own zone, dates and
+"in 15 minutes". Times are stored in UTC; this is the only place they become local. Also the
+zone a person means when they type a city, a country or an IANA name."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+BUCHAREST = "Europe/Bucharest"
+KARACHI = "Asia/Karachi"
+# The two sides of the forum, shown on every agenda line in this order.
+FORUM_ZONES: tuple[str, ...] = (BUCHAREST, KARACHI)
+# Default zone by country at registration (DESIGN.md); others get the event zone.
+COUNTRY_ZONES = {"RO": BUCHAREST, "PK": KARACHI}
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+# The continents and oceans that name today's zones (older aliases are "US/Eastern", "GB").
+_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+
+
+def _preference(name: str) -> tuple[bool, int, str]:
+    # When two zones end in the same city, a zone under a continent or ocean wins over an
+    # old alias ("US/Eastern"), and the shorter name over the longer.
+    area = name.split("/", 1)[0]
+    return area not in _AREAS, name.count("/"), name
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """``new york`` → ``America/New_York``: the city part of every IANA name."""
+    by_city: dict[str, str] = {}
+    for name in sorted(available_timezones(), key=_preference):
+        if "/" in name and not name.startswith("Etc/"):
+            by_city.setdefault(_key(city(name)), name)
+    return by_city
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, tuple[str, ...]]:
+    """``pakistan`` → ``("Asia/Karachi",)``: each country's zones, from tzdata's own tables
+    (``iso3166.tab`` names the countries, ``zone.tab`` lists their zones)."""
+    try:
+        folder = resources.files("tzdata").joinpath("zoneinfo")
+        names = folder.joinpath("iso3166.tab").read_text(encoding="utf-8")
+        zones = folder.joinpath("zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return {}
+    by_code: dict[str, list[str]] = {}
+    for line in zones.splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            by_code.setdefault(fields[0], []).append(fields[2])
+    by_name: dict[str, tuple[str, ...]] = {}
+    for line in names.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t", 1)
+            by_name[_key(name)] = tuple(by_code.get(code, ()))
+    return by_name
+
+
+def _valid(name: str) -> str | None:
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def find_zone(text: str) -> str | None:
+    """The canonical IANA name for what a user typed — an IANA name (``europe/london``), a
+    city (``Karachi``, ``new york``) or a country with one zone (``Pakistan``); case and
+    spaces forgiven; in ``Lahore, Pakistan`` the first part that is known counts — or None."""
+    for part in (text, *text.split(",")):
+        cleaned = "_".join(part.strip().split()).strip("/")
+        if not cleaned or len(cleaned) > 64:
+            continue
+        name = _zone_names().get(cleaned.casefold()) or _cities().get(_key(cleaned))
+        country = _countries().get(_key(cleaned), ())
+        if name is None and len(country) == 1:
+            name = country[0]
+        if name is not None:
+            return _valid(name)
+    return None
+
+
+def suggest_zones(text: str, limit: int = 3) -> list[str]:
+    """The IANA names closest to what a user typed, best first: a country's zones, or the
+    names whose city or full name is spelled most like it."""
+    wanted = _key(text.strip().strip("/"))[:64]
+    if not wanted:
+        return []
+    found = [name for name in _countries().get(wanted, ()) if _valid(name)]
+    choices = {_key(name): name for name in _zone_names().values() if "/" in name}
+    choices.update(_cities())
+    for key in difflib.get_close_matches(wanted, list(choices), n=limit * 3, cutoff=0.75):
+        name = choices[key]
+        if name not in found and _valid(name):
+            found.append(name)
+    return found[:limit]
+
+
+def user_zone(timezone: str | None, default: str) -> str:
+    """The zone to show a user: theirs if set and valid, else the event's."""
+    if timezone:
+        try:
+            zone(timezone)
+            return timezone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return default
+
+
+def city(name: str) -> str:
+    """``Europe/Bucharest`` → ``Bucharest``; ``America/Port_of_Spain`` → ``Port of Spain``."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def hhmm(moment: datetime, zone_name: str) -> str:
+    return moment.astimezone(zone(zone_name)).strftime("%H:%M")
+
+
+def times(moment: datetime, user_zone_name: str | None = None) -> str:
+    """``10:00 Bucharest · 13:00 Karachi``, plus the user's own zone when it is neither."""
+    zones = list(FORUM_ZONES)
+    if user_zone_name and user_zone_name not in zones:
+        zones.append(user_zone_name)
+    return " · ".join(f"{hhmm(moment, z)} {city(z)}" for z in zones)
+
+
+def date(moment: datetime, zone_name: str) -> str:
+    """``Thu 20 Nov 2025`` in the given zone."""
+    local = moment.astimezone(zone(zone_name))
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def local_time(moment: datetime, zone_name: str) -> str:
+    """``Thu 20 Nov 2025, 10:00 (UTC+02:00)`` — one zone, with its offset spelled out."""
+    local = moment.astimezone(zone(zone_name))
+    offset = local.strftime("%z")
+    sign, hours, minutes = offset[0], offset[1:3], offset[3:5]
+    return f"{date(moment, zone_name)}, {local:%H:%M} (UTC{sign}{hours}:{minutes})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def duration(delta: timedelta) -> str:
+    """``2 days``, ``1 hour 5 minutes``, ``15 minutes``, ``less than a minute``."""
+    minutes = int((delta.total_seconds() + 30) // 60)
+    if minutes < 1:
+        return "less than a minute"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        # A day away, minutes are noise.
+        return _plural(days, "day") + (f" {_plural(hours, 'hour')}" if hours else "")
+    if hours:
+        return _plural(hours, "hour") + (f" {_plural(mins, 'minute')}" if mins else "")
+    return _plural(mins, "minute")
+
+
+def until(start: datetime, now: datetime) -> str:
+    """``in 15 minutes``, ``starting now`` or ``started 5 minutes ago``."""
+    delta = start - now
+    if abs(delta.total_seconds()) < 30:
+        return "starting now"
+    if delta.total_seconds() < 0:
+        return f"started {duration(-delta)} ago"
+    return f"in {duration(delta)}"
+
+
+def lead_label(minutes: int) -> str:
+    """How a reminder lead time reads on a button: ``1 day``, ``1 hour``, ``at start``."""
+    if minutes == 0:
+        return "at start"
+    return duration(timedelta(minutes=minutes))

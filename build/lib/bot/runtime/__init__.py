@@ -1,0 +1,2 @@
+"""Runtime wiring: the update processor, persistence adapter, outbox sender, clock, logging
+and the polling runner."""

@@ -1,0 +1,68 @@
+"""Everything that runs in the background, started and stopped in one place.
+
+At start-up, in this order: the heartbeat row is written (and then every 30 s); the outbox
+sender resumes what was pending when the process last
+stopped; running broadcasts carry on and scheduled ones get their timers back; reminder
+timers are planned from the agenda in the database (the late ones missed while down are
+sent); the introductions' due run (expiry, halfway reminders, notices lost in a crash) and
+the daily "new matches" digest start repeating.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
+from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_JOB
+from bot.services import reminders
+from bot.services.container import Services
+from bot.services.introductions import IntroductionService
+
+log = logging.getLogger(__name__)
+
+INTRODUCTIONS_DUE_EVERY = timedelta(minutes=5)
+# Soon after start-up too: that is when notices lost in a crash are queued again.
+INTRODUCTIONS_DUE_FIRST_SECONDS = 10.0
+DIGEST_EVERY = timedelta(hours=1)
+
+
+async def _introductions_due(services: Services) -> None:
+    done = await IntroductionService(services).run_due()
+    if any(done.values()):
+        log.info("introductions: %s", done)
+
+
+async def _digests(services: Services) -> None:
+    told = await IntroductionService(services).send_digests()
+    if told:
+        log.info("new-matches digests sent to %d companies", told)
+
+
+async def start(app: ForumApplication) -> None:
+    services: Services = app.bot_data[SERVICES_KEY]
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    await runtime.heartbeat.started()
+    services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=0)
+    runtime.sender.start()
+    if services.broadcaster is not None:
+        await services.broadcaster.startup()
+    await reminders.start(app)
+    services.timers.every(
+        "introductions:due",
+        INTRODUCTIONS_DUE_EVERY,
+        lambda: _introductions_due(services),
+        first=INTRODUCTIONS_DUE_FIRST_SECONDS,
+    )
+    services.timers.every(
+        "introductions:digest",
+        DIGEST_EVERY,
+        lambda: _digests(services),
+        first=DIGEST_EVERY.total_seconds(),
+    )
+
+
+async def stop(app: ForumApplication) -> None:
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    await runtime.sender.stop()
+    await runtime.heartbeat.stopped()

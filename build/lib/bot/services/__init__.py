@@ -1,0 +1,1 @@
+"""Use cases, one module per feature; no Telegram objects, no HTML."""

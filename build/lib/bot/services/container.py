@@ -1,0 +1,111 @@
+"""The live services one bot process shares: settings, database, repositories, clock, the
+notifier (the one path for messages to other people) and the timers.
+
+Built once in ``bot.app`` (or by the CLI, with no bot) and reachable from every handler as
+``context.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.alerts import AlertService
+from bot.services.notices import Notifier
+from bot.services.timers import NoTimers, Timers
+from storage.agenda import AgendaRepository
+from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
+from storage.companies import CompanyRepository
+from storage.db import Database
+from storage.introductions import IntroductionRepository
+from storage.links import LinkRepository
+from storage.outbox import OutboxRepository
+from storage.users import ORGANISER, UserRepository
+
+if TYPE_CHECKING:
+    from bot.services.broadcasts import BroadcastService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    users: UserRepository
+    companies: CompanyRepository
+    outbox: OutboxRepository
+    notifier: Notifier
+    timers: Timers
+    # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
+    broadcaster: BroadcastService | None = None
+    # user id -> (names last written, monotonic time of the write); see handlers.tracking
+    seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        wake: Callable[[], None] | None = None,
+        timers: Timers | None = None,
+    ) -> Services:
+        """Everything but the broadcaster. ``wake`` tells the running outbox sender that
+        there is mail; without a bot (the CLI) rows wait for the next running bot, and
+        ``timers`` default to none (a running bot plans its own at start-up)."""
+        clock = clock or Clock()
+        outbox = OutboxRepository(db)
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            users=UserRepository(db),
+            companies=CompanyRepository(db),
+            outbox=outbox,
+            notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
+            timers=timers or NoTimers(),
+        )
+
+    @property
+    def agenda(self) -> AgendaRepository:
+        # Stateless over the shared connection, so building one per use costs nothing.
+        return AgendaRepository(self.db)
+
+    @property
+    def audit(self) -> AuditLog:
+        """The organisers' audit log: ``await services.audit.record(actor, action, detail,
+        now=services.clock.now())``."""
+        return AuditLog(self.db)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        """Unhandled errors told to the organisers (one instance: it keeps the throttle)."""
+        return AlertService(self.notifier, self.users, self.settings.admin_ids, self.clock)
+
+    @property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.db)
+
+    @property
+    def introductions(self) -> IntroductionRepository:
+        return IntroductionRepository(self.db)
+
+    @property
+    def links(self) -> LinkRepository:
+        """One-time invitation and claim deep links of companies."""
+        return LinkRepository(self.db)
+
+    async def is_organiser(self, user_id: int | None) -> bool:
+        """The server-side role check behind every organiser command and button."""
+        if user_id is None:
+            return False
+        if user_id in self.settings.admin_ids:
+            return True
+        user = await self.users.get(user_id)
+        return user is not None and user.role == ORGANISER

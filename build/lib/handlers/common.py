@@ -1,0 +1,103 @@
+"""Small pieces every handler module shares: replying safely, the /cancel fallback, the
+organiser check and reading numbers out of callback data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from telegram import Message, ReplyKeyboardRemove, Update
+from telegram.ext import CommandHandler, ConversationHandler
+
+from bot.domain.texts import split_message
+from bot.runtime.context import ForumContext
+from handlers.i18n import Texts, language_for, texts
+
+CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
+NOT_ORGANISER = "Sorry, this is for the forum organisers only."
+
+# Callback data is never trusted. The numbers our buttons carry (row ids, list positions) are
+# plain ASCII decimals that SQLite can bind; anything else (a negative, 10**30, "²", an
+# Arabic-Indic digit) is a forged or corrupt press and gets the fallback's quiet "menu expired".
+MAX_CALLBACK_NUMBER = 2**63 - 1
+_DECIMAL = re.compile(r"[0-9]{1,19}")
+
+
+async def reader(update: Update, context: ForumContext) -> Texts:
+    """The texts of the person this update came from, in their language (async: the
+    language a user chose is stored)."""
+    user = update.effective_user
+    return texts(language_for(user.language_code if user else None))
+
+
+async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
+    """Answer in the chat the update came from, splitting text over 4096 characters."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    parts = split_message(text)
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        # Buttons belong under the last part, where the user's eyes end up.
+        extra = kwargs if index == len(parts) - 1 else {}
+        sent = await chat.send_message(part, **extra)  # type: ignore[arg-type]
+    return sent
+
+
+async def cancel_conversation(update: Update, context: ForumContext) -> int:
+    """The /cancel fallback every ConversationHandler uses: drop the draft, say so."""
+    if context.user_data is not None:
+        context.user_data.pop("draft", None)
+    if update.callback_query:
+        await update.callback_query.answer()
+    await reply(update, CANCELLED, reply_markup=ReplyKeyboardRemove())
+    return ConversationHandler.END
+
+
+def cancel_fallback() -> CommandHandler[ForumContext, int]:
+    return CommandHandler("cancel", cancel_conversation)
+
+
+async def organiser_id(update: Update, context: ForumContext) -> int | None:
+    """The sender's id if the server knows them as an organiser; otherwise say no.
+
+    Every organiser command goes through here, so the role is checked on our side for each
+    update and never taken from what the client sent.
+    """
+    user = update.effective_user
+    if user is None or not await context.services.is_organiser(user.id):
+        if update.callback_query:
+            await update.callback_query.answer(NOT_ORGANISER, show_alert=True)
+        else:
+            await reply(update, NOT_ORGANISER)
+        return None
+    return user.id
+
+
+async def audit(context: ForumContext, actor_id: int, action: str, detail: str = "") -> None:
+    """Record an organiser action in the audit log (/audit shows the last 50)."""
+    services = context.services
+    await services.audit.record(actor_id, action, detail, now=services.clock.now())
+
+
+def callback_number(data: object, prefix: str = "") -> int | None:
+    """The number in callback data that is exactly ``prefix`` + a decimal in SQLite's
+    INTEGER range (0 .. 2**63 - 1); None for anything else."""
+    if not isinstance(data, str) or not data.startswith(prefix):
+        return None
+    tail = data[len(prefix) :]
+    if _DECIMAL.fullmatch(tail) is None:
+        return None
+    number = int(tail)
+    return number if number <= MAX_CALLBACK_NUMBER else None
+
+
+def numbered(*prefixes: str) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern: one of ``prefixes`` followed by a number that
+    :func:`callback_number` accepts. Other presses fall through to the "menu expired" answer
+    (handlers.fallback, or a conversation's own stale-button fallback)."""
+
+    def matches(data: object) -> bool:
+        return any(callback_number(data, prefix) is not None for prefix in prefixes)
+
+    return matches

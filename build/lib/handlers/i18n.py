@@ -1,0 +1,86 @@
+"""The reader's language: gettext catalogues, plural forms and user text inside translations.
+
+Every user-facing string is written in English inside ``tx._("...")`` (or
+``tx.n_("one ...", "{n} ...", n)``) where ``tx`` is the :class:`Texts` of the person who will
+read the message — the user who pressed the button, or each recipient of a notification.
+Placeholders are ``str.format`` names: ``tx._("Hello, {name}!").format(name=tx.user(name))``.
+
+Catalogues are the ``.po`` files under ``locales/<lang>/LC_MESSAGES/forumbridge.po``; they
+are compiled in memory when first used (Babel), so there is no build step to forget. English
+needs no catalogue: the message ids are the English text.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+import io
+import logging
+from functools import lru_cache
+from importlib import resources
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "forumbridge"
+DEFAULT_LANGUAGE = "en"
+LANGUAGES: tuple[str, ...] = ("en", "ro", "ur")
+RIGHT_TO_LEFT = frozenset({"ur"})
+# Unicode bidi isolates: Latin names, e-mails and URLs inside right-to-left text keep their
+# own direction and do not reorder the sentence around them.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def language_for(code: str | None) -> str:
+    """The language we speak to someone whose Telegram client says ``code`` (``ro-RO`` →
+    ``ro``); English for everything we have no catalogue for."""
+    base = (code or "").replace("_", "-").split("-", 1)[0].casefold()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _catalogue(language: str) -> gettext.NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    source = resources.files("locales").joinpath(language, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not source.is_file():
+        log.warning("no catalogue for %r; falling back to English", language)
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+class Texts:
+    """Translations and text helpers for one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.rtl = self.language in RIGHT_TO_LEFT
+        self._translations = _catalogue(self.language)
+
+    def _(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def n_(self, singular: str, plural: str, n: int) -> str:
+        """The plural form for ``n`` (``{n}`` in the text is filled in)."""
+        return self._translations.ngettext(singular, plural, n).replace("{n}", f"{n:,}")
+
+    def user(self, value: object) -> str:
+        """What a user typed, escaped for HTML and, in right-to-left text, isolated."""
+        text = html.escape(str(value), quote=False)
+        return f"{FSI}{text}{PDI}" if self.rtl and text else text
+
+    def plain(self, value: object) -> str:
+        """As :meth:`user`, for text that is not HTML (button labels, file names)."""
+        text = str(value)
+        return f"{FSI}{text}{PDI}" if self.rtl and text else text
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def texts(language: str | None = None) -> Texts:
+    return Texts(language_for(language))

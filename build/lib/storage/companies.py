@@ -1,0 +1,405 @@
+"""The companies repository: profiles, their sectors and partnership intents, their reps,
+and the taxonomies (sectors, intents) that live as data so organisers can extend them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Database
+
+COUNTRIES = ("Romania", "Pakistan")
+SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
+PROFILE_FIELDS = (
+    "name",
+    "country",
+    "city",
+    "offers",
+    "seeks",
+    "size",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "telegram_username",
+    "consent",
+    "paused",
+)
+# The fields that are a person's: who typed them is recorded (contact_entered_by), so that
+# their erasure takes them along.
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+# What an import did with a row (``CompanyWrites.upsert_import``).
+IMPORT_CREATED = "created"
+IMPORT_UPDATED = "updated"
+IMPORT_MANAGED = "managed"  # the company has a rep, who owns its profile: nothing changed
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    id: int
+    name: str
+    country: str
+    city: str | None
+    sectors: tuple[str, ...]
+    offers: str
+    seeks: str
+    partnerships: tuple[str, ...]
+    size: str | None
+    website: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    telegram_username: str | None
+    consent: bool
+    paused: bool
+    source: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def complete(self) -> bool:
+        """Everything matching and introductions need is there."""
+        return bool(
+            self.name
+            and self.country in COUNTRIES
+            and self.sectors
+            and self.offers
+            and self.seeks
+            and self.partnerships
+            and self.contact_email
+        )
+
+    @property
+    def matchable(self) -> bool:
+        return self.complete and self.consent and not self.paused
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    complement: str
+
+
+class CompanyRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- taxonomies ----------------------------------------------------------------------
+    async def sectors(self) -> list[str]:
+        rows = await self.db.fetchall("SELECT name FROM sectors ORDER BY position, name")
+        return [r[0] for r in rows]
+
+    async def intents(self) -> list[Intent]:
+        rows = await self.db.fetchall(
+            "SELECT name, complement FROM partnership_intents ORDER BY position, name"
+        )
+        return [Intent(r[0], r[1]) for r in rows]
+
+    # -- profiles ------------------------------------------------------------------------
+    async def create(
+        self,
+        fields: dict[str, Any],
+        *,
+        sectors: Sequence[str],
+        partnerships: Sequence[str],
+        now: datetime,
+        rep_id: int | None = None,
+        source: str = "telegram",
+    ) -> int:
+        """Insert a company with its sectors, intents and (optionally) its first rep, who
+        typed its contact fields then."""
+        _check_fields(fields)
+        entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
+        async with self.db.transaction() as conn:
+            company_id = await _insert(
+                conn, fields, sectors, partnerships, now=now, source=source, entered_by=entered_by
+            )
+            if rep_id is not None:
+                await conn.execute(
+                    "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
+                    (company_id, rep_id, now.isoformat()),
+                )
+        return company_id
+
+    async def update(
+        self,
+        company_id: int,
+        fields: dict[str, Any],
+        *,
+        now: datetime,
+        sectors: Sequence[str] | None = None,
+        partnerships: Sequence[str] | None = None,
+        by: int | None = None,
+    ) -> None:
+        """Change fields; ``by`` is the rep who typed them (None: an organiser's import)."""
+        _check_fields(fields)
+        async with self.db.transaction() as conn:
+            await _update(conn, company_id, fields, sectors, partnerships, now=now, by=by)
+
+    async def get(self, company_id: int) -> CompanyRecord | None:
+        found = await self._load("WHERE c.id = ?", (company_id,))
+        return found[0] if found else None
+
+    async def by_rep(self, user_id: int) -> CompanyRecord | None:
+        found = await self._load(
+            "WHERE c.id = (SELECT company_id FROM company_reps WHERE user_id = ?)", (user_id,)
+        )
+        return found[0] if found else None
+
+    async def by_name(self, name: str, country: str) -> CompanyRecord | None:
+        found = await self._load(
+            "WHERE lower(c.name) = lower(?) AND c.country = ?", (name.strip(), country)
+        )
+        return found[0] if found else None
+
+    async def all(self) -> list[CompanyRecord]:
+        return await self._load("", ())
+
+    async def _load(self, where: str, params: Sequence[Any]) -> list[CompanyRecord]:
+        # Sectors and intents come as ordered, unit-separated lists in one query.
+        rows = await self.db.fetchall(
+            f"""
+            SELECT c.*,
+                (SELECT group_concat(sector, char(31)) FROM
+                    (SELECT cs.sector FROM company_sectors cs JOIN sectors s ON s.name = cs.sector
+                     WHERE cs.company_id = c.id ORDER BY s.position)) AS sector_list,
+                (SELECT group_concat(intent, char(31)) FROM
+                    (SELECT cp.intent FROM company_partnerships cp
+                     JOIN partnership_intents i ON i.name = cp.intent
+                     WHERE cp.company_id = c.id ORDER BY i.position)) AS intent_list
+            FROM companies c {where} ORDER BY c.id
+            """,
+            params,
+        )
+        return [_record(r) for r in rows]
+
+    async def delete(self, company_id: int) -> bool:
+        return await self.db.execute("DELETE FROM companies WHERE id = ?", (company_id,)) > 0
+
+    # -- reps ----------------------------------------------------------------------------
+    async def reps(self, company_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM company_reps WHERE company_id = ? ORDER BY joined_at, user_id",
+            (company_id,),
+        )
+        return [int(r[0]) for r in rows]
+
+    async def rep_counts(self) -> dict[int, int]:
+        rows = await self.db.fetchall(
+            "SELECT company_id, count(*) FROM company_reps GROUP BY company_id"
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    async def add_rep(self, company_id: int, user_id: int, *, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
+            (company_id, user_id, now.isoformat()),
+        )
+
+    async def remove_rep(self, user_id: int) -> int | None:
+        """Remove a user from their company; deletes the company if they were its last rep.
+
+        Returns the id of the company that was deleted, if any.
+        """
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT company_id FROM company_reps WHERE user_id = ?", (user_id,)
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            company_id = int(row[0])
+            await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
+            cursor = await conn.execute(
+                "SELECT count(*) FROM company_reps WHERE company_id = ?", (company_id,)
+            )
+            left = await cursor.fetchone()
+            if left is not None and int(left[0]) == 0:
+                await conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+                return company_id
+        return None
+
+    async def count_by_country(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT country, count(*) FROM companies GROUP BY country")
+        counts = dict.fromkeys(COUNTRIES, 0)
+        counts.update({r[0]: int(r[1]) for r in rows})
+        return counts
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split("\x1f")) if value else ()
+
+
+def _record(r: aiosqlite.Row) -> CompanyRecord:
+    return CompanyRecord(
+        id=r["id"],
+        name=r["name"],
+        country=r["country"],
+        city=r["city"],
+        sectors=_split(r["sector_list"]),
+        offers=r["offers"],
+        seeks=r["seeks"],
+        partnerships=_split(r["intent_list"]),
+        size=r["size"],
+        website=r["website"],
+        contact_name=r["contact_name"],
+        contact_email=r["contact_email"],
+        contact_phone=r["contact_phone"],
+        telegram_username=r["telegram_username"],
+        consent=bool(r["consent"]),
+        paused=bool(r["paused"]),
+        source=r["source"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+    )
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown company fields: {sorted(unknown)}")
+
+
+async def _insert(
+    conn: aiosqlite.Connection,
+    fields: dict[str, Any],
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+    *,
+    now: datetime,
+    source: str,
+    entered_by: int | None = None,
+) -> int:
+    columns = [*fields, "source", "created_at", "updated_at", "contact_entered_by"]
+    values = [*fields.values(), source, now.isoformat(), now.isoformat(), entered_by]
+    cursor = await conn.execute(
+        f"INSERT INTO companies ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        values,
+    )
+    company_id = int(cursor.lastrowid or 0)
+    await _write_lists(conn, company_id, sectors, partnerships)
+    return company_id
+
+
+async def _update(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    fields: dict[str, Any],
+    sectors: Sequence[str] | None,
+    partnerships: Sequence[str] | None,
+    *,
+    now: datetime,
+    by: int | None = None,
+) -> None:
+    """Change fields; who typed the contact fields is recorded with them (``by``; None for an
+    organiser's import), so that their erasure takes them along."""
+    values = dict(fields)
+    if set(fields) & set(CONTACT_FIELDS):
+        values["contact_entered_by"] = by
+    assignments = [f"{name} = ?" for name in values] + ["updated_at = ?"]
+    await conn.execute(
+        f"UPDATE companies SET {', '.join(assignments)} WHERE id = ?",
+        [*values.values(), now.isoformat(), company_id],
+    )
+    if sectors is not None:
+        await conn.execute("DELETE FROM company_sectors WHERE company_id = ?", (company_id,))
+    if partnerships is not None:
+        await conn.execute("DELETE FROM company_partnerships WHERE company_id = ?", (company_id,))
+    await _write_lists(conn, company_id, sectors or (), partnerships or ())
+
+
+async def _write_lists(
+    conn: aiosqlite.Connection,
+    company_id: int,
+    sectors: Sequence[str],
+    partnerships: Sequence[str],
+) -> None:
+    await conn.executemany(
+        "INSERT INTO company_sectors (company_id, sector) "
+        "SELECT ?, name FROM sectors WHERE name = ?",
+        [(company_id, s) for s in sectors],
+    )
+    await conn.executemany(
+        "INSERT INTO company_partnerships (company_id, intent) "
+        "SELECT ?, name FROM partnership_intents WHERE name = ?",
+        [(company_id, p) for p in partnerships],
+    )
+
+
+# -- registration, import and the user's own data ------------------------------------------
+
+
+class CompanyWrites:
+    """Writes that span a company and its reps in one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def register(
+        self,
+        fields: dict[str, Any],
+        *,
+        sectors: Sequence[str],
+        partnerships: Sequence[str],
+        rep_id: int,
+        now: datetime,
+    ) -> int | None:
+        """Create a company with ``rep_id`` as its first rep, unless the user already
+        represents one (a double press, two devices); returns the new id or None."""
+        repo = CompanyRepository(self.db)
+        if await repo.by_rep(rep_id) is not None:
+            return None
+        try:
+            return await repo.create(
+                fields, sectors=sectors, partnerships=partnerships, now=now, rep_id=rep_id
+            )
+        except aiosqlite.IntegrityError:
+            # Lost a race against the same user's other update; the first one won.
+            if await repo.by_rep(rep_id) is not None:
+                return None
+            raise
+
+    async def upsert_import(
+        self,
+        fields: dict[str, Any],
+        *,
+        sectors: Sequence[str],
+        partnerships: Sequence[str],
+        now: datetime,
+    ) -> tuple[int, str]:
+        """Insert or update (same name and country) an imported company: (id, outcome), the
+        outcome being ``IMPORT_CREATED``, ``IMPORT_UPDATED`` or ``IMPORT_MANAGED``.
+
+        Once a company has a rep, the rep owns its profile, consent and pause included: the
+        import changes nothing of it. The check and the write are one transaction, so a claim
+        that lands in the middle of an import still wins.
+        """
+        _check_fields(fields)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT c.id, EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = c.id) "
+                "FROM companies c WHERE lower(c.name) = lower(?) AND c.country = ?",
+                (str(fields["name"]).strip(), fields["country"]),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                company_id = await _insert(
+                    conn, fields, sectors, partnerships, now=now, source="import"
+                )
+                return company_id, IMPORT_CREATED
+            company_id = int(row[0])
+            if row[1]:
+                return company_id, IMPORT_MANAGED
+            await _update(conn, company_id, fields, sectors, partnerships, now=now)
+            return company_id, IMPORT_UPDATED
+
+    async def set_paused(self, company_id: int, paused: bool, *, now: datetime) -> bool:
+        changed = await self.db.execute(
+            "UPDATE companies SET paused = ?, updated_at = ? WHERE id = ? AND paused <> ?",
+            (int(paused), now.isoformat(), company_id, int(paused)),
+        )
+        return changed > 0
