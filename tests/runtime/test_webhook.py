@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -14,7 +15,15 @@ import pytest
 from bot.clock import FakeClock
 from sandbox import Sandbox
 from tests.support.flows import compose, is_report, register, request_intro
-from tests.support.harness import ADMIN_ID, WEBHOOK_SECRET, BotHarness, webhook_settings
+from tests.support.harness import (
+    ADMIN_ID,
+    WEBHOOK_SECRET,
+    BotHarness,
+    BotProcess,
+    bot_env,
+    free_port,
+    webhook_settings,
+)
 from tests.support.matchkit import pair, rep
 
 
@@ -140,3 +149,33 @@ async def test_healthz_on_the_webhook_server(
         await webhook_bot.runtime.heartbeat.beat()  # it beats again: healthy again
         async with http.get(url) as response:
             assert response.status == 200
+
+
+async def test_python_m_bot_run_in_webhook_mode(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The production path: WEBHOOK_URL and PORT in the environment, PTB's Tornado stack,
+    the refusal in the process's own log."""
+    port = free_port()
+    env = bot_env(
+        sandbox,
+        tmp_path / "w.db",
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        PORT=str(port),
+    )
+    proc = BotProcess(env, tmp_path)
+    await proc.start()
+    user = sandbox.user(6401, "Ion")
+    try:
+        await user.send("/start")
+        await user.expect("Welcome", timeout=20)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+                assert json.loads(await response.text())["mode"] == "webhook"
+            async with http.post(f"http://127.0.0.1:{port}/hook", json={}) as response:
+                assert response.status == 403
+    finally:
+        err = await proc.terminate()
+    assert sandbox.webhook_attempts and sandbox.webhook_attempts[0].ok
+    assert "(webhook)" in err and "webhook request refused (403): no secret token" in err
+    assert WEBHOOK_SECRET not in err and sandbox.token not in err
