@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 from .faults import FaultBook, RateMeter
 from .markup import EntityParseError, MarkupError, parse_text, utf16_len, validate_reply_markup
-from .state import ApiCall, ApiError, ChatState, SentMessage, StoredFile, bad_request
-from .webhook import LOCAL_HOSTS
+from .state import LOCAL_HOSTS, ApiCall, ApiError, ChatState, SentMessage, StoredFile, bad_request
 
 __all__ = ["BotApi", "Upload", "decode_params"]
 

@@ -15,21 +15,33 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
 
-if TYPE_CHECKING:
-    from .api import BotApi
+from .state import LOCAL_HOSTS
 
-__all__ = ["LOCAL_HOSTS", "WebhookAttempt", "WebhookDeliverer"]
+__all__ = ["WebhookAttempt", "WebhookDeliverer"]
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 FIRST_RETRY_SECONDS = 0.05
 MAX_RETRY_SECONDS = 1.0
 POST_TIMEOUT_SECONDS = 10.0
+
+
+class BotApi(Protocol):
+    """What the deliverer needs of the emulated Telegram (``api.BotApi`` provides it)."""
+
+    webhook_url: str
+    webhook_secret: str
+    webhook_last_error: tuple[int, str] | None
+    _updates: list[dict[str, Any]]
+    _closing: bool
+    _cond: asyncio.Condition | None
+
+    def _deliverable(self) -> list[dict[str, Any]]: ...
+    async def _notify(self) -> None: ...
 
 
 @dataclass(frozen=True)
