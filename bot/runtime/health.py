@@ -100,13 +100,17 @@ def update_watcher(vitals: Vitals) -> Any:
 
 def scheduled_jobs(job_queue: JobQueue[Any]) -> tuple[list[dict[str, Any]], int]:
     """The next jobs (name and time, ISO 8601) and how many there are in all."""
-    jobs = [j for j in job_queue.jobs() if not j.removed and j.next_t is not None]
-    jobs.sort(key=lambda j: j.next_t)  # type: ignore[arg-type, return-value]
-    shown = [
-        {"name": j.name, "next": j.next_t.isoformat() if j.next_t else None}
-        for j in jobs[:JOBS_SHOWN]
-    ]
-    return shown, len(jobs)
+    planned: list[tuple[datetime, str]] = []
+    for job in job_queue.jobs():
+        try:
+            when = job.next_t
+        except AttributeError:  # not planned yet: the scheduler has not started
+            continue
+        if when is not None and not job.removed:
+            planned.append((when, job.name or "?"))
+    planned.sort()
+    shown = [{"name": name, "next": when.isoformat()} for when, name in planned[:JOBS_SHOWN]]
+    return shown, len(planned)
 
 
 class Heartbeat:

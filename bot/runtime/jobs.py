@@ -43,7 +43,9 @@ async def start(app: ForumApplication) -> None:
     services: Services = app.bot_data[SERVICES_KEY]
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     await runtime.heartbeat.started()
-    services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=0)
+    # The first full beat a second after the JobQueue starts (PTB cannot run a repeating job
+    # at once); until then the row written by started() stands for it.
+    services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=1)
     runtime.sender.start()
     if services.broadcaster is not None:
         await services.broadcaster.startup()

@@ -72,7 +72,9 @@ class RunLock:
                 time.sleep(0.05)
         if record:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()} {datetime.now(UTC).isoformat()}\n".encode())
+            os.write(
+                fd, f"{os.getpid()} {datetime.now(UTC).isoformat(timespec='seconds')}\n".encode()
+            )
         self._fd = fd
         self._recorded = record
         return self

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.runtime.health import WEDGED_AFTER
@@ -96,20 +96,22 @@ async def read_status(database: Path, now: datetime, max_age: timedelta = WEDGED
     )
 
 
+def _span(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"
+
+
 def _ago(value: str | None, now: datetime) -> str:
+    """A stored time, in UTC, and how long ago (or in how long) it is."""
     when = _time(value)
     if when is None:
         return "never"
     seconds = int((now - when).total_seconds())
-    if seconds < 0:
-        return f"{when:%Y-%m-%d %H:%M:%S} UTC"
-    if seconds < 120:
-        span = f"{seconds} s"
-    elif seconds < 7200:
-        span = f"{seconds // 60} min"
-    else:
-        span = f"{seconds // 3600} h"
-    return f"{when.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S} UTC ({span} ago)"
+    relative = f"{_span(seconds)} ago" if seconds >= 0 else f"in {_span(-seconds)}"
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({relative})"
 
 
 def render(status: Status) -> str:

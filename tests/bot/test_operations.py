@@ -4,6 +4,7 @@ runs); ``migrate --check`` and the backup taken before migrating a non-empty dat
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.runtime.status import read_status
 from sandbox import Sandbox
 from storage.db import Database, migration_files
+from storage.heartbeat import HeartbeatRepository
 from tests.support.flows import compose, is_report, wait_until
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
 from tests.support.matchkit import rep
@@ -34,6 +36,15 @@ async def test_status_healthy_wedged_and_not_running(
         user = await rep(sandbox, 7001, "Ion")
         await user.send("/start")
         await user.expect("Welcome")
+        # The heartbeat job beats a second after the start, then every 30 s...
+        beats = HeartbeatRepository(bot.services.db)
+        async with asyncio.timeout(10):
+            while True:
+                row = await beats.get()
+                if row is not None and row.job_count > 0:
+                    break
+                await asyncio.sleep(0.1)
+        # ...one more now, so that the row surely holds the update above.
         await bot.runtime.heartbeat.beat()
         code, out, _ = await run_cli("status", env=env, cwd=tmp_path)
     finally:
