@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,8 +53,6 @@ async def seed(path: Path, participants: int) -> None:
         companies = CompanyRepository(db)
         sectors = await companies.sectors()
         intents = [i.name for i in await companies.intents()]
-        from datetime import datetime
-
         now = datetime.fromisoformat(stamp)
         for n, uid in enumerate(ids[: participants // 2]):
             side = n % 2
@@ -136,7 +135,9 @@ async def measure(participants: int) -> None:
                 await organiser.expect("That is the preview", timeout=60)
                 await organiser.press("✅ Send now")
                 target = min(500, participants)
-                while len(sandbox.calls_of("copyMessage")) < target:
+                while True:
+                    if len(sandbox.calls_of("copyMessage")) >= target:
+                        break
                     await asyncio.sleep(0.2)
                 peak, now = peak_rss_mb(proc.pid)
             finally:
