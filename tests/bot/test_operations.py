@@ -5,6 +5,7 @@ runs); ``migrate --check`` and the backup taken before migrating a non-empty dat
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,8 +59,7 @@ async def test_status_healthy_wedged_and_not_running(
     facts = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines}
     for fact in ("last heartbeat", "last update received", "last successful Bot API call"):
         assert facts[fact].endswith("s ago)"), (fact, facts[fact])
-    assert facts["scheduled jobs"].startswith(("3 (next: ", "4 (next: ", "5 (next: "))
-    assert "heartbeat" in facts["scheduled jobs"]
+    assert re.match(r"\d+ \(next: ", facts["scheduled jobs"]) and "heartbeat at" in out
     assert facts["outbox"] == "0 pending, 0 failed"
 
     # ...and three minutes ago for one whose heartbeat stopped two minutes back.
@@ -83,6 +83,7 @@ async def test_status_judges_the_heartbeat_on_the_bots_clock(
     fb: BotHarness, clock: FakeClock
 ) -> None:
     """Two minutes without a heartbeat while the bot runs is wedged; a beat heals it."""
+    fb.services.timers.cancel("heartbeat")  # its beats are the test's from here on
     path = fb.settings.database_path
     assert (await read_status(path, clock.now())).verdict == "healthy"
     clock.advance(minutes=1, seconds=59)
@@ -97,7 +98,7 @@ async def test_status_judges_the_heartbeat_on_the_bots_clock(
 async def test_backup_during_a_broadcast_then_restore(
     sandbox: Sandbox, running: BotHarness, tmp_path: Path
 ) -> None:
-    running.sender.interval = 0.2  # five copies a second: the backup lands mid-broadcast
+    running.sender.interval = 0.3  # three copies a second: the backup lands mid-broadcast
     env = bot_env(sandbox, running.settings.database_path)
     organiser = await rep(sandbox, ADMIN_ID, "Org")
     for i in range(24):
