@@ -6,14 +6,16 @@ import logging
 import warnings
 from typing import Any
 
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import jobs
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, ForumContext, Runtime
+from bot.runtime.health import Heartbeat, ObservedRequest, Vitals, update_watcher
 from bot.runtime.logs import instrument
 from bot.runtime.outbox import OutboxSender, Render, SendWindow, WindowedRateLimiter
 from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
@@ -46,11 +48,14 @@ from handlers import matches as match_handlers
 from handlers import reminders as reminder_handlers
 from handlers import timezone as timezone_handlers
 from storage.db import Database
+from storage.heartbeat import HeartbeatRepository
 from storage.outbox import OutboxRepository, OutboxRow
 from storage.persistence_store import PersistenceStore
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
+# Before every feature's group (tracking is at -11 and -10): the vital signs see each update.
+VITALS_GROUP = -1000
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -114,6 +119,8 @@ def build_application(
     """Build the Application and the services; the caller owns ``db`` (opened before,
     closed after)."""
     concurrency = max_concurrent_updates or settings.max_concurrent_updates
+    clock = clock or Clock()
+    vitals = Vitals(clock, mode="webhook" if settings.webhook_url else "polling")
     builder: Any = (
         ApplicationBuilder()
         .token(settings.bot_token)
@@ -127,7 +134,9 @@ def build_application(
     )
     # Replies get their own pool, sized for the concurrency; long polling has its own.
     replies, updates = build_requests(settings, concurrency)
-    builder = builder.request(replies).get_updates_request(updates)
+    builder = builder.request(ObservedRequest(replies, vitals)).get_updates_request(
+        ObservedRequest(updates, vitals)
+    )
     if concurrency > 1:
         builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrency))
     window = SendWindow()
@@ -137,7 +146,6 @@ def build_application(
         builder = builder.rate_limiter(WindowedRateLimiter(window, max_retries=2))
     app: ForumApplication = builder.build()
     assert app.job_queue is not None  # the job-queue extra is a dependency
-    clock = clock or Clock()
     sender = OutboxSender(
         app.bot,
         OutboxRepository(db),
@@ -146,13 +154,20 @@ def build_application(
         rate=settings.send_rate,
         window=window,
     )
-    services = Services.create(
-        settings, db, clock, wake=sender.wake, timers=JobQueueTimers(app.job_queue)
-    )
+    timers = JobQueueTimers(app.job_queue)
+    services = Services.create(settings, db, clock, wake=sender.wake, timers=timers)
+
+    async def job_failed(name: str, exc: Exception) -> str:
+        return (await services.alerts.report(exc, source=f"job {name}")).trace_id
+
+    timers.on_error = job_failed
     sender.render = notice_renderer(services)
     services.broadcaster = BroadcastService(app, services)
     app.bot_data[SERVICES_KEY] = services
-    app.bot_data[RUNTIME_KEY] = Runtime(sender)
+    heartbeat = Heartbeat(HeartbeatRepository(db), vitals, app.job_queue)
+    app.bot_data[RUNTIME_KEY] = Runtime(sender, vitals, heartbeat)
     if register:
         register_handlers(app)
+    # After instrument(): noting the time is not a handled update worth a log line.
+    app.add_handler(TypeHandler(Update, update_watcher(vitals)), group=VITALS_GROUP)
     return app

@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot [run|demo|migrate]``.
+"""The command line: ``python -m bot [run|demo|migrate|status|backup|restore|...]``.
 
 Configuration problems end with exit code 2 and one line for the operator, no traceback.
 """
@@ -9,9 +9,11 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
-from bot.runtime.logs import setup_logging
+from bot.runtime.logs import setup_logging, setup_sentry
 
 EXIT_CONFIG = 2
 
@@ -22,10 +24,30 @@ def _parser() -> argparse.ArgumentParser:
         description="ForumBridge: a Telegram bot for bilateral B2B IT forums.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (the default): long polling against the Bot API")
+    sub.add_parser(
+        "run", help="run the bot (the default): long polling, or a webhook if WEBHOOK_URL is set"
+    )
     demo = sub.add_parser("demo", help="rehearse a forum against the local sandbox, no token")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
-    sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate.add_argument(
+        "--check",
+        action="store_true",
+        help="only say whether the database needs migrating (exit 1 if it does)",
+    )
+    sub.add_parser(
+        "status",
+        help="how the bot on this database is doing (exit 0 healthy, 1 wedged, 3 not running)",
+    )
+    backup = sub.add_parser("backup", help="copy the database to FILE, safely while it runs")
+    backup.add_argument("file", metavar="FILE", help="where to write the copy")
+    restore = sub.add_parser(
+        "restore", help="replace the database with the backup FILE (the bot must be stopped)"
+    )
+    restore.add_argument("file", metavar="FILE", help="a file made by `backup`")
+    sub.add_parser(
+        "delete-webhook", help="remove the bot's webhook at Telegram, to go back to long polling"
+    )
     companies_in = sub.add_parser(
         "import-companies", help="import companies from a CSV file (a re-import updates them)"
     )
@@ -78,6 +100,100 @@ async def _migrate() -> int:
     if applied:
         print(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
     print(f"Database {settings.database_path} is at schema version {version}.")
+    return 0
+
+
+def _migrate_check() -> int:
+    from storage.backup import schema_version
+    from storage.db import migration_files
+
+    path = load_settings(require_token=False).database_path
+    latest = len(migration_files())
+    if not path.is_file():
+        print(f"No database at {path} yet: the first start creates it at schema version {latest}.")
+        return 1
+    current = schema_version(path)
+    pending = [name for number, name, _ in migration_files() if number > current]
+    if current > latest:
+        print(f"{path} is at schema version {current}, newer than this version knows ({latest}).")
+        return 1
+    if not pending:
+        print(f"{path} is at schema version {current}: up to date.")
+        return 0
+    print(
+        f"{path} is at schema version {current} and needs {len(pending)} migration(s) to reach "
+        f"{latest}: {', '.join(pending)}. The next start (or `migrate`) applies them, after a "
+        "backup."
+    )
+    return 1
+
+
+async def _status() -> int:
+    from bot.runtime.status import read_status, render
+
+    path = load_settings(require_token=False).database_path
+    status = await read_status(path, datetime.now(UTC))
+    print(render(status))
+    return status.exit_code
+
+
+async def _backup(file: str) -> int:
+    from storage.backup import BackupError, backup_database
+
+    source = load_settings(require_token=False).database_path
+    try:
+        result = await asyncio.to_thread(backup_database, source, Path(file))
+    except BackupError as exc:
+        raise ConfigError(str(exc)) from None
+    print(
+        f"Backed up {source} to {result.path} ({result.size / 1024:.0f} KiB, schema version "
+        f"{result.schema_version}, integrity ok)."
+    )
+    return 0
+
+
+async def _restore(file: str) -> int:
+    from bot.runtime.runlock import LockHeld, RunLock
+    from storage.backup import BackupError, restore_database, schema_version
+    from storage.db import migration_files
+
+    target = load_settings(require_token=False).database_path
+    lock = RunLock(target)
+    try:
+        lock.acquire(wait=0)
+    except LockHeld as held:
+        raise ConfigError(f"{held}: stop the bot first, then restore") from None
+    try:
+        latest = len(migration_files())
+        kept = await asyncio.to_thread(restore_database, Path(file), target, latest)
+        version = schema_version(target)
+    except BackupError as exc:
+        raise ConfigError(str(exc)) from None
+    finally:
+        lock.release()
+    print(f"Restored {file} into {target} (schema version {version}).")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
+    if version < latest:
+        print("The next start migrates it to this version (after a backup).")
+    return 0
+
+
+async def _delete_webhook() -> int:
+    from telegram import Bot
+    from telegram.error import InvalidToken
+
+    settings = load_settings()
+    try:
+        async with Bot(settings.bot_token, base_url=settings.base_url) as bot:
+            info = await bot.get_webhook_info()
+            await bot.delete_webhook(drop_pending_updates=False)
+    except InvalidToken:
+        raise ConfigError("BOT_TOKEN was rejected by the Bot API (401 Unauthorized)") from None
+    if info.url:
+        print(f"Deleted the webhook ({info.url}); the bot can use long polling again.")
+    else:
+        print("No webhook was set.")
     return 0
 
 
@@ -218,7 +334,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         if command == "migrate":
-            return asyncio.run(_migrate())
+            return _migrate_check() if args.check else asyncio.run(_migrate())
+        if command == "status":
+            return asyncio.run(_status())
+        if command == "backup":
+            return asyncio.run(_backup(args.file))
+        if command == "restore":
+            return asyncio.run(_restore(args.file))
+        if command == "delete-webhook":
+            return asyncio.run(_delete_webhook())
         if command == "import-companies":
             from bot.domain.company_files import import_companies_cli
 
@@ -244,7 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "demo":
             return _demo(quiet=args.quiet)
         settings = load_settings()
-        setup_logging(settings.log_level, settings.bot_token)
+        setup_logging(settings.log_level, settings.bot_token, settings.log_format)
+        setup_sentry(settings.sentry_dsn, settings.bot_token)
         from bot.runtime.runner import serve
 
         asyncio.run(serve(settings))

@@ -7,6 +7,8 @@ the setting and what to do; the CLI turns it into exit code 2 without a tracebac
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,10 @@ DEFAULT_DATABASE_PATH = "data/forumbridge.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # How the bot talks HTTP to the Bot API (bot/transport.py); the first is the default.
 TRANSPORTS = ("aiohttp", "httpx")
+LOG_FORMATS = ("text", "json")
+DEFAULT_PORT = 8443
+# Telegram's rule for setWebhook's secret_token: 1-256 of these characters.
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -42,10 +48,24 @@ class Settings:
     smtp: SmtpSettings | None = None  # claim invitations by e-mail; None: not set up
     http_transport: str = TRANSPORTS[0]
     proxy_url: str | None = None
+    # Webhook mode when set (the public https:// address Telegram posts to); long polling if not.
+    webhook_url: str = ""
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; random per start if not set.
+    webhook_secret: str = field(default="", repr=False)
+    # Where the webhook server (and its GET /healthz) listens, behind the reverse proxy.
+    port: int = DEFAULT_PORT
+    webhook_listen: str = "0.0.0.0"
+    log_format: str = "text"
+    sentry_dsn: str = field(default="", repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.event_timezone)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: the one of ``webhook_url``."""
+        return urlsplit(self.webhook_url).path.rstrip("/") or "/"
 
 
 SMTP_SETTINGS = (
@@ -174,6 +194,39 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+def _webhook_url(raw: str) -> str:
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    # http:// is for a self-hosted Bot API server (and the sandbox); Telegram itself posts to
+    # https:// only and says so at setWebhook.
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"WEBHOOK_URL: {raw!r} must be the public address Telegram posts updates to, "
+            "e.g. WEBHOOK_URL=https://bot.example.org/telegram"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"WEBHOOK_URL: {raw!r} must not have a ?query or #fragment")
+    return raw
+
+
+def _webhook_secret(raw: str) -> str:
+    if not raw:
+        return secrets.token_urlsafe(32)
+    if not SECRET_PATTERN.fullmatch(raw):
+        raise ConfigError(
+            "WEBHOOK_SECRET: use 1-256 letters, digits, _ or - (Telegram's rule), "
+            "or leave it unset for a random one per start"
+        )
+    return raw
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"PORT: {raw!r} is not a TCP port number (1-65535), e.g. PORT=8443")
+    return int(raw)
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, require_token: bool = True, dotenv: bool = True
 ) -> Settings:
@@ -199,6 +252,9 @@ def load_settings(
     level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL: {level!r} is not one of {', '.join(LOG_LEVELS)}")
+    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT: {log_format!r} is not one of {', '.join(LOG_FORMATS)}")
     return Settings(
         bot_token=token,
         base_url=_url(
@@ -225,4 +281,9 @@ def load_settings(
         smtp=_smtp(env),
         http_transport=_transport(env.get("HTTP_TRANSPORT", "").strip().lower() or TRANSPORTS[0]),
         proxy_url=_proxy(env.get("BOT_API_PROXY", "").strip()),
+        webhook_url=_webhook_url(env.get("WEBHOOK_URL", "").strip()),
+        webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET", "").strip()),
+        port=_port(env.get("PORT", "").strip() or str(DEFAULT_PORT)),
+        log_format=log_format,
+        sentry_dsn=env.get("SENTRY_DSN", "").strip(),
     )

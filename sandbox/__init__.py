@@ -9,6 +9,7 @@ from .markup import EntityParseError, parse_text, utf16_len
 from .server import Matcher, Sandbox
 from .state import ApiCall, ApiError, SentMessage, StoredFile
 from .users import SandboxUser
+from .webhook import WebhookAttempt
 
 __all__ = [
     "ApiCall",
@@ -19,6 +20,7 @@ __all__ = [
     "SandboxUser",
     "SentMessage",
     "StoredFile",
+    "WebhookAttempt",
     "parse_text",
     "utf16_len",
 ]

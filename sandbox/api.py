@@ -15,10 +15,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from .faults import FaultBook, RateMeter
 from .markup import EntityParseError, MarkupError, parse_text, utf16_len, validate_reply_markup
-from .state import ApiCall, ApiError, ChatState, SentMessage, StoredFile, bad_request
+from .state import LOCAL_HOSTS, ApiCall, ApiError, ChatState, SentMessage, StoredFile, bad_request
 
 __all__ = ["BotApi", "Upload", "decode_params"]
 
@@ -108,6 +109,7 @@ _BOOL_FIELDS = frozenset(
     }
 )
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 Handler = Callable[[dict[str, Any], dict[str, "Upload"]], Awaitable[Any]]
 
@@ -167,6 +169,9 @@ class BotApi:
         self.calls: list[ApiCall] = []
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.webhook_url: str = ""
+        self.webhook_secret: str = ""
+        # (unix time, message) of the last failed webhook delivery, as getWebhookInfo says.
+        self.webhook_last_error: tuple[int, str] | None = None
         self._chats: dict[int, ChatState] = {}
         self._files: dict[str, StoredFile] = {}
         self._updates: list[dict[str, Any]] = []
@@ -513,23 +518,48 @@ class BotApi:
         return self._deliverable()[:limit]
 
     async def api_setWebhook(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
-        self.webhook_url = str(p.get("url") or "")
+        url = str(p.get("url") or "")
+        secret = str(p.get("secret_token") or "")
+        if url:
+            parts = urlsplit(url)
+            # Telegram wants https; the sandbox also takes http to this machine, as a
+            # self-hosted Bot API server does.
+            local = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+            if parts.scheme != "https" and not local:
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            if not parts.hostname:
+                raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
+        if secret and not _SECRET_RE.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = p.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) if allowed else DEFAULT_UPDATE_TYPES
+        self.webhook_url, self.webhook_secret = url, secret if url else ""
+        self.webhook_last_error = None
         if p.get("drop_pending_updates"):
             self._updates.clear()
+        await self._notify()  # the deliverer starts on what is pending
         return True
 
     async def api_deleteWebhook(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
-        self.webhook_url = ""
+        self.webhook_url, self.webhook_secret = "", ""
+        self.webhook_last_error = None
         if p.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     async def api_getWebhookInfo(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
-        return {
+        info: dict[str, Any] = {
             "url": self.webhook_url,
             "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
+            "pending_update_count": len(self._deliverable()),
         }
+        if self.webhook_url:
+            info["max_connections"] = 40
+            info["allowed_updates"] = sorted(self._allowed_updates)
+        if self.webhook_last_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_last_error
+        return info
 
     # ------------------------------------------------------------------ sending
 

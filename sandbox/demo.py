@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.runtime.local import LocalBot, local_settings
+from bot.runtime.status import read_status, render
 from sandbox import Sandbox, SandboxUser, SentMessage
 from sandbox.mailbox import Mailbox
+from storage.backup import backup_database
 
 ORGANISER_ID = 100
 ROMANIAN_REP_ID = 201
@@ -312,7 +314,26 @@ async def scene_report(demo: Demo) -> None:
     demo.say(f"    bot → Organiser: [{report.filename}, {len(report.content or b'')} bytes]")
 
 
-# The forum's story in order; the demo ends with the organisers' report.
+async def scene_operations(demo: Demo) -> None:
+    """What the person running the bot sees meanwhile: `python -m bot status` and a backup
+    taken while the bot runs (the same functions the commands call)."""
+    demo.scene("Operations: status and an online backup")
+    database = demo.bot.settings.database_path
+    await demo.bot.runtime.heartbeat.beat()
+    status = await read_status(database, demo.bot.runtime.vitals.clock.now())
+    demo.say("$ python -m bot status")
+    for line in render(status).splitlines():
+        demo.say(f"    {line}")
+    if status.verdict != "healthy":
+        raise AssertionError(f"the running demo bot is {status.verdict}")
+    copy = database.with_name("backup.db")
+    result = await asyncio.to_thread(backup_database, database, copy)
+    demo.say(f"$ python -m bot backup {copy.name}")
+    demo.say(f"    Backed up to {copy.name} ({result.size / 1024:.0f} KiB, integrity ok)")
+
+
+# The forum's story in order; the demo ends with the organisers' report and a look at the
+# running bot's health.
 SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_welcome,
     scene_registration,
@@ -322,6 +343,7 @@ SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_agenda,
     scene_broadcast,
     scene_report,
+    scene_operations,
 ]
 
 

@@ -30,6 +30,7 @@ from .faults import DEFAULT_FAULT_METHODS, Fault
 from .markup import utf16_len
 from .state import ApiCall, ApiError, ChatState, Matcher, SentMessage
 from .users import SandboxUser
+from .webhook import WebhookAttempt, WebhookDeliverer
 
 __all__ = ["Matcher", "Sandbox"]
 
@@ -72,6 +73,7 @@ class Sandbox(BotApi):
         self._in_flight = 0
         self._last_activity = time.monotonic()
         self._ids = itertools.count(1)
+        self._deliverer = WebhookDeliverer(self, self._busy)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -99,11 +101,13 @@ class Sandbox(BotApi):
         await site.start()
         address = self._runner.addresses[0]
         self.port = int(address[1])
+        self._deliverer.start()
 
     async def stop(self) -> None:
         """Release pending long polls and stop the server."""
         self._closing = True
         await self._notify()
+        await self._deliverer.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -119,6 +123,10 @@ class Sandbox(BotApi):
 
     def _touch(self) -> None:
         self._last_activity = time.monotonic()
+
+    def _busy(self, delta: int) -> None:
+        self._in_flight += delta
+        self._touch()
 
     @staticmethod
     async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
@@ -447,6 +455,11 @@ class Sandbox(BotApi):
         """The command list set with setMyCommands for ``scope`` (default scope if None)."""
         params = {"scope": scope or {"type": "default"}, "language_code": language_code}
         return list(self._commands.get(self._commands_key(params), []))
+
+    @property
+    def webhook_attempts(self) -> list[WebhookAttempt]:
+        """Every POST of an update to the webhook, in order, with the status it got."""
+        return list(self._deliverer.attempts)
 
     def calls_of(self, method: str) -> list[ApiCall]:
         """Calls of one Bot API method."""

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ApiCall", "ApiError", "ChatState", "SentMessage", "StoredFile"]
+__all__ = ["LOCAL_HOSTS", "ApiCall", "ApiError", "ChatState", "SentMessage", "StoredFile"]
+
+# The only hosts the sandbox ever sends a request to (webhook deliveries).
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ApiError(Exception):

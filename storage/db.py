@@ -1,5 +1,9 @@
 """One long-lived aiosqlite connection per process, and the numbered migrations.
 
+Migrations are forward-only. Before migrating a database that already holds a schema, a
+backup is taken beside it (``backups/<name>-v<old>-before-v<new>-<time>.db``), so an upgrade
+that goes wrong can be rolled back with ``python -m bot restore``.
+
 The connection is opened once at start-up (WAL, foreign keys, a busy timeout, secure delete)
 and shared: aiosqlite runs it on its own thread and serialises calls. Writes go through
 :meth:`Database.transaction`, whose lock keeps two coroutines' statements from interleaving
@@ -17,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from storage.backup import BackupResult, backup_database, stamp
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
@@ -43,6 +49,8 @@ class Database:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        # The backup taken before the last migration of this database, if one was needed.
+        self.last_backup: BackupResult | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -76,12 +84,29 @@ class Database:
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
+    def pending_migrations(self, current: int) -> list[str]:
+        return [name for number, name, _ in migration_files() if number > current]
+
+    async def backup_before_migrating(self, current: int, target: int) -> BackupResult | None:
+        """The automatic backup of a non-empty database about to be migrated."""
+        if current == 0 or str(self.path) == ":memory:":
+            return None
+        dest = (
+            self.path.parent
+            / "backups"
+            / (f"{self.path.stem}-v{current}-before-v{target}-{stamp()}{self.path.suffix}")
+        )
+        return await asyncio.to_thread(backup_database, self.path, dest)
+
     async def migrate(self) -> list[str]:
         """Apply the migrations newer than ``PRAGMA user_version``; return their names."""
         applied: list[str] = []
         async with self._write_lock:
             current = await self.schema_version()
-            for number, name, sql in migration_files():
+            files = migration_files()
+            if files and files[-1][0] > current:
+                self.last_backup = await self.backup_before_migrating(current, files[-1][0])
+            for number, name, sql in files:
                 if number <= current:
                     continue
                 # executescript would COMMIT first; the explicit BEGIN..COMMIT keeps each

@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.harness import BotHarness, BotProcess, sandbox_settings
+from tests.support.harness import BotHarness, BotProcess, sandbox_settings, webhook_settings
 
 
 @pytest.fixture
@@ -46,6 +46,22 @@ async def harness(sandbox: Sandbox, settings: Settings) -> AsyncIterator[BotHarn
 @pytest.fixture
 async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
     """The bot, started on the test's FakeClock (``clock``), which the test moves by hand."""
+    bot = BotHarness(sandbox, settings, clock=clock)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture(params=["polling", "webhook"])
+async def fb_both(
+    request: pytest.FixtureRequest, sandbox: Sandbox, settings: Settings, clock: FakeClock
+) -> AsyncIterator[BotHarness]:
+    """``fb`` once with long polling and once with the webhook (updates POSTed by the
+    sandbox with the secret token): for the flows that must work in both modes."""
+    if request.param == "webhook":
+        settings = webhook_settings(settings)
     bot = BotHarness(sandbox, settings, clock=clock)
     await bot.start()
     try:

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.runtime.health import Heartbeat, Vitals
 from bot.runtime.outbox import OutboxSender
 from bot.services.container import Services
 
@@ -17,9 +18,12 @@ RUNTIME_KEY = "runtime"
 
 @dataclass(frozen=True)
 class Runtime:
-    """What runs beside the services: the outbox sender (started and stopped with the bot)."""
+    """What runs beside the services: the outbox sender (started and stopped with the bot),
+    the vital signs and the heartbeat that writes them down."""
 
     sender: OutboxSender
+    vitals: Vitals
+    heartbeat: Heartbeat
 
 
 class ForumContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -1,6 +1,7 @@
 """Everything that runs in the background, started and stopped in one place.
 
-At start-up, in this order: the outbox sender resumes what was pending when the process last
+At start-up, in this order: the heartbeat row is written (and then every 30 s); the outbox
+sender resumes what was pending when the process last
 stopped; running broadcasts carry on and scheduled ones get their timers back; reminder
 timers are planned from the agenda in the database (the late ones missed while down are
 sent); the introductions' due run (expiry, halfway reminders, notices lost in a crash) and
@@ -13,6 +14,7 @@ import logging
 from datetime import timedelta
 
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
+from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_JOB
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.followups import FollowupService
@@ -48,6 +50,10 @@ async def _followups_due(services: Services) -> None:
 async def start(app: ForumApplication) -> None:
     services: Services = app.bot_data[SERVICES_KEY]
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    await runtime.heartbeat.started()
+    # The first full beat a second after the JobQueue starts (PTB cannot run a repeating job
+    # at once); until then the row written by started() stands for it.
+    services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=1)
     runtime.sender.start()
     if services.broadcaster is not None:
         await services.broadcaster.startup()
@@ -75,3 +81,4 @@ async def start(app: ForumApplication) -> None:
 async def stop(app: ForumApplication) -> None:
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     await runtime.sender.stop()
+    await runtime.heartbeat.stopped()

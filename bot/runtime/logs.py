@@ -1,5 +1,10 @@
-"""Logging: one line per handled update (update id, user id, handler, duration), and no
-bot token in any log line, whoever logs it (httpx logs full request URLs)."""
+"""Logging: one line per handled update (update id, user id, handler, duration), as text or
+as JSON (``LOG_FORMAT=json``, one object per line with the same fields), and no bot token in
+any log line, whoever logs it (httpx logs full request URLs) and wherever it sits (message,
+traceback, extra field): the finished line is redacted, not only the message.
+
+With ``SENTRY_DSN`` set, errors go to Sentry too (the ``sentry`` extra); without it nothing
+of Sentry is imported."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, BaseHandler, ConversationHandler
+
+from bot.config import ConfigError
 
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 log = logging.getLogger("bot.updates")
@@ -34,9 +41,43 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def setup_logging(level: str, token: str = "") -> None:
+def redact(text: str, token: str = "") -> str:
+    text = TOKEN_PATTERN.sub("<token>", text)
+    return text.replace(token, "<token>") if token else text
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats with ``inner`` and takes any token out of the finished line."""
+
+    def __init__(self, inner: logging.Formatter, token: str = "") -> None:
+        super().__init__()
+        self.inner = inner
+        self.token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record), self.token)
+
+
+def formatter(log_format: str, token: str = "") -> logging.Formatter:
+    inner: logging.Formatter
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        # Fields a handled update adds (extra=): update_id, user_id, handler, duration_ms;
+        # an error adds trace_id and error.
+        inner = JsonFormatter(
+            "{asctime}{levelname}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    else:
+        inner = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return RedactingFormatter(inner, token)
+
+
+def setup_logging(level: str, token: str = "", log_format: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(formatter(log_format, token))
     handler.addFilter(RedactTokens(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -44,6 +85,36 @@ def setup_logging(level: str, token: str = "") -> None:
     # httpx logs every request at INFO, URL (and so token) included: too noisy and unsafe.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _scrub(value: Any, token: str) -> Any:
+    if isinstance(value, str):
+        return redact(value, token)
+    if isinstance(value, dict):
+        return {k: _scrub(v, token) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v, token) for v in value]
+    return value
+
+
+def setup_sentry(dsn: str, token: str = "") -> bool:
+    """Report errors to Sentry when ``dsn`` is set; whether it was switched on."""
+    if not dsn:
+        return False
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ConfigError(
+            "SENTRY_DSN is set but sentry-sdk is not installed: "
+            "pip install 'forumbridge[sentry]', or unset SENTRY_DSN"
+        ) from None
+
+    def before_send(event: Any, hint: Any) -> Any:
+        return _scrub(event, token)
+
+    # No personal data: no user ids, IPs or request bodies leave the server.
+    sentry_sdk.init(dsn=dsn, send_default_pii=False, before_send=before_send)
+    return True
 
 
 Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
@@ -58,12 +129,16 @@ def _logged(callback: Callback, name: str) -> Callback:
         finally:
             if isinstance(update, Update) and log.isEnabledFor(logging.INFO):
                 user = update.effective_user
+                fields = {
+                    "update_id": update.update_id,
+                    "user_id": user.id if user else None,
+                    "handler": name,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
                 log.info(
                     "update=%s user=%s handler=%s ms=%.1f",
-                    update.update_id,
-                    user.id if user else None,
-                    name,
-                    (time.perf_counter() - started) * 1000,
+                    *fields.values(),
+                    extra=fields,
                 )
 
     return wrapper

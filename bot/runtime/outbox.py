@@ -50,7 +50,7 @@ JSONDict = dict[str, Any]
 # The outbox calls methods by name on purpose (rows store the Bot API method); PTB's hint to
 # use the typed method instead is noise here.
 warnings.filterwarnings(
-    "ignore", message=r"Please use 'Bot\.", category=PTBUserWarning, module=r"bot\.outbox"
+    "ignore", message=r"Please use 'Bot\.", category=PTBUserWarning, module=r"bot\.runtime\.outbox"
 )
 
 # Network errors and 5xx: the first try plus five retries with back-off, then "failed".

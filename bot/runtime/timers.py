@@ -1,12 +1,13 @@
 """The services' :class:`~bot.services.timers.Timers` on python-telegram-bot's JobQueue.
 
-One JobQueue job per name; a failing action is logged and does not stop the queue (a
-repeating job runs again at its next time).
+One JobQueue job per name; a failing action is logged (and, through ``on_error``, told to
+the organisers) and does not stop the queue (a repeating job runs again at its next time).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,19 +16,22 @@ from telegram.ext import ContextTypes, JobQueue
 from bot.services.timers import Action
 
 log = logging.getLogger(__name__)
+# Returns the trace id the failure is known by (bot.services.alerts).
+ErrorHook = Callable[[str, Exception], Awaitable[str]]
 
 
 class JobQueueTimers:
-    def __init__(self, job_queue: JobQueue[Any]) -> None:
+    def __init__(self, job_queue: JobQueue[Any], on_error: ErrorHook | None = None) -> None:
         self.job_queue = job_queue
+        self.on_error = on_error
 
-    @staticmethod
-    def _runner(name: str, action: Action) -> Any:
+    def _runner(self, name: str, action: Action) -> Any:
         async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 await action()
-            except Exception:
-                log.exception("timer %s failed", name)
+            except Exception as exc:
+                trace = await self.on_error(name, exc) if self.on_error else None
+                log.exception("timer %s failed trace=%s", name, trace, extra={"trace_id": trace})
 
         return run
 

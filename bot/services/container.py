@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.alerts import AlertService
 from bot.services.languages import LanguageService
 from bot.services.notices import Notifier
 from bot.services.timers import NoTimers, Timers
@@ -85,6 +87,11 @@ class Services:
         """The organisers' audit log: ``await services.audit.record(actor, action, detail,
         now=services.clock.now())``."""
         return AuditLog(self.db)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        """Unhandled errors told to the organisers (one instance: it keeps the throttle)."""
+        return AlertService(self.notifier, self.users, self.settings.admin_ids, self.clock)
 
     @property
     def broadcasts(self) -> BroadcastRepository:

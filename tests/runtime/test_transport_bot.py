@@ -10,6 +10,7 @@ import pytest
 from telegram import InputFile
 from telegram.request import HTTPXRequest
 
+from bot.runtime.health import ObservedRequest
 from bot.runtime.transport import AiohttpRequest, make_request
 from sandbox import Sandbox
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
@@ -97,7 +98,9 @@ async def test_bot_end_to_end_on_each_transport(
     app = await bot.start()
     try:
         expected = AiohttpRequest if transport == "aiohttp" else HTTPXRequest
-        assert isinstance(app.bot.request, expected)
+        # Every request is observed (health: the last successful Bot API call) around it.
+        assert isinstance(app.bot.request, ObservedRequest)
+        assert isinstance(app.bot.request.inner, expected)
         ana = sandbox.user(ALICE, "Ana")
         await ana.send("/start")
         await ana.expect("Welcome to ForumBridge")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +25,28 @@ def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Setti
     return local_settings(
         sandbox.token, sandbox.base_url, sandbox.base_file_url, db_path, **overrides
     )
+
+
+WEBHOOK_SECRET = "test-secret_0123456789"
+
+
+def webhook_settings(settings: Settings) -> Settings:
+    """The same bot in webhook mode: it serves on a free port of 127.0.0.1 and has the
+    sandbox post updates there with the secret (bot.runtime.local)."""
+    return replace(
+        settings,
+        webhook_url="http://127.0.0.1/telegram",
+        webhook_secret=WEBHOOK_SECRET,
+        port=0,
+        webhook_listen="127.0.0.1",
+    )
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for a ``python -m bot run`` child in webhook mode)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 class BotHarness(LocalBot):
@@ -73,18 +97,18 @@ class BotProcess:
 
     alive: ClassVar[set[asyncio.subprocess.Process]] = set()
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], cwd: Path, argv: list[str] | None = None) -> None:
+        """``argv``: another command line than ``python -m bot run`` from this checkout
+        (e.g. an installed copy's); it then runs with ``env`` as given."""
+        self.env = env if argv else {**env, "PYTHONPATH": str(REPO_ROOT)}
         self.cwd = cwd
+        self.argv = argv or [sys.executable, "-m", "bot", "run"]
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env={**self.env, "PYTHONPATH": str(REPO_ROOT)},
+            *self.argv,
+            env=self.env,
             cwd=self.cwd,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,

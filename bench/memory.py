@@ -1,0 +1,161 @@
+"""How much memory the bot needs: peak RSS of ``python -m bot run`` (its own process, the
+sandbox runs in this one) for a forum of N participants, for sizing a server.
+
+Per N: a database with N users, N/2 companies (half Romanian, half Pakistani, each with its
+rep) is seeded; the bot starts on it in a child process against the sandbox; 200 users send
+/start, 20 reps ask for /matches (the matching index over all companies), and an organiser
+broadcasts to everyone (all N copies queued at once; it measures until 500 are out, the
+rest is the same steady state). Prints, per N, the child's peak RSS (``VmHWM``), its RSS at
+the end, the database size and the time it took.
+
+    .venv/bin/python bench/memory.py [N ...]          (default: 1000 10000)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sandbox import Sandbox
+from storage.companies import CompanyRepository
+from storage.db import Database
+
+REPO = Path(__file__).resolve().parent.parent
+ORGANISER = 1
+FIRST_ID = 2_000_000
+OFFERS = (
+    "RPA consulting, UiPath automation and mobile app development for banks",
+    "Software testing and QA outsourced to us; automated test suites",
+)
+SEEKS = (
+    "Outsourcing partners for QA testing; resellers for our fraud detection suite",
+    "Automate back-office processes with RPA; a fraud detection product to resell",
+)
+
+
+async def seed(path: Path, participants: int) -> None:
+    db = await Database.open(path)
+    try:
+        stamp = "2025-11-01T08:00:00+00:00"
+        ids = range(FIRST_ID, FIRST_ID + participants)
+        await db.executemany(
+            "INSERT INTO users (telegram_id, first_name, first_seen, last_seen) "
+            "VALUES (?, 'Participant', ?, ?)",
+            [(uid, stamp, stamp) for uid in ids],
+        )
+        companies = CompanyRepository(db)
+        sectors = await companies.sectors()
+        intents = [i.name for i in await companies.intents()]
+        now = datetime.fromisoformat(stamp)
+        for n, uid in enumerate(ids[: participants // 2]):
+            side = n % 2
+            country = ("Romania", "Pakistan")[side]
+            await companies.create(
+                {
+                    "name": f"Company {n}",
+                    "country": country,
+                    "city": ("Cluj-Napoca", "Lahore")[side],
+                    "offers": f"{OFFERS[side]} (offer {n})",
+                    "seeks": SEEKS[side],
+                    "size": "11–50",
+                    "website": f"https://company{n}.example",
+                    "contact_name": f"Contact {n}",
+                    "contact_email": f"c{n}@company{n}.example",
+                    "contact_phone": "+40 700 000 000" if side == 0 else "+92 300 0000000",
+                    "consent": 1,
+                },
+                sectors=[sectors[n % len(sectors)], sectors[(n * 7 + 3) % len(sectors)]],
+                partnerships=[intents[n % len(intents)]],
+                now=now,
+                rep_id=uid,
+            )
+    finally:
+        await db.close()
+
+
+def peak_rss_mb(pid: int) -> tuple[float, float]:
+    """(VmHWM, VmRSS) of a live process, in MB."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values["VmHWM"], values["VmRSS"]
+
+
+async def measure(participants: int) -> None:
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as folder:
+        database = Path(folder) / "forumbridge.db"
+        await seed(database, participants)
+        seeded = time.monotonic() - began
+        async with Sandbox() as sandbox:
+            ids = list(range(FIRST_ID, FIRST_ID + participants))
+            for uid in ids:
+                sandbox.user(uid, "Participant")
+                sandbox._chats[uid].known = True
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+            env.update(
+                BOT_TOKEN=sandbox.token,
+                BOT_API_BASE_URL=sandbox.base_url,
+                BOT_API_FILE_URL=sandbox.base_file_url,
+                DATABASE_PATH=str(database),
+                ADMIN_IDS=str(ORGANISER),
+                LOG_LEVEL="WARNING",
+                SEND_RATE="30",
+                PYTHONPATH=str(REPO),
+            )
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=env, cwd=folder
+            )
+            try:
+                organiser = sandbox.user(ORGANISER, "Organiser")
+                await organiser.send("/start")
+                await organiser.expect("Welcome", timeout=60)
+                for uid in ids[:200]:
+                    user = sandbox.user(uid)
+                    await user.send("/start")
+                    await user.expect("Welcome", timeout=30)
+                for uid in ids[:20]:
+                    rep = sandbox.user(uid)
+                    await rep.send("/matches")
+                    await rep.expect("Match 1 of", timeout=120)
+                await organiser.send("/broadcast")
+                await organiser.expect("Send me the message")
+                await organiser.send("The forum opens in one hour")
+                await organiser.expect("Who should get it?")
+                await organiser.press("Everyone")
+                await organiser.expect("That is the preview", timeout=60)
+                await organiser.press("✅ Send now")
+                target = min(500, participants)
+                while True:
+                    if len(sandbox.calls_of("copyMessage")) >= target:
+                        break
+                    await asyncio.sleep(0.2)
+                peak, now = peak_rss_mb(proc.pid)
+            finally:
+                proc.terminate()
+                await proc.wait()
+        size_mb = database.stat().st_size / 1e6 if database.exists() else 0.0
+    took = time.monotonic() - began
+    print(
+        f"{participants:>7,} participants: peak RSS {peak:.0f} MB (now {now:.0f} MB), "
+        f"database {size_mb:.1f} MB; seeded in {seeded:.0f} s, {took:.0f} s in all"
+    )
+
+
+async def main(sizes: list[int]) -> None:
+    print("python -m bot run, peak resident memory (VmHWM) per forum size")
+    for size in sizes:
+        await measure(size)
+
+
+if __name__ == "__main__":
+    asyncio.run(main([int(a) for a in sys.argv[1:]] or [1000, 10000]))
