@@ -15,7 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain.matching import DEFAULT_COMPLEMENTS, SIZES, MatchIndex, Profile, rank
+from bot.domain.matching import SIZES, MatchIndex, Profile, Rules, rank
+from bot.forum import load_forum
+
+FORUM = load_forum(Path(__file__).resolve().parent.parent / "data" / "forum.toml")
+RULES = Rules.of(FORUM)
 
 # Realistic phrases per sector of FORUM.md's list: what companies offer and seek.
 SECTOR_PHRASES: dict[str, list[str]] = {
@@ -126,10 +130,12 @@ SECTOR_PHRASES: dict[str, list[str]] = {
     ],
 }
 SECTORS = list(SECTOR_PHRASES)
-INTENTS = list(DEFAULT_COMPLEMENTS)
+# Profiles carry the forum file's keys.
+SECTOR_KEYS = {label: FORUM.find_sector(label).key for label in SECTORS}  # type: ignore[union-attr]
+INTENTS = [i.key for i in FORUM.intents]
 CITIES = {
-    "Romania": ["Bucharest", "Cluj-Napoca", "Iași", "Timișoara", "Brașov"],
-    "Pakistan": ["Lahore", "Karachi", "Islamabad", "Rawalpindi", "Faisalabad"],
+    "RO": ["Bucharest", "Cluj-Napoca", "Iași", "Timișoara", "Brașov"],
+    "PK": ["Lahore", "Karachi", "Islamabad", "Rawalpindi", "Faisalabad"],
 }
 
 
@@ -142,9 +148,9 @@ def synthetic(company_id: int, country: str, rnd: random.Random) -> Profile:
     seeks = rnd.sample(seek_pool, rnd.randint(1, 3))
     return Profile(
         id=company_id,
-        name=f"{country[:2].upper()} Company {company_id:05d}",
+        name=f"{country} Company {company_id:05d}",
         country=country,
-        sectors=tuple(sectors),
+        sectors=tuple(SECTOR_KEYS[s] for s in sectors),
         offers="We offer " + ", ".join(offers) + ".",
         seeks="Looking for partners in " + ", ".join(seeks) + ".",
         partnerships=tuple(rnd.sample(INTENTS, rnd.randint(1, 3))),
@@ -156,11 +162,9 @@ def synthetic(company_id: int, country: str, rnd: random.Random) -> Profile:
 def main() -> None:
     per_country = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     rnd = random.Random(20251120)
-    profiles = [
-        synthetic(i, "Romania" if i % 2 else "Pakistan", rnd) for i in range(1, 2 * per_country + 1)
-    ]
+    profiles = [synthetic(i, "RO" if i % 2 else "PK", rnd) for i in range(1, 2 * per_country + 1)]
     started = time.perf_counter()
-    index = MatchIndex(profiles, k=10)
+    index = MatchIndex(profiles, RULES, k=10)
     ranked = time.perf_counter() - started
     lists = index.top_all()
     elapsed = time.perf_counter() - started
@@ -171,7 +175,7 @@ def main() -> None:
         f"({ranked:.2f} s ranking alone; {with_matches} companies with matches)"
     )
 
-    new = synthetic(len(profiles) + 1, "Pakistan", rnd)
+    new = synthetic(len(profiles) + 1, "PK", rnd)
     started = time.perf_counter()
     result = index.add(new)
     add_ms = (time.perf_counter() - started) * 1000
@@ -184,7 +188,7 @@ def main() -> None:
     sample = [*profiles[:20], new]
     everyone = [*profiles, new]
     for p in sample:
-        expected = [m.other.id for m in rank(p, everyone, limit=10)]
+        expected = [m.other.id for m in rank(p, everyone, RULES, limit=10)]
         assert index.top_ids(p.id) == expected, (p.id, index.top_ids(p.id), expected)
     print("index agrees with rank() on 21 sampled companies")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

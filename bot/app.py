@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
+from bot.forum import Forum
 from bot.runtime.clock import Clock
 from bot.runtime.context import SERVICES_KEY, ForumApplication, ForumContext
 from bot.runtime.logs import instrument
@@ -113,9 +114,11 @@ def build_application(
     persistence_interval: float = UPDATE_INTERVAL_SECONDS,
     max_concurrent_updates: int | None = None,
     register: bool = True,
+    forum: Forum | None = None,
 ) -> ForumApplication:
-    """Build the Application; the caller owns ``db`` (opened before, closed after)."""
-    services = Services.create(settings, db, clock)
+    """Build the Application; the caller owns ``db`` (opened before, closed after) and
+    passes the ``forum`` that :func:`bot.services.catalogue.sync_forum` returned for it."""
+    services = Services.create(settings, db, clock, forum=forum)
     concurrency = max_concurrent_updates or settings.max_concurrent_updates
     builder: Any = (
         ApplicationBuilder()

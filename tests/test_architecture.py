@@ -44,9 +44,7 @@ PERMITTED = {("bot.cli", "sandbox.demo")}
 # (module, imported module). The list only ever shrinks.
 KNOWN: set[tuple[str, str]] = {
     ("bot.domain.agenda_files", "storage.agenda"),
-    ("bot.domain.company_files", "bot.runtime.clock"),
     ("bot.domain.company_files", "storage"),
-    ("bot.domain.company_files", "telegram"),
     ("bot.domain.matching", "storage.companies"),
     ("bot.domain.profiles", "storage.companies"),
     ("bot.services.broadcasts", "bot.runtime.context"),

@@ -2,8 +2,10 @@
 
 No I/O here, so the matcher can be tested with hypothesis and benchmarked alone.
 
-- Candidates are Romanian ↔ Pakistani pairs of matchable companies that nobody excluded
-  (a "not interested", or an introduction in any state).
+- Candidates are pairs of matchable companies across the forum's two countries that nobody
+  excluded (a "not interested", or an introduction in any state). The countries, which
+  intents complement which and how a reason phrases them come from the forum file, as
+  :class:`Rules` passed in (``Rules.of(forum)``); profiles carry country codes and keys.
 - The score of a pair is a function of the two profiles only - no corpus statistics such as
   IDF - so adding or removing a company never changes the scores (or the order) of the others.
   Generic words get a fixed low weight instead of an IDF.
@@ -32,45 +34,32 @@ import numpy as np
 import snowballstemmer
 
 if TYPE_CHECKING:
+    from bot.forum import Forum
     from storage.companies import CompanyRecord
 
-ROMANIA, PAKISTAN = "Romania", "Pakistan"
-COUNTRIES = (ROMANIA, PAKISTAN)
 SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 
-# The pairs from FORUM.md; organisers' extra intents come from the database at run time.
-DEFAULT_COMPLEMENTS: Mapping[str, str] = {
-    "Outsource work to a partner": "Deliver services as a subcontractor",
-    "Deliver services as a subcontractor": "Outsource work to a partner",
-    "Find resellers / distributors": "Resell or distribute products",
-    "Resell or distribute products": "Find resellers / distributors",
-    "Seek investment": "Invest in companies",
-    "Invest in companies": "Seek investment",
-    "Hire talent / staff augmentation": "Provide staff augmentation",
-    "Provide staff augmentation": "Hire talent / staff augmentation",
-    "Get market-entry support": "Offer market-entry support",
-    "Offer market-entry support": "Get market-entry support",
-    "Technology partnership & integration": "Technology partnership & integration",
-    "Joint venture": "Joint venture",
-    "R&D collaboration": "R&D collaboration",
-}
 
-# How each intent reads in a reason: "you want resellers — they resell".
-_INTENT_PHRASES: Mapping[str, str] = {
-    "outsource work to a partner": "want to outsource work",
-    "deliver services as a subcontractor": "deliver as a subcontractor",
-    "find resellers / distributors": "want resellers",
-    "resell or distribute products": "resell",
-    "seek investment": "seek investment",
-    "invest in companies": "invest",
-    "hire talent / staff augmentation": "want to hire talent",
-    "provide staff augmentation": "provide staff augmentation",
-    "get market-entry support": "want market-entry support",
-    "offer market-entry support": "offer market-entry support",
-    "technology partnership & integration": "a technology partnership",
-    "joint venture": "a joint venture",
-    "r&d collaboration": "R&D collaboration",
-}
+@dataclass(frozen=True)
+class Rules:
+    """What the forum decides about matching: the two countries (codes) whose companies are
+    paired, which intent keys meet which, how a reason phrases an intent ("you want
+    resellers — they resell"), and what a sector key is called in "both in ..."."""
+
+    countries: tuple[str, str]
+    complements: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    phrases: Mapping[str, str] = field(default_factory=dict)
+    sector_labels: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, forum: Forum) -> Rules:
+        return cls(
+            countries=forum.codes,
+            complements=forum.complements(),
+            phrases=forum.phrases(),
+            sector_labels=forum.sector_labels(),
+        )
+
 
 # Weights of the score's parts; text is what makes a meeting worth having.
 W_TEXT = 4.0  # per direction, times a cosine in [0, 1]
@@ -247,14 +236,15 @@ def pair_key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def eligible(me: Profile, other: Profile) -> bool:
-    """Cross-border, not the same company, both matchable."""
+def eligible(me: Profile, other: Profile, countries: Collection[str]) -> bool:
+    """Cross-border between the forum's ``countries``, not the same company, both
+    matchable."""
     return (
         me.id != other.id
         and me.matchable
         and other.matchable
-        and me.country in COUNTRIES
-        and other.country in COUNTRIES
+        and me.country in countries
+        and other.country in countries
         and me.country != other.country
     )
 
@@ -268,17 +258,22 @@ class _Prepared:
     seeks: dict[str, float]
     sectors: frozenset[str]
     intents: frozenset[str]
-    wanted: frozenset[str]  # the complements of its intents, casefolded
+    wanted: frozenset[str]  # the complements of its intents
     size: int | None
     offer_phrases: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
 
 class Matcher:
-    """Scores and explains pairs with one intent taxonomy; caches per-profile features."""
+    """Scores and explains pairs with one forum's :class:`Rules`; caches per-profile
+    features."""
 
-    def __init__(self, complements: Mapping[str, str] | None = None) -> None:
-        table = DEFAULT_COMPLEMENTS if complements is None else complements
-        self.complements = {k.casefold(): v.casefold() for k, v in table.items()}
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.countries = frozenset(rules.countries)
+        self.complements = {
+            k.casefold(): tuple(v.casefold() for v in vs) for k, vs in rules.complements.items()
+        }
+        self.phrases = {k.casefold(): v for k, v in rules.phrases.items()}
         # Keyed by object identity (hashing a profile costs more than the lookup saves);
         # the entry keeps the profile alive, so an id is never reused while cached.
         self._cache: dict[int, _Prepared] = {}
@@ -293,7 +288,7 @@ class Matcher:
                 seeks=_unit(terms(p.seeks)),
                 sectors=frozenset(s.casefold() for s in p.sectors),
                 intents=intents,
-                wanted=frozenset(self.complements[i] for i in intents if i in self.complements),
+                wanted=frozenset(c for i in intents for c in self.complements.get(i, ())),
                 size=SIZES.index(p.size) if p.size in SIZES else None,
             )
             if len(self._cache) > 50_000:
@@ -328,7 +323,7 @@ class Matcher:
 
     def score(self, me: Profile, other: Profile) -> float | None:
         """The pair's score, or None when it is not a match (ineligible or no reason)."""
-        if not eligible(me, other):
+        if not eligible(me, other, self.countries):
             return None
         parts = self.parts(self.prepare(me), self.prepare(other))
         if not self.has_reason(*parts[:4]):
@@ -337,7 +332,7 @@ class Matcher:
 
     def match(self, me: Profile, other: Profile) -> Match | None:
         """``other`` as a match for ``me``, with reasons phrased for ``me``; None if none."""
-        if not eligible(me, other):
+        if not eligible(me, other, self.countries):
             return None
         a, b = self.prepare(me), self.prepare(other)
         met_a, met_b, intents, sectors, size = self.parts(a, b)
@@ -353,7 +348,7 @@ class Matcher:
         reasons.extend(self._intent_reasons(me, other))
         shared = [s for s in me.sectors if s.casefold() in b.sectors]
         if shared:
-            reasons.append("both in " + _join(shared))
+            reasons.append("both in " + _join([self.rules.sector_labels.get(s, s) for s in shared]))
         return Match(me.id, other, self.total(met_a, met_b, intents, sectors, size), tuple(reasons))
 
     def _best_phrase(self, who: _Prepared, need: Mapping[str, float], *, offers: bool) -> str:
@@ -372,16 +367,19 @@ class Matcher:
         theirs = {i.casefold(): i for i in other.partnerships}
         out: list[str] = []
         for mine in me.partnerships:
-            complement = self.complements.get(mine.casefold())
-            if complement is None or complement not in theirs:
-                continue
-            if complement == mine.casefold():
-                out.append(f"both want {_intent_phrase(mine)}")
-            else:
-                out.append(
-                    f"you {_intent_phrase(mine)} — they {_intent_phrase(theirs[complement])}"
-                )
+            for complement in self.complements.get(mine.casefold(), ()):
+                if complement not in theirs:
+                    continue
+                if complement == mine.casefold():
+                    out.append(f"both want {self._phrase(mine)}")
+                else:
+                    out.append(
+                        f"you {self._phrase(mine)} — they {self._phrase(theirs[complement])}"
+                    )
         return out
+
+    def _phrase(self, intent: str) -> str:
+        return self.phrases.get(intent.casefold(), f"“{intent}”")
 
     # -- ranking -----------------------------------------------------------------------
     def rank(
@@ -410,10 +408,6 @@ class Matcher:
         return out
 
 
-def _intent_phrase(intent: str) -> str:
-    return _INTENT_PHRASES.get(intent.casefold(), f"“{intent}”")
-
-
 def _join(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -423,19 +417,17 @@ def _join(items: Sequence[str]) -> str:
 def rank(
     me: Profile,
     others: Iterable[Profile],
+    rules: Rules,
     *,
     excluded: Collection[tuple[int, int]] = (),
     limit: int | None = None,
-    complements: Mapping[str, str] | None = None,
 ) -> list[Match]:
     """One company's matches among ``others``, best first (see :meth:`Matcher.rank`)."""
-    return Matcher(complements).rank(me, others, excluded=excluded, limit=limit)
+    return Matcher(rules).rank(me, others, excluded=excluded, limit=limit)
 
 
-def match(
-    me: Profile, other: Profile, complements: Mapping[str, str] | None = None
-) -> Match | None:
-    return Matcher(complements).match(me, other)
+def match(me: Profile, other: Profile, rules: Rules) -> Match | None:
+    return Matcher(rules).match(me, other)
 
 
 # -- many companies at once --------------------------------------------------------------
@@ -463,13 +455,13 @@ class MatchIndex:
     def __init__(
         self,
         profiles: Iterable[Profile],
+        rules: Rules,
         *,
         k: int = 10,
         excluded: Collection[tuple[int, int]] = (),
-        complements: Mapping[str, str] | None = None,
     ) -> None:
         self.k = k
-        self.matcher = Matcher(complements)
+        self.matcher = Matcher(rules)
         self.excluded = set(excluded)
         self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
         # company id -> sorted [(-score, name, id)] of its best k
@@ -478,8 +470,9 @@ class MatchIndex:
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
-        ro = [p for p in self.profiles.values() if p.country == ROMANIA]
-        pk = [p for p in self.profiles.values() if p.country == PAKISTAN]
+        first, second = self.matcher.rules.countries
+        ro = [p for p in self.profiles.values() if p.country == first]
+        pk = [p for p in self.profiles.values() if p.country == second]
         if not ro or not pk:
             self.tops = {p.id: [] for p in self.profiles.values()}
             return
@@ -561,7 +554,10 @@ class MatchIndex:
             me = self.matcher.prepare(profile)
             key = (profile.name.casefold(), profile.id)
             for other in self.profiles.values():
-                if not eligible(profile, other) or pair_key(profile.id, other.id) in self.excluded:
+                if (
+                    not eligible(profile, other, self.matcher.countries)
+                    or pair_key(profile.id, other.id) in self.excluded
+                ):
                     continue
                 parts = self.matcher.parts(me, self.matcher.prepare(other))
                 if not self.matcher.has_reason(*parts[:4]):
@@ -606,7 +602,7 @@ class _Matrices:
         vocab: Mapping[str, int],
         sec_vocab: Mapping[str, int],
         int_vocab: Mapping[str, int],
-        complements: Mapping[str, str],
+        complements: Mapping[str, Sequence[str]],
     ) -> _Matrices:
         n = len(prepared)
         offers = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)

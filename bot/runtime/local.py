@@ -16,6 +16,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.runtime.clock import Clock
 from bot.runtime.context import ForumApplication
+from bot.services.catalogue import sync_forum
 from bot.services.container import Services
 from storage.db import Database
 
@@ -50,7 +51,10 @@ class LocalBot:
 
     async def start(self) -> ForumApplication:
         self.db = await Database.open(self.settings.database_path)
-        self.app = build_application(self.settings, self.db, clock=self.clock, **self.build_options)
+        forum = await sync_forum(self.db, self.settings.forum)
+        self.app = build_application(
+            self.settings, self.db, clock=self.clock, forum=forum, **self.build_options
+        )
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)

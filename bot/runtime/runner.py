@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError, TimedOut
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.runtime.context import ForumApplication
+from bot.services.catalogue import sync_forum
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         loop.add_signal_handler(sig, stop.set)
     db = await Database.open(settings.database_path)
     try:
-        app = build_application(settings, db)
+        app = build_application(settings, db, forum=await sync_forum(db, settings.forum))
         if not await initialize_with_retry(app, settings.base_url, stop):
             return
         try:

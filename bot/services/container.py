@@ -1,6 +1,8 @@
-"""The live services one bot process shares: settings, database, repositories and clock.
+"""The live services one bot process shares: settings, the forum, database, repositories
+and clock.
 
-Built once in ``bot.app`` and reachable from every handler as ``context.services``.
+Built once in ``bot.app`` (or :meth:`Services.open` outside the bot) and reachable from every
+handler as ``context.services``.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.forum import Forum
 from bot.runtime.clock import Clock
+from bot.services.catalogue import sync_forum
 from storage.agenda import AgendaRepository
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -30,6 +34,9 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    # The forum file (settings.forum) with the retired sectors and intents profiles still
+    # have (bot.services.catalogue): every country, sector and intent shown comes from here.
+    forum: Forum
     users: UserRepository
     companies: CompanyRepository
     outbox: OutboxRepository
@@ -41,15 +48,30 @@ class Services:
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+    def create(
+        cls,
+        settings: Settings,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        forum: Forum | None = None,
+    ) -> Services:
+        """``forum``: the one :func:`sync_forum` returned; the settings' forum otherwise."""
         return cls(
             settings=settings,
             db=db,
             clock=clock or Clock(),
+            forum=forum or settings.forum,
             users=UserRepository(db),
             companies=CompanyRepository(db),
             outbox=OutboxRepository(db),
         )
+
+    @classmethod
+    async def open(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+        """Services for a command without the bot (import, export): the catalogue synced
+        from the forum file first, as the bot does at start-up."""
+        return cls.create(settings, db, clock, forum=await sync_forum(db, settings.forum))
 
     @property
     def agenda(self) -> AgendaRepository:

@@ -5,27 +5,45 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.matching import (
-    DEFAULT_COMPLEMENTS,
     GENERIC_WEIGHT,
     SIZES,
+    Match,
     Matcher,
     MatchIndex,
     Profile,
-    match,
+    Rules,
+    eligible,
     pair_key,
-    rank,
     stem,
     terms,
 )
+from bot.domain.matching import match as match_with
+from bot.domain.matching import rank as rank_with
+from bot.forum import load_forum, parse_forum
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_companies.csv"
-SECTORS = ["Fintech", "Cybersecurity", "RPA & automation", "Healthtech", "Edtech"]
-INTENTS = list(DEFAULT_COMPLEMENTS)
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "data" / "sample_companies.csv"
+FORUM = load_forum(REPO / "data" / "forum.toml")
+# The rules of the forum that ships: RO and PK companies, its intents' complements.
+RULES = Rules.of(FORUM)
+SECTORS = ["fintech", "cyber", "rpa", "health", "edtech"]
+INTENTS = list(FORUM.complements())
+
+
+def match(me: Profile, other: Profile) -> Match | None:
+    return match_with(me, other, RULES)
+
+
+def rank(me: Profile, others: list[Profile], **options: Any) -> list[Match]:
+    return rank_with(me, others, RULES, **options)
+
+
 PHRASES = [
     "RPA consulting",
     "process automation",
@@ -48,7 +66,7 @@ def profiles(draw: st.DrawFn, ids: st.SearchStrategy[int] = IDS) -> Profile:
     return Profile(
         id=draw(ids),
         name=draw(st.sampled_from(["Alpha", "Beta", "Gamma", "Delta", "Epsilon"])),
-        country=draw(st.sampled_from(["Romania", "Pakistan"])),
+        country=draw(st.sampled_from(["RO", "PK"])),
         sectors=tuple(draw(st.lists(st.sampled_from(SECTORS), max_size=2, unique=True))),
         offers=", ".join(draw(st.lists(st.sampled_from(PHRASES), max_size=3))),
         seeks=", ".join(draw(st.lists(st.sampled_from(PHRASES), max_size=3))),
@@ -80,7 +98,7 @@ def test_never_same_country_nor_self(items: list[Profile]) -> None:
 @given(profiles(), profiles())
 def test_pairs_score_symmetrically(a: Profile, b: Profile) -> None:
     # Symmetric intents (and everything else) work the same from both sides.
-    matcher = Matcher()
+    matcher = Matcher(RULES)
     assert matcher.score(a, b) == matcher.score(b, a)
     ab, ba = match(a, b), match(b, a)
     assert (ab is None) == (ba is None)
@@ -89,12 +107,10 @@ def test_pairs_score_symmetrically(a: Profile, b: Profile) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.sampled_from(["Technology partnership & integration", "Joint venture", "R&D collaboration"])
-)
+@given(st.sampled_from(["tech_partnership", "joint_venture", "rnd"]))
 def test_symmetric_intents_match_themselves(intent: str) -> None:
-    a = Profile(1, "A", "Romania", partnerships=(intent,))
-    b = Profile(2, "B", "Pakistan", partnerships=(intent,))
+    a = Profile(1, "A", "RO", partnerships=(intent,))
+    b = Profile(2, "B", "PK", partnerships=(intent,))
     ab, ba = match(a, b), match(b, a)
     assert ab is not None and ba is not None
     assert ab.reasons == ba.reasons and ab.reasons[0].startswith("both want")
@@ -109,7 +125,7 @@ def test_declined_pair_never_returns(items: list[Profile], data: st.DataObject) 
     excluded = {pair_key(a.id, b.id)}
     assert b.id not in [m.other.id for m in rank(a, items, excluded=excluded)]
     assert a.id not in [m.other.id for m in rank(b, items, excluded=excluded)]
-    index = MatchIndex(items, k=5, excluded=excluded)
+    index = MatchIndex(items, RULES, k=5, excluded=excluded)
     assert b.id not in index.top_ids(a.id) and a.id not in index.top_ids(b.id)
 
 
@@ -127,7 +143,7 @@ def test_adding_a_company_never_reorders_the_others(items: list[Profile], new: P
 @given(st.lists(profiles(), min_size=1, max_size=14), profiles(st.integers(20_000, 30_000)))
 def test_index_agrees_with_rank_and_updates(items: list[Profile], new: Profile) -> None:
     items = unique_ids(items)
-    index = MatchIndex(items, k=3)
+    index = MatchIndex(items, RULES, k=3)
     for me in items:
         assert index.top_ids(me.id) == [m.other.id for m in rank(me, items, limit=3)]
     added = index.add(new)
@@ -150,13 +166,13 @@ def test_deterministic() -> None:
 def test_stemming_meets_real_words() -> None:
     assert stem("automation") == stem("automate") == stem("automated")
     assert stem("outsourcing") == stem("outsource") == stem("outsourced")
-    a = Profile(1, "A", "Romania", offers="We automate invoice processing", seeks="")
-    b = Profile(2, "B", "Pakistan", offers="", seeks="Automation of invoices")
+    a = Profile(1, "A", "RO", offers="We automate invoice processing", seeks="")
+    b = Profile(2, "B", "PK", offers="", seeks="Automation of invoices")
     found = match(b, a)
     assert found is not None and found.reasons == (
         "they offer we automate invoice processing — you seek it",
     )
-    rpa = Profile(3, "C", "Romania", offers="RPA", seeks="")
+    rpa = Profile(3, "C", "RO", offers="RPA", seeks="")
     assert match(b, rpa) is not None  # RPA = robotic process automation
 
 
@@ -164,20 +180,20 @@ def test_reasons_read_from_the_viewer() -> None:
     a = Profile(
         1,
         "A",
-        "Romania",
-        sectors=("Fintech",),
+        "RO",
+        sectors=("fintech",),
         offers="Mobile app development",
         seeks="",
-        partnerships=("Find resellers / distributors",),
+        partnerships=("find_resellers",),
     )
     b = Profile(
         2,
         "B",
-        "Pakistan",
-        sectors=("Fintech",),
+        "PK",
+        sectors=("fintech",),
         offers="",
         seeks="Mobile app development for banks",
-        partnerships=("Resell or distribute products",),
+        partnerships=("resell",),
     )
     found = match(b, a)
     assert found is not None
@@ -186,7 +202,7 @@ def test_reasons_read_from_the_viewer() -> None:
         "you resell — they want resellers",
         "both in Fintech",
     )
-    nothing = Profile(3, "C", "Romania", offers="Gardening", seeks="Tea")
+    nothing = Profile(3, "C", "RO", offers="Gardening", seeks="Tea")
     assert match(b, nothing) is None  # no reason, no match
 
 
@@ -197,11 +213,15 @@ def sample_profiles() -> list[Profile]:
         Profile(
             id=i,
             name=r["name"],
-            country=r["country"],
-            sectors=tuple(s for s in r["sectors"].split(";") if s),
+            country=FORUM.find_country(r["country"]).code,  # type: ignore[union-attr]
+            sectors=tuple(FORUM.find_sector(s).key for s in r["sectors"].split(";") if s),  # type: ignore[union-attr]
             offers=r["offers"],
             seeks=r["seeks"],
-            partnerships=tuple(s for s in r["partnerships"].split(";") if s),
+            partnerships=tuple(
+                FORUM.find_intent(s).key  # type: ignore[union-attr]
+                for s in r["partnerships"].split(";")
+                if s
+            ),
             size=r["size"] or None,
         )
         for i, r in enumerate(rows, start=1)
@@ -239,10 +259,63 @@ def test_snowball_stems_meet_and_generic_words_weigh_little() -> None:
     words = {t: w for t, w in generic.items() if " " not in t}
     assert words and set(words.values()) == {GENERIC_WEIGHT}, words
     # So a company that names the thing beats one that shares only generic words with the need.
-    seeker = Profile(1, "S", "Pakistan", seeks="Fleet management software for logistics businesses")
-    generic_offer = Profile(2, "G", "Romania", offers="Management consulting for businesses")
-    specific_offer = Profile(3, "F", "Romania", offers="Fleet tracking for logistics")
-    matcher = Matcher()
+    seeker = Profile(1, "S", "PK", seeks="Fleet management software for logistics businesses")
+    generic_offer = Profile(2, "G", "RO", offers="Management consulting for businesses")
+    specific_offer = Profile(3, "F", "RO", offers="Fleet tracking for logistics")
+    matcher = Matcher(RULES)
     specific = matcher.score(seeker, specific_offer)
     generic = matcher.score(seeker, generic_offer)
     assert specific is not None and (generic is None or generic < specific)
+
+
+def test_only_the_forums_two_countries_pair() -> None:
+    """The rules' countries decide: a company of a third country is nobody's match, and
+    another forum's rules pair its own two countries."""
+    offer = "Penetration testing and SOC services"
+    seek = "penetration testing"
+    ro = Profile(1, "A", "RO", offers=offer)
+    pk = Profile(2, "B", "PK", seeks=seek)
+    de = Profile(3, "C", "DE", seeks=seek)
+    assert [m.other.id for m in rank(ro, [pk, de])] == [2]
+    assert not eligible(ro, de, RULES.countries)
+    other_forum = Rules(countries=("DE", "VN"))
+    vn = Profile(4, "D", "VN", offers=offer)
+    assert [m.other.id for m in rank_with(de, [ro, pk, vn], other_forum)] == [4]
+    index = MatchIndex([ro, pk, de, vn], other_forum, k=3)
+    assert index.top_ids(3) == [4] and index.top_ids(1) == []
+
+
+def test_complements_and_phrases_come_from_the_rules() -> None:
+    """An intent may meet several others; reasons read the forum's phrases and labels."""
+    forum = parse_forum(
+        {
+            "forum": {"name": "F", "timezone": "UTC"},
+            "countries": [
+                {"code": "DE", "name": "Germany", "timezone": "UTC"},
+                {"code": "VN", "name": "Vietnam", "timezone": "UTC"},
+            ],
+            "sectors": [{"key": "iot", "label": "Industrial IoT"}],
+            "intents": [
+                {
+                    "key": "buy",
+                    "label": "Buy",
+                    "phrase": "want to buy",
+                    "complements": ["sell", "lend"],
+                },
+                {"key": "sell", "label": "Sell", "phrase": "sell", "complements": ["buy"]},
+                {"key": "lend", "label": "Lend", "phrase": "lend", "complements": ["buy"]},
+            ],
+        }
+    )
+    rules = Rules.of(forum)
+    buyer = Profile(1, "A", "DE", sectors=("iot",), partnerships=("buy",))
+    seller = Profile(2, "B", "VN", sectors=("iot",), partnerships=("sell", "lend"))
+    found = match_with(buyer, seller, rules)
+    assert found is not None
+    assert found.reasons == (
+        "you want to buy — they sell",
+        "you want to buy — they lend",
+        "both in Industrial IoT",
+    )
+    index = MatchIndex([buyer, seller], rules, k=1)
+    assert index.top_ids(1) == [2] and index.top_ids(2) == [1]
