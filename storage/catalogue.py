@@ -69,3 +69,10 @@ async def _sync(conn: aiosqlite.Connection, table: str, items: Sequence[tuple[st
     await conn.execute(
         f"DELETE FROM {table} WHERE active = 0 AND key NOT IN (SELECT {column} FROM {users})"
     )
+    # What is kept of the retired entries comes after the offered ones, in its old order.
+    cursor = await conn.execute(f"SELECT key FROM {table} WHERE active = 0 ORDER BY position, key")
+    retired = [str(r[0]) for r in await cursor.fetchall()]
+    await conn.executemany(
+        f"UPDATE {table} SET position = ? WHERE key = ?",
+        [(len(items) + n, key) for n, key in enumerate(retired, start=1)],
+    )
