@@ -45,6 +45,7 @@ from bot.domain.profiles import (
     country_zone,
     display_phone,
     draft_from_record,
+    phone_examples,
     render_card,
 )
 from bot.domain.texts import esc, split_message
@@ -134,8 +135,8 @@ PROMPTS = {
     CONTACT_NAME: "Who is the contact person? (their full name)",
     EMAIL: "The contact email?",
     PHONE: (
-        "A phone number? (optional) In international format (e.g. +40 721 234 567), or as "
-        "it is dialled in the company's country (e.g. 0721 234 567)."
+        "A phone number? (optional) In international format, with the country code, or as "
+        "it is dialled in the company's country."
     ),
     CONSENT: (
         "Your <b>public profile</b> (name, country, city, sectors, offers, seeks, "
@@ -366,6 +367,10 @@ async def _question(
         )
         return f"{lines[0]}\n\n{card}", markup
     lines.append(PROMPTS[step])
+    examples = phone_examples(draft.get(COUNTRY)) if step == PHONE else None
+    if examples:
+        # libphonenumber's example for the company's country, both ways of writing it.
+        lines[-1] += f" E.g. {examples[0]} or {examples[1]}."
     current = display_phone(draft.get(step)) if step == PHONE else draft.get(step)
     if step in TEXT_FIELDS and current:
         lines.append(f"Now: <i>{esc(current)}</i>")

@@ -138,6 +138,23 @@ def phone_region(country: str | None) -> str | None:
     return country if country and country in phonenumbers.SUPPORTED_REGIONS else None
 
 
+def phone_examples(country: str | None) -> tuple[str, str] | None:
+    """A mobile number of the company's country from libphonenumber's metadata, written
+    (internationally, as dialled there): the examples the prompts and errors show."""
+    region = phone_region(country)
+    number = (
+        phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        if region
+        else None
+    )
+    if number is None:
+        return None
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+    )
+
+
 def clean_phone(value: str, country: str | None = None) -> str:
     """A valid phone number in E.164 (``+40722000111``). With the company's ``country`` code
     a local number (``0722 000 111`` for RO) is understood; without, it needs the +code."""
@@ -148,10 +165,15 @@ def clean_phone(value: str, country: str | None = None) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         local = " or as you dial it in the company's country" if region else ""
+        examples = phone_examples(country)
+        example = (
+            f"<i>{examples[0]}</i> or <i>{examples[1]}</i>"
+            if examples
+            else "<i>+44 7400 123456</i>"
+        )
         raise Invalid(
             "That is not a valid phone number. Please give it in international format, with "
-            f"the country code{local}. "
-            "Example: <i>+40 721 234 567</i> or <i>+92 300 1234567</i>"
+            f"the country code{local}. Example: {example}"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

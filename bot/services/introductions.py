@@ -80,7 +80,7 @@ def _clip(text: str | None, limit: int = 300) -> str:
 
 
 def _place(company: CompanyRecord | Profile, forum: Forum) -> str:
-    """``🇷🇴 Cluj-Napoca, Romania``: the flag, then city and country (escaped)."""
+    """``🇩🇪 Berlin, Germany``: the flag, then city and country (escaped)."""
     country = forum.country(company.country)
     place = ", ".join(p for p in (company.city, forum.country_name(company.country)) if p)
     return f"{country.flag if country else ''} {esc(place)}".strip()

@@ -24,7 +24,7 @@ def delivery_counts(counts: dict[str, int]) -> str:
 
 
 def _countries_line(forum: Forum, by_country: dict[str, int]) -> str:
-    """``🇷🇴 Romania 3 · 🇵🇰 Pakistan 2``: the forum's two countries first, in its order."""
+    """``🇩🇪 Germany 3 · 🇻🇳 Vietnam 2``: the forum's two countries first, in its order."""
     codes = [c.code for c in forum.countries if by_country.get(c.code)]
     codes += sorted(code for code in by_country if code not in forum.codes)
     return " · ".join(f"{esc(forum.flag_and_name(code))} {by_country[code]}" for code in codes)

@@ -92,6 +92,9 @@ def test_email_and_phone() -> None:
     ):
         with pytest.raises(Invalid, match="not a valid phone number"):
             clean_phone(bad, country)
+    # The example is one of the company's country, whichever forum that is.
+    with pytest.raises(Invalid, match=r"Example: <i>\+84 912 345 678</i> or <i>0912 345 678</i>"):
+        clean_phone("0912", "VN")
 
 
 def test_phones_are_shown_formatted_and_legacy_values_as_they_are() -> None:
