@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -195,6 +196,16 @@ def _draft(context: ForumContext) -> dict[str, Any] | None:
     return draft
 
 
+Finder = Callable[[str], Sector | Intent | None]
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """A name no longer in the forum file: kept as it was (storing it leaves it out)."""
+
+    key: str
+
+
 def _by_keys(draft: dict[str, Any], forum: Forum) -> None:
     """A draft saved before countries, sectors and intents were stored by code and key (a
     registration in progress across the upgrade) holds their names: read them as the keys."""
@@ -203,25 +214,15 @@ def _by_keys(draft: dict[str, Any], forum: Forum) -> None:
         found = forum.find_country(country)
         if found is not None:
             draft[COUNTRY] = found.code
-    known: dict[str, Callable[[str], Sector | Intent | None]] = {
-        SECTORS: forum.sector,
-        PARTNERSHIPS: forum.intent,
-    }
-    finders: dict[str, Callable[[str], Sector | Intent | None]] = {
-        SECTORS: forum.find_sector,
-        PARTNERSHIPS: forum.find_intent,
-    }
-    for step, find in finders.items():
+    lookups: tuple[tuple[str, Finder, Finder], ...] = (
+        (SECTORS, forum.sector, forum.find_sector),
+        (PARTNERSHIPS, forum.intent, forum.find_intent),
+    )
+    for step, by_key, by_name in lookups:
         items = draft.get(step)
-        if not isinstance(items, list) or all(known[step](str(i)) for i in items):
-            continue
-        keys: list[str] = []
-        for item in items:
-            found_item = known[step](str(item)) or find(str(item))
-            key = found_item.key if found_item is not None else str(item)
-            if key not in keys:
-                keys.append(key)
-        draft[step] = keys
+        if isinstance(items, list) and not all(by_key(str(item)) for item in items):
+            keys = [(by_key(str(i)) or by_name(str(i)) or _Unknown(str(i))).key for i in items]
+            draft[step] = list(dict.fromkeys(keys))
 
 
 async def _save_progress(update: Update, context: ForumContext, state: str | None) -> None:
