@@ -38,11 +38,12 @@ class StatsQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _one(self, sql: str) -> int:
-        row = await self.db.fetchone(sql)
+    async def _one(self, sql: str, params: tuple[str, ...] = ()) -> int:
+        row = await self.db.fetchone(sql, params)
         return int(row[0] or 0) if row else 0
 
-    async def snapshot(self) -> Snapshot:
+    async def snapshot(self, countries: tuple[str, str]) -> Snapshot:
+        """The numbers; a cross-border match is one between the two ``countries`` (codes)."""
         by_country = {
             str(r[0]): int(r[1])
             for r in await self.db.fetchall(
@@ -58,12 +59,13 @@ class StatsQueries:
         }
         with_matches = await self._one(
             f"""
-            SELECT count(*) FROM companies c WHERE {MATCHABLE}
+            SELECT count(*) FROM companies c WHERE {MATCHABLE} AND c.country IN (?, ?)
             AND EXISTS (
-                SELECT 1 FROM companies o WHERE o.country <> c.country AND
-                {MATCHABLE.replace("c.", "o.")}
+                SELECT 1 FROM companies o WHERE o.country <> c.country AND o.country IN (?, ?)
+                AND {MATCHABLE.replace("c.", "o.")}
             )
-            """
+            """,
+            (*countries, *countries),
         )
         return Snapshot(
             users=await self._one("SELECT count(*) FROM users"),

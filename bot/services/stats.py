@@ -85,7 +85,7 @@ def chart_counts(snap: Snapshot, forum: Forum) -> dict[tuple[str, str], int]:
 async def dashboard(services: Services) -> tuple[str, bytes]:
     """The dashboard text and the PNG chart (rendered in a thread: it takes ~0.1 s)."""
     forum = services.forum
-    snap = await StatsQueries(services.db).snapshot()
+    snap = await StatsQueries(services.db).snapshot(forum.codes)
     delivery = await services.broadcasts.delivery_totals()
     reminders = await services.outbox.counts(kind=REMINDER_KIND)
     bars = [(c.name, c.colour) for c in forum.countries]

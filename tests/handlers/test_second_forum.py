@@ -212,9 +212,24 @@ async def test_agenda_timezone_import_and_organisers_in_another_forum(
         "cooperate",
     )
 
-    # The organisers' screens name this forum's countries.
+    # The organisers' screens name this forum's countries, and count matches across them
+    # only: a company of another country (left from another forum file) has none.
+    await fb.services.companies.create(
+        {
+            "name": "Danube Offshore SRL",
+            "country": "RO",
+            "offers": "Offers long enough",
+            "seeks": "Seeks long enough",
+            "contact_email": "d@danube.example",
+            "consent": 1,
+        },
+        sectors=["fintech"],
+        partnerships=["deliver"],
+        now=fb.services.clock.now(),
+    )
     stats = await answer(org, "/stats", "Forum dashboard")
-    assert "🇻🇳 Vietnam 2" in stats and "🇩🇪 Germany 1" in stats
+    assert "Companies: 4 — 🇩🇪 Germany 1 · 🇻🇳 Vietnam 2 · RO 1" in stats
+    assert "3. companies with cross-border matches: 3 of 4" in stats
     await org.expect(lambda m: m.kind == "photo")
     await answer(org, "/broadcast", "Send me the message")
     await answer(org, "See you in Hanoi", "Who should get it?")
