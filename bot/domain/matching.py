@@ -258,7 +258,7 @@ class _Prepared:
     seeks: dict[str, float]
     sectors: frozenset[str]
     intents: frozenset[str]
-    wanted: frozenset[str]  # the complements of its intents
+    wanted: frozenset[str]  # the complements of its intents, casefolded
     size: int | None
     offer_phrases: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
