@@ -27,14 +27,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.domain.matching import (
     CALIBRATED,
-    DEFAULT_COMPLEMENTS,
     LEXICAL,
     SIZES,
     MatchIndex,
     Profile,
+    Rules,
     rank,
 )
+from bot.forum import load_forum
 from tests.support.matching_eval import SPLITS, evaluate, labels, profiles, with_vectors
+
+FORUM = load_forum(Path(__file__).resolve().parent.parent / "data" / "forum.toml")
+RULES = Rules.of(FORUM)
 
 # Realistic phrases per sector of FORUM.md's list: what companies offer and seek.
 SECTOR_PHRASES: dict[str, list[str]] = {
@@ -145,10 +149,12 @@ SECTOR_PHRASES: dict[str, list[str]] = {
     ],
 }
 SECTORS = list(SECTOR_PHRASES)
-INTENTS = list(DEFAULT_COMPLEMENTS)
+# Profiles carry the forum file's keys.
+SECTOR_KEYS = {label: FORUM.find_sector(label).key for label in SECTORS}  # type: ignore[union-attr]
+INTENTS = [i.key for i in FORUM.intents]
 CITIES = {
-    "Romania": ["Bucharest", "Cluj-Napoca", "Iași", "Timișoara", "Brașov"],
-    "Pakistan": ["Lahore", "Karachi", "Islamabad", "Rawalpindi", "Faisalabad"],
+    "RO": ["Bucharest", "Cluj-Napoca", "Iași", "Timișoara", "Brașov"],
+    "PK": ["Lahore", "Karachi", "Islamabad", "Rawalpindi", "Faisalabad"],
 }
 
 
@@ -161,9 +167,9 @@ def synthetic(company_id: int, country: str, rnd: random.Random) -> Profile:
     seeks = rnd.sample(seek_pool, rnd.randint(1, 3))
     return Profile(
         id=company_id,
-        name=f"{country[:2].upper()} Company {company_id:05d}",
+        name=f"{country} Company {company_id:05d}",
         country=country,
-        sectors=tuple(sectors),
+        sectors=tuple(SECTOR_KEYS[s] for s in sectors),
         offers="We offer " + ", ".join(offers) + ".",
         seeks="Looking for partners in " + ", ".join(seeks) + ".",
         partnerships=tuple(rnd.sample(INTENTS, rnd.randint(1, 3))),
@@ -184,7 +190,7 @@ def quality() -> None:
     for split in (*SPLITS, "all"):
         cases = labels(None if split == "all" else split)
         for name, weights in VARIANTS.items():
-            index = MatchIndex(embedded if name == "new" else items, k=10, weights=weights)
+            index = MatchIndex(embedded if name == "new" else items, RULES, k=10, weights=weights)
             found = evaluate(lambda p, index=index: index.top_ids(p.id), cases)  # type: ignore[misc]
             print(
                 f"{split:9} {name:8} {found.hit1:6.1%} {found.hit3:6.1%} {found.hit10:6.1%} "
@@ -196,10 +202,8 @@ def speed(variant: str, per_country: int) -> dict[str, float]:
     """One matcher on the synthetic companies; run in a process of its own (peak RSS)."""
     weights = VARIANTS[variant]
     rnd = random.Random(20251120)
-    items = [
-        synthetic(i, "Romania" if i % 2 else "Pakistan", rnd) for i in range(1, 2 * per_country + 1)
-    ]
-    new = synthetic(len(items) + 1, "Pakistan", rnd)
+    items = [synthetic(i, "RO" if i % 2 else "PK", rnd) for i in range(1, 2 * per_country + 1)]
+    new = synthetic(len(items) + 1, "PK", rnd)
     out: dict[str, float] = {"companies": len(items)}
     if weights.semantic:
         started = time.perf_counter()
@@ -210,7 +214,7 @@ def speed(variant: str, per_country: int) -> dict[str, float]:
     for _ in range(REPEAT):
         index = None  # one index at a time: the peak RSS is one run's
         wall, cpu = time.perf_counter(), time.process_time()
-        index = MatchIndex(items, k=10, weights=weights)
+        index = MatchIndex(items, RULES, k=10, weights=weights)
         took, took_cpu = time.perf_counter() - wall, time.process_time() - cpu
         if took < out["rank_s"]:
             out["rank_s"], out["rank_cpu_s"] = took, took_cpu
@@ -228,7 +232,7 @@ def speed(variant: str, per_country: int) -> dict[str, float]:
     assert index is not None
     everyone = [*items, new]
     for p in [*items[:20], new]:
-        expected = [m.other.id for m in rank(p, everyone, limit=10, weights=weights)]
+        expected = [m.other.id for m in rank(p, everyone, RULES, limit=10, weights=weights)]
         assert index.top_ids(p.id) == expected, (p.id, index.top_ids(p.id), expected)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out

@@ -122,11 +122,11 @@ async def main(n: int) -> int:
                     ok = (
                         c is not None
                         and c.name == f"Bench Company {i}"
-                        and c.country == ("Romania" if i % 2 == 0 else "Pakistan")
+                        and c.country == ("RO" if i % 2 == 0 else "PK")
                         and c.offers.startswith(f"Offer number {i}:")
                         and c.seeks.startswith(f"Seek number {i}:")
-                        and c.sectors == ("Cybersecurity", "Fintech")
-                        and c.partnerships == ("Joint venture",)
+                        and c.sectors == ("cyber", "fintech")
+                        and c.partnerships == ("joint_venture",)
                         and c.contact_email == f"rep{i}@bench.example"
                         and c.contact_phone == f"+40721{i:06d}"
                         and c.matchable

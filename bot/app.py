@@ -13,6 +13,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.forum import Forum
 from bot.runtime import jobs
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, ForumContext, Runtime
 from bot.runtime.health import Heartbeat, ObservedRequest, Vitals, update_watcher
@@ -115,9 +116,11 @@ def build_application(
     persistence_interval: float = UPDATE_INTERVAL_SECONDS,
     max_concurrent_updates: int | None = None,
     register: bool = True,
+    forum: Forum | None = None,
 ) -> ForumApplication:
     """Build the Application and the services; the caller owns ``db`` (opened before,
-    closed after)."""
+    closed after) and passes the ``forum`` that :func:`bot.services.catalogue.sync_forum`
+    returned for it."""
     concurrency = max_concurrent_updates or settings.max_concurrent_updates
     clock = clock or Clock()
     vitals = Vitals(clock, mode="webhook" if settings.webhook_url else "polling")
@@ -155,7 +158,7 @@ def build_application(
         window=window,
     )
     timers = JobQueueTimers(app.job_queue)
-    services = Services.create(settings, db, clock, wake=sender.wake, timers=timers)
+    services = Services.create(settings, db, clock, forum=forum, wake=sender.wake, timers=timers)
 
     async def job_failed(name: str, exc: Exception) -> str:
         return (await services.alerts.report(exc, source=f"job {name}")).trace_id

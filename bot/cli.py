@@ -197,8 +197,89 @@ async def _delete_webhook() -> int:
     return 0
 
 
+async def _bot_username(token: str | None, base_url: str) -> str | None:
+    """The bot's @name for claim links, asked from the Bot API; None when offline."""
+    if not token:
+        return None
+    from telegram import Bot
+
+    try:
+        async with Bot(token, base_url=base_url) as bot:
+            return bot.username
+    except Exception:  # any failure only means the links are printed without the name
+        return None
+
+
+async def _import_companies(path: str) -> int:
+    """``import-companies FILE.csv``: import, print the report."""
+    from bot.domain.company_files import decode, import_companies, plain
+    from bot.domain.profiles import Invalid
+    from bot.services.container import Services
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    try:
+        content = await asyncio.to_thread(Path(path).read_bytes)
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc.strerror}")
+        return 1
+    db = await Database.open(settings.database_path)
+    try:
+        # The catalogue is synced from the forum file first, as the bot does at start-up.
+        services = await Services.open(settings, db)
+        report = await import_companies(
+            decode(content),
+            services.companies,
+            services.links,
+            services.forum,
+            now=services.clock.now(),
+        )
+    except Invalid as exc:
+        print(f"error: nothing was imported. {plain(str(exc))}")
+        return 1
+    finally:
+        await db.close()
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+async def _export_companies(path: str) -> int:
+    """``export companies FILE.csv``: write every company to a CSV file."""
+    from bot.domain.company_files import export_companies
+    from bot.services.container import Services
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    username = await _bot_username(settings.bot_token, settings.base_url)
+    db = await Database.open(settings.database_path)
+    try:
+        services = await Services.open(settings, db)
+        content = await export_companies(
+            services.companies,
+            services.links,
+            services.forum,
+            now=services.clock.now(),
+            bot_username=username,
+        )
+        count = len(await services.companies.all())
+    finally:
+        await db.close()
+    try:
+        await asyncio.to_thread(Path(path).write_text, content, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror}")
+        return 1
+    print(f"Exported {count} companies to {path}.")
+    if username is None:
+        print("Claim links are shown as ?start=claim_... (the bot's name was not reachable).")
+    return 0
+
+
 def _demo(*, quiet: bool) -> int:
-    """The rehearsal needs the sandbox, an optional part of the install."""
+    """The rehearsal needs the sandbox, an optional part of the install. It plays the forum
+    of FORUM_CONFIG (a broken file is a configuration error, as for ``run``)."""
+    forum = load_settings(require_token=False).forum
     try:
         from sandbox.demo import run_demo
     except ImportError as exc:
@@ -208,14 +289,13 @@ def _demo(*, quiet: bool) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    return asyncio.run(run_demo(quiet=quiet))
+    return asyncio.run(run_demo(quiet=quiet, forum=forum))
 
 
 async def _send_invitations(*, dry_run: bool, csv_path: str) -> int:
     from pathlib import Path
 
     from bot.config import SMTP_SETTINGS
-    from bot.domain.company_files import _bot_username
     from bot.services.container import Services
     from bot.services.invitations import InvitationService
     from storage.db import Database
@@ -224,7 +304,7 @@ async def _send_invitations(*, dry_run: bool, csv_path: str) -> int:
     username = await _bot_username(settings.bot_token, settings.base_url)
     db = await Database.open(settings.database_path)
     try:
-        service = InvitationService(Services.create(settings, db))
+        service = InvitationService(await Services.open(settings, db))
         plan = await service.plan()
         print(
             f"{plan.unclaimed} imported companies not claimed yet: "
@@ -287,7 +367,7 @@ async def _purge(raw: str, *, dry_run: bool) -> int:
     before = datetime.combine(day, datetime.min.time(), tzinfo=settings.tz)
     db = await Database.open(settings.database_path)
     try:
-        services = Services.create(settings, db)
+        services = await Services.open(settings, db)
         if dry_run:
             people = await retention.inactive(services, before)
             print(f"{len(people)} people have not been active since {day}; nothing erased.")
@@ -317,7 +397,7 @@ async def _report(path: str) -> int:
     settings = load_settings(require_token=False)
     db = await Database.open(settings.database_path)
     try:
-        content = await build(Services.create(settings, db))
+        content = await build(await Services.open(settings, db))
     finally:
         await db.close()
     try:
@@ -344,13 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "delete-webhook":
             return asyncio.run(_delete_webhook())
         if command == "import-companies":
-            from bot.domain.company_files import import_companies_cli
-
-            return asyncio.run(import_companies_cli(args.file))
+            return asyncio.run(_import_companies(args.file))
         if command == "export":
-            from bot.domain.company_files import export_companies_cli
-
-            return asyncio.run(export_companies_cli(args.file))
+            return asyncio.run(_export_companies(args.file))
         if command == "import-agenda":
             from bot.services.reminders import import_agenda_cli
 

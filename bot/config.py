@@ -11,9 +11,12 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.forum import Forum, ForumError, forum_path, load_forum
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
@@ -31,6 +34,12 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message is meant for the operator."""
 
 
+@lru_cache(maxsize=1)
+def default_forum() -> Forum:
+    """The forum of ``data/forum.toml`` (the one that ships), for settings built in code."""
+    return load_forum(forum_path())
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str
@@ -38,7 +47,10 @@ class Settings:
     base_file_url: str = DEFAULT_FILE_URL
     database_path: Path = Path(DEFAULT_DATABASE_PATH)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
-    event_timezone: str = "Europe/Bucharest"
+    # The forum file (FORUM_CONFIG): its countries, zones, sectors and intents.
+    forum: Forum = field(default_factory=default_forum)
+    # EVENT_TIMEZONE; None means the forum's own zone (see ``event_timezone``).
+    event_zone: str | None = None
     log_level: str = "INFO"
     max_concurrent_updates: int = 64
     send_rate: float = 25.0
@@ -57,6 +69,11 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     log_format: str = "text"
     sentry_dsn: str = field(default="", repr=False)
+
+    @property
+    def event_timezone(self) -> str:
+        """The event's IANA zone: EVENT_TIMEZONE if set, else the forum file's."""
+        return self.event_zone or self.forum.timezone
 
     @property
     def tz(self) -> ZoneInfo:
@@ -83,7 +100,7 @@ class SmtpSettings:
     """The mail server that claim invitations go through (``SMTP_*``)."""
 
     host: str
-    sender: str  # SMTP_FROM, e.g. "Romania–Pakistan IT Forum <forum@example.org>"
+    sender: str  # SMTP_FROM, e.g. "Example IT Forum <forum@example.org>"
     port: int = 587
     user: str = ""
     password: str = field(default="", repr=False)
@@ -111,7 +128,7 @@ def _timezone(raw: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"EVENT_TIMEZONE: {raw!r} is not a known time zone; "
-            "use an IANA name such as Europe/Bucharest or Asia/Karachi"
+            "use an IANA name such as Europe/London or America/New_York"
         ) from None
     return raw
 
@@ -151,6 +168,13 @@ def _proxy(raw: str) -> str | None:
             "e.g. BOT_API_PROXY=http://127.0.0.1:3128"
         )
     return raw
+
+
+def _forum(raw: str) -> Forum:
+    try:
+        return load_forum(forum_path(raw))
+    except ForumError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _url(name: str, raw: str) -> str:
@@ -250,6 +274,7 @@ def load_settings(
             "BOT_TOKEN is malformed: it looks like 123456789:AA... - copy it again from @BotFather"
         )
     level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    zone = env.get("EVENT_TIMEZONE", "").strip()
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL: {level!r} is not one of {', '.join(LOG_LEVELS)}")
     log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
@@ -265,7 +290,8 @@ def load_settings(
         ),
         database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
         admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
-        event_timezone=_timezone(env.get("EVENT_TIMEZONE", "").strip() or "Europe/Bucharest"),
+        forum=_forum(env.get("FORUM_CONFIG", "")),
+        event_zone=_timezone(zone) if zone else None,
         log_level=level,
         max_concurrent_updates=_positive_int(
             "MAX_CONCURRENT_UPDATES", env.get("MAX_CONCURRENT_UPDATES", "").strip() or "64"

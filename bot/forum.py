@@ -1,7 +1,7 @@
 """The forum a bot serves, read from one TOML file: its name and zone, the two countries,
 the sectors and the partnership intents, with their translations.
 
-``FORUM_CONFIG`` names the file (default ``data/forum.toml``, the Romania–Pakistan IT Forum).
+``FORUM_CONFIG`` names the file (default ``data/forum.toml``, the first forum the bot served).
 Everything else in the code asks this module; nothing names a country, a flag, a zone or a
 sector. Pure code: :func:`parse_forum` takes the parsed TOML, :func:`load_forum` reads a file.
 Problems raise :class:`ForumError` with one line for the operator.
@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_FORUM_FILE = Path("data/forum.toml")
+# The file that ships with the code: the default when ``data/forum.toml`` is not in the
+# working directory (``python -m bot`` run from elsewhere in a checkout).
+SHIPPED_FORUM_FILE = Path(__file__).resolve().parents[1] / DEFAULT_FORUM_FILE
 # Keys are stored in the database and carried in callback data (64 bytes in all).
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,23}$")
 CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -89,12 +92,19 @@ class Intent(Labelled):
 
 @dataclass(frozen=True)
 class Forum:
+    """The forum. ``sectors`` and ``intents`` are what the file offers; ``retired_sectors``
+    and ``retired_intents`` are those it no longer lists but stored profiles still have
+    (from the database's catalogue, :meth:`with_retired`): they stay readable by their key,
+    and are never offered or accepted again."""
+
     name: str
     timezone: str
     countries: tuple[Country, Country]
     sectors: tuple[Sector, ...]
     intents: tuple[Intent, ...]
     name_translations: Mapping[str, str] = field(default_factory=dict, compare=False)
+    retired_sectors: tuple[Sector, ...] = ()
+    retired_intents: tuple[Intent, ...] = ()
 
     def name_in(self, language: str | None) -> str:
         if language and language in self.name_translations:
@@ -112,6 +122,18 @@ class Forum:
 
     def country(self, code: str | None) -> Country | None:
         return next((c for c in self.countries if c.code == code), None)
+
+    def country_name(self, code: str | None, language: str | None = None) -> str:
+        """The country's name; a code this forum does not know is shown as it is."""
+        country = self.country(code)
+        return country.label_in(language) if country else (code or "")
+
+    def flag_and_name(self, code: str | None, language: str | None = None) -> str:
+        """The flag and the name (``🇩🇪 Germany``): how cards and buttons show a country."""
+        country = self.country(code)
+        if country is None:
+            return code or ""
+        return f"{country.flag} {country.label_in(language)}".strip()
 
     def other(self, code: str) -> Country:
         """The other side of the forum."""
@@ -133,13 +155,48 @@ class Forum:
         return None
 
     def sector(self, key: str) -> Sector | None:
-        return next((s for s in self.sectors if s.key == key), None)
+        """A sector by its key, offered or retired."""
+        return next((s for s in (*self.sectors, *self.retired_sectors) if s.key == key), None)
 
     def intent(self, key: str) -> Intent | None:
-        return next((i for i in self.intents if i.key == key), None)
+        """An intent by its key, offered or retired."""
+        return next((i for i in (*self.intents, *self.retired_intents) if i.key == key), None)
+
+    def sector_label(self, key: str, language: str | None = None) -> str:
+        sector = self.sector(key)
+        return sector.label_in(language) if sector else key
+
+    def intent_label(self, key: str, language: str | None = None) -> str:
+        intent = self.intent(key)
+        return intent.label_in(language) if intent else key
+
+    def phrases(self, language: str | None = None) -> dict[str, str]:
+        """intent key → how a match reason reads it (``want resellers``)."""
+        return {i.key: i.phrase_in(language) for i in (*self.intents, *self.retired_intents)}
+
+    def sector_labels(self, language: str | None = None) -> dict[str, str]:
+        """sector key → label, retired sectors included."""
+        return {s.key: s.label_in(language) for s in (*self.sectors, *self.retired_sectors)}
+
+    def with_retired(
+        self, sectors: Iterable[tuple[str, str]], intents: Iterable[tuple[str, str]]
+    ) -> Forum:
+        """This forum plus the (key, label) pairs stored profiles still have and the file no
+        longer lists, so that those profiles stay readable."""
+        offered_sectors = {s.key for s in self.sectors}
+        offered_intents = {i.key for i in self.intents}
+        return replace(
+            self,
+            retired_sectors=tuple(
+                Sector(label=label, key=key) for key, label in sectors if key not in offered_sectors
+            ),
+            retired_intents=tuple(
+                Intent(label=label, key=key) for key, label in intents if key not in offered_intents
+            ),
+        )
 
     def find_sector(self, text: str) -> Sector | None:
-        """A sector by its key or its label in any language, case-insensitive."""
+        """An offered sector by its key or its label in any language, case-insensitive."""
         return _find(self.sectors, text)
 
     def find_intent(self, text: str) -> Intent | None:
@@ -149,8 +206,14 @@ class Forum:
         """intent key → the intent keys that meet it."""
         return {i.key: i.complements for i in self.intents}
 
+    def place_names(self) -> tuple[str, ...]:
+        """The two countries' names in every language the file has (what a profile's text
+        calls them; the matcher leaves them out, they say nothing about fit)."""
+        names = {n for c in self.countries for n in (c.label, *c.translations.values())}
+        return tuple(sorted(names))
+
     def zone_labels(self) -> dict[str, str]:
-        """IANA zone → how agenda lines name it (``Europe/Bucharest`` → ``Bucharest``)."""
+        """IANA zone → how agenda lines name it (``Asia/Ho_Chi_Minh`` → ``Hanoi``)."""
         return {c.timezone: c.zone_label for c in self.countries}
 
 
@@ -175,7 +238,7 @@ def _zone(name: str, where: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ForumError(
-            f"{where}: {name!r} is not an IANA time zone (e.g. Asia/Karachi)"
+            f"{where}: {name!r} is not an IANA time zone (e.g. Europe/Berlin)"
         ) from None
     return name
 
@@ -208,7 +271,7 @@ def _country(table: Any, index: int) -> Country:
         raise ForumError(f"{where} must be a table with code, name, flag, timezone, zone_label")
     code = _text(table, "code", where).upper()
     if not CODE_PATTERN.match(code):
-        raise ForumError(f"{where}: code {code!r} must be two letters (ISO 3166, e.g. RO)")
+        raise ForumError(f"{where}: code {code!r} must be two letters (ISO 3166, e.g. DE)")
     timezone = _zone(_text(table, "timezone", where), where)
     return Country(
         label=_text(table, "name", where),
@@ -289,6 +352,16 @@ def parse_forum(data: Mapping[str, Any]) -> Forum:
     )
 
 
+def forum_path(setting: str | None = None) -> Path:
+    """The file ``FORUM_CONFIG`` names; unset, ``data/forum.toml`` of the working directory,
+    or the one that ships with the code when the working directory has none."""
+    if setting and setting.strip():
+        return Path(setting.strip())
+    if DEFAULT_FORUM_FILE.is_file():
+        return DEFAULT_FORUM_FILE
+    return SHIPPED_FORUM_FILE
+
+
 def load_forum(path: Path | str = DEFAULT_FORUM_FILE) -> Forum:
     """Read and check a forum file."""
     path = Path(path)
@@ -297,7 +370,9 @@ def load_forum(path: Path | str = DEFAULT_FORUM_FILE) -> Forum:
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise ForumError(f"FORUM_CONFIG: {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
+    except OSError as exc:
+        raise ForumError(f"FORUM_CONFIG: {path} cannot be read ({exc.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ForumError(f"FORUM_CONFIG: {path} is not valid TOML ({exc})") from None
     try:
         return parse_forum(data)

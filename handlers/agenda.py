@@ -7,6 +7,7 @@ Buttons carry session ids only; every press re-reads the session and acts for th
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from telegram import (
     CallbackQuery,
@@ -31,11 +32,14 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 8
 SUBSCRIBE_ALL = "agenda:all"
 GONE = "This session is no longer on the agenda. Send /agenda for the current one."
-IMPORT_HELP = (
-    "Send the agenda as a file (CSV or .ics) with the caption /agenda_import.\n"
-    "CSV header: <code>title,start,end,speakers,track,description,link</code>; times like "
-    "<code>2025-11-20T10:00+02:00</code> or <code>2025-11-20T10:00 Europe/Bucharest</code>."
-)
+
+
+def import_help_text(event_zone: str) -> str:
+    return (
+        "Send the agenda as a file (CSV or .ics) with the caption /agenda_import.\n"
+        "CSV header: <code>title,start,end,speakers,track,description,link</code>; times like "
+        f"<code>2025-11-20T10:00+02:00</code> or <code>2025-11-20T10:00 {esc(event_zone)}</code>."
+    )
 
 
 async def _zone(context: ForumContext, user_id: int) -> str:
@@ -50,8 +54,14 @@ def _leads_text(leads: list[int]) -> str:
 
 # -- rendering ---------------------------------------------------------------------------
 def agenda_page(
-    sessions: list[Session], subscribed: set[int], zone_name: str, page: int
+    sessions: list[Session],
+    subscribed: set[int],
+    zone_name: str,
+    page: int,
+    forum_zones: Mapping[str, str],
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the agenda; each line in the forum's two zones (``forum_zones``: IANA zone
+    → label, from the forum file) and the reader's own."""
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -65,7 +75,9 @@ def agenda_page(
             lines.append(f"\n<b>{this_day}</b>")
             day = this_day
         mark = " ✅" if s.id in subscribed else ""
-        lines.append(f"• {times(s.starts_at, zone_name)} — <b>{esc(s.title)}</b>{mark}")
+        lines.append(
+            f"• {times(s.starts_at, forum_zones, zone_name)} — <b>{esc(s.title)}</b>{mark}"
+        )
     lines.append("\nTap a session for details and reminders. ✅ = subscribed.")
     rows = [
         [
@@ -91,9 +103,10 @@ def session_details(
     session: Session, zone_name: str, subscribed: bool, leads: list[int], context: ForumContext
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = context.services.clock.now()
+    when = times(session.starts_at, context.services.forum.zone_labels(), zone_name)
     lines = [
         f"<b>{esc(session.title)}</b>",
-        f"🕙 {date(session.starts_at, zone_name)} · {times(session.starts_at, zone_name)}",
+        f"🕙 {date(session.starts_at, zone_name)} · {when}",
         f"⏳ {duration(session.ends_at - session.starts_at)} · {until(session.starts_at, now)}",
     ]
     if session.speakers:
@@ -130,7 +143,9 @@ async def _page_content(
     agenda = context.services.agenda
     sessions = await agenda.upcoming(context.services.clock.now())
     subscribed = await agenda.subscribed_ids(user_id)
-    return agenda_page(sessions, subscribed, await _zone(context, user_id), page)
+    zone_name = await _zone(context, user_id)
+    forum_zones = context.services.forum.zone_labels()
+    return agenda_page(sessions, subscribed, zone_name, page, forum_zones)
 
 
 async def agenda_command(update: Update, context: ForumContext) -> None:
@@ -226,7 +241,7 @@ async def ics_command(update: Update, context: ForumContext) -> None:
 async def import_help(update: Update, context: ForumContext) -> None:
     if await organiser_id(update, context) is None:
         return
-    await reply(update, IMPORT_HELP)
+    await reply(update, import_help_text(context.services.settings.event_timezone))
 
 
 def _report(update: reminders.AgendaUpdate) -> str:

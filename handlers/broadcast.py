@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.domain.texts import esc, without_bidi_controls
+from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.broadcasts import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
 from bot.services.invitations import InvitationService
@@ -47,7 +48,8 @@ from storage.broadcasts import (
 COMPOSE, AUDIENCE, CONFIRM, WHEN = range(4)
 
 DRAFT_KEY = "broadcast_draft"
-SECTOR_DATA = "bc:sec:"  # + the sector's position in the list
+COUNTRY_DATA = "bc:aud:c:"  # + the country's code
+SECTOR_DATA = "bc:sec:"  # + the sector's key
 SESSION_DATA = "bc:ses:"  # + the session id
 ASK_MESSAGE = (
     "📣 <b>New broadcast</b>\n"
@@ -61,20 +63,22 @@ ASK_MESSAGE_AGAIN = (
 USE_BUTTONS = "Please choose with the buttons above, or /cancel."
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m %H:%M")
 
-AUDIENCE_BUTTONS: list[list[tuple[str, str]]] = [
-    [("Everyone", "bc:aud:everyone")],
-    [("🇷🇴 Romania", "bc:aud:ro"), ("🇵🇰 Pakistan", "bc:aud:pk")],
-    [("A sector…", "bc:aud:sector"), ("Companies only", "bc:aud:companies")],
-    [("Users without a company", "bc:aud:nocompany")],
-    [("Subscribers of a session…", "bc:aud:session")],
-]
 SIMPLE_AUDIENCES = {
     "everyone": Audience(EVERYONE),
-    "ro": Audience(COUNTRY, "Romania"),
-    "pk": Audience(COUNTRY, "Pakistan"),
     "companies": Audience(COMPANIES),
     "nocompany": Audience(NO_COMPANY),
 }
+
+
+def audience_buttons(forum: Forum) -> list[list[tuple[str, str]]]:
+    """The audiences; one button per country of the forum, carrying its code."""
+    return [
+        [("Everyone", "bc:aud:everyone")],
+        [(forum.flag_and_name(c.code), f"{COUNTRY_DATA}{c.code}") for c in forum.countries],
+        [("A sector…", "bc:aud:sector"), ("Companies only", "bc:aud:companies")],
+        [("Users without a company", "bc:aud:nocompany")],
+        [("Subscribers of a session…", "bc:aud:session")],
+    ]
 
 
 def _service(context: ForumContext) -> BroadcastService:
@@ -144,7 +148,7 @@ async def _audience_step(update: Update, context: ForumContext) -> tuple[str, In
     with the invitations one tap away."""
     tx = await reader(update, context)
     unclaimed = await InvitationService(context.services).unclaimed_count()
-    markup = _keyboard(AUDIENCE_BUTTONS)
+    markup = _keyboard(audience_buttons(context.services.forum))
     if not unclaimed:
         return "Who should get it?", markup
     rows = [*markup.inline_keyboard, invite_row(tx)]
@@ -175,7 +179,7 @@ async def _show_choice(update: Update, context: ForumContext, audience: Audience
     if count == 0:
         await query.edit_message_text(
             f"Nobody is in “{esc(label)}” yet. Choose another audience, or /cancel.",
-            reply_markup=_keyboard(AUDIENCE_BUTTONS),
+            reply_markup=_keyboard(audience_buttons(context.services.forum)),
         )
         return AUDIENCE
     draft["audience"] = {"kind": audience.kind, "value": audience.value}
@@ -204,9 +208,15 @@ async def choose_audience(update: Update, context: ForumContext) -> int:
     if choice in SIMPLE_AUDIENCES:
         return await _show_choice(update, context, SIMPLE_AUDIENCES[choice])
     service = _service(context)
+    forum = context.services.forum
+    if choice.startswith("c:"):
+        country = forum.country(choice.removeprefix("c:"))
+        if country is None:
+            await query.answer("This menu has expired.")
+            return AUDIENCE
+        return await _show_choice(update, context, Audience(COUNTRY, country.code))
     if choice == "sector":
-        sectors = await service.repo.sectors()
-        rows = [[(name, f"{SECTOR_DATA}{i}")] for i, name in enumerate(sectors)]
+        rows = [[(s.label, f"{SECTOR_DATA}{s.key}")] for s in forum.sectors]
         await query.answer()
         await query.edit_message_text(
             "Which sector?", reply_markup=_keyboard([*rows, [("⬅️ Back", "bc:back")]])
@@ -218,7 +228,7 @@ async def choose_audience(update: Update, context: ForumContext) -> int:
         if not sessions:
             await query.edit_message_text(
                 "There are no sessions on the agenda yet. Choose another audience.",
-                reply_markup=_keyboard(AUDIENCE_BUTTONS),
+                reply_markup=_keyboard(audience_buttons(forum)),
             )
             return AUDIENCE
         rows = [
@@ -238,12 +248,11 @@ async def choose_sector(update: Update, context: ForumContext) -> int:
         return ConversationHandler.END
     query = update.callback_query
     assert query is not None and query.data is not None
-    sectors = await _service(context).repo.sectors()
-    index = callback_number(query.data, SECTOR_DATA)
-    if index is None or index >= len(sectors):
-        await query.answer("That sector no longer exists.")
+    key = query.data.removeprefix(SECTOR_DATA)
+    if not any(s.key == key for s in context.services.forum.sectors):
+        await query.answer("This menu has expired: that sector is no longer offered.")
         return AUDIENCE
-    return await _show_choice(update, context, Audience(SECTOR, sectors[index]))
+    return await _show_choice(update, context, Audience(SECTOR, key))
 
 
 async def choose_session(update: Update, context: ForumContext) -> int:
@@ -264,7 +273,8 @@ async def back_to_audiences(update: Update, context: ForumContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text("Who should get it?", reply_markup=_keyboard(AUDIENCE_BUTTONS))
+    buttons = audience_buttons(context.services.forum)
+    await query.edit_message_text("Who should get it?", reply_markup=_keyboard(buttons))
     return AUDIENCE
 
 
@@ -275,8 +285,21 @@ def _draft_parts(context: ForumContext) -> tuple[Draft, Audience] | None:
     aud = draft["audience"]
     return (
         Draft(draft["chat_id"], draft["message_id"], draft["summary"]),
-        Audience(aud["kind"], aud["value"]),
+        _by_key(Audience(aud["kind"], aud["value"]), context.services.forum),
     )
+
+
+def _by_key(audience: Audience, forum: Forum) -> Audience:
+    """A draft saved before audiences named countries and sectors by code and key (one being
+    composed across the upgrade) names them: read the names as their code or key."""
+    value = str(audience.value)
+    if audience.kind == COUNTRY and forum.country(value) is None:
+        country = forum.find_country(value)
+        return Audience(COUNTRY, country.code) if country else audience
+    if audience.kind == SECTOR and forum.sector(value) is None:
+        sector = forum.find_sector(value)
+        return Audience(SECTOR, sector.key) if sector else audience
+    return audience
 
 
 async def send_now(update: Update, context: ForumContext) -> int:
@@ -394,8 +417,8 @@ def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
                 MessageHandler(not_command & ~filters.StatusUpdate.ALL, odd_message),
             ],
             AUDIENCE: [
-                CallbackQueryHandler(choose_audience, pattern=r"^bc:aud:[a-z]+$"),
-                CallbackQueryHandler(choose_sector, pattern=numbered(SECTOR_DATA)),
+                CallbackQueryHandler(choose_audience, pattern=r"^bc:aud:([a-z]+|c:[A-Z]{2})$"),
+                CallbackQueryHandler(choose_sector, pattern=r"^bc:sec:[a-z0-9][a-z0-9_]{0,23}$"),
                 CallbackQueryHandler(choose_session, pattern=numbered(SESSION_DATA)),
                 CallbackQueryHandler(back_to_audiences, pattern=r"^bc:back$"),
                 MessageHandler(not_command & ~filters.StatusUpdate.ALL, use_buttons),

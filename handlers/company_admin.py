@@ -48,7 +48,7 @@ async def import_document(update: Update, context: ForumContext) -> None:
         content = bytes(await file.download_as_bytearray())
         text = decode(content)
         report = await import_companies(
-            text, services.companies, services.links, now=services.clock.now()
+            text, services.companies, services.links, services.forum, now=services.clock.now()
         )
     except Invalid as exc:
         await reply(update, f"⚠️ Nothing was imported. {exc}")
@@ -114,6 +114,7 @@ async def export(update: Update, context: ForumContext) -> None:
     content = await export_companies(
         services.companies,
         services.links,
+        services.forum,
         now=now,
         bot_username=context.bot.username,
     )

@@ -23,9 +23,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, DirectoryService, Page
-from bot.services.introductions import FLAGS
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
 from handlers.common import cancel_fallback, reader, reply
 from handlers.i18n import Texts
@@ -63,14 +63,9 @@ def _save_search(context: ForumContext, words: str) -> int:
     return number
 
 
-def _place(country: str) -> str:
-    return f"{FLAGS.get(country, '')} {country}".strip()
-
-
-def page_text(tx: Texts, page: Page) -> str:
-    lines = [
-        tx._("🏢 <b>Companies from {country}</b>").format(country=tx.user(_place(page.country)))
-    ]
+def page_text(tx: Texts, page: Page, forum: Forum) -> str:
+    place = forum.flag_and_name(page.country, tx.language)
+    lines = [tx._("🏢 <b>Companies from {country}</b>").format(country=tx.user(place))]
     if page.scope == SAME:
         lines.append(
             tx._(
@@ -152,14 +147,19 @@ def page_keyboard(tx: Texts, page: Page, query: int, sector: str) -> InlineKeybo
     return InlineKeyboardMarkup(rows)
 
 
-def card_text(tx: Texts, card: Card) -> str:
+def card_text(tx: Texts, card: Card, forum: Forum) -> str:
     company = card.company
     assert company is not None
-    place = ", ".join(p for p in (company.city, _place(company.country)) if p)
+    country = forum.flag_and_name(company.country, tx.language)
+    place = ", ".join(p for p in (company.city, country) if p)
     lines = [f"<b>{tx.user(company.name)}</b> — {tx.user(place)}"]
     if company.sectors:
         lines.append(
-            tx._("<i>Sectors:</i> {sectors}").format(sectors=tx.user(", ".join(company.sectors)))
+            tx._("<i>Sectors:</i> {sectors}").format(
+                sectors=tx.user(
+                    ", ".join(forum.sector_label(k, tx.language) for k in company.sectors)
+                )
+            )
         )
     if company.size:
         lines.append(tx._("<i>Size:</i> {size} people").format(size=tx.user(company.size)))
@@ -197,7 +197,7 @@ async def _show(update: Update, context: ForumContext, view: DirList, *, edit: b
             ),
         )
         return
-    text = page_text(tx, page)
+    text = page_text(tx, page, context.services.forum)
     markup = page_keyboard(tx, page, view.query, view.sector)
     if update.callback_query:
         await update.callback_query.answer()
@@ -289,7 +289,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
         ]
     )
     await query.answer()
-    await _edit(update, card_text(tx, card), InlineKeyboardMarkup(rows))
+    await _edit(update, card_text(tx, card, context.services.forum), InlineKeyboardMarkup(rows))
 
 
 # -- the search conversation ------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""/language: read the bot in English, Romanian or Urdu. The choice is kept (it wins over
+"""/language: read the bot in English, Română or اردو. The choice is kept (it wins over
 the Telegram client's language), and every later message — replies and notices from other
 people's actions alike — comes in it."""
 

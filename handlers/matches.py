@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.introductions import (
     NOTE_LIMIT,
@@ -48,16 +49,16 @@ NO_COMPANY = (
 )
 
 
-def card_text(view: MatchesView, index: int, notice: str = "") -> str:
+def card_text(view: MatchesView, index: int, forum: Forum, notice: str = "") -> str:
     found = view.matches[index]
     lines = [notice, ""] if notice else []
     lines += [
         f"<b>Match {index + 1} of {len(view.matches)}</b>",
         "",
-        public_card(found.other),
+        public_card(found.other, forum),
         "",
         "<b>Why you match:</b>",
-        reasons_block(found.reasons),
+        reasons_block(found.reasons, forum),
     ]
     return "\n".join(lines)
 
@@ -96,7 +97,9 @@ async def matches_command(update: Update, context: ForumContext) -> None:
     if not view.matches:
         await reply(update, view.empty_reason)
         return
-    await reply(update, card_text(view, 0), reply_markup=card_keyboard(view, 0))
+    await reply(
+        update, card_text(view, 0, context.services.forum), reply_markup=card_keyboard(view, 0)
+    )
 
 
 async def _show(update: Update, context: ForumContext, index: int, notice: str = "") -> None:
@@ -109,7 +112,9 @@ async def _show(update: Update, context: ForumContext, index: int, notice: str =
         await _edit(update, text, None)
         return
     index = max(0, min(index, len(view.matches) - 1))
-    await _edit(update, card_text(view, index, notice), card_keyboard(view, index))
+    await _edit(
+        update, card_text(view, index, context.services.forum, notice), card_keyboard(view, index)
+    )
 
 
 async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -67,7 +67,7 @@ def profile_keyboard(record: CompanyRecord, reps: int) -> InlineKeyboardMarkup:
 
 async def _card(context: ForumContext, record: CompanyRecord) -> tuple[str, InlineKeyboardMarkup]:
     reps = len(await context.services.companies.reps(record.id))
-    return record_card(record, reps=reps), profile_keyboard(record, reps)
+    return record_card(record, context.services.forum, reps=reps), profile_keyboard(record, reps)
 
 
 async def profile(update: Update, context: ForumContext) -> None:
@@ -264,7 +264,8 @@ async def join(update: Update, context: ForumContext) -> None:
     account = await services.users.get(user.id)
     if account is not None and not account.timezone:
         await services.users.set_timezone(
-            user.id, country_zone(company.country, services.settings.event_timezone)
+            user.id,
+            country_zone(company.country, services.forum, services.settings.event_timezone),
         )
     text, markup = await _card(context, company)
     await reply(

@@ -7,12 +7,17 @@ is sent (``save_progress``), so a restart or a kill at any moment resumes at the
 user sees, with every earlier answer. ``draft["_step"]`` is the step being asked,
 ``draft["_menu"]`` the message whose buttons are live: a press on any other message is an
 expired menu and changes nothing.
+
+The countries, sectors and intents offered are the forum file's (``services.forum``); the
+draft keeps the country's code and the sectors' and intents' keys, and the buttons carry
+them (never a position in a list, which may change between showing and pressing).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -27,7 +32,6 @@ from telegram.ext import (
 )
 
 from bot.domain.profiles import (
-    COUNTRY_FLAGS,
     MAX_SECTORS,
     Invalid,
     clean_city,
@@ -42,9 +46,11 @@ from bot.domain.profiles import (
     country_zone,
     display_phone,
     draft_from_record,
+    phone_examples,
     render_card,
 )
 from bot.domain.texts import esc, split_message
+from bot.forum import Forum, Intent, Sector
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import SQLitePersistence
 from handlers.common import (
@@ -130,8 +136,8 @@ PROMPTS = {
     CONTACT_NAME: "Who is the contact person? (their full name)",
     EMAIL: "The contact email?",
     PHONE: (
-        "A phone number? (optional) In international format (e.g. +40 721 234 567), or as "
-        "it is dialled in the company's country (e.g. 0721 234 567)."
+        "A phone number? (optional) In international format, with the country code, or as "
+        "it is dialled in the company's country."
     ),
     CONSENT: (
         "Your <b>public profile</b> (name, country, city, sectors, offers, seeks, "
@@ -168,7 +174,11 @@ PICK_LABELS = {
     PHONE: "Phone",
     CONSENT: "Consent",
 }
-COUNTRY_BUTTONS = {"RO": "Romania", "PK": "Pakistan"}
+COUNTRY_PREFIX = "reg:country:"  # + the country's code
+SECTOR_PREFIX = "reg:sector:"  # + the sector's key
+INTENT_PREFIX = "reg:intent:"  # + the intent's key
+# What a key may look like in callback data (bot.forum.KEY_PATTERN); others are not ours.
+KEY_DATA = r"[a-z0-9][a-z0-9_]{0,23}"
 
 Handler = Callable[[Update, ForumContext], Coroutine[Any, Any, Any]]
 
@@ -180,7 +190,39 @@ def _draft(context: ForumContext) -> dict[str, Any] | None:
     if context.user_data is None:
         return None
     draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, dict) else None
+    if not isinstance(draft, dict):
+        return None
+    _by_keys(draft, context.services.forum)
+    return draft
+
+
+Finder = Callable[[str], Sector | Intent | None]
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """A name no longer in the forum file: kept as it was (storing it leaves it out)."""
+
+    key: str
+
+
+def _by_keys(draft: dict[str, Any], forum: Forum) -> None:
+    """A draft saved before countries, sectors and intents were stored by code and key (a
+    registration in progress across the upgrade) holds their names: read them as the keys."""
+    country = draft.get(COUNTRY)
+    if isinstance(country, str) and forum.country(country) is None:
+        found = forum.find_country(country)
+        if found is not None:
+            draft[COUNTRY] = found.code
+    lookups: tuple[tuple[str, Finder, Finder], ...] = (
+        (SECTORS, forum.sector, forum.find_sector),
+        (PARTNERSHIPS, forum.intent, forum.find_intent),
+    )
+    for step, by_key, by_name in lookups:
+        items = draft.get(step)
+        if isinstance(items, list) and not all(by_key(str(item)) for item in items):
+            keys = [(by_key(str(i)) or by_name(str(i)) or _Unknown(str(i))).key for i in items]
+            draft[step] = list(dict.fromkeys(keys))
 
 
 async def _save_progress(update: Update, context: ForumContext, state: str | None) -> None:
@@ -280,28 +322,43 @@ def _hints(step: str, draft: dict[str, Any]) -> str:
 
 
 def _choice_rows(
-    names: list[str], chosen: list[str], prefix: str, done: str
+    items: tuple[Sector, ...] | tuple[Intent, ...], chosen: list[str], prefix: str, done: str
 ) -> InlineKeyboardMarkup:
+    """One button per offered item, carrying its key; ticked when chosen."""
     rows = [
         [
             InlineKeyboardButton(
-                f"✓ {name}" if name in chosen else name, callback_data=f"{prefix}{index}"
+                f"✓ {item.label}" if item.key in chosen else item.label,
+                callback_data=f"{prefix}{item.key}",
             )
         ]
-        for index, name in enumerate(names)
+        for item in items
     ]
     rows.append([InlineKeyboardButton(f"✅ Done ({len(chosen)} chosen)", callback_data=done)])
     return InlineKeyboardMarkup(rows)
 
 
+def _offered(step: str, forum: Forum) -> tuple[Sector, ...] | tuple[Intent, ...]:
+    return forum.sectors if step == SECTORS else forum.intents
+
+
+def _chosen(step: str, draft: dict[str, Any], forum: Forum) -> list[str]:
+    """The draft's choices of ``step``, less any the forum no longer offers (they stay on a
+    stored profile until its rep changes that field, and are not offered again)."""
+    offered = {item.key for item in _offered(step, forum)}
+    chosen: list[str] = [key for key in draft.get(step) or [] if key in offered]
+    draft[step] = chosen
+    return chosen
+
+
 async def _question(
     step: str, draft: dict[str, Any], context: ForumContext
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    companies = context.services.companies
+    forum = context.services.forum
     lines = [_header(step, draft)]
     markup: InlineKeyboardMarkup | None = None
     if step == SUMMARY:
-        card = render_card(draft)
+        card = render_card(draft, forum)
         markup = InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton("✅ Confirm", callback_data="reg:confirm")],
@@ -311,6 +368,10 @@ async def _question(
         )
         return f"{lines[0]}\n\n{card}", markup
     lines.append(PROMPTS[step])
+    examples = phone_examples(draft.get(COUNTRY)) if step == PHONE else None
+    if examples:
+        # libphonenumber's example for the company's country, both ways of writing it.
+        lines[-1] += f" E.g. {examples[0]} or {examples[1]}."
     current = display_phone(draft.get(step)) if step == PHONE else draft.get(step)
     if step in TEXT_FIELDS and current:
         lines.append(f"Now: <i>{esc(current)}</i>")
@@ -319,20 +380,18 @@ async def _question(
             [
                 [
                     InlineKeyboardButton(
-                        f"{COUNTRY_FLAGS[name]} {name}", callback_data=f"reg:country:{code}"
+                        forum.flag_and_name(c.code), callback_data=f"{COUNTRY_PREFIX}{c.code}"
                     )
-                    for code, name in COUNTRY_BUTTONS.items()
+                    for c in forum.countries
                 ]
             ]
         )
     elif step == SECTORS:
-        names = await companies.sectors()
-        markup = _choice_rows(names, draft.setdefault("sectors", []), "reg:sector:", "reg:sectors")
+        chosen = _chosen(SECTORS, draft, forum)
+        markup = _choice_rows(forum.sectors, chosen, SECTOR_PREFIX, "reg:sectors")
     elif step == PARTNERSHIPS:
-        names = [i.name for i in await companies.intents()]
-        markup = _choice_rows(
-            names, draft.setdefault("partnerships", []), "reg:intent:", "reg:intents"
-        )
+        chosen = _chosen(PARTNERSHIPS, draft, forum)
+        markup = _choice_rows(forum.intents, chosen, INTENT_PREFIX, "reg:intents")
     elif step == SIZE:
         markup = InlineKeyboardMarkup(
             [
@@ -387,7 +446,9 @@ async def _ask_pick(
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if draft.get("_mode") == "edit":
         rows.append([InlineKeyboardButton("✅ Done", callback_data="reg:done")])
-        text = render_card(draft, title="<b>Which field do you want to change?</b>\n")
+        text = render_card(
+            draft, context.services.forum, title="<b>Which field do you want to change?</b>\n"
+        )
     else:
         rows.append([InlineKeyboardButton("↩️ Back to the summary", callback_data="reg:done")])
         text = "<b>Which field do you want to change?</b>"
@@ -518,8 +579,9 @@ async def _name_taken(
     other = await context.services.companies.by_name(name, country)
     if other is None or other.id == draft.get("_company"):
         return None
+    where = esc(context.services.forum.country_name(country))
     return (
-        f"A company called “{esc(other.name)}” from {country} is already registered. "
+        f"A company called “{esc(other.name)}” from {where} is already registered. "
         "If it is yours, ask its rep for an invitation link (Invite a colleague in /profile) "
         "or the organisers for its claim link; otherwise use the full legal name, e.g. "
         f"<i>{esc(name)} SRL</i>."
@@ -530,12 +592,14 @@ async def _name_taken(
 async def choose_country(
     update: Update, context: ForumContext, draft: dict[str, Any], data: str
 ) -> str | int | None:
-    country = COUNTRY_BUTTONS.get(data.removeprefix("reg:country:"))
-    if country is None:
+    forum = context.services.forum
+    found = forum.country(data.removeprefix(COUNTRY_PREFIX))
+    if found is None:
         await update.callback_query.answer(EXPIRED_MENU)  # type: ignore[union-attr]
         return None
+    country = found.code
     await update.callback_query.answer()  # type: ignore[union-attr]
-    await _close_menu(update, f"{_header(COUNTRY, draft)}\n✓ {COUNTRY_FLAGS[country]} {country}")
+    await _close_menu(update, f"{_header(COUNTRY, draft)}\n✓ {esc(forum.flag_and_name(country))}")
     if draft.get("name"):
         clash = await _name_taken(context, draft, draft["name"], country)
         if clash:
@@ -557,30 +621,26 @@ def _toggle(
     ) -> None:
         query = update.callback_query
         assert query is not None
-        companies = context.services.companies
-        names = (
-            await companies.sectors()
-            if kind == "sector"
-            else [i.name for i in await companies.intents()]
-        )
-        index = callback_number(data, f"reg:{kind}:")
-        if index is None or index >= len(names):
+        forum = context.services.forum
+        offered = _offered(key, forum)
+        prefix = SECTOR_PREFIX if kind == "sector" else INTENT_PREFIX
+        pressed = data.removeprefix(prefix)
+        if not any(item.key == pressed for item in offered):
+            # Not one the forum offers (any more): the menu is out of date.
             await query.answer(EXPIRED_MENU)
             return None
-        chosen: list[str] = draft.setdefault(key, [])
-        name = names[index]
-        if name in chosen:
-            chosen.remove(name)
+        chosen = _chosen(key, draft, forum)
+        if pressed in chosen:
+            chosen.remove(pressed)
         elif limit is not None and len(chosen) >= limit:
             await query.answer(f"You can choose up to {limit} {what}.", show_alert=True)
             return None
         else:
-            chosen.append(name)
+            chosen.append(pressed)
         await _save_progress(update, context, key)
         await query.answer()
         done = "reg:sectors" if kind == "sector" else "reg:intents"
-        prefix = f"reg:{kind}:"
-        await query.edit_message_reply_markup(_choice_rows(names, chosen, prefix, done))
+        await query.edit_message_reply_markup(_choice_rows(offered, chosen, prefix, done))
         return None
 
     toggle.__name__ = f"toggle_{kind}"
@@ -598,12 +658,15 @@ def _done(key: str, what: str) -> Handler:
     ) -> str | int | None:
         query = update.callback_query
         assert query is not None
-        chosen = draft.get(key) or []
+        forum = context.services.forum
+        chosen = _chosen(key, draft, forum)
         if not chosen:
             await query.answer(f"Pick at least one {what} first.", show_alert=True)
             return None
         await query.answer()
-        await _close_menu(update, f"{_header(key, draft)}\n✓ " + esc(", ".join(chosen)))
+        label = forum.sector_label if key == SECTORS else forum.intent_label
+        shown = ", ".join(label(k) for k in chosen)
+        await _close_menu(update, f"{_header(key, draft)}\n✓ " + esc(shown))
         return await after_answer(update, context, key)
 
     done.__name__ = f"done_{key}"
@@ -676,16 +739,17 @@ async def confirm(
         now=services.clock.now(),
     )
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    forum = services.forum
     if company_id is None:
-        await _close_menu(update, render_card(draft))
+        await _close_menu(update, render_card(draft, forum))
         await reply(update, "You already represent a company; see /profile.")
         return ConversationHandler.END
     user = await services.users.get(user_id)
     if user is not None and not user.timezone:
         await services.users.set_timezone(
-            user_id, country_zone(draft[COUNTRY], services.settings.event_timezone)
+            user_id, country_zone(draft[COUNTRY], forum, services.settings.event_timezone)
         )
-    await _close_menu(update, render_card(draft) + "\n\n✅ <b>Registered.</b>")
+    await _close_menu(update, render_card(draft, forum) + "\n\n✅ <b>Registered.</b>")
     matchable = (
         "You are now visible to matching companies across the border."
         if draft.get(CONSENT)
@@ -704,7 +768,9 @@ async def change_field(
     update: Update, context: ForumContext, draft: dict[str, Any], data: str
 ) -> str:
     await update.callback_query.answer()  # type: ignore[union-attr]
-    await _close_menu(update, render_card(draft, title="<b>Check and confirm</b>\n"))
+    await _close_menu(
+        update, render_card(draft, context.services.forum, title="<b>Check and confirm</b>\n")
+    )
     return await ask(update, context, PICK)
 
 
@@ -742,7 +808,8 @@ async def pick_done(
     if draft.get("_mode") != "edit":
         await _close_menu(update, "Back to the summary.")
         return await ask(update, context, SUMMARY)
-    await _close_menu(update, render_card(draft, title="✅ <b>Your profile is up to date.</b>\n"))
+    title = "✅ <b>Your profile is up to date.</b>\n"
+    await _close_menu(update, render_card(draft, context.services.forum, title=title))
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     await reply(update, "Done. Open /profile any time to change it again.")
     return ConversationHandler.END
@@ -819,13 +886,15 @@ def build_registration_conversation() -> ConversationHandler[ForumContext]:
     states: dict[object, list[Any]] = {
         step: [MessageHandler(text, text_step(step))] for step in TEXT_FIELDS
     }
-    states[COUNTRY] = [CallbackQueryHandler(choose_country, pattern=r"^reg:country:")]
+    states[COUNTRY] = [
+        CallbackQueryHandler(choose_country, pattern=f"^{COUNTRY_PREFIX}[A-Z]{{2}}$")
+    ]
     states[SECTORS] = [
-        CallbackQueryHandler(toggle_sector, pattern=numbered("reg:sector:")),
+        CallbackQueryHandler(toggle_sector, pattern=f"^{SECTOR_PREFIX}{KEY_DATA}$"),
         CallbackQueryHandler(sectors_done, pattern=r"^reg:sectors$"),
     ]
     states[PARTNERSHIPS] = [
-        CallbackQueryHandler(toggle_intent, pattern=numbered("reg:intent:")),
+        CallbackQueryHandler(toggle_intent, pattern=f"^{INTENT_PREFIX}{KEY_DATA}$"),
         CallbackQueryHandler(intents_done, pattern=r"^reg:intents$"),
     ]
     states[SIZE] = [CallbackQueryHandler(choose_size, pattern=numbered("reg:size:"))]

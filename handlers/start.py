@@ -31,11 +31,13 @@ async def start(update: Update, context: ForumContext) -> None:
     payload = context.args[0] if context.args else None
     if payload:
         context.user_data["start_payload"] = payload  # type: ignore[index]
+    forum = context.services.forum
+    first, second = (esc(c.name) for c in forum.countries)
     await reply(
         update,
         f"Welcome to ForumBridge, {name}! 👋\n\n"
-        "I connect Romanian and Pakistani IT companies from the "
-        "<b>Romania–Pakistan IT Forum</b>:\n"
+        f"I connect companies from {first} and {second} at the "
+        f"<b>{esc(forum.name)}</b>:\n"
         "• register your company and find partners across the border\n"
         "• get introductions when both sides say yes\n"
         "• see the agenda in your time zone and get reminders\n\n"

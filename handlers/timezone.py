@@ -1,5 +1,6 @@
-"""/timezone: pick Bucharest or Karachi with a button, or type a city, a country or any IANA
-zone name; a name that is not known gets the closest ones as buttons.
+"""/timezone: pick one of the forum's two zones with a button (named as the forum file names
+them), or type a city, a country or any IANA zone name; a name that is not known gets the
+closest ones as buttons.
 
 A short conversation (state: waiting for a zone) so that a typed name is understood as one;
 ``/timezone Europe/London`` or ``/timezone Dubai`` sets it in one go.
@@ -20,7 +21,8 @@ from telegram.ext import (
 )
 
 from bot.domain.texts import esc
-from bot.domain.timefmt import FORUM_ZONES, city, find_zone, local_time, suggest_zones, user_zone
+from bot.domain.timefmt import city, find_zone, local_time, suggest_zones, user_zone
+from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.common import cancel_fallback, reply
 
@@ -32,9 +34,14 @@ EXAMPLE = (
 )
 
 
-def zone_keyboard() -> InlineKeyboardMarkup:
+def zone_keyboard(forum: Forum) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(city(z), callback_data=f"{PICK_PREFIX}{z}") for z in FORUM_ZONES]]
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"{PICK_PREFIX}{zone}")
+                for zone, label in forum.zone_labels().items()
+            ]
+        ]
     )
 
 
@@ -65,9 +72,10 @@ async def _set(update: Update, context: ForumContext, user_id: int, name: str) -
     services = context.services
     await services.users.set_timezone(user_id, name)
     now = services.clock.now()
+    forum_zones = " and ".join(esc(label) for label in services.forum.zone_labels().values())
     return (
         f"🌍 Your time zone is now <b>{esc(name)}</b> — it is {local_time(now, name)} there.\n"
-        "The /agenda and your reminders show this time next to Bucharest and Karachi."
+        f"The /agenda and your reminders show this time next to {forum_zones}."
     )
 
 
@@ -90,7 +98,7 @@ async def ask(update: Update, context: ForumContext) -> str | int:
         f"🌍 Your time zone: <b>{esc(current)}</b>{chosen}, now "
         f"{local_time(services.clock.now(), current)}.\n"
         f"Tap a city, or {EXAMPLE[0].lower()}{EXAMPLE[1:]}. /cancel keeps it as it is.",
-        reply_markup=zone_keyboard(),
+        reply_markup=zone_keyboard(services.forum),
     )
     return WAITING_ZONE
 

@@ -3,6 +3,10 @@
 No token, no network: the sandbox plays Telegram and the people, the real bot answers, and
 the transcript is printed. Every feature adds its scene here, so the demo always rehearses
 everything the bot can do. Exit code 0 means every scene got the answers it expected.
+
+The countries, zones, sectors and intents the people press are read from the forum file the
+bot runs with (``FORUM_CONFIG``), so the demo rehearses whichever forum that is; the sample
+companies it imports are those of the forum that ships.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.forum import Forum
 from bot.runtime.local import LocalBot, local_settings
 from bot.runtime.status import read_status, render
 from sandbox import Sandbox, SandboxUser, SentMessage
@@ -20,8 +25,8 @@ from sandbox.mailbox import Mailbox
 from storage.backup import backup_database
 
 ORGANISER_ID = 100
-ROMANIAN_REP_ID = 201
-PAKISTANI_REP_ID = 301
+FIRST_REP_ID = 201  # Ana, of a company from the forum's first country
+SECOND_REP_ID = 301  # Imran, of one from the second
 CLAIMANT_ID = 401
 
 
@@ -34,6 +39,10 @@ class Demo:
     names: dict[int, str] = field(default_factory=dict)
     mailbox: Mailbox | None = None
     claimant: SandboxUser | None = None  # claimed an imported company from its e-mail
+
+    @property
+    def forum(self) -> Forum:
+        return self.bot.settings.forum
 
     def say(self, line: str) -> None:
         self.lines.append(line)
@@ -71,10 +80,10 @@ class Demo:
 
 async def scene_welcome(demo: Demo) -> None:
     demo.scene("Welcome")
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await demo.send(ana, "/start", "Welcome")
     await demo.press(ana, "ℹ️ Help", "Commands")
-    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
     await demo.send(imran, "/help", "Commands")
     await demo.send(imran, "/cancel", "nothing to cancel")
     org = demo.person(ORGANISER_ID, "Organiser")
@@ -98,13 +107,14 @@ async def scene_agenda(demo: Demo) -> None:
         "sample_agenda.csv", shifted_csv(sample, first), caption="/agenda_import"
     )
     demo._show(org, await org.expect("Agenda imported"))
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
+    ana_side, imran_side = demo.forum.countries
     await demo.send(ana, "/timezone", "Tap a city")
-    await demo.press(ana, "Bucharest", "Your time zone is now")
+    await demo.press(ana, ana_side.zone_label, "Your time zone is now")
     await demo.send(ana, "/agenda", "Agenda")
     await demo.press(ana, "🔔 Subscribe to all", "Subscribed to all")
-    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
-    await demo.send(imran, "/timezone Asia/Karachi", "Your time zone is now")
+    imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
+    await demo.send(imran, f"/timezone {imran_side.timezone}", "Your time zone is now")
     await demo.send(imran, "/agenda", "Agenda")
     listing = imran.last
     first_button = listing.buttons()[0][0] if listing else "Opening remarks"
@@ -122,8 +132,8 @@ async def scene_agenda(demo: Demo) -> None:
 async def scene_matches(demo: Demo) -> None:
     """The two companies registered above see each other first and get introduced."""
     demo.scene("Matches and a double opt-in introduction")
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
-    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
+    imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
     await demo.send(imran, "/matches", "Match 1 of")
     await demo.send(ana, "/matches", "Match 1 of")
     await demo.press(ana, "🤝 Request introduction", "Add a short note")
@@ -156,28 +166,34 @@ async def _register(demo: Demo, user: SandboxUser, answers: list[tuple[str, str,
 
 
 async def scene_registration(demo: Demo) -> None:
-    """One Romanian and one Pakistani company register in the conversation; the organiser
-    imports the sample companies and exports them all."""
+    """A company of each of the forum's countries registers in the conversation; the
+    organiser imports the sample companies and exports them all."""
     from bot.domain.company_files import SAMPLE_COMPANIES
 
     demo.scene("Company registration and profiles")
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    forum = demo.forum
+    first, second = (forum.flag_and_name(c.code) for c in forum.countries)
+    sectors = [s.label for s in forum.sectors]
+    # Ana wants what the forum's first intent says; Imran offers what complements it.
+    wants = forum.intents[0]
+    meets = forum.intent(wants.complements[0]) if wants.complements else wants
+    offers = meets.label if meets else wants.label
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await _register(
         demo,
         ana,
         [
             ("press", "📝 Register my company", "Step 1 of 12"),
             ("send", "SoftRo Automation", "Step 2 of 12"),
-            ("press", "🇷🇴 Romania", "Step 3 of 12"),
+            ("press", first, "Step 3 of 12"),
             ("send", "Cluj-Napoca", "Step 4 of 12"),
-            ("tick", "RPA & automation", ""),
-            ("tick", "Fintech", ""),
+            ("tick", sectors[-1], ""),
+            ("tick", sectors[0], ""),
             ("press", "✅ Done (2 chosen)", "Step 5 of 12"),
             ("send", "RPA consulting and UiPath automation for bank back offices", "Step 6"),
             ("send", "A partner for QA testing outsourcing; resellers in South Asia", "Step 7"),
-            ("tick", "Outsource work to a partner", ""),
-            ("tick", "Find resellers / distributors", ""),
-            ("press", "✅ Done (2 chosen)", "Step 8 of 12"),
+            ("tick", wants.label, ""),
+            ("press", "✅ Done (1 chosen)", "Step 8 of 12"),
             ("press", "51–200", "Step 9 of 12"),
             ("send", "softro.example", "Contact person"),
             ("send", "Ana Pop", "Contact email"),
@@ -188,25 +204,24 @@ async def scene_registration(demo: Demo) -> None:
             ("press", "✅ Confirm", "is registered"),
         ],
     )
-    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
     await _register(
         demo,
         imran,
         [
             ("send", "/register", "Step 1 of 12"),
             ("send", "Lahore QA Works", "Step 2 of 12"),
-            ("press", "🇵🇰 Pakistan", "Step 3 of 12"),
+            ("press", second, "Step 3 of 12"),
             ("send", "Lahore", "Step 4 of 12"),
-            ("tick", "Software development & product engineering", ""),
-            ("tick", "Fintech", ""),
-            ("press", "✅ Done (2 chosen)", "Step 5 of 12"),
+            ("tick", sectors[1 % len(sectors)], ""),
+            ("tick", sectors[0], ""),
+            ("press", f"✅ Done ({min(2, len(sectors))} chosen)", "Step 5 of 12"),
             ("send", "Software testing and QA automation teams for banks, outsourced to us", "6"),
             ("send", "/back", "Step 5 of 12"),
             ("send", "Software testing and QA automation teams for banks, outsourced to us", "6"),
             ("send", "Automation know-how: RPA for our banking clients, products to resell", "7"),
-            ("tick", "Deliver services as a subcontractor", ""),
-            ("tick", "Resell or distribute products", ""),
-            ("press", "✅ Done (2 chosen)", "Step 8 of 12"),
+            ("tick", offers, ""),
+            ("press", "✅ Done (1 chosen)", "Step 8 of 12"),
             ("press", "201–1000", "Step 9 of 12"),
             ("send", "https://lahoreqa.example", "Contact person"),
             ("send", "Imran Ali", "Contact email"),
@@ -240,11 +255,17 @@ async def scene_broadcast(demo: Demo) -> None:
     if services.broadcaster is not None:
         services.broadcaster.progress_interval = 0.5
     org = demo.person(ORGANISER_ID, "Organiser")
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await demo.send(org, "/broadcast", "Send me the message")
+    from datetime import UTC, datetime
+
+    from bot.domain.timefmt import times
+
+    opens = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     await demo.send(
         org,
-        "The B2B matchmaking room opens at 14:00 Bucharest · 17:00 Karachi. See you there!",
+        f"The B2B matchmaking room opens at {times(opens, demo.forum.zone_labels())}. "
+        "See you there!",
         "Who should get it?",
     )
     await demo.press(org, "Everyone", "That is the preview")
@@ -296,7 +317,7 @@ async def scene_invitations(demo: Demo) -> None:
 async def scene_directory(demo: Demo) -> None:
     """Ana looks up a company she heard at the plenary: not in her top 5, in the directory."""
     demo.scene("The company directory")
-    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await demo.send(ana, "/companies security", "Companies from")
     listing = ana.last
     first = listing.buttons()[0][0] if listing and listing.buttons() else ""
@@ -347,7 +368,8 @@ SCENES: list[Callable[[Demo], Awaitable[None]]] = [
 ]
 
 
-async def run_demo(*, quiet: bool = False) -> int:
+async def run_demo(*, quiet: bool = False, forum: Forum | None = None) -> int:
+    """Rehearse the forum of ``forum`` (the settings' default, data/forum.toml, if None)."""
     with tempfile.TemporaryDirectory(prefix="forumbridge-demo-") as folder:
         async with Sandbox() as sandbox, Mailbox() as mailbox:
             settings = local_settings(
@@ -358,6 +380,7 @@ async def run_demo(*, quiet: bool = False) -> int:
                 admin_ids=frozenset({ORGANISER_ID}),
                 log_level="WARNING",
                 smtp=mailbox.settings(),
+                **({"forum": forum} if forum is not None else {}),
             )
             bot = LocalBot(settings)
             await bot.start()

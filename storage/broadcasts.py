@@ -29,7 +29,7 @@ DRAFT, SCHEDULED, RUNNING, STOPPED, DONE, CANCELLED = (
 )
 FINISHED_STATES = (STOPPED, DONE, CANCELLED)
 
-# Audience kinds; ``value`` is a country, a sector name or a session id where one is needed.
+# Audience kinds; ``value`` is a country code, a sector key or a session id where one is needed.
 EVERYONE = "everyone"
 COUNTRY = "country"
 SECTOR = "sector"
@@ -123,7 +123,7 @@ def _audience_query(audience: Audience) -> tuple[str, list[Any]]:
     if audience.kind == SECTOR:
         return (
             f"{base} {reps} JOIN company_sectors s ON s.company_id = r.company_id "
-            f"WHERE {active} AND s.sector = ? COLLATE NOCASE",
+            f"WHERE {active} AND s.sector = ?",
             [audience.value],
         )
     if audience.kind == COMPANIES:
@@ -155,10 +155,6 @@ class BroadcastRepository:
         sql, params = _audience_query(audience)
         row = await self.db.fetchone(f"SELECT count(*) FROM ({sql})", params)
         return int(row[0]) if row else 0
-
-    async def sectors(self) -> list[str]:
-        rows = await self.db.fetchall("SELECT name FROM sectors ORDER BY position, name")
-        return [str(r[0]) for r in rows]
 
     async def sessions(self, *, after: datetime | None = None) -> list[SessionChoice]:
         """Sessions one can broadcast to the subscribers of (not cancelled), soonest first."""

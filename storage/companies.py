@@ -1,5 +1,8 @@
-"""The companies repository: profiles, their sectors and partnership intents, their reps,
-and the taxonomies (sectors, intents) that live as data so organisers can extend them."""
+"""The companies repository: profiles, their sectors and partnership intents, their reps.
+
+A company's country is its two-letter code, its sectors and intents are keys of the
+catalogue (``storage.catalogue``), which the forum file fills: this module names no country,
+sector or intent."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import aiosqlite
 
 from storage.db import Database
 
-COUNTRIES = ("Romania", "Pakistan")
 SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 PROFILE_FIELDS = (
     "name",
@@ -65,7 +67,7 @@ class CompanyRecord:
         """Everything matching and introductions need is there."""
         return bool(
             self.name
-            and self.country in COUNTRIES
+            and self.country
             and self.sectors
             and self.offers
             and self.seeks
@@ -78,26 +80,9 @@ class CompanyRecord:
         return self.complete and self.consent and not self.paused
 
 
-@dataclass(frozen=True)
-class Intent:
-    name: str
-    complement: str
-
-
 class CompanyRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    # -- taxonomies ----------------------------------------------------------------------
-    async def sectors(self) -> list[str]:
-        rows = await self.db.fetchall("SELECT name FROM sectors ORDER BY position, name")
-        return [r[0] for r in rows]
-
-    async def intents(self) -> list[Intent]:
-        rows = await self.db.fetchall(
-            "SELECT name, complement FROM partnership_intents ORDER BY position, name"
-        )
-        return [Intent(r[0], r[1]) for r in rows]
 
     # -- profiles ------------------------------------------------------------------------
     async def create(
@@ -110,8 +95,8 @@ class CompanyRepository:
         rep_id: int | None = None,
         source: str = "telegram",
     ) -> int:
-        """Insert a company with its sectors, intents and (optionally) its first rep, who
-        typed its contact fields then."""
+        """Insert a company with its sectors and intents (catalogue keys; an unknown key is
+        left out) and (optionally) its first rep, who typed its contact fields then."""
         _check_fields(fields)
         entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
         async with self.db.transaction() as conn:
@@ -160,17 +145,17 @@ class CompanyRepository:
         return await self._load("", ())
 
     async def _load(self, where: str, params: Sequence[Any]) -> list[CompanyRecord]:
-        # Sectors and intents come as ordered, unit-separated lists in one query.
+        # Sectors and intents come as ordered, unit-separated lists of keys in one query.
         rows = await self.db.fetchall(
             f"""
             SELECT c.*,
                 (SELECT group_concat(sector, char(31)) FROM
-                    (SELECT cs.sector FROM company_sectors cs JOIN sectors s ON s.name = cs.sector
-                     WHERE cs.company_id = c.id ORDER BY s.position)) AS sector_list,
+                    (SELECT cs.sector FROM company_sectors cs JOIN sectors s ON s.key = cs.sector
+                     WHERE cs.company_id = c.id ORDER BY s.position, s.key)) AS sector_list,
                 (SELECT group_concat(intent, char(31)) FROM
                     (SELECT cp.intent FROM company_partnerships cp
-                     JOIN partnership_intents i ON i.name = cp.intent
-                     WHERE cp.company_id = c.id ORDER BY i.position)) AS intent_list
+                     JOIN partnership_intents i ON i.key = cp.intent
+                     WHERE cp.company_id = c.id ORDER BY i.position, i.key)) AS intent_list
             FROM companies c {where} ORDER BY c.id
             """,
             params,
@@ -224,10 +209,9 @@ class CompanyRepository:
         return None
 
     async def count_by_country(self) -> dict[str, int]:
+        """country code -> companies, for the codes that have any."""
         rows = await self.db.fetchall("SELECT country, count(*) FROM companies GROUP BY country")
-        counts = dict.fromkeys(COUNTRIES, 0)
-        counts.update({r[0]: int(r[1]) for r in rows})
-        return counts
+        return {str(r[0]): int(r[1]) for r in rows}
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -319,13 +303,12 @@ async def _write_lists(
     partnerships: Sequence[str],
 ) -> None:
     await conn.executemany(
-        "INSERT INTO company_sectors (company_id, sector) "
-        "SELECT ?, name FROM sectors WHERE name = ?",
+        "INSERT INTO company_sectors (company_id, sector) SELECT ?, key FROM sectors WHERE key = ?",
         [(company_id, s) for s in sectors],
     )
     await conn.executemany(
         "INSERT INTO company_partnerships (company_id, intent) "
-        "SELECT ?, name FROM partnership_intents WHERE name = ?",
+        "SELECT ?, key FROM partnership_intents WHERE key = ?",
         [(company_id, p) for p in partnerships],
     )
 

@@ -26,6 +26,10 @@ from storage.backup import BackupResult, backup_database, stamp
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+# A migration that rebuilds a table others refer to starts with this line: it runs with
+# foreign keys off (dropping the old table would otherwise cascade into its referrers), and
+# the foreign keys are checked before it commits (SQLite's "12 steps" for a schema change).
+FOREIGN_KEYS_OFF = "-- migrate: foreign_keys=off"
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -98,29 +102,49 @@ class Database:
         )
         return await asyncio.to_thread(backup_database, self.path, dest)
 
-    async def migrate(self) -> list[str]:
-        """Apply the migrations newer than ``PRAGMA user_version``; return their names."""
+    async def migrate(self, up_to: int | None = None) -> list[str]:
+        """Apply the migrations newer than ``PRAGMA user_version`` (up to number ``up_to``,
+        if given: the tests build a database of an older version); return their names. A
+        non-empty database is backed up first."""
         applied: list[str] = []
         async with self._write_lock:
             current = await self.schema_version()
-            files = migration_files()
+            files = [f for f in migration_files() if up_to is None or f[0] <= up_to]
             if files and files[-1][0] > current:
                 self.last_backup = await self.backup_before_migrating(current, files[-1][0])
             for number, name, sql in files:
                 if number <= current:
                     continue
-                # executescript would COMMIT first; the explicit BEGIN..COMMIT keeps each
-                # migration and its version bump atomic.
-                try:
-                    await self.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-                    )
-                except Exception:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
-                    raise
+                await self._apply(number, name, sql)
                 applied.append(name)
         return applied
+
+    async def _apply(self, number: int, name: str, sql: str) -> None:
+        # executescript would COMMIT first; the explicit BEGIN..COMMIT keeps each migration
+        # and its version bump atomic (executescript also commits whatever is pending before
+        # it starts, so the whole migration is one script).
+        keys_off = sql.startswith(FOREIGN_KEYS_OFF)
+        check = ""
+        if keys_off:
+            # Only outside a transaction does this pragma take effect. A reference the
+            # migration broke fails the CHECK below, and the script stops before COMMIT.
+            await self.conn.execute("PRAGMA foreign_keys=OFF")
+            check = (
+                "CREATE TEMP TABLE migration_fk_check (broken INTEGER CHECK (broken = 0));\n"
+                "INSERT INTO migration_fk_check SELECT count(*) FROM pragma_foreign_key_check;\n"
+                "DROP TABLE temp.migration_fk_check;\n"
+            )
+        try:
+            await self.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n{check}PRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except Exception:
+            if self.conn.in_transaction:
+                await self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            if keys_off:
+                await self.conn.execute("PRAGMA foreign_keys=ON")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -27,8 +27,8 @@ class StatsQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _one(self, sql: str) -> int:
-        row = await self.db.fetchone(sql)
+    async def _one(self, sql: str, params: tuple[str, ...] = ()) -> int:
+        row = await self.db.fetchone(sql, params)
         return int(row[0] or 0) if row else 0
 
     async def snapshot(self) -> Snapshot:

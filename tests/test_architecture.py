@@ -45,7 +45,6 @@ PERMITTED = {("bot.cli", "sandbox.demo")}
 KNOWN: set[tuple[str, str]] = {
     ("bot.domain.agenda_files", "storage.agenda"),
     ("bot.domain.company_files", "storage"),
-    ("bot.domain.company_files", "telegram"),
     ("bot.domain.matching.profiles", "storage.companies"),
     ("bot.domain.profiles", "storage.companies"),
     ("bot.services.broadcasts", "bot.runtime.context"),
@@ -64,7 +63,15 @@ KNOWN: set[tuple[str, str]] = {
 KNOWN_CYCLES: list[frozenset[str]] = [
     frozenset({"bot.runtime.context", "bot.services.container", "bot.services.broadcasts"}),
 ]
+# The forum is data (data/forum.toml, FORUM_CONFIG): no module names a country, a zone or a
+# flag of a forum — not the first one's either. The words are matched in any case, anywhere
+# in the source (comments and docstrings too); the two-letter codes as string literals. The
+# migrations' SQL, which converts the first forum's old rows, is not a module.
+FORUM_WORDS = ("Romania", "Pakistan", "Bucharest", "Karachi", "🇷🇴", "🇵🇰")
+FORUM_CODES = ("RO", "PK")
+FORUM_FREE = ("bot", "handlers", "storage", "sandbox")
 KNOWN_LONG: set[str] = {
+    "bot.cli",
     "bot.domain.agenda_files",
     "handlers.profile",
     "bot.services.broadcasts",
@@ -197,3 +204,19 @@ def test_modules_are_small_and_say_what_they_are_for(name: str, path: Path) -> N
         assert len(source.splitlines()) <= MAX_LINES, f"{name} is over {MAX_LINES} lines"
     if source.strip():
         assert ast.get_docstring(ast.parse(source)), f"{name} has no docstring"
+
+
+def test_no_module_names_the_forum() -> None:
+    found: list[str] = []
+    for name, path in modules():
+        if not any(_within(name, package) for package in FORUM_FREE):
+            continue
+        source = path.read_text(encoding="utf-8")
+        lowered = source.casefold()
+        found += [f"{name}: {word}" for word in FORUM_WORDS if word.casefold() in lowered]
+        found += [
+            f"{name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and node.value in FORUM_CODES
+        ]
+    assert found == []

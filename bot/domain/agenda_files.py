@@ -24,7 +24,7 @@ from bot.domain.texts import from_spreadsheet, spreadsheet_safe
 from bot.domain.timefmt import find_zone, zone
 from storage.agenda import Session, SessionInput, session_key
 
-# The Romania–Pakistan IT Forum 2025 programme that ships with the project.
+# The programme of the forum that ships with the project (data/forum.toml).
 SAMPLE_AGENDA = Path(__file__).resolve().parents[2] / "data" / "sample_agenda.csv"
 MAX_FILE_BYTES = 1_000_000
 MAX_SESSIONS = 500
@@ -38,7 +38,7 @@ SPEAKERS_PROP = "X-FORUMBRIDGE-SPEAKERS"
 # The description as imported; DESCRIPTION itself also carries speakers and link for people.
 DESCRIPTION_PROP = "X-FORUMBRIDGE-DESCRIPTION"
 
-# "2025-11-20T10:00 Europe/Bucharest" or RFC 9557's "2025-11-20T10:00[Europe/Bucharest]"
+# "2025-11-20T10:00 Europe/London" or RFC 9557's "2025-11-20T10:00[Europe/London]"
 _ZONED = re.compile(r"^(?P<time>[^\s\[]+)(?:\s+|\[)(?P<zone>[A-Za-z_+\-/0-9]+)\]?$")
 
 
@@ -99,7 +99,9 @@ def parse_time(raw: str) -> datetime:
             raise ValueError(f"{raw!r} has both an offset and a zone; give one of them")
         found = find_zone(zone_name)
         if found is None:
-            raise ValueError(f"unknown time zone {zone_name!r}; use an IANA name like Asia/Karachi")
+            raise ValueError(
+                f"unknown time zone {zone_name!r}; use an IANA name like Europe/London"
+            )
         try:
             return moment.replace(tzinfo=zone(found))
         except (ZoneInfoNotFoundError, ValueError):
@@ -107,7 +109,7 @@ def parse_time(raw: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(
             f"{raw!r} has no time zone; write it as {EXAMPLE_TIME} "
-            "or 2025-11-20T10:00 Europe/Bucharest"
+            "or 2025-11-20T10:00 Europe/London"
         )
     return moment
 

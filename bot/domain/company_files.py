@@ -1,10 +1,12 @@
 """Companies in and out as CSV: the organisers' import (validated row by row, a re-import
 updates instead of duplicating) and the export (the same columns plus id, reps, claim link
-and creation time). Used by ``/import`` and ``/export`` in chat and by the CLI."""
+and creation time). Used by ``/import`` and ``/export`` in chat and by the CLI.
+
+The import reads a country by its code or its name in any language the forum file gives,
+sectors and partnerships by key or label (any case); the export writes names and labels."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import html
 import io
@@ -30,6 +32,7 @@ from bot.domain.profiles import (
     parse_size,
 )
 from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+from bot.forum import Forum
 from storage.companies import (
     IMPORT_CREATED,
     IMPORT_MANAGED,
@@ -55,7 +58,8 @@ COLUMNS = (
 EXPORT_COLUMNS = ("id", *COLUMNS, "reps", "claim_link", "created_at")
 REQUIRED = ("name", "country", "sectors", "offers", "seeks", "partnerships", "size")
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# Fictional Romanian and Pakistani companies, used by the demo, the tests and the benchmark.
+# Fictional companies of the forum that ships (data/forum.toml), for the demo, the tests and
+# the benchmark.
 SAMPLE_COMPANIES = Path(__file__).resolve().parents[2] / "data" / "sample_companies.csv"
 MAX_ROWS = 10_000
 
@@ -103,7 +107,7 @@ class ImportReport:
         return [self.summary(), *self.notes()]
 
 
-def _plain(message: str) -> str:
+def plain(message: str) -> str:
     """Validation messages are HTML for the chat; a report line is plain text."""
     return html.unescape(re.sub(r"</?i>", "", message))
 
@@ -128,9 +132,7 @@ def decode(content: bytes) -> str:
         ) from None
 
 
-def parse(
-    text: str, sectors: list[str], intents: list[str]
-) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+def parse(text: str, forum: Forum) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     """Validate every row; returns the good rows and (line number, reason) for the others.
     Line numbers are the file's, the header being line 1."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -171,13 +173,13 @@ def parse(
             for name, i in index.items()
         }
         try:
-            good.append(_row(this_line, row, sectors, intents))
+            good.append(_row(this_line, row, forum))
         except Invalid as exc:
-            bad.append((this_line, _plain(str(exc))))
+            bad.append((this_line, plain(str(exc))))
     return good, bad
 
 
-def _row(line: int, row: dict[str, str], sectors: list[str], intents: list[str]) -> ImportRow:
+def _row(line: int, row: dict[str, str], forum: Forum) -> ImportRow:
     for column in REQUIRED:
         if not row[column].strip():
             raise Invalid(f"{column} is empty")
@@ -188,7 +190,7 @@ def _row(line: int, row: dict[str, str], sectors: list[str], intents: list[str])
     cleaned: dict[str, Any] = {}
     checks = {
         "name": clean_name,
-        "country": parse_country,
+        "country": lambda value: parse_country(value, forum),
         "offers": clean_offers,
         "seeks": clean_seeks,
         "size": parse_size,
@@ -216,8 +218,8 @@ def _row(line: int, row: dict[str, str], sectors: list[str], intents: list[str])
         # could be matched but never introduced.
         raise Invalid("contact_email is empty")
     try:
-        chosen_sectors = parse_names(row["sectors"], sectors, "sector")
-        chosen_intents = parse_names(row["partnerships"], intents, "partnership")
+        chosen_sectors = parse_names(row["sectors"], forum.find_sector, "sector")
+        chosen_intents = parse_names(row["partnerships"], forum.find_intent, "partnership")
     except Invalid as exc:
         raise Invalid(str(exc).rstrip(".")) from None
     if not chosen_sectors or len(chosen_sectors) > MAX_SECTORS:
@@ -236,13 +238,12 @@ async def import_companies(
     text: str,
     companies: CompanyRepository,
     links: LinkRepository,
+    forum: Forum,
     *,
     now: datetime,
 ) -> ImportReport:
     """Validate and store every good row; each company without a rep gets a claim link."""
-    sectors = await companies.sectors()
-    intents = [i.name for i in await companies.intents()]
-    rows, rejected = parse(text, sectors, intents)
+    rows, rejected = parse(text, forum)
     report = ImportReport(rejected=rejected)
     writes = CompanyWrites(companies.db)
     for row in rows:
@@ -275,10 +276,13 @@ def deep_link(bot_username: str | None, payload: str) -> str:
 async def export_companies(
     companies: CompanyRepository,
     links: LinkRepository,
+    forum: Forum,
     *,
     now: datetime,
     bot_username: str | None,
 ) -> str:
+    """Every company as CSV, countries by name and sectors and intents by label, so that the
+    file imports back unchanged."""
     claims = await links.open_claims(now=now)
     rep_counts = await companies.rep_counts()
     out = io.StringIO()
@@ -291,12 +295,12 @@ async def export_companies(
             for cell in [
                 c.id,
                 c.name,
-                c.country,
+                forum.country_name(c.country),
                 c.city or "",
-                ";".join(c.sectors),
+                ";".join(forum.sector_label(key) for key in c.sectors),
                 c.offers,
                 c.seeks,
-                ";".join(c.partnerships),
+                ";".join(forum.intent_label(key) for key in c.partnerships),
                 c.size or "",
                 c.website or "",
                 c.contact_name or "",
@@ -308,74 +312,3 @@ async def export_companies(
             ]
         )
     return out.getvalue()
-
-
-# -- the command line -------------------------------------------------------------------------
-
-
-async def _bot_username(token: str | None, base_url: str) -> str | None:
-    """The bot's @name for claim links, asked from the Bot API; None when offline."""
-    if not token:
-        return None
-    from telegram import Bot
-
-    try:
-        async with Bot(token, base_url=base_url) as bot:
-            return bot.username
-    except Exception:  # any failure only means the links are printed without the name
-        return None
-
-
-async def import_companies_cli(path: str) -> int:
-    """``python -m bot import-companies FILE.csv``: import, print the report."""
-    from bot.clock import Clock
-    from bot.config import load_settings
-    from storage.db import Database
-
-    settings = load_settings(require_token=False)
-    try:
-        content = await asyncio.to_thread(Path(path).read_bytes)
-    except OSError as exc:
-        print(f"error: cannot read {path}: {exc.strerror}")
-        return 1
-    db = await Database.open(settings.database_path)
-    try:
-        report = await import_companies(
-            decode(content), CompanyRepository(db), LinkRepository(db), now=Clock().now()
-        )
-    except Invalid as exc:
-        print(f"error: nothing was imported. {_plain(str(exc))}")
-        return 1
-    finally:
-        await db.close()
-    for line in report.lines():
-        print(line)
-    return 0
-
-
-async def export_companies_cli(path: str) -> int:
-    """``python -m bot export companies FILE.csv``: write every company to a CSV file."""
-    from bot.clock import Clock
-    from bot.config import load_settings
-    from storage.db import Database
-
-    settings = load_settings(require_token=False)
-    username = await _bot_username(settings.bot_token, settings.base_url)
-    db = await Database.open(settings.database_path)
-    try:
-        repo = CompanyRepository(db)
-        content = await export_companies(
-            repo, LinkRepository(db), now=Clock().now(), bot_username=username
-        )
-        count = len(await repo.all())
-    finally:
-        await db.close()
-    try:
-        await asyncio.to_thread(Path(path).write_text, content, encoding="utf-8")
-    except OSError as exc:
-        print(f"error: cannot write {path}: {exc.strerror}")
-        return 1
-    print(f"Exported {count} companies to {path}.")
-    if username is None:
-        print("Claim links are shown as ?start=claim_... (the bot's name was not reachable).")
-    return 0

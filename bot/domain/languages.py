@@ -1,6 +1,6 @@
 """The languages the bot speaks and how a Telegram client's language code maps to one.
 
-English is the source language (the gettext message ids); Romanian and Urdu have catalogues
+English is the source language (the gettext message ids); the other languages have catalogues
 under ``locales/``. Anyone else reads English.
 """
 

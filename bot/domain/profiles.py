@@ -4,14 +4,15 @@ types, the draft a registration builds, and the profile card (HTML, everything e
 Pure functions, no I/O: the registration conversation, the profile screens and the CSV import
 all validate through here, so a field means the same thing wherever it comes from. E-mail
 addresses are checked by email-validator and phone numbers by phonenumbers (libphonenumber's
-metadata), never by hand-written patterns.
+metadata), never by hand-written patterns. A profile holds its country's code and its sectors'
+and intents' keys; what they are called comes from the :class:`~bot.forum.Forum` passed in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot.domain.texts import esc, is_bidi_control, is_visible
-from storage.companies import COUNTRIES, SIZES, CompanyRecord
+from bot.forum import Forum, Intent, Sector
+from storage.companies import SIZES, CompanyRecord
 
 NAME_MIN, NAME_MAX = 2, 100
 CITY_MIN, CITY_MAX = 2, 60
@@ -27,13 +29,6 @@ TEXT_MIN, TEXT_MAX = 10, 1000
 CONTACT_MIN, CONTACT_MAX = 2, 100
 URL_MAX = 200
 MAX_SECTORS = 5
-
-COUNTRY_FLAGS = {"Romania": "🇷🇴", "Pakistan": "🇵🇰"}
-# ISO 3166 codes: what a CSV may write for the country, and the region a local phone number
-# (0722 000 111) is read in.
-COUNTRY_CODES = {"Romania": "RO", "Pakistan": "PK"}
-# The zone a rep gets when they register and have none yet (DESIGN.md: default by country).
-COUNTRY_ZONES = {"Romania": "Europe/Bucharest", "Pakistan": "Asia/Karachi"}
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
@@ -138,24 +133,47 @@ def clean_email(value: str) -> str:
 
 
 def phone_region(country: str | None) -> str | None:
-    """The region a phone number without a country code is read in: the company's country."""
-    return COUNTRY_CODES.get(country or "")
+    """The region a phone number without a country code is read in: the company's country,
+    whose code is ISO 3166's, as libphonenumber wants it."""
+    return country if country and country in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def phone_examples(country: str | None) -> tuple[str, str] | None:
+    """A mobile number of the company's country from libphonenumber's metadata, written
+    (internationally, as dialled there): the examples the prompts and errors show."""
+    region = phone_region(country)
+    number = (
+        phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        if region
+        else None
+    )
+    if number is None:
+        return None
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+    )
 
 
 def clean_phone(value: str, country: str | None = None) -> str:
-    """A valid phone number in E.164 (``+40722000111``). With the company's ``country`` a
-    local number (``0722 000 111`` in Romania) is understood; without, it needs the +code."""
+    """A valid phone number in E.164 (``+40722000111``). With the company's ``country`` code
+    a local number (``0722 000 111`` for RO) is understood; without, it needs the +code."""
     region = phone_region(country)
     try:
         number = phonenumbers.parse(value.strip(), region)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        local = f" or a {country} number as you dial it there" if region else ""
+        local = " or as you dial it in the company's country" if region else ""
+        examples = phone_examples(country)
+        example = (
+            f"<i>{examples[0]}</i> or <i>{examples[1]}</i>"
+            if examples
+            else "<i>+44 7400 123456</i>"
+        )
         raise Invalid(
             "That is not a valid phone number. Please give it in international format, with "
-            f"the country code{local}. "
-            "Example: <i>+40 721 234 567</i> or <i>+92 300 1234567</i>"
+            f"the country code{local}. Example: {example}"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -199,12 +217,17 @@ def clean_username(value: str) -> str:
     return name
 
 
-def parse_country(value: str) -> str:
-    wanted = value.strip().lower()
-    for country in COUNTRIES:
-        if wanted in (country.lower(), COUNTRY_CODES[country].lower()):
-            return country
-    raise Invalid(f"The country must be Romania or Pakistan (or RO / PK), not “{esc(value)}”.")
+def parse_country(value: str, forum: Forum) -> str:
+    """The code of one of the forum's two countries, from its code or its name in any
+    language (any case)."""
+    country = forum.find_country(value)
+    if country is not None:
+        return country.code
+    first, second = forum.countries
+    raise Invalid(
+        f"The country must be {esc(first.name)} or {esc(second.name)} "
+        f"(or {first.code} / {second.code}), not “{esc(value)}”."
+    )
 
 
 def parse_size(value: str) -> str:
@@ -216,19 +239,19 @@ def parse_size(value: str) -> str:
     raise Invalid(f"The size must be one of {', '.join(SIZES)}, not “{esc(value)}”.")
 
 
-def parse_names(value: str, allowed: Sequence[str], what: str) -> list[str]:
-    """``a; b; c`` → the names as spelled in ``allowed``, case-insensitive, no duplicates."""
-    by_lower = {name.lower(): name for name in allowed}
+def parse_names(value: str, find: Callable[[str], Sector | Intent | None], what: str) -> list[str]:
+    """``a; b; c`` → the keys of what ``find`` (``forum.find_sector`` or ``find_intent``)
+    knows by key or label (any case, any language), in that order, no duplicates."""
     found: list[str] = []
     for part in value.split(";"):
         part = part.strip()
         if not part:
             continue
-        name = by_lower.get(part.lower())
-        if name is None:
+        item = find(part)
+        if item is None:
             raise Invalid(f"Unknown {what} “{esc(part)}”.")
-        if name not in found:
-            found.append(name)
+        if item.key not in found:
+            found.append(item.key)
     return found
 
 
@@ -278,26 +301,31 @@ def _line(label: str, value: object) -> str:
 
 def render_card(
     profile: Mapping[str, Any],
+    forum: Forum,
     *,
     title: str | None = None,
     paused: bool = False,
     reps: int | None = None,
     contacts: bool = True,
 ) -> str:
-    """The profile card in HTML. Every value is escaped: it is what a rep or a file typed."""
-    country = profile.get("country") or ""
-    flag = COUNTRY_FLAGS.get(country, "")
-    where = ", ".join(esc(p) for p in (profile.get("city"), country) if p)
+    """The profile card in HTML. Every value is escaped: it is what a rep or a file typed.
+    The country (a code) and the sectors and intents (keys) are named by ``forum``."""
+    code = profile.get("country") or ""
+    country = forum.country(code)
+    name = forum.country_name(code)
+    where = ", ".join(esc(p) for p in (profile.get("city"), name) if p)
     lines = []
     if title:
         lines.append(title)
     lines.append(f"🏢 <b>{esc(profile.get('name') or '—')}</b>")
-    lines.append(f"{flag} {where}".strip() or "—")
-    lines.append(_line("Sectors", ", ".join(profile.get("sectors") or ())))
+    lines.append(f"{country.flag if country else ''} {where}".strip() or "—")
+    sectors = [forum.sector_label(key) for key in profile.get("sectors") or ()]
+    intents = [forum.intent_label(key) for key in profile.get("partnerships") or ()]
+    lines.append(_line("Sectors", ", ".join(sectors)))
     lines.append(_line("Size", f"{profile['size']} people" if profile.get("size") else None))
     lines.append(_line("Offers", profile.get("offers")))
     lines.append(_line("Seeks", profile.get("seeks")))
-    lines.append(_line("Partnerships", ", ".join(profile.get("partnerships") or ())))
+    lines.append(_line("Partnerships", ", ".join(intents)))
     lines.append(_line("Website", profile.get("website")))
     if contacts:
         lines.append(_line("Contact", profile.get("contact_name")))
@@ -316,10 +344,15 @@ def render_card(
     return "\n".join(lines)
 
 
-def record_card(record: CompanyRecord, *, title: str | None = None, reps: int | None = None) -> str:
+def record_card(
+    record: CompanyRecord, forum: Forum, *, title: str | None = None, reps: int | None = None
+) -> str:
     profile = draft_from_record(record)
-    return render_card(profile, title=title, paused=record.paused, reps=reps)
+    return render_card(profile, forum, title=title, paused=record.paused, reps=reps)
 
 
-def country_zone(country: str | None, default: str) -> str:
-    return COUNTRY_ZONES.get(country or "", default)
+def country_zone(country: str | None, forum: Forum, default: str) -> str:
+    """The zone a rep gets when they have none yet: their country's (DESIGN.md: default by
+    country), else ``default`` (the event's)."""
+    found = forum.country(country)
+    return found.timezone if found else default

@@ -7,6 +7,7 @@ The output is plain text (quotes are what reps typed); callers escape it for the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from bot.domain.matching.reasons import (
     BOTH_WANT,
@@ -18,26 +19,15 @@ from bot.domain.matching.reasons import (
     Reason,
 )
 
-# How each intent reads in a reason: "you want resellers — they resell".
-_INTENT_PHRASES_EN = {
-    "outsource work to a partner": "want to outsource work",
-    "deliver services as a subcontractor": "deliver as a subcontractor",
-    "find resellers / distributors": "want resellers",
-    "resell or distribute products": "resell",
-    "seek investment": "seek investment",
-    "invest in companies": "invest",
-    "hire talent / staff augmentation": "want to hire talent",
-    "provide staff augmentation": "provide staff augmentation",
-    "get market-entry support": "want market-entry support",
-    "offer market-entry support": "offer market-entry support",
-    "technology partnership & integration": "a technology partnership",
-    "joint venture": "a joint venture",
-    "r&d collaboration": "R&D collaboration",
-}
+if TYPE_CHECKING:
+    from bot.forum import Forum
 
 
-def _intent(intent: str) -> str:
-    return _INTENT_PHRASES_EN.get(intent.casefold(), f"“{intent}”")
+def _intent(forum: Forum, key: str) -> str:
+    """How an intent reads in a reason ("you want resellers — they resell"), from the forum
+    file; one the file no longer has is quoted by its stored key."""
+    intent = forum.intent(key)
+    return intent.phrase_in("en") if intent else f"“{key}”"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -46,7 +36,7 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def render(reason: Reason, lang: str = "en") -> str:
+def render(reason: Reason, forum: Forum, lang: str = "en") -> str:
     """One reason as a sentence for the side it is phrased for."""
     if lang != "en":
         raise ValueError(f"no reason texts for language {lang!r}")
@@ -64,15 +54,15 @@ def render(reason: Reason, lang: str = "en") -> str:
         return f"you offer {reason.offer} — they seek {reason.need}"
     if reason.kind == INTENTS and len(reason.terms) == 2:
         mine, theirs = reason.terms
-        return f"you {_intent(mine)} — they {_intent(theirs)}"
+        return f"you {_intent(forum, mine)} — they {_intent(forum, theirs)}"
     if reason.kind == BOTH_WANT and reason.terms:
-        return f"both want {_intent(reason.terms[0])}"
+        return f"both want {_intent(forum, reason.terms[0])}"
     if reason.kind == SECTORS:
-        return "both in " + _join(list(reason.terms))
+        return "both in " + _join([forum.sector_label(key) for key in reason.terms])
     if reason.kind == LEGACY:
         return reason.text
     return reason.text or reason.kind
 
 
-def render_all(reasons: Iterable[Reason], lang: str = "en") -> list[str]:
-    return [render(r, lang) for r in reasons]
+def render_all(reasons: Iterable[Reason], forum: Forum, lang: str = "en") -> list[str]:
+    return [render(r, forum, lang) for r in reasons]

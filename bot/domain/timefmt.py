@@ -1,21 +1,18 @@
 """Time formatting for people: both forum zones side by side, the user's own zone, dates and
 "in 15 minutes". Times are stored in UTC; this is the only place they become local. Also the
-zone a person means when they type a city, a country or an IANA name."""
+zone a person means when they type a city, a country or an IANA name.
+
+The forum's two zones and how agenda lines name them come from the forum file
+(``Forum.zone_labels()``), passed in: nothing here names a zone of a forum."""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-BUCHAREST = "Europe/Bucharest"
-KARACHI = "Asia/Karachi"
-# The two sides of the forum, shown on every agenda line in this order.
-FORUM_ZONES: tuple[str, ...] = (BUCHAREST, KARACHI)
-# Default zone by country at registration (DESIGN.md); others get the event zone.
-COUNTRY_ZONES = {"RO": BUCHAREST, "PK": KARACHI}
 
 
 @lru_cache(maxsize=256)
@@ -58,7 +55,7 @@ def _cities() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, tuple[str, ...]]:
-    """``pakistan`` → ``("Asia/Karachi",)``: each country's zones, from tzdata's own tables
+    """``japan`` → ``("Asia/Tokyo",)``: each country's zones, from tzdata's own tables
     (``iso3166.tab`` names the countries, ``zone.tab`` lists their zones)."""
     try:
         folder = resources.files("tzdata").joinpath("zoneinfo")
@@ -89,8 +86,8 @@ def _valid(name: str) -> str | None:
 
 def find_zone(text: str) -> str | None:
     """The canonical IANA name for what a user typed — an IANA name (``europe/london``), a
-    city (``Karachi``, ``new york``) or a country with one zone (``Pakistan``); case and
-    spaces forgiven; in ``Lahore, Pakistan`` the first part that is known counts — or None."""
+    city (``Tokyo``, ``new york``) or a country with one zone (``Japan``); case and spaces
+    forgiven; in ``Osaka, Japan`` the first part that is known counts — or None."""
     for part in (text, *text.split(",")):
         cleaned = "_".join(part.strip().split()).strip("/")
         if not cleaned or len(cleaned) > 64:
@@ -132,7 +129,7 @@ def user_zone(timezone: str | None, default: str) -> str:
 
 
 def city(name: str) -> str:
-    """``Europe/Bucharest`` → ``Bucharest``; ``America/Port_of_Spain`` → ``Port of Spain``."""
+    """``Europe/London`` → ``London``; ``America/Port_of_Spain`` → ``Port of Spain``."""
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
@@ -140,12 +137,16 @@ def hhmm(moment: datetime, zone_name: str) -> str:
     return moment.astimezone(zone(zone_name)).strftime("%H:%M")
 
 
-def times(moment: datetime, user_zone_name: str | None = None) -> str:
-    """``10:00 Bucharest · 13:00 Karachi``, plus the user's own zone when it is neither."""
-    zones = list(FORUM_ZONES)
-    if user_zone_name and user_zone_name not in zones:
-        zones.append(user_zone_name)
-    return " · ".join(f"{hhmm(moment, z)} {city(z)}" for z in zones)
+def times(
+    moment: datetime, forum_zones: Mapping[str, str], user_zone_name: str | None = None
+) -> str:
+    """The time in both forum zones, named as the forum file names them (``forum_zones``:
+    IANA zone → label, e.g. ``10:00 Berlin · 16:00 Hanoi``), plus the user's own zone when it
+    is neither."""
+    labels = dict(forum_zones)
+    if user_zone_name and user_zone_name not in labels:
+        labels[user_zone_name] = city(user_zone_name)
+    return " · ".join(f"{hhmm(moment, z)} {label}" for z, label in labels.items())
 
 
 def date(moment: datetime, zone_name: str) -> str:

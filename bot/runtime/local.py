@@ -19,6 +19,7 @@ from bot.runtime.context import RUNTIME_KEY, ForumApplication, Runtime
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.runlock import RunLock
 from bot.runtime.updates import UpdateSource
+from bot.services.catalogue import sync_forum
 from bot.services.container import Services
 from storage.db import Database
 
@@ -88,7 +89,10 @@ class LocalBot:
     async def start(self) -> ForumApplication:
         self.lock = RunLock(self.settings.database_path).acquire()
         self.db = await Database.open(self.settings.database_path)
-        self.app = build_application(self.settings, self.db, clock=self.clock, **self.build_options)
+        forum = await sync_forum(self.db, self.settings.forum)
+        self.app = build_application(
+            self.settings, self.db, clock=self.clock, forum=forum, **self.build_options
+        )
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)

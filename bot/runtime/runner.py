@@ -14,6 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.runtime.context import ForumApplication
 from bot.runtime.runlock import LockHeld, RunLock
 from bot.runtime.updates import UpdateSource
+from bot.services.catalogue import sync_forum
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
 
 async def _run(settings: Settings, db: Database, stop: asyncio.Event) -> None:
-    app = build_application(settings, db)
+    app = build_application(settings, db, forum=await sync_forum(db, settings.forum))
     if not await initialize_with_retry(app, settings.base_url, stop):
         return
     fatal: list[str] = []

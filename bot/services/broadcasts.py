@@ -162,10 +162,11 @@ class BroadcastService:
     async def audience_label(self, audience: Audience) -> str:
         if audience.kind == EVERYONE:
             return "everyone"
+        forum = self.services.forum
         if audience.kind == COUNTRY:
-            return f"reps of {audience.value} companies"
+            return f"reps of {forum.country_name(str(audience.value))} companies"
         if audience.kind == SECTOR:
-            return f"reps in {audience.value}"
+            return f"reps in {forum.sector_label(str(audience.value))}"
         if audience.kind == COMPANIES:
             return "company reps only"
         if audience.kind == NO_COMPANY:

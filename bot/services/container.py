@@ -1,8 +1,8 @@
-"""The live services one bot process shares: settings, database, repositories, clock, the
-notifier (the one path for messages to other people) and the timers.
+"""The live services one bot process shares: settings, the forum, database, repositories,
+clock, the notifier (the one path for messages to other people) and the timers.
 
-Built once in ``bot.app`` (or by the CLI, with no bot) and reachable from every handler as
-``context.services``.
+Built once in ``bot.app`` (or :meth:`Services.open` outside the bot, e.g. the CLI) and
+reachable from every handler as ``context.services``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.forum import Forum
 from bot.services.alerts import AlertService
+from bot.services.catalogue import sync_forum
 from bot.services.languages import LanguageService
 from bot.services.notices import Notifier
 from bot.services.timers import NoTimers, Timers
@@ -38,6 +40,9 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    # The forum file (settings.forum) with the retired sectors and intents profiles still
+    # have (bot.services.catalogue): every country, sector and intent shown comes from here.
+    forum: Forum
     users: UserRepository
     companies: CompanyRepository
     outbox: OutboxRepository
@@ -56,12 +61,14 @@ class Services:
         db: Database,
         clock: Clock | None = None,
         *,
+        forum: Forum | None = None,
         wake: Callable[[], None] | None = None,
         timers: Timers | None = None,
     ) -> Services:
-        """Everything but the broadcaster. ``wake`` tells the running outbox sender that
-        there is mail; without a bot (the CLI) rows wait for the next running bot, and
-        ``timers`` default to none (a running bot plans its own at start-up)."""
+        """Everything but the broadcaster. ``forum``: the one :func:`sync_forum` returned
+        (the settings' forum otherwise). ``wake`` tells the running outbox sender that there
+        is mail; without a bot (the CLI) rows wait for the next running bot, and ``timers``
+        default to none (a running bot plans its own at start-up)."""
         clock = clock or Clock()
         outbox = OutboxRepository(db)
         users = UserRepository(db)
@@ -69,6 +76,7 @@ class Services:
             settings=settings,
             db=db,
             clock=clock,
+            forum=forum or settings.forum,
             users=users,
             companies=CompanyRepository(db),
             outbox=outbox,
@@ -76,6 +84,12 @@ class Services:
             timers=timers or NoTimers(),
             languages=LanguageService(users),
         )
+
+    @classmethod
+    async def open(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+        """Services for a command without the bot (import, export): the catalogue synced
+        from the forum file first, as the bot does at start-up."""
+        return cls.create(settings, db, clock, forum=await sync_forum(db, settings.forum))
 
     @property
     def agenda(self) -> AgendaRepository:

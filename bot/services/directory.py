@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 from bot.services.container import Services
-from bot.services.introductions import other_country
 from storage.companies import CompanyRecord
 from storage.directory import CompanySearch
 
@@ -29,11 +28,6 @@ MAX_WORDS = 8
 Company = CompanyRecord  # what handlers receive (they do not import storage)
 
 __all__ = ["OTHER", "PAGE_SIZE", "SAME", "Card", "Company", "DirectoryService", "Page"]
-
-
-def sector_key(name: str) -> str:
-    """A sector's stable key for buttons: its name's slug, at most 24 characters."""
-    return "_".join(re.findall(r"[a-z0-9]+", name.casefold()))[:24].strip("_")
 
 
 def words_of(query: str) -> list[str]:
@@ -51,7 +45,7 @@ class Page:
     page: int = 0
     pages: int = 1
     scope: str = OTHER
-    country: str = ""  # the country listed
+    country: str = ""  # the code of the country listed
     sector: str = ""  # the sector's name, "" for all
     query: str = ""
     fuzzy: bool = False  # found by close spellings, not as typed
@@ -72,8 +66,8 @@ class DirectoryService:
         self.search = CompanySearch(services.db)
 
     async def sectors(self) -> list[tuple[str, str]]:
-        """(key, name) of every sector, in the list's order."""
-        return [(sector_key(name), name) for name in await self.services.companies.sectors()]
+        """(key, label) of every sector the forum offers, in the file's order."""
+        return [(s.key, s.label) for s in self.services.forum.sectors]
 
     async def browse(
         self, user_id: int, *, scope: str = OTHER, sector: str = "", query: str = "", page: int = 0
@@ -81,7 +75,11 @@ class DirectoryService:
         mine = await self.services.companies.by_rep(user_id)
         if mine is None:
             return Page("no_company", [])
-        country = mine.country if scope == SAME else other_country(mine.country)
+        forum = self.services.forum
+        if scope == SAME or mine.country not in forum.codes:
+            country = mine.country
+        else:
+            country = forum.other(mine.country).code
         names = dict(await self.sectors())
         sector_name = names.get(sector, "")
         listed = [
@@ -90,7 +88,7 @@ class DirectoryService:
             if c.matchable
             and c.id != mine.id
             and c.country == country
-            and (not sector_name or sector_name in c.sectors)
+            and (not sector_name or sector in c.sectors)
         ]
         fuzzy = False
         words = words_of(query)

@@ -122,7 +122,10 @@ def default_embedder() -> Embedder:
 
 
 def embed_profiles(
-    embedder: Embedder, items: Sequence[tuple[str, str]], batch: int = 256
+    embedder: Embedder,
+    items: Sequence[tuple[str, str]],
+    batch: int = 256,
+    places: Sequence[str] = (),
 ) -> list[np.ndarray[Any, Any]]:
     """The rows of :func:`texts_to_embed` for many (offers, seeks), ``batch`` at a time."""
     out: list[np.ndarray[Any, Any]] = []
@@ -130,7 +133,7 @@ def embed_profiles(
         texts: list[str] = []
         counts: list[int] = []
         for offers, seeks in items[first : first + batch]:
-            found = texts_to_embed(offers, seeks)
+            found = texts_to_embed(offers, seeks, places)
             texts.extend(found)
             counts.append(len(found))
         rows, start = embedder.embed(texts), 0
@@ -148,10 +151,13 @@ class ProfileVectors:
         repo: EmbeddingRepository,
         embedder: Callable[[], Embedder] = default_embedder,
         model: str = MODEL_NAME,
+        places: Sequence[str] = (),
     ) -> None:
         self.repo = repo
         self._embedder = embedder  # called (so loaded) only when something is stale
         self.model = model
+        # The forum's country names, left out of what is embedded (see vectors.for_embedding).
+        self.places = tuple(places)
 
     async def profiles(self, records: Sequence[CompanyRecord], *, now: Any) -> list[Profile]:
         """``records`` as matcher profiles, each with its vectors when the model is there."""
@@ -169,7 +175,9 @@ class ProfileVectors:
         stale: list[CompanyRecord] = []
         for r in records:
             row = stored.get(r.id)
-            if row is not None and row.text_key == text_key(self.model, r.offers, r.seeks):
+            if row is not None and row.text_key == text_key(
+                self.model, r.offers, r.seeks, self.places
+            ):
                 try:
                     found[r.id] = from_rows(unpack(row.vectors, row.dims), r.offers, r.seeks)
                     continue
@@ -184,14 +192,14 @@ class ProfileVectors:
             log.exception("matching runs on words alone: the embedding model is unavailable")
             return found
         rows = await asyncio.to_thread(
-            embed_profiles, embedder, [(r.offers, r.seeks) for r in stale]
+            embed_profiles, embedder, [(r.offers, r.seeks) for r in stale], places=self.places
         )
         fresh = []
         for r, r_rows in zip(stale, rows, strict=True):
             blob = pack(r_rows)
             # Read back what is stored, so this call and every later one score alike.
             found[r.id] = from_rows(unpack(blob, embedder.dims), r.offers, r.seeks)
-            key = text_key(self.model, r.offers, r.seeks)
+            key = text_key(self.model, r.offers, r.seeks, self.places)
             fresh.append(StoredEmbedding(r.id, self.model, key, embedder.dims, blob))
         await self.repo.put_many(fresh, now=now)
         return found

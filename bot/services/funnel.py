@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from bot.domain.matching import MatchIndex, profile_from_record
+from bot.domain.matching import MatchIndex, Rules, profile_from_record
 from bot.services.container import Services
-from bot.services.introductions import IntroductionService
 from storage.funnel import FunnelQueries
 
 # The workbook's labels (the chat translates its own, in handlers).
@@ -60,9 +59,8 @@ async def compute(services: Services) -> Funnel:
     queries = FunnelQueries(services.db)
     registered = await queries.registered()
     records = await services.companies.all()
-    # The matcher exactly as /matches uses it (its intents' complements included).
-    complements = await IntroductionService(services).complements()
-    index = MatchIndex([profile_from_record(r) for r in records], k=1, complements=complements)
+    # The matcher with the forum's rules, as /matches uses it.
+    index = MatchIndex([profile_from_record(r) for r in records], Rules.of(services.forum), k=1)
     matched = {r.id for r in records if index.top_ids(r.id)}
     booked, held = await queries.meetings()
     return Funnel(

@@ -22,18 +22,19 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.matching import (
-    COUNTRIES,
     Match,
     Matcher,
     MatchIndex,
     Profile,
     Reason,
+    Rules,
     eligible,
     pair_key,
 )
 from bot.domain.profiles import display_phone
 from bot.domain.reason_texts import render, render_all
 from bot.domain.texts import esc, spreadsheet_safe
+from bot.forum import Forum
 from bot.services.container import Services
 from bot.services.embeddings import ProfileVectors
 from storage.companies import CompanyRecord
@@ -54,7 +55,6 @@ NOTE_LIMIT = 500
 DIGEST_TOP = 3
 DIGEST_EVERY = timedelta(days=1)
 EXPORT_COLUMNS = ("company", "country", "match", "match_country", "rank", "score", "reasons")
-FLAGS = {"Romania": "🇷🇴", "Pakistan": "🇵🇰"}
 STATE_LABELS = {
     PENDING: "⏳ waiting for an answer",
     ACCEPTED: "✅ accepted",
@@ -63,10 +63,6 @@ STATE_LABELS = {
 }
 
 log = logging.getLogger(__name__)
-
-
-def other_country(country: str) -> str:
-    return COUNTRIES[1] if country == COUNTRIES[0] else COUNTRIES[0]
 
 
 def decision_keyboard(intro_id: int) -> InlineKeyboardMarkup:
@@ -85,12 +81,19 @@ def _clip(text: str | None, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def public_card(company: CompanyRecord | Profile) -> str:
+def _place(company: CompanyRecord | Profile, forum: Forum) -> str:
+    """``🇩🇪 Berlin, Germany``: the flag, then city and country (escaped)."""
+    country = forum.country(company.country)
+    place = ", ".join(p for p in (company.city, forum.country_name(company.country)) if p)
+    return f"{country.flag if country else ''} {esc(place)}".strip()
+
+
+def public_card(company: CompanyRecord | Profile, forum: Forum) -> str:
     """Name, country, sectors, what they offer and seek; never contact details."""
-    place = ", ".join(p for p in (company.city, company.country) if p)
-    lines = [f"<b>{esc(company.name)}</b> — {FLAGS.get(company.country, '')} {esc(place)}"]
+    lines = [f"<b>{esc(company.name)}</b> — {_place(company, forum)}"]
     if company.sectors:
-        lines.append(f"<i>Sectors:</i> {esc(', '.join(company.sectors))}")
+        sectors = ", ".join(forum.sector_label(key) for key in company.sectors)
+        lines.append(f"<i>Sectors:</i> {esc(sectors)}")
     if company.size:
         lines.append(f"<i>Size:</i> {esc(company.size)} people")
     lines.append(f"<i>Offers:</i> {esc(_clip(company.offers))}")
@@ -98,8 +101,8 @@ def public_card(company: CompanyRecord | Profile) -> str:
     return "\n".join(lines)
 
 
-def reasons_block(reasons: tuple[Reason, ...] | list[Reason]) -> str:
-    return "\n".join(f"• {esc(render(r))}" for r in reasons)
+def reasons_block(reasons: tuple[Reason, ...] | list[Reason], forum: Forum) -> str:
+    return "\n".join(f"• {esc(render(r, forum))}" for r in reasons)
 
 
 @dataclass(frozen=True)
@@ -124,23 +127,22 @@ class IntroductionService:
         self.services = services
         self.repo = services.introductions
         self.companies = services.companies
+        self.forum = services.forum
+        # The forum file decides which countries pair and which intents meet.
+        self.rules = Rules.of(services.forum)
 
     # -- matching --------------------------------------------------------------------------
-    async def complements(self) -> dict[str, str] | None:
-        intents = await self.companies.intents()
-        return {i.name: i.complement for i in intents} or None
-
     async def matcher(self) -> Matcher:
-        return Matcher(await self.complements())
+        return Matcher(self.rules)
 
     async def _profiles(self) -> tuple[list[CompanyRecord], list[Profile]]:
         """Every company, and as a matcher profile with its embeddings."""
         records = await self.companies.all()
-        vectors = ProfileVectors(self.services.embeddings)
+        vectors = ProfileVectors(self.services.embeddings, places=self.forum.place_names())
         return records, await vectors.profiles(records, now=self.services.clock.now())
 
     async def _pair(self, a: CompanyRecord, b: CompanyRecord) -> tuple[Profile, Profile]:
-        vectors = ProfileVectors(self.services.embeddings)
+        vectors = ProfileVectors(self.services.embeddings, places=self.forum.place_names())
         me, them = await vectors.profiles([a, b], now=self.services.clock.now())
         return me, them
 
@@ -164,9 +166,17 @@ class IntroductionService:
                 [],
                 "Your company is paused, so it is not matched. Resume it in /profile.",
             )
+        if company.country not in self.forum.codes:
+            first, second = (c.name for c in self.forum.countries)
+            return MatchesView(
+                [],
+                f"This forum matches companies from {esc(first)} with companies from "
+                f"{esc(second)}; set your country in /profile.",
+            )
         records, profiles = await self._profiles()
-        other = other_country(company.country)
-        if not any(r.country == other and r.matchable for r in records):
+        other_code = self.forum.other(company.country).code
+        other = esc(self.forum.country_name(other_code))
+        if not any(r.country == other_code and r.matchable for r in records):
             return MatchesView(
                 [],
                 f"No company from {other} is ready to be matched yet. I will send you a note "
@@ -218,7 +228,9 @@ class IntroductionService:
             )
         matcher = await self.matcher()
         me, them = await self._pair(company, target)
-        if not eligible(me, them) or (not any_company and matcher.match(me, them) is None):
+        if not eligible(me, them, self.forum.codes) or (
+            not any_company and matcher.match(me, them) is None
+        ):
             return Outcome(False, "That company is not one of your matches.")
         if await self.repo.is_dismissed(company.id, target.id):
             return Outcome(False, "That company is no longer available for introductions.")
@@ -312,11 +324,11 @@ class IntroductionService:
             if reminder
             else "🤝 <b>Introduction request</b>"
         )
-        parts = [head, "", public_card(requester)]
+        parts = [head, "", public_card(requester, self.forum)]
         if intro.note:
             parts += ["", f"<b>Their note:</b> {esc(intro.note)}"]
         if reasons:
-            parts += ["", "<b>Why you match:</b>", reasons_block(reasons)]
+            parts += ["", "<b>Why you match:</b>", reasons_block(reasons, self.forum)]
         expires = self._local(_at(intro.expires_at))
         parts += [
             "",
@@ -377,8 +389,7 @@ class IntroductionService:
         return f"This request was already answered: {STATE_LABELS.get(intro.state, intro.state)}."
 
     async def contact_card(self, company: CompanyRecord, rep_id: int | None) -> str:
-        lines = [f"<b>{esc(company.name)}</b> — {FLAGS.get(company.country, '')} "]
-        lines[0] += esc(", ".join(p for p in (company.city, company.country) if p))
+        lines = [f"<b>{esc(company.name)}</b> — {_place(company, self.forum)}"]
         if company.contact_name:
             lines.append(f"Contact: {esc(company.contact_name)}")
         if company.contact_email:
@@ -521,10 +532,7 @@ class IntroductionService:
         records, profiles = await self._profiles()
         by_id = {r.id: r for r in records}
         index = MatchIndex(
-            profiles,
-            k=DIGEST_TOP,
-            excluded=await self.repo.excluded_pairs(),
-            complements=await self.complements(),
+            profiles, self.rules, k=DIGEST_TOP, excluded=await self.repo.excluded_pairs()
         )
         told = 0
         for company in records:
@@ -539,7 +547,7 @@ class IntroductionService:
             if not fresh:
                 continue
             names = "\n".join(
-                f"• {esc(c.name)} ({FLAGS.get(c.country, '')} {esc(c.country)})" for c in fresh
+                f"• {esc(c.name)} ({esc(self.forum.flag_and_name(c.country))})" for c in fresh
             )
             text = (
                 f"✨ <b>New matches for {esc(company.name)}</b>\n\n{names}\n\n"
@@ -573,7 +581,16 @@ class IntroductionService:
         decided = counts[ACCEPTED] + counts[DECLINED] + counts[EXPIRED]
         rate = f"{100 * counts[ACCEPTED] / decided:.0f}%" if decided else "—"
         lines = ["<b>Matching and introductions</b>", ""]
-        lines += [f"{FLAGS.get(c, '')} {esc(c)}: {n} companies" for c, n in by_country.items()]
+        lines += [
+            f"{esc(self.forum.flag_and_name(c.code))}: {by_country.get(c.code, 0)} companies"
+            for c in self.forum.countries
+        ]
+        # Companies of a country the forum file no longer has (another forum's database).
+        lines += [
+            f"{esc(code)}: {n} companies"
+            for code, n in sorted(by_country.items())
+            if code not in self.forum.codes
+        ]
         lines += [
             "",
             funnel,
@@ -598,23 +615,19 @@ class IntroductionService:
 
     async def export_rows(self, top: int) -> list[dict[str, str]]:
         _, profiles = await self._profiles()
-        return export_rows(
-            profiles,
-            top=top,
-            excluded=await self.repo.excluded_pairs(),
-            complements=await self.complements(),
-        )
+        return export_rows(profiles, self.forum, top=top, excluded=await self.repo.excluded_pairs())
 
 
 def export_rows(
     profiles: list[Profile],
+    forum: Forum,
     *,
     top: int,
     excluded: set[tuple[int, int]] | None = None,
-    complements: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """One row per (company, suggested match), companies in name order, ranks from 1."""
-    index = MatchIndex(profiles, k=top, excluded=excluded or set(), complements=complements)
+    """One row per (company, suggested match), companies in name order, ranks from 1;
+    countries by their names in the forum file."""
+    index = MatchIndex(profiles, Rules.of(forum), k=top, excluded=excluded or set())
     by_id = {p.id: p for p in profiles}
     rows: list[dict[str, str]] = []
     for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
@@ -622,12 +635,12 @@ def export_rows(
             rows.append(
                 {
                     "company": company.name,
-                    "country": company.country,
+                    "country": forum.country_name(company.country),
                     "match": found.other.name,
-                    "match_country": found.other.country,
+                    "match_country": forum.country_name(found.other.country),
                     "rank": str(rank),
                     "score": f"{found.score:.3f}",
-                    "reasons": "; ".join(render_all(found.reasons)),
+                    "reasons": "; ".join(render_all(found.reasons, forum)),
                 }
             )
     return rows
@@ -670,7 +683,7 @@ async def export_matches_cli(top: int, path: str) -> int:
     settings = load_settings(require_token=False)
     db = await Database.open(settings.database_path)
     try:
-        services = Services.create(settings, db)
+        services = await Services.open(settings, db)
         rows = await IntroductionService(services).export_rows(top)
     finally:
         await db.close()

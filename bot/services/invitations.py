@@ -14,13 +14,10 @@ organisers get the links as a mail-merge CSV instead.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import aiosmtplib
 
@@ -32,7 +29,6 @@ from bot.domain.invitation_mail import (
     message,
     without_address,
 )
-from bot.forum import DEFAULT_FORUM_FILE, ForumError, load_forum
 from bot.services.container import Services
 from storage.invitations import (
     BOUNCED,
@@ -203,7 +199,7 @@ class InvitationService:
 
     async def _invitation(self, candidate: Candidate, bot_username: str | None) -> Invitation:
         return Invitation(
-            forum=forum_name(),
+            forum=self.services.forum.name,
             company=candidate.name,
             contact_name=candidate.contact_name,
             to=candidate.email,
@@ -324,14 +320,3 @@ class InvitationService:
             for r in await self.repo.all()
             if r.state == BOUNCED and r.created_at >= since
         ]
-
-
-def forum_name() -> str:
-    """The forum's name for the e-mail, from the forum file (``FORUM_CONFIG``, else the
-    project's ``data/forum.toml`` wherever the command runs)."""
-    configured = os.environ.get("FORUM_CONFIG")
-    shipped = Path(__file__).resolve().parents[2] / DEFAULT_FORUM_FILE
-    for path in (Path(configured) if configured else DEFAULT_FORUM_FILE, shipped):
-        with contextlib.suppress(ForumError):
-            return load_forum(path).name
-    return "forum"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -58,10 +58,13 @@ def reminder_key(user_id: int, session_id: int, lead: int, starts_at: datetime) 
 
 
 # -- message texts -----------------------------------------------------------------------
-def reminder_text(session: Session, zone_name: str, now: datetime) -> str:
+def reminder_text(
+    session: Session, zone_name: str, now: datetime, forum_zones: Mapping[str, str]
+) -> str:
+    """``forum_zones``: the forum's two zones and their labels (``Forum.zone_labels()``)."""
     lines = [
         f"⏰ <b>{esc(session.title)}</b> starts {until(session.starts_at, now)}",
-        f"🕙 {date(session.starts_at, zone_name)} · {times(session.starts_at, zone_name)}",
+        f"🕙 {_when(session, zone_name, forum_zones)}",
     ]
     if session.speakers:
         lines.append(f"🎤 {esc(session.speakers)}")
@@ -70,28 +73,30 @@ def reminder_text(session: Session, zone_name: str, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def _when(session: Session, zone_name: str) -> str:
-    return f"{date(session.starts_at, zone_name)} · {times(session.starts_at, zone_name)}"
+def _when(session: Session, zone_name: str, forum_zones: Mapping[str, str]) -> str:
+    when = times(session.starts_at, forum_zones, zone_name)
+    return f"{date(session.starts_at, zone_name)} · {when}"
 
 
-def change_text(change: Change, zone_name: str) -> str:
+def change_text(change: Change, zone_name: str, forum_zones: Mapping[str, str]) -> str:
     before, after = change.before, change.after
     title = f"<b>{esc(before.title)}</b>"
     if after is None:
         return (
             f"❌ {title} is cancelled.\n"
-            f"It was on {_when(before, zone_name)}. Its reminders are off."
+            f"It was on {_when(before, zone_name, forum_zones)}. Its reminders are off."
         )
     length = duration(after.ends_at - after.starts_at)
+    now = _when(after, zone_name, forum_zones)
     if before.cancelled:
         return (
-            f"✅ {title} is back on the agenda: {_when(after, zone_name)} ({length}).\n"
+            f"✅ {title} is back on the agenda: {now} ({length}).\n"
             "Your reminders follow the new time."
         )
     return (
         f"📅 {title} has a new time.\n"
-        f"Now: {_when(after, zone_name)} ({length})\n"
-        f"Was: <s>{_when(before, zone_name)}</s>\n"
+        f"Now: {now} ({length})\n"
+        f"Was: <s>{_when(before, zone_name, forum_zones)}</s>\n"
         "Your reminders follow the new time."
     )
 
@@ -114,7 +119,9 @@ def _reminders(
         zone_name = user_zone(tz_name, default)
         text = texts.get(zone_name)
         if text is None:
-            text = texts[zone_name] = reminder_text(session, zone_name, now)
+            text = texts[zone_name] = reminder_text(
+                session, zone_name, now, services.forum.zone_labels()
+            )
         messages.append(
             NewMessage(
                 chat_id=user_id,
@@ -278,7 +285,9 @@ async def notify_changes(services: Services, changes: Sequence[Change]) -> int:
                     dedupe_key=f"agenda-change:{user_id}:{change.before.id}:{version}:{stamp}",
                     kind=CHANGE_KIND,
                     payload={
-                        "text": change_text(change, user_zone(tz_name, default)),
+                        "text": change_text(
+                            change, user_zone(tz_name, default), services.forum.zone_labels()
+                        ),
                         "parse_mode": "HTML",
                     },
                     priority=PRIORITY_NORMAL,
@@ -354,7 +363,7 @@ async def import_agenda_cli(path: str) -> int:
         return 1
     db = await Database.open(settings.database_path)
     try:
-        services = Services.create(settings, db)
+        services = await Services.open(settings, db)
         try:
             update = await import_agenda(services, data, file.name)
         except AgendaFileError as exc:

@@ -27,7 +27,6 @@ from bot.domain.matching import Reason
 from bot.domain.reason_texts import render_all
 from bot.services.container import Services
 from bot.services.funnel import LABELS, Funnel, compute
-from bot.services.invitations import forum_name
 from storage.followups import FollowupRepository
 from storage.invitations import InvitationRepository
 from storage.report import ReportQueries
@@ -73,6 +72,7 @@ def _local(stamp: str | None, zone: ZoneInfo) -> datetime | None:
 
 async def collect(services: Services) -> ReportData:
     zone = services.settings.tz
+    forum = services.forum
     snap = await StatsQueries(services.db).snapshot()
     records = await services.companies.all()
     reps = await services.companies.rep_counts()
@@ -87,8 +87,10 @@ async def collect(services: Services) -> ReportData:
     )  # fmt: skip
     for c in records:
         companies.rows.append(
-            [c.id, c.name, c.country, c.city, "; ".join(c.sectors), c.size, c.offers, c.seeks,
-             "; ".join(c.partnerships), c.website, c.source, reps.get(c.id, 0),
+            [c.id, c.name, forum.country_name(c.country), c.city,
+             "; ".join(forum.sector_label(k) for k in c.sectors), c.size, c.offers, c.seeks,
+             "; ".join(forum.intent_label(k) for k in c.partnerships), c.website, c.source,
+             reps.get(c.id, 0),
              "yes" if c.consent else "no", "yes" if c.paused else "no", invited.get(c.id),
              _local(c.created_at, zone)]
         )  # fmt: skip
@@ -100,9 +102,10 @@ async def collect(services: Services) -> ReportData:
     )  # fmt: skip
     for i in await queries.introductions():
         introductions.rows.append(
-            [i.id, i.requester, i.requester_country, i.target, i.target_country, i.state,
+            [i.id, i.requester, forum.country_name(i.requester_country), i.target,
+             forum.country_name(i.target_country), i.state,
              _local(i.created_at, zone), _local(i.decided_at, zone), _local(i.expires_at, zone),
-             "; ".join(render_all(Reason.from_data(r) for r in i.reasons))]
+             "; ".join(render_all((Reason.from_data(r) for r in i.reasons), services.forum))]
         )  # fmt: skip
     sheets = [companies, introductions]
     meetings = await queries.meetings()
@@ -136,11 +139,14 @@ async def collect(services: Services) -> ReportData:
         )  # fmt: skip
     sheets.append(broadcasts)
     return ReportData(
-        forum=forum_name(),
+        forum=forum.name,
         generated=services.clock.now().astimezone(zone).replace(tzinfo=None),
         funnel=await compute(services),
-        by_country=snap.companies_by_country,
-        by_sector=snap.companies_by_sector,
+        by_country={forum.country_name(c): n for c, n in snap.companies_by_country.items()},
+        by_sector={
+            (forum.sector_label(key), forum.country_name(code)): n
+            for (key, code), n in snap.companies_by_sector.items()
+        },
         retained=await RetentionRepository(services.db).latest_counts(),
         sheets=sheets,
     )

@@ -1,5 +1,5 @@
 """The organisers' dashboard (/stats): the numbers of the forum as one HTML message, and the
-chart of companies by sector and country."""
+chart of companies by sector and country (names, labels and colours from the forum file)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 
 from bot.domain.charts import companies_by_sector_png
 from bot.domain.texts import esc
+from bot.forum import Forum
 from bot.services.broadcasts import delivery_line
 from bot.services.container import Services
 from bot.services.reminders import REMINDER_KIND
@@ -17,18 +18,27 @@ def delivery_counts(counts: dict[str, int]) -> str:
     return f"{delivery_line(counts)} · pending {counts['pending']}"
 
 
+def _countries_line(forum: Forum, by_country: dict[str, int]) -> str:
+    """``🇩🇪 Germany 3 · 🇻🇳 Vietnam 2``: the forum's two countries first, in its order."""
+    codes = [c.code for c in forum.countries if by_country.get(c.code)]
+    codes += sorted(code for code in by_country if code not in forum.codes)
+    return " · ".join(f"{esc(forum.flag_and_name(code))} {by_country[code]}" for code in codes)
+
+
 def stats_text(
     snap: Snapshot,
+    forum: Forum,
     delivery: dict[str, int],
     reminders: dict[str, int] | None = None,
     funnel: str = "",
 ) -> str:
     """The dashboard; ``funnel`` is the one funnel (bot.services.funnel) as the reader's
     handler rendered it."""
-    countries = " · ".join(f"{esc(c)} {n}" for c, n in sorted(snap.companies_by_country.items()))
+    countries = _countries_line(forum, snap.companies_by_country)
     total_companies = sum(snap.companies_by_country.values())
     sectors: dict[str, int] = {}
-    for (sector, _country), n in snap.companies_by_sector.items():
+    for (key, _country), n in snap.companies_by_sector.items():
+        sector = forum.sector_label(key)
         sectors[sector] = sectors.get(sector, 0) + n
     top = sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     sector_lines = [f"  {esc(s)}: {n}" for s, n in top] or ["  none yet"]
@@ -51,10 +61,21 @@ def stats_text(
     return "\n".join(lines)
 
 
+def chart_counts(snap: Snapshot, forum: Forum) -> dict[tuple[str, str], int]:
+    """(sector label, country name) -> companies: the chart's bars, named by the forum."""
+    counts: dict[tuple[str, str], int] = {}
+    for (key, code), n in snap.companies_by_sector.items():
+        bar = (forum.sector_label(key), forum.country_name(code))
+        counts[bar] = counts.get(bar, 0) + n
+    return counts
+
+
 async def dashboard(services: Services, funnel: str = "") -> tuple[str, bytes]:
     """The dashboard text and the PNG chart (rendered in a thread: it takes ~0.1 s)."""
+    forum = services.forum
     snap = await StatsQueries(services.db).snapshot()
     delivery = await services.broadcasts.delivery_totals()
     reminders = await services.outbox.counts(kind=REMINDER_KIND)
-    png = await asyncio.to_thread(companies_by_sector_png, snap.companies_by_sector)
-    return stats_text(snap, delivery, reminders, funnel), png
+    bars = [(c.name, c.colour) for c in forum.countries]
+    png = await asyncio.to_thread(companies_by_sector_png, chart_counts(snap, forum), bars)
+    return stats_text(snap, forum, delivery, reminders, funnel), png

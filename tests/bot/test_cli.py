@@ -19,7 +19,7 @@ def _no_bot_env() -> dict[str, str]:
     return {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("BOT_", "ADMIN_", "EVENT_", "DATABASE_", "LOG_"))
+        if not k.startswith(("BOT_", "ADMIN_", "EVENT_", "DATABASE_", "LOG_", "FORUM_"))
     }
 
 
@@ -44,6 +44,18 @@ async def test_malformed_settings_exit_2(tmp_path: Path) -> None:
         assert code == 2, err
         assert err.strip().startswith(f"error: {name}") and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1
+
+
+async def test_a_broken_forum_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    env = {**_no_bot_env(), "BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    broken = tmp_path / "forum.toml"
+    broken.write_text("[forum\n", encoding="utf-8")
+    for value, words in ((str(broken), "not valid TOML"), ("missing.toml", "does not exist")):
+        for command in ("run", "migrate"):
+            code, _, err = await run_cli(command, env={**env, "FORUM_CONFIG": value}, cwd=tmp_path)
+            assert code == 2, err
+            assert err.strip().startswith("error: FORUM_CONFIG") and words in err
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 async def test_rejected_token_exits_2(sandbox: Sandbox, tmp_path: Path) -> None:

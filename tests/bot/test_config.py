@@ -9,6 +9,8 @@ import pytest
 from bot.config import ConfigError, load_settings
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+REPO = Path(__file__).resolve().parents[2]
+SECOND_FORUM = REPO / "tests" / "data" / "forum_de_vn.toml"
 
 
 def test_defaults() -> None:
@@ -17,6 +19,43 @@ def test_defaults() -> None:
     assert s.database_path == Path("data/forumbridge.db")
     assert s.admin_ids == frozenset() and s.event_timezone == "Europe/Bucharest"
     assert str(s.tz) == "Europe/Bucharest"
+    assert s.forum.codes == ("RO", "PK")
+
+
+def test_the_forum_file_is_found_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unset, FORUM_CONFIG is data/forum.toml of the working directory, or the repository's
+    when the working directory has none."""
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({"BOT_TOKEN": TOKEN}).forum.codes == ("RO", "PK")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "forum.toml").write_bytes(SECOND_FORUM.read_bytes())
+    assert load_settings({"BOT_TOKEN": TOKEN}).forum.codes == ("DE", "VN")
+
+
+def test_another_forum_brings_its_own_event_zone() -> None:
+    s = load_settings({"BOT_TOKEN": TOKEN, "FORUM_CONFIG": str(SECOND_FORUM)})
+    assert s.forum.name == "Germany–Vietnam Digital Forum 2026"
+    assert s.event_timezone == "Europe/Berlin"
+    # EVENT_TIMEZONE still wins when it is set.
+    s = load_settings(
+        {"BOT_TOKEN": TOKEN, "FORUM_CONFIG": str(SECOND_FORUM), "EVENT_TIMEZONE": "Asia/Tokyo"}
+    )
+    assert s.event_timezone == "Asia/Tokyo"
+
+
+def test_a_missing_or_broken_forum_file_is_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "forum.toml"
+    broken.write_text('[forum]\nname = "X"\n', encoding="utf-8")
+    for path, words in (
+        (tmp_path / "nope.toml", "does not exist"),
+        (broken, "exactly two countries"),
+    ):
+        with pytest.raises(ConfigError) as info:
+            load_settings({"BOT_TOKEN": TOKEN, "FORUM_CONFIG": str(path)})
+        message = str(info.value)
+        assert message.startswith("FORUM_CONFIG") and words in message and "\n" not in message
 
 
 def test_values() -> None:
@@ -46,6 +85,7 @@ def test_values() -> None:
         ({"BOT_TOKEN": TOKEN, "HTTP_TRANSPORT": "requests"}, "HTTP_TRANSPORT"),
         ({"BOT_TOKEN": TOKEN, "BOT_API_PROXY": "socks5://127.0.0.1:1080"}, "BOT_API_PROXY"),
         ({"BOT_TOKEN": TOKEN, "BOT_API_PROXY": "http://"}, "BOT_API_PROXY"),
+        ({"BOT_TOKEN": TOKEN, "FORUM_CONFIG": "no/such/forum.toml"}, "FORUM_CONFIG"),
     ],
 )
 def test_errors_name_the_setting(env: dict[str, str], names: str) -> None:

@@ -32,15 +32,15 @@ async def test_purge_erases_the_inactive_and_keeps_counts(
     await services.companies.create(
         {
             "name": "Never Claimed SRL",
-            "country": "Romania",
+            "country": "RO",
             "offers": "Offers enough",
             "seeks": "Seeks enough",
             "contact_name": "Ion Neclaimat",
             "contact_email": "ion@neverclaimed.example",
             "consent": 1,
         },
-        sectors=["Fintech"],
-        partnerships=["Joint venture"],
+        sectors=["fintech"],
+        partnerships=["joint_venture"],
         now=clock.now(),
         source="import",
     )

@@ -1,14 +1,20 @@
-"""CSV parsing of company imports: line numbers, reasons, case-insensitive lists."""
+"""CSV parsing of company imports: line numbers, reasons, case-insensitive lists; countries,
+sectors and intents as the forum file names them."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bot.domain.company_files import COLUMNS, ImportReport, decode, parse
 from bot.domain.profiles import Invalid
+from bot.forum import load_forum
 
+REPO = Path(__file__).resolve().parents[2]
+FORUM = load_forum(REPO / "data" / "forum.toml")
+SECOND = load_forum(REPO / "tests" / "data" / "forum_de_vn.toml")
 SECTORS = ["Fintech", "Cybersecurity", "Telecom"]
-INTENTS = ["Joint venture", "R&D collaboration"]
 HEADER = ",".join(COLUMNS) + "\n"
 ROW = (
     "Alpha,RO,,fintech,Offers enough text,Seeks enough text,joint VENTURE,1-10,,Ana,a@a.example,\n"
@@ -16,13 +22,28 @@ ROW = (
 
 
 def test_good_row_normalised() -> None:
-    rows, bad = parse(HEADER + ROW, SECTORS, INTENTS)
+    rows, bad = parse(HEADER + ROW, FORUM)
     assert bad == []
     row = rows[0]
     assert row.line == 2
-    assert row.fields["country"] == "Romania" and row.fields["size"] == "1–10"
-    assert row.sectors == ["Fintech"] and row.partnerships == ["Joint venture"]
+    assert row.fields["country"] == "RO" and row.fields["size"] == "1–10"
+    assert row.sectors == ["fintech"] and row.partnerships == ["joint_venture"]
     assert row.fields["consent"] == 1 and row.fields["city"] is None
+
+
+def test_another_forum_reads_its_own_names_codes_and_labels() -> None:
+    rows, bad = parse(
+        HEADER
+        + ROW.replace("RO", "vietnam").replace("joint VENTURE", "Research cooperation")
+        + ROW.replace("Alpha", "Beta").replace("RO", "DE").replace("joint VENTURE", "deliver")
+        + ROW.replace("Alpha", "Gamma").replace("joint VENTURE", "cooperate"),
+        SECOND,
+    )
+    assert [(r.fields["country"], r.sectors, r.partnerships) for r in rows] == [
+        ("VN", ["fintech"], ["cooperate"]),
+        ("DE", ["fintech"], ["deliver"]),
+    ]
+    assert bad == [(4, "country: The country must be Germany or Vietnam (or DE / VN), not “RO”.")]
 
 
 def test_line_numbers_count_multiline_fields_and_skip_blank_lines() -> None:
@@ -31,26 +52,26 @@ def test_line_numbers_count_multiline_fields_and_skip_blank_lines() -> None:
         "1000+,,Bob,b@b.example,\n"
     )
     text = HEADER + multiline + "\n" + ROW.replace("Alpha", "Gamma").replace("RO", "XX")
-    rows, bad = parse(text, SECTORS, INTENTS)
+    rows, bad = parse(text, FORUM)
     assert [r.line for r in rows] == [2]
     assert bad[0][0] == 5 and "country" in bad[0][1]
 
 
 def test_reasons_are_plain_text() -> None:
-    _, bad = parse(HEADER + ROW.replace("fintech", "Fintech;Quantum"), SECTORS, INTENTS)
+    _, bad = parse(HEADER + ROW.replace("fintech", "Fintech;Quantum"), FORUM)
     assert bad == [(2, "Unknown sector “Quantum”")]
-    _, bad = parse(HEADER + ROW.replace("Alpha", ""), SECTORS, INTENTS)
+    _, bad = parse(HEADER + ROW.replace("Alpha", ""), FORUM)
     assert bad == [(2, "name is empty")]
     too_many = ";".join(SECTORS * 2)
-    _, bad = parse(HEADER + ROW.replace("fintech", too_many), SECTORS, INTENTS)
+    _, bad = parse(HEADER + ROW.replace("fintech", too_many), FORUM)
     assert bad == []  # duplicates collapse to three distinct sectors
 
 
 def test_bad_header_and_encoding() -> None:
     with pytest.raises(Invalid, match="lacks the column"):
-        parse("name,country\n", SECTORS, INTENTS)
+        parse("name,country\n", FORUM)
     with pytest.raises(Invalid, match="empty"):
-        parse("", SECTORS, INTENTS)
+        parse("", FORUM)
     with pytest.raises(Invalid, match="UTF-8"):
         decode(b"\xff\xfe\x00")
     assert decode("\ufeffname".encode()) == "name"
@@ -70,7 +91,7 @@ def test_formula_cells_are_defused_and_import_back() -> None:
     assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet_safe(7) == 7
     formula = ROW.replace("Alpha", "'=1+2")
-    rows, bad = parse(HEADER + formula, SECTORS, INTENTS)
+    rows, bad = parse(HEADER + formula, FORUM)
     assert bad == [] and rows[0].fields["name"] == "=1+2"
     assert from_spreadsheet("'plain") == "'plain"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.matching import CALIBRATED, LEXICAL, MatchIndex
-from tests.support.matching_eval import Scores, evaluate, labels, profiles, with_vectors
+from tests.support.matching_eval import RULES, Scores, evaluate, labels, profiles, with_vectors
 
 # What the calibrated matcher reached (bench/matching.py): train 97.4% / 0.943,
 # held-out 84.6% / 0.788; the words-only matcher: 81.6% / 0.746 and 76.9% / 0.686.
@@ -21,7 +21,7 @@ def scores() -> dict[tuple[str, str], Scores]:
     embedded = with_vectors(plain)
     found: dict[tuple[str, str], Scores] = {}
     for name, items, weights in (("new", embedded, CALIBRATED), ("lexical", plain, LEXICAL)):
-        index = MatchIndex(items, k=10, weights=weights)
+        index = MatchIndex(items, RULES, k=10, weights=weights)
         for split in FLOORS:
             found[name, split] = evaluate(lambda p, i=index: i.top_ids(p.id), labels(split))
     return found

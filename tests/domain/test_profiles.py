@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.domain.profiles import (
@@ -20,7 +22,12 @@ from bot.domain.profiles import (
     parse_size,
     render_card,
 )
+from bot.forum import load_forum
 from sandbox import parse_text
+
+REPO = Path(__file__).resolve().parents[2]
+FORUM = load_forum(REPO / "data" / "forum.toml")
+SECOND = load_forum(REPO / "tests" / "data" / "forum_de_vn.toml")
 
 
 def test_name_trimmed_and_bounded() -> None:
@@ -69,21 +76,25 @@ def test_email_and_phone() -> None:
             clean_email(bad)
     assert clean_phone("+40 (721) 234-567") == "+40721234567"
     # 00 is the international prefix of Romania and Pakistan (not of every country).
-    assert clean_phone("0092 300 1234567", "Romania") == "+923001234567"
-    # A number as dialled in the company's country.
-    assert clean_phone("0722 000 111", "Romania") == "+40722000111"
-    assert clean_phone("0300 1234567", "Pakistan") == "+923001234567"
-    assert clean_phone("+92 300 1234567", "Romania") == "+923001234567"
+    assert clean_phone("0092 300 1234567", "RO") == "+923001234567"
+    # A number as dialled in the company's country (its code is libphonenumber's region).
+    assert clean_phone("0722 000 111", "RO") == "+40722000111"
+    assert clean_phone("0300 1234567", "PK") == "+923001234567"
+    assert clean_phone("+92 300 1234567", "RO") == "+923001234567"
+    assert clean_phone("030 901820", "DE") == "+4930901820"
     for bad, country in (
         ("0721234567", None),  # no country to read it in
-        ("+1 000 000 0000", "Romania"),  # the right shape, but no such number
+        ("+1 000 000 0000", "RO"),  # the right shape, but no such number
         ("+0 123", None),
         ("+40 abc", None),
         ("+1234", None),
-        ("0722 000", "Romania"),
+        ("0722 000", "RO"),
     ):
         with pytest.raises(Invalid, match="not a valid phone number"):
             clean_phone(bad, country)
+    # The example is one of the company's country, whichever forum that is.
+    with pytest.raises(Invalid, match=r"Example: <i>\+84 912 345 678</i> or <i>0912 345 678</i>"):
+        clean_phone("0912", "VN")
 
 
 def test_phones_are_shown_formatted_and_legacy_values_as_they_are() -> None:
@@ -93,7 +104,7 @@ def test_phones_are_shown_formatted_and_legacy_values_as_they_are() -> None:
     assert display_phone("0721 234 567") == "0721 234 567"  # no country code: kept
     assert display_phone("call me") == "call me"
     assert display_phone(None) is None
-    card = render_card({"name": "X", "contact_phone": "+40722000111"})
+    card = render_card({"name": "X", "contact_phone": "+40722000111"}, FORUM)
     assert "<b>Phone:</b> +40 722 000 111" in card
 
 
@@ -110,18 +121,24 @@ def test_invisible_text_is_refused_and_controls_dropped() -> None:
 
 
 def test_country_size_names_city_username() -> None:
-    assert parse_country("ro") == "Romania" and parse_country(" PAKISTAN ") == "Pakistan"
-    with pytest.raises(Invalid):
-        parse_country("France")
+    assert parse_country("ro", FORUM) == "RO" and parse_country(" PAKISTAN ", FORUM) == "PK"
+    with pytest.raises(Invalid, match="Romania or Pakistan"):
+        parse_country("France", FORUM)
+    # Another forum file, another pair: its names and codes, and nothing else.
+    assert parse_country("vietnam", SECOND) == "VN" and parse_country("de", SECOND) == "DE"
+    with pytest.raises(Invalid, match="Germany or Vietnam"):
+        parse_country("Romania", SECOND)
     assert parse_size("11-50") == "11–50" and parse_size("1000+") == "1000+"
     with pytest.raises(Invalid):
         parse_size("huge")
-    assert parse_names("fintech; Telecom;FINTECH", ["Fintech", "Telecom"], "sector") == [
-        "Fintech",
-        "Telecom",
+    # By label or key, any case, no duplicates: the keys come back.
+    assert parse_names("fintech; Telecom;FINTECH;cyber", FORUM.find_sector, "sector") == [
+        "fintech",
+        "telecom",
+        "cyber",
     ]
     with pytest.raises(Invalid, match="Unknown sector"):
-        parse_names("Fintech;Quantum", ["Fintech"], "sector")
+        parse_names("Fintech;Quantum", FORUM.find_sector, "sector")
     with pytest.raises(Invalid):
         clean_city("1234")
     assert clean_username("@ana_ro") == "ana_ro"
@@ -132,20 +149,23 @@ def test_card_escapes_everything_and_parses_as_html() -> None:
     card = render_card(
         {
             "name": evil,
-            "country": "Pakistan",
+            "country": "PK",
             "city": evil,
-            "sectors": ["Fintech"],
+            "sectors": ["fintech"],
             "offers": evil,
             "seeks": evil,
-            "partnerships": ["Joint venture"],
+            "partnerships": ["joint_venture"],
             "size": "1–10",
             "website": "https://x.example/?a=1&b=<2>",
             "contact_name": evil,
             "contact_email": "a@x.example",
             "consent": True,
         },
+        FORUM,
         paused=True,
     )
     text, _ = parse_text(card, "HTML")
     assert text.count(evil) == 5
+    # Country, sectors and intents are named by the forum file.
+    assert "🇵🇰" in text and "Pakistan" in text and "Fintech" in text and "Joint venture" in text
     assert "https://x.example/?a=1&b=<2>" in text and "paused" in text

@@ -5,6 +5,7 @@ formatting, and the parts put back together show the original text."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
@@ -12,10 +13,12 @@ from hypothesis import strategies as st
 
 from bot.domain.profiles import TEXT_MAX, render_card
 from bot.domain.texts import MAX_MESSAGE_LENGTH, esc, split_message, spreadsheet_safe
+from bot.forum import load_forum
 from sandbox import parse_text, utf16_len
 
 # The characters that broke splitting or measuring: HTML specials, astral characters (two
 # UTF-16 units), combining marks, joiners, right-to-left letters, line breaks and spaces.
+FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
 SPECIALS = [*"&<>\"' \n\t;#ax", "😀", "𝕏", "\u0301", "\u200d", "ش", "é", "\u00a0"]
 TYPED = st.text(
     alphabet=st.one_of(
@@ -108,15 +111,16 @@ def test_profile_cards_up_to_the_field_limits_split_at_telegrams_limit(
     card = render_card(
         {
             "name": name,
-            "country": "Romania",
+            "country": "RO",
             "city": "Iași",
-            "sectors": ["Fintech", "RPA & automation"],
+            "sectors": ["fintech", "rpa"],
             "offers": offers,
             "seeks": seeks,
             "contact_name": contact,
             "contact_email": "ana@exämple.ro",
             "consent": True,
-        }
+        },
+        FORUM,
     )
     text = f"<b>Step 12 of 12 · Check and confirm</b>\n\n{card}"
     for limit in (MAX_MESSAGE_LENGTH, 1000):

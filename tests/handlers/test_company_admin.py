@@ -46,8 +46,8 @@ async def test_import_good_and_bad_rows_then_reimport(
     companies = await running.services.companies.all()
     assert len(companies) == 1
     alpha = companies[0]
-    assert alpha.name == "Alpha <b>&</b> Co" and alpha.country == "Romania"
-    assert alpha.sectors == ("Cybersecurity", "Fintech") and alpha.size == "11–50"
+    assert alpha.name == "Alpha <b>&</b> Co" and alpha.country == "RO"
+    assert alpha.sectors == ("cyber", "fintech") and alpha.size == "11–50"
     assert alpha.matchable and alpha.source == "import" and alpha.telegram_username == "alpha_ro"
     # Re-import of the same company (same name and country, other case) updates it.
     changed = GOOD.replace("Payments, cards & more", "Only payments now").replace(

@@ -42,7 +42,7 @@ async def test_exports_defuse_every_formula_start_and_import_back_unchanged(
     org = sandbox.user(ADMIN_ID, "Org")
     await org.send_document("c.csv", SAMPLE.read_bytes() + FORMULAS.encode(), caption="/import")
     await org.expect("(34 new, 0 updated); rejected 0 rows.")
-    before = await running.services.companies.by_name("-Minus Soft", "Pakistan")
+    before = await running.services.companies.by_name("-Minus Soft", "PK")
     assert before is not None
 
     await org.send("/export")
@@ -59,7 +59,7 @@ async def test_exports_defuse_every_formula_start_and_import_back_unchanged(
     # The exported file, sent back as it is, changes nothing: every apostrophe comes off.
     await org.send_document("back.csv", exported.content or b"", caption="/import")
     await org.expect("(0 new, 34 updated); rejected 0 rows.")
-    after = await running.services.companies.by_name("-Minus Soft", "Pakistan")
+    after = await running.services.companies.by_name("-Minus Soft", "PK")
     assert after is not None
     assert (after.name, after.offers, after.seeks, after.contact_name) == (
         before.name,
@@ -126,7 +126,7 @@ async def test_reimport_never_overrides_a_reps_company(
     services = running.services
     before = {
         name: await services.companies.by_name(name, country)
-        for name, country in (("Carpathian Code SRL", "Romania"), ("Quetta QA Guild", "Pakistan"))
+        for name, country in (("Carpathian Code SRL", "RO"), ("Quetta QA Guild", "PK"))
     }
 
     reimport = (
@@ -146,7 +146,7 @@ async def test_reimport_never_overrides_a_reps_company(
     assert "line 3: Quetta QA Guild is managed by its rep; not changed" in report
 
     for (name, country), was in zip(
-        (("Carpathian Code SRL", "Romania"), ("Quetta QA Guild", "Pakistan")),
+        (("Carpathian Code SRL", "RO"), ("Quetta QA Guild", "PK")),
         before.values(),
         strict=True,
     ):
@@ -158,7 +158,7 @@ async def test_reimport_never_overrides_a_reps_company(
     quetta = before["Quetta QA Guild"]
     assert quetta is not None and not quetta.consent and not quetta.matchable
     # A company nobody claimed is still the organisers' to update.
-    dunarea = await services.companies.by_name("Dunărea Security Labs", "Romania")
+    dunarea = await services.companies.by_name("Dunărea Security Labs", "RO")
     assert dunarea is not None and dunarea.offers.startswith("Round-the-clock SOC")
     await org.send("/audit")
     await org.expect("2 managed by their reps (older.csv)")
@@ -175,7 +175,7 @@ async def test_reimport_never_overrides_a_reps_company(
     assert "line 3: Quetta QA Guild is managed by its rep; not changed" in out
     await running.start()
     for (name, country), was in zip(
-        (("Carpathian Code SRL", "Romania"), ("Quetta QA Guild", "Pakistan")),
+        (("Carpathian Code SRL", "RO"), ("Quetta QA Guild", "PK")),
         before.values(),
         strict=True,
     ):

@@ -150,7 +150,7 @@ async def test_no_company_no_directory_and_the_index_stays_off_disk(
     )
     assert not [r[0] for r in tables if "search" in r[0] or "terms" in r[0]]
     # A change made meanwhile (here: LahoreQA goes) is searched at once.
-    lahore = await fb.services.companies.by_name("LahoreQA", "Pakistan")
+    lahore = await fb.services.companies.by_name("LahoreQA", "PK")
     assert lahore is not None
     await fb.services.companies.delete(lahore.id)
     await ana.send("/companies lahore")

@@ -85,14 +85,14 @@ async def test_the_report_workbook(
     await services.companies.create(
         {
             "name": FORMULA,
-            "country": "Pakistan",
+            "country": "PK",
             "offers": "+cmd|' /C calc'!A0 and more offers",
             "seeks": "@SUM(1,2) partners",
             "contact_email": "x@formula.example",
             "consent": 1,
         },
-        sectors=["Fintech"],
-        partnerships=["Joint venture"],
+        sectors=["fintech"],
+        partnerships=["joint_venture"],
         now=clock.now(),
         source="import",
     )

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot.domain.matching import Profile, rank
+from bot.domain.matching import Profile, Rules, rank
 from bot.domain.matching.vectors import texts_to_embed
+from bot.forum import load_forum
+from bot.services.catalogue import sync_forum
 from bot.services.embeddings import (
     MODEL_DIMS,
     Embedder,
@@ -27,12 +29,17 @@ from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.embeddings import EmbeddingRepository
 
+FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
+RULES = Rules.of(FORUM)
+
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "embeddings.db")
+    # The sectors and intents the companies below name, as the bot keeps them.
+    await sync_forum(database, FORUM)
     try:
         yield database
     finally:
@@ -85,8 +92,8 @@ async def _company(db: Database, name: str, country: str, offers: str, seeks: st
             "contact_email": "a@b.example",
             "consent": 1,
         },
-        sectors=["Fintech"],
-        partnerships=["Joint venture"],
+        sectors=["fintech"],
+        partnerships=["joint_venture"],
         now=NOW,
     )
 
@@ -108,10 +115,8 @@ class Counting:
 
 
 async def test_vectors_are_computed_once_per_profile_change_and_stored(db: Database) -> None:
-    shop = await _company(
-        db, "Shop", "Romania", "Retail chain", "Pay our staff and file their taxes"
-    )
-    payroll = await _company(db, "Pay", "Pakistan", "Payroll software and tax filings", "Clients")
+    shop = await _company(db, "Shop", "RO", "Retail chain", "Pay our staff and file their taxes")
+    payroll = await _company(db, "Pay", "PK", "Payroll software and tax filings", "Clients")
     companies, store = CompanyRepository(db), EmbeddingRepository(db)
     model = Counting()
     vectors = ProfileVectors(store, embedder=model)  # type: ignore[arg-type]
@@ -129,7 +134,7 @@ async def test_vectors_are_computed_once_per_profile_change_and_stored(db: Datab
         assert np.array_equal(a.vectors.offer_quotes, b.vectors.offer_quotes)
         assert a.vectors.seeks is not None and b.vectors.seeks is not None
         assert np.array_equal(a.vectors.seeks, b.vectors.seeks)
-    assert [m.other.id for m in rank(again[0], again)] == [payroll]
+    assert [m.other.id for m in rank(again[0], again, RULES)] == [payroll]
 
     key_before = (await store.all())[shop].text_key
     await companies.update(shop, {"seeks": "Mobile games for our customers"}, now=NOW)
@@ -147,8 +152,8 @@ async def test_vectors_are_computed_once_per_profile_change_and_stored(db: Datab
 async def test_without_the_model_matching_runs_on_words(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await _company(db, "Shop", "Romania", "Retail chain", "Payroll software")
-    await _company(db, "Pay", "Pakistan", "Payroll software", "Clients")
+    await _company(db, "Shop", "RO", "Retail chain", "Payroll software")
+    await _company(db, "Pay", "PK", "Payroll software", "Clients")
 
     def broken() -> Embedder:
         raise ModelUnavailable("the model file weights.safetensors is missing")
@@ -159,11 +164,11 @@ async def test_without_the_model_matching_runs_on_words(
     assert [p.vectors for p in found] == [None, None]
     assert "words alone" in caplog.text and "is missing" in caplog.text
     shop, pay = found
-    assert [m.other.id for m in rank(shop, found)] == [pay.id]  # the words still match
+    assert [m.other.id for m in rank(shop, found, RULES)] == [pay.id]  # the words still match
     assert await EmbeddingRepository(db).all() == {}
 
 
 def test_profiles_without_vectors_compare_as_equal() -> None:
     # Vectors are not part of a profile's identity (numpy arrays do not compare).
-    a = Profile(1, "A", "Romania", offers="x")
-    assert a == Profile(1, "A", "Romania", offers="x")
+    a = Profile(1, "A", "RO", offers="x")
+    assert a == Profile(1, "A", "RO", offers="x")

@@ -30,8 +30,10 @@ CSV = (
 async def _services(tmp_path: Path, smtp: object) -> Services:
     db = await Database.open(tmp_path / "inv.db")
     settings = Settings(bot_token="1:x", database_path=tmp_path / "inv.db", smtp=smtp)  # type: ignore[arg-type]
-    services = Services.create(settings, db, FakeClock())
-    await import_companies(CSV, services.companies, services.links, now=services.clock.now())
+    services = await Services.open(settings, db, FakeClock())
+    await import_companies(
+        CSV, services.companies, services.links, services.forum, now=services.clock.now()
+    )
     return services
 
 

@@ -1,4 +1,5 @@
-"""Storage fixtures: a migrated database in a temporary file."""
+"""Storage fixtures: a migrated database in a temporary file, its catalogue of sectors and
+intents synced from the forum file that ships, as the bot does at start-up."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from storage.db import Database
+from tests.support.storage import open_synced
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "storage.db")
+    database = await open_synced(tmp_path / "storage.db")
     try:
         yield database
     finally:

@@ -18,11 +18,12 @@ from storage.erasure import erase_person
 from storage.links import CLAIM, INVITE, LinkRepository
 from storage.personal_data import personal_data
 from storage.users import UserRepository
+from tests.support.storage import open_synced
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 FIELDS = {
     "name": "Alpha",
-    "country": "Romania",
+    "country": "RO",
     "offers": "Offers enough",
     "seeks": "Seeks enough",
     "contact_email": "a@a.example",
@@ -37,46 +38,46 @@ async def _user(db: Database, uid: int) -> None:
 
 
 async def test_register_once_per_rep_and_upsert_import(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "c.db")
+    db = await open_synced(tmp_path / "c.db")
     try:
         await _user(db, 1)
         writes = CompanyWrites(db)
         first = await writes.register(
-            FIELDS, sectors=["Fintech"], partnerships=["Joint venture"], rep_id=1, now=NOW
+            FIELDS, sectors=["fintech"], partnerships=["joint_venture"], rep_id=1, now=NOW
         )
         assert first is not None
         again = await writes.register(
-            {**FIELDS, "name": "Other"}, sectors=["Fintech"], partnerships=[], rep_id=1, now=NOW
+            {**FIELDS, "name": "Other"}, sectors=["fintech"], partnerships=[], rep_id=1, now=NOW
         )
         assert again is None
         # The company has a rep: an import of the same name and country changes nothing.
         await writes.set_paused(first, True, now=NOW)
         cid, outcome = await writes.upsert_import(
             {**FIELDS, "name": "ALPHA", "offers": "Changed", "paused": 0},
-            sectors=["Telecom"],
-            partnerships=["R&D collaboration"],
+            sectors=["telecom"],
+            partnerships=["rnd"],
             now=NOW,
         )
         assert (cid, outcome) == (first, IMPORT_MANAGED)
         repo = CompanyRepository(db)
         record = await repo.get(cid)
         assert record is not None and record.offers == "Offers enough" and record.paused
-        assert record.sectors == ("Fintech",) and record.partnerships == ("Joint venture",)
+        assert record.sectors == ("fintech",) and record.partnerships == ("joint_venture",)
         assert await repo.rep_counts() == {cid: 1}
         # A company nobody has claimed is the organisers' to update.
         imported, outcome = await writes.upsert_import(
-            {**FIELDS, "name": "Beta"}, sectors=["Fintech"], partnerships=[], now=NOW
+            {**FIELDS, "name": "Beta"}, sectors=["fintech"], partnerships=[], now=NOW
         )
         assert outcome == IMPORT_CREATED
         again, outcome = await writes.upsert_import(
             {**FIELDS, "name": "BETA", "offers": "Changed"},
-            sectors=["Telecom"],
-            partnerships=["R&D collaboration"],
+            sectors=["telecom"],
+            partnerships=["rnd"],
             now=NOW,
         )
         assert (again, outcome) == (imported, IMPORT_UPDATED)
         beta = await repo.get(imported)
-        assert beta is not None and beta.offers == "Changed" and beta.sectors == ("Telecom",)
+        assert beta is not None and beta.offers == "Changed" and beta.sectors == ("telecom",)
         assert await writes.set_paused(cid, False, now=NOW)
         assert await writes.set_paused(cid, True, now=NOW)
         assert not await writes.set_paused(cid, True, now=NOW)
@@ -85,7 +86,7 @@ async def test_register_once_per_rep_and_upsert_import(tmp_path: Path) -> None:
 
 
 async def test_links_one_time_and_expiry(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "l.db")
+    db = await open_synced(tmp_path / "l.db")
     try:
         cid = await CompanyRepository(db).create(FIELDS, sectors=[], partnerships=[], now=NOW)
         links = LinkRepository(db)
@@ -104,13 +105,13 @@ async def test_links_one_time_and_expiry(tmp_path: Path) -> None:
 
 
 async def test_personal_data_and_erasure(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "e.db")
+    db = await open_synced(tmp_path / "e.db")
     try:
         for uid in (1, 2):
             await _user(db, uid)
         repo = CompanyRepository(db)
         cid = await repo.create(
-            FIELDS, sectors=["Fintech"], partnerships=["Joint venture"], now=NOW, rep_id=1
+            FIELDS, sectors=["fintech"], partnerships=["joint_venture"], now=NOW, rep_id=1
         )
         await repo.add_rep(cid, 2, now=NOW)
         data = await personal_data(db, 1)

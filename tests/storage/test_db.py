@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.db import Database, migration_files
+import pytest
+
+from storage.db import FOREIGN_KEYS_OFF, Database, migration_files
 from storage.users import UserRepository
 
 
@@ -112,3 +115,40 @@ async def test_secure_delete_on_every_connection_and_checkpoint_empties_the_wal(
     finally:
         await second.close()
         await first.close()
+
+
+async def test_a_migration_with_foreign_keys_off_is_checked_before_it_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table rebuild runs with foreign keys off (so dropping a table cascades nowhere); a
+    reference it leaves broken rolls the whole migration back."""
+    db = await Database.open(tmp_path / "fk.db")
+    try:
+        stamp = datetime(2025, 11, 20, tzinfo=UTC)
+        await UserRepository(db).seen(
+            7, first_name="Ion", last_name=None, username=None, language_code=None, now=stamp
+        )
+        await db.execute(
+            "INSERT INTO companies (id, name, country, created_at, updated_at) "
+            "VALUES (1, 'Co', 'RO', 'x', 'x')"
+        )
+        await db.execute(
+            "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (1, 7, 'x')"
+        )
+        shipped = migration_files()
+        number = len(shipped) + 1
+        # With foreign keys on, this DELETE would cascade to company_reps; off, it leaves
+        # company_reps pointing at nobody.
+        broken = f"{FOREIGN_KEYS_OFF}\nDELETE FROM users;\n"
+        monkeypatch.setattr(
+            "storage.db.migration_files",
+            lambda: [*shipped, (number, f"{number:04d}_broken.sql", broken)],
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            await db.migrate()
+        assert await db.schema_version() == len(shipped)
+        assert (await db.fetchone("SELECT count(*) FROM users"))[0] == 1  # type: ignore[index]
+        assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
+        assert not db.conn.in_transaction
+    finally:
+        await db.close()

@@ -145,7 +145,7 @@ async def test_other_companies_and_unknown_tables(db: Database) -> None:
     await _people(db)
     await db.execute(
         "INSERT INTO companies (name, country, telegram_username, contact_name, contact_email, "
-        "created_at, updated_at) VALUES ('Imported', 'Romania', '@Ana_P', 'Ana Popa', "
+        "created_at, updated_at) VALUES ('Imported', 'RO', '@Ana_P', 'Ana Popa', "
         "'office@imported.example', ?, ?)",
         (NOW.isoformat(), NOW.isoformat()),
     )

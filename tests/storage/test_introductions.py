@@ -12,13 +12,14 @@ import pytest
 from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.introductions import CreateOutcome, IntroductionRepository
+from tests.support.storage import open_synced
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "intros.db")
+    database = await open_synced(tmp_path / "intros.db")
     try:
         yield database
     finally:
@@ -28,8 +29,8 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def make(db: Database, name: str, country: str) -> int:
     return await CompanyRepository(db).create(
         {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-        sectors=["Fintech"],
-        partnerships=["Joint venture"],
+        sectors=["fintech"],
+        partnerships=["joint_venture"],
         now=NOW,
     )
 
@@ -52,7 +53,7 @@ async def ask(
 
 async def test_create_exists_mutual_and_decide(db: Database) -> None:
     repo = IntroductionRepository(db)
-    ro, pk = await make(db, "Ro", "Romania"), await make(db, "Pk", "Pakistan")
+    ro, pk = await make(db, "Ro", "RO"), await make(db, "Pk", "PK")
     first = await ask(repo, ro, pk)
     assert first.kind == "created" and first.introduction is not None
     assert first.introduction.reasons == ("both in Fintech",)
@@ -69,8 +70,8 @@ async def test_create_exists_mutual_and_decide(db: Database) -> None:
 
 async def test_daily_limit_counts_last_24_hours(db: Database) -> None:
     repo = IntroductionRepository(db)
-    ro = await make(db, "Ro", "Romania")
-    targets = [await make(db, f"Pk{i}", "Pakistan") for i in range(3)]
+    ro = await make(db, "Ro", "RO")
+    targets = [await make(db, f"Pk{i}", "PK") for i in range(3)]
     assert (await ask(repo, ro, targets[0], limit=2)).kind == "created"
     assert (await ask(repo, ro, targets[1], limit=2, at=NOW + timedelta(hours=1))).kind == "created"
     refused = await ask(repo, ro, targets[2], limit=2, at=NOW + timedelta(hours=2))
@@ -83,9 +84,9 @@ async def test_daily_limit_counts_last_24_hours(db: Database) -> None:
 async def test_expiry_reminders_dismissals_digests(db: Database) -> None:
     repo = IntroductionRepository(db)
     ro, pk, other = (
-        await make(db, "Ro", "Romania"),
-        await make(db, "Pk", "Pakistan"),
-        await make(db, "Pk2", "Pakistan"),
+        await make(db, "Ro", "RO"),
+        await make(db, "Pk", "PK"),
+        await make(db, "Pk2", "PK"),
     )
     created = await ask(repo, ro, pk)
     assert created.introduction is not None

@@ -57,7 +57,7 @@ class BotHarness(LocalBot):
 
 def bot_env(sandbox: Sandbox, db_path: Path, **extra: str) -> dict[str, str]:
     """The environment for ``python -m bot`` pointed at the sandbox (and no .env file)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "FORUM_"))}
     env.update(
         BOT_TOKEN=sandbox.token,
         BOT_API_BASE_URL=sandbox.base_url,

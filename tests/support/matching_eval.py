@@ -27,11 +27,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.domain.matching import Profile
+from bot.domain.matching import Profile, Rules
 from bot.domain.matching.vectors import from_rows, pack, unpack
+from bot.forum import Intent, Sector, load_forum
 from bot.services.embeddings import Embedder, default_embedder, embed_profiles
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+# The set is written with the Romania–Pakistan forum's names; profiles carry its codes and keys.
+FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
+RULES = Rules.of(FORUM)
 COMPANIES = DATA / "matching_eval_companies.csv"
 LABELS = DATA / "matching_eval_labels.csv"
 SPLITS = ("train", "held-out")
@@ -61,6 +65,17 @@ class Scores:
         )
 
 
+def _code(name: str) -> str:
+    country = FORUM.find_country(name)
+    assert country is not None, name
+    return country.code
+
+
+def _key(found: Sector | Intent | None) -> str:
+    assert found is not None
+    return found.key
+
+
 def profiles() -> list[Profile]:
     with COMPANIES.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -68,11 +83,13 @@ def profiles() -> list[Profile]:
         Profile(
             id=i,
             name=r["name"],
-            country=r["country"],
-            sectors=tuple(s for s in r["sectors"].split(";") if s),
+            country=_code(r["country"]),
+            sectors=tuple(_key(FORUM.find_sector(s)) for s in r["sectors"].split(";") if s),
             offers=r["offers"],
             seeks=r["seeks"],
-            partnerships=tuple(s for s in r["partnerships"].split(";") if s),
+            partnerships=tuple(
+                _key(FORUM.find_intent(s)) for s in r["partnerships"].split(";") if s
+            ),
             size=r["size"] or None,
         )
         for i, r in enumerate(rows, start=1)
@@ -85,7 +102,9 @@ def with_vectors(items: Sequence[Profile], embedder: Embedder | None = None) -> 
     out: list[Profile] = []
     for first in range(0, len(items), 512):
         chunk = items[first : first + 512]
-        rows = embed_profiles(model, [(p.offers, p.seeks) for p in chunk])
+        rows = embed_profiles(
+            model, [(p.offers, p.seeks) for p in chunk], places=FORUM.place_names()
+        )
         out.extend(
             replace(p, vectors=from_rows(unpack(pack(r), model.dims), p.offers, p.seeks))
             for p, r in zip(chunk, rows, strict=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.forum import Intent, Sector
 from sandbox import Sandbox, SandboxUser
 from tests.support.harness import BotHarness
 
@@ -37,33 +38,43 @@ async def company(
     partnerships: tuple[str, ...] = (),
     **fields: Any,
 ) -> int:
+    """A company stored directly; ``country``, ``sectors`` and ``partnerships`` may be given
+    as the forum file names them (the repository stores codes and keys)."""
     services = harness.services
+    forum = services.forum
+    found = forum.find_country(country)
+    code = found.code if found else country
+    first = code == forum.codes[0]
     values: dict[str, Any] = {
         "name": name,
-        "country": country,
-        "city": "Bucharest" if country == "Romania" else "Lahore",
-        "offers": offers or (RO_OFFERS if country == "Romania" else PK_OFFERS),
-        "seeks": seeks or (RO_SEEKS if country == "Romania" else PK_SEEKS),
+        "country": code,
+        "city": "Bucharest" if first else "Lahore",
+        "offers": offers or (RO_OFFERS if first else PK_OFFERS),
+        "seeks": seeks or (RO_SEEKS if first else PK_SEEKS),
         "size": "51–200",
         "website": f"https://{name.split()[0].lower()}.example",
         "contact_name": f"Contact of {name}",
         "contact_email": f"hello@{name.split()[0].lower()}.example",
-        "contact_phone": "+40 700 000 000" if country == "Romania" else "+92 300 0000000",
+        "contact_phone": "+40 700 000 000" if first else "+92 300 0000000",
         "consent": 1,
     }
     values.update(fields)
     intents = partnerships or (
         ("Outsource work to a partner", "Find resellers / distributors")
-        if country == "Romania"
+        if first
         else ("Deliver services as a subcontractor", "Resell or distribute products")
     )
     return await services.companies.create(
         values,
-        sectors=list(sectors),
-        partnerships=list(intents),
+        sectors=[_key(forum.find_sector(s), s) for s in sectors],
+        partnerships=[_key(forum.find_intent(i), i) for i in intents],
         now=services.clock.now(),
         rep_id=rep_id,
     )
+
+
+def _key(found: Sector | Intent | None, given: str) -> str:
+    return found.key if found is not None else given
 
 
 async def pair(sandbox: Sandbox, harness: BotHarness) -> tuple[SandboxUser, int, SandboxUser, int]:

@@ -11,23 +11,20 @@ so the matcher can be tested with hypothesis and benchmarked alone.
 - :mod:`bot.domain.matching.index` (with :mod:`bot.domain.matching.screen`, its float pass):
   everyone's top lists at once, and one new company's update.
 
-Candidates are Romanian ↔ Pakistani pairs of matchable companies that nobody excluded (a "not
-interested", or an introduction in any state). Every match carries its reasons; no reason,
-no match.
+Candidates are pairs across the forum's two countries of matchable companies nobody
+excluded (a "not interested", or an introduction in any state). Every match carries its
+reasons; no reason, no match.
 """
 
 from bot.domain.matching.core import Matcher, PairParts, match, rank
 from bot.domain.matching.index import AddResult, MatchIndex
 from bot.domain.matching.profiles import (
     CALIBRATED,
-    COUNTRIES,
-    DEFAULT_COMPLEMENTS,
     LEXICAL,
-    PAKISTAN,
-    ROMANIA,
     SIZES,
     Match,
     Profile,
+    Rules,
     Weights,
     eligible,
     pair_key,
@@ -39,12 +36,8 @@ from bot.domain.matching.vectors import TextVectors
 
 __all__ = [
     "CALIBRATED",
-    "COUNTRIES",
-    "DEFAULT_COMPLEMENTS",
     "GENERIC_WEIGHT",
     "LEXICAL",
-    "PAKISTAN",
-    "ROMANIA",
     "SIZES",
     "AddResult",
     "Match",
@@ -53,6 +46,7 @@ __all__ = [
     "PairParts",
     "Profile",
     "Reason",
+    "Rules",
     "TextVectors",
     "Weights",
     "eligible",

@@ -20,7 +20,7 @@ were calibrated on the evaluation set in ``tests/data`` (see ``bench/matching.py
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,13 +30,13 @@ from bot.domain.matching import text
 from bot.domain.matching.profiles import (
     CALIBRATED,
     COMPETITOR_MIN,
-    DEFAULT_COMPLEMENTS,
     SCORE_DECIMALS,
     SEM_REASON_MIN,
     SIZES,
     TEXT_REASON_MIN,
     Match,
     Profile,
+    Rules,
     Weights,
     eligible,
     pair_key,
@@ -135,11 +135,12 @@ _NO_COSINES = ((0.0, 0.0), (0.0, 0.0))
 class Matcher:
     """Scores and explains pairs with one intent taxonomy; caches per-profile features."""
 
-    def __init__(
-        self, complements: Mapping[str, str] | None = None, weights: Weights = CALIBRATED
-    ) -> None:
-        table = DEFAULT_COMPLEMENTS if complements is None else complements
-        self.complements = {k.casefold(): v.casefold() for k, v in table.items()}
+    def __init__(self, rules: Rules, weights: Weights = CALIBRATED) -> None:
+        self.rules = rules
+        self.countries = frozenset(rules.countries)
+        self.complements = {
+            k.casefold(): tuple(v.casefold() for v in vs) for k, vs in rules.complements.items()
+        }
         self.weights = weights
         # Keyed by object identity (hashing a profile costs more than the lookup saves);
         # the entry keeps the profile alive, so an id is never reused while cached.
@@ -159,11 +160,9 @@ class Matcher:
                 seeks=text.unit(seeks),
                 sectors=frozenset(s.casefold() for s in p.sectors),
                 intents=intents,
-                wanted=frozenset(self.complements[i] for i in intents if i in self.complements),
+                wanted=frozenset(c for i in intents for c in self.complements.get(i, ())),
                 wanted_other_side=frozenset(
-                    self.complements[i]
-                    for i in intents
-                    if i in self.complements and self.complements[i] != i
+                    c for i in intents for c in self.complements.get(i, ()) if c != i
                 ),
                 size=SIZES.index(p.size) if p.size in SIZES else None,
                 offer_vec=None,
@@ -251,7 +250,7 @@ class Matcher:
 
     def scores(self, me: Profile, other: Profile) -> tuple[float, float] | None:
         """(my score for them, theirs for me), or None when they are not a match."""
-        if not eligible(me, other):
+        if not eligible(me, other, self.countries):
             return None
         return self.prepared_scores(self.prepare(me), self.prepare(other))
 
@@ -268,7 +267,7 @@ class Matcher:
     # -- the reasons -------------------------------------------------------------------
     def match(self, me: Profile, other: Profile) -> Match | None:
         """``other`` as a match for ``me``, with reasons phrased for ``me``; None if none."""
-        if not eligible(me, other):
+        if not eligible(me, other, self.countries):
             return None
         a, b = self.prepare(me), self.prepare(other)
         parts = self.parts(a, b)
@@ -328,13 +327,13 @@ class Matcher:
         theirs = {i.casefold(): i for i in other.partnerships}
         out: list[Reason] = []
         for mine in me.partnerships:
-            complement = self.complements.get(mine.casefold())
-            if complement is None or complement not in theirs:
-                continue
-            if complement == mine.casefold():
-                out.append(Reason(BOTH_WANT, terms=(mine,)))
-            else:
-                out.append(Reason(INTENTS, terms=(mine, theirs[complement])))
+            for complement in self.complements.get(mine.casefold(), ()):
+                if complement not in theirs:
+                    continue
+                if complement == mine.casefold():
+                    out.append(Reason(BOTH_WANT, terms=(mine,)))
+                else:
+                    out.append(Reason(INTENTS, terms=(mine, theirs[complement])))
         return out
 
     # -- ranking -----------------------------------------------------------------------
@@ -372,20 +371,15 @@ def _as32(v: np.ndarray[Any, Any] | None) -> np.ndarray[Any, Any] | None:
 def rank(
     me: Profile,
     others: Iterable[Profile],
+    rules: Rules,
     *,
     excluded: Collection[tuple[int, int]] = (),
     limit: int | None = None,
-    complements: Mapping[str, str] | None = None,
     weights: Weights = CALIBRATED,
 ) -> list[Match]:
     """One company's matches among ``others``, best first (see :meth:`Matcher.rank`)."""
-    return Matcher(complements, weights).rank(me, others, excluded=excluded, limit=limit)
+    return Matcher(rules, weights).rank(me, others, excluded=excluded, limit=limit)
 
 
-def match(
-    me: Profile,
-    other: Profile,
-    complements: Mapping[str, str] | None = None,
-    weights: Weights = CALIBRATED,
-) -> Match | None:
-    return Matcher(complements, weights).match(me, other)
+def match(me: Profile, other: Profile, rules: Rules, weights: Weights = CALIBRATED) -> Match | None:
+    return Matcher(rules, weights).match(me, other)

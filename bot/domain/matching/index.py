@@ -8,7 +8,7 @@ embeddings come in with the profiles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,19 +17,18 @@ import numpy as np
 from bot.domain.matching.core import Matcher, PairParts, Prepared
 from bot.domain.matching.profiles import (
     CALIBRATED,
-    PAKISTAN,
-    ROMANIA,
     SEM_REASON_MIN,
     TEXT_REASON_MIN,
     Match,
     Profile,
+    Rules,
     Weights,
     pair_key,
 )
 from bot.domain.matching.screen import ERROR, Features, Workspace
 
 _CHUNK = 128
-_KEEP = 4  # Pakistan's side keeps this many times k float scores per company
+_KEEP = 4  # the second country's side keeps this many times k float scores per company
 _SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
 Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
 
@@ -48,14 +47,14 @@ class MatchIndex:
     def __init__(
         self,
         profiles: Iterable[Profile],
+        rules: Rules,
         *,
         k: int = 10,
         excluded: Collection[tuple[int, int]] = (),
-        complements: Mapping[str, str] | None = None,
         weights: Weights = CALIBRATED,
     ) -> None:
         self.k = k
-        self.matcher = Matcher(complements, weights)
+        self.matcher = Matcher(rules, weights)
         self.excluded = set(excluded)
         self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
         self.tops: dict[int, list[Row]] = {}
@@ -65,8 +64,10 @@ class MatchIndex:
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
-        ro = [p for p in self.profiles.values() if p.country == ROMANIA]
-        pk = [p for p in self.profiles.values() if p.country == PAKISTAN]
+        # "ro" and "pk" below: the forum's first and second country.
+        first, second = self.matcher.rules.countries
+        ro = [p for p in self.profiles.values() if p.country == first]
+        pk = [p for p in self.profiles.values() if p.country == second]
         self.tops = {p.id: [] for p in self.profiles.values()}
         if not ro or not pk:
             return
@@ -83,12 +84,12 @@ class MatchIndex:
         )
         ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims)
         pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims)
-        self._sides[ROMANIA] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
-        self._sides[PAKISTAN] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
         blocked = self._blocked(ro, pk)
         w = self.matcher.weights
-        # One product per block gives both directions. Romania's rows are complete at once;
-        # for Pakistan's, only the best few per company are kept from block to block.
+        # One product per block gives both directions. The first country's rows are complete
+        # at once; for the second's, only the best few per company are kept between blocks.
         keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
         work = Workspace()
         for start in range(0, len(ro), _CHUNK):
@@ -187,7 +188,8 @@ class MatchIndex:
             self.tops[profile.id] = []
             return AddResult([], entered)
         me = self.matcher.prepare(profile)
-        across = self._side(PAKISTAN if profile.country == ROMANIA else ROMANIA)
+        first, second = self.matcher.rules.countries
+        across = self._side(second if profile.country == first else first)
         mine, theirs = self._screen(me, across)
         others = across.profiles
 

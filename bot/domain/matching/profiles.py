@@ -3,7 +3,7 @@ and thresholds of the score, and which pairs may meet at all. No logic beyond th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,28 +11,24 @@ from bot.domain.matching.reasons import Reason
 from bot.domain.matching.vectors import TextVectors
 
 if TYPE_CHECKING:
+    from bot.forum import Forum
     from storage.companies import CompanyRecord
 
-ROMANIA, PAKISTAN = "Romania", "Pakistan"
-COUNTRIES = (ROMANIA, PAKISTAN)
 SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 
-# The pairs from FORUM.md; organisers' extra intents come from the database at run time.
-DEFAULT_COMPLEMENTS: Mapping[str, str] = {
-    "Outsource work to a partner": "Deliver services as a subcontractor",
-    "Deliver services as a subcontractor": "Outsource work to a partner",
-    "Find resellers / distributors": "Resell or distribute products",
-    "Resell or distribute products": "Find resellers / distributors",
-    "Seek investment": "Invest in companies",
-    "Invest in companies": "Seek investment",
-    "Hire talent / staff augmentation": "Provide staff augmentation",
-    "Provide staff augmentation": "Hire talent / staff augmentation",
-    "Get market-entry support": "Offer market-entry support",
-    "Offer market-entry support": "Get market-entry support",
-    "Technology partnership & integration": "Technology partnership & integration",
-    "Joint venture": "Joint venture",
-    "R&D collaboration": "R&D collaboration",
-}
+
+@dataclass(frozen=True)
+class Rules:
+    """What the forum decides about matching: the two countries (codes) whose companies are
+    paired, and which intent keys meet which (a symmetric intent meets itself)."""
+
+    countries: tuple[str, str]
+    complements: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, forum: Forum) -> Rules:
+        return cls(countries=forum.codes, complements=forum.complements())
+
 
 SCORE_DECIMALS = 6
 TEXT_REASON_MIN = 0.2  # a lexical cosine from here on names what matched
@@ -126,13 +122,14 @@ def pair_key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def eligible(me: Profile, other: Profile) -> bool:
-    """Cross-border, not the same company, both matchable."""
+def eligible(me: Profile, other: Profile, countries: Collection[str]) -> bool:
+    """Cross-border between the forum's ``countries``, not the same company, both
+    matchable."""
     return (
         me.id != other.id
         and me.matchable
         and other.matchable
-        and me.country in COUNTRIES
-        and other.country in COUNTRIES
+        and me.country in countries
+        and other.country in countries
         and me.country != other.country
     )

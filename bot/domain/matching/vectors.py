@@ -7,8 +7,10 @@ the rows are packed for storage. No model and no I/O here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,30 +34,38 @@ class TextVectors:
     seek_quotes: StoredRows
 
 
-# Every pair is Romanian-Pakistani, so the words naming the two countries and their markets
-# ("clients in Europe", "Pakistani hospitals") say nothing about fit; in a static embedding
-# they would make unrelated texts look alike.
-_MARKETS = re.compile(
-    r"\b(?:pakistan|pakistanis?|romania|romanians?|eu|europe|european|asia|asian|gulf|"
-    r"middle east|africa|cee|uk|us|usa|abroad|worldwide|international|local)\b",
-    re.IGNORECASE,
+# Every pair joins the forum's two countries, so the words naming them and markets in general
+# ("clients in Europe", "hospitals in <the other country>") say nothing about fit; in a static
+# embedding they would make unrelated texts look alike. The countries' names (``places``, from
+# the forum file) are matched as word starts, so their demonyms go too.
+_MARKETS = (
+    r"eu|europe|european|asia|asian|gulf|middle east|africa|cee|uk|us|usa|abroad|worldwide|"
+    r"international|local"
 )
 
 
-def for_embedding(text: str) -> str:
-    """The text as the model reads it: without the names of markets."""
-    return " ".join(_MARKETS.sub(" ", text).split())
+@functools.lru_cache(maxsize=8)
+def _markets(places: tuple[str, ...]) -> re.Pattern[str]:
+    names = "".join(f"|{re.escape(p)}\\w*" for p in places if p)
+    return re.compile(rf"\b(?:{_MARKETS}{names})\b", re.IGNORECASE)
 
 
-def texts_to_embed(offers: str, seeks: str) -> list[str]:
+def for_embedding(text: str, places: Sequence[str] = ()) -> str:
+    """The text as the model reads it: without the names of markets and of ``places``."""
+    return " ".join(_markets(tuple(places)).sub(" ", text).split())
+
+
+def texts_to_embed(offers: str, seeks: str, places: Sequence[str] = ()) -> list[str]:
     """What to embed for a profile, in the order :func:`from_rows` reads the rows back."""
-    return [for_embedding(t) for t in (offers, seeks, *quotable(offers), *quotable(seeks))]
+    return [for_embedding(t, places) for t in (offers, seeks, *quotable(offers), *quotable(seeks))]
 
 
-def text_key(model: str, offers: str, seeks: str) -> str:
+def text_key(model: str, offers: str, seeks: str, places: Sequence[str] = ()) -> str:
     """Identifies the texts, the model and the way texts are prepared (a new version of
-    :func:`texts_to_embed` gets a new key, so stored rows are computed again)."""
-    digest = hashlib.sha256(f"{model}\0v2\0{offers}\0{seeks}".encode()).hexdigest()
+    :func:`texts_to_embed`, or other place names, get a new key, so stored rows are computed
+    again)."""
+    where = "\0".join(places)
+    digest = hashlib.sha256(f"{model}\0v2\0{offers}\0{seeks}\0{where}".encode()).hexdigest()
     return digest[:32]
 
 
