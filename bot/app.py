@@ -23,12 +23,17 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.container import Services
 from handlers import (
     admin,
+    availability,
     broadcast,
     commands,
     company_admin,
     errors,
     fallback,
     language,
+    meeting_feedback,
+    meeting_notices,
+    meetings,
+    meetings_admin,
     notifications,
     profile,
     registration,
@@ -46,6 +51,9 @@ from storage.persistence_store import PersistenceStore
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
+
+# The modules that only register notice renderers (imported for that alone).
+NOTICE_RENDERERS = (meeting_notices,)
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -68,6 +76,10 @@ def register_handlers(app: Application) -> None:
     reminder_handlers.register(app)
     match_handlers.register(app)
     intro_handlers.register(app)
+    meeting_feedback.register(app)
+    meetings.register(app)
+    availability.register(app)
+    meetings_admin.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)
@@ -140,7 +152,7 @@ def build_application(
         window=window,
     )
     services = Services.create(
-        settings, db, clock, wake=sender.wake, timers=JobQueueTimers(app.job_queue)
+        settings, db, clock, wake=sender.wake, timers=JobQueueTimers(app.job_queue, clock.now)
     )
     sender.render = notice_renderer(services)
     services.broadcaster = BroadcastService(app, services)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.meeting_slots import DEFAULT_LINK_TEMPLATE, check_link_template
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE_PATH = "data/forumbridge.db"
@@ -35,6 +37,9 @@ class Settings:
     send_rate: float = 25.0
     intro_daily_limit: int = 10
     intro_expiry_days: int = 7
+    # Each online meeting's video room; "none" for an on-site forum (table numbers instead).
+    meeting_link_template: str = DEFAULT_LINK_TEMPLATE
+    max_meetings_per_company: int = 8
 
     @property
     def tz(self) -> ZoneInfo:
@@ -83,6 +88,16 @@ def _send_rate(raw: str) -> float:
             "30 (Telegram's limit), e.g. SEND_RATE=25"
         )
     return rate
+
+
+def _link_template(raw: str) -> str:
+    problem = check_link_template(raw)
+    if problem:
+        raise ConfigError(
+            f"MEETING_LINK_TEMPLATE: {raw[:80]!r} {problem}, e.g. "
+            f"MEETING_LINK_TEMPLATE={DEFAULT_LINK_TEMPLATE}"
+        )
+    return raw
 
 
 def _url(name: str, raw: str) -> str:
@@ -137,5 +152,11 @@ def load_settings(
         ),
         intro_expiry_days=_positive_int(
             "INTRO_EXPIRY_DAYS", env.get("INTRO_EXPIRY_DAYS", "").strip() or "7"
+        ),
+        meeting_link_template=_link_template(
+            env.get("MEETING_LINK_TEMPLATE", "").strip() or DEFAULT_LINK_TEMPLATE
+        ),
+        max_meetings_per_company=_positive_int(
+            "MAX_MEETINGS_PER_COMPANY", env.get("MAX_MEETINGS_PER_COMPANY", "").strip() or "8"
         ),
     )

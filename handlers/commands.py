@@ -55,6 +55,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("intros", N_("Your introduction requests, in and out")),
     Command("matchstats", N_("Matching and introduction figures"), organiser_only=True),
     Command("exportmatches", N_("Top K matches per company as CSV"), organiser_only=True),
+    Command("meetings", N_("Your 1:1 meetings: book, reschedule, cancel")),
+    Command("availability", N_("Meeting slots your company cannot attend")),
+    Command("schedule", N_("Place meetings with the optimal scheduler"), organiser_only=True),
+    Command("meetings_all", N_("Every meeting slot with its meetings"), organiser_only=True),
 )
 
 

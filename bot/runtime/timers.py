@@ -1,13 +1,16 @@
 """The services' :class:`~bot.services.timers.Timers` on python-telegram-bot's JobQueue.
 
 One JobQueue job per name; a failing action is logged and does not stop the queue (a
-repeating job runs again at its next time).
+repeating job runs again at its next time). A time given to :meth:`JobQueueTimers.at` is on
+the bot's clock: it becomes a delay from the clock's now (the JobQueue runs on real time, and
+the tests move a FakeClock by hand).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram.ext import ContextTypes, JobQueue
@@ -18,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 class JobQueueTimers:
-    def __init__(self, job_queue: JobQueue[Any]) -> None:
+    def __init__(self, job_queue: JobQueue[Any], now: Callable[[], datetime] | None = None) -> None:
         self.job_queue = job_queue
+        self.now = now or (lambda: datetime.now(UTC))
 
     @staticmethod
     def _runner(name: str, action: Action) -> Any:
@@ -33,7 +37,8 @@ class JobQueueTimers:
 
     def at(self, name: str, when: datetime, action: Action) -> None:
         self.cancel(name)
-        self.job_queue.run_once(self._runner(name, action), when=when, name=name)
+        delay = max(0.0, (when - self.now()).total_seconds())
+        self.job_queue.run_once(self._runner(name, action), when=delay, name=name)
 
     def every(self, name: str, interval: timedelta, action: Action, *, first: float = 0) -> None:
         self.cancel(name)

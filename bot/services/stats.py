@@ -9,6 +9,7 @@ from bot.domain.charts import companies_by_sector_png
 from bot.domain.texts import esc
 from bot.services.broadcasts import delivery_line
 from bot.services.container import Services
+from bot.services.meeting_schedule import MeetingCounts, MeetingScheduler
 from bot.services.reminders import REMINDER_KIND
 from storage.stats import Snapshot, StatsQueries
 
@@ -22,8 +23,20 @@ def delivery_counts(counts: dict[str, int]) -> str:
     return f"{delivery_line(counts)} · pending {counts['pending']}"
 
 
+def meetings_line(m: MeetingCounts) -> str:
+    rating = f", mean rating {m.mean_rating:.1f}/5" if m.mean_rating is not None else ""
+    return (
+        f"<b>1:1 meetings</b>: {m.confirmed} confirmed · {m.proposed} proposed · "
+        f"{m.declined} declined · {m.cancelled} cancelled · {m.expired} expired; "
+        f"took place {m.held} · did not {m.not_held} · moved {m.moved}{rating}"
+    )
+
+
 def stats_text(
-    snap: Snapshot, delivery: dict[str, int], reminders: dict[str, int] | None = None
+    snap: Snapshot,
+    delivery: dict[str, int],
+    reminders: dict[str, int] | None = None,
+    meetings: MeetingCounts | None = None,
 ) -> str:
     countries = " · ".join(f"{esc(c)} {n}" for c, n in sorted(snap.companies_by_country.items()))
     total_companies = sum(snap.companies_by_country.values())
@@ -58,6 +71,8 @@ def stats_text(
     ]
     if reminders is not None:
         lines.append(f"<b>Session reminders</b>: {delivery_counts(reminders)}")
+    if meetings is not None:
+        lines.append(meetings_line(meetings))
     return "\n".join(lines)
 
 
@@ -66,5 +81,6 @@ async def dashboard(services: Services) -> tuple[str, bytes]:
     snap = await StatsQueries(services.db).snapshot()
     delivery = await services.broadcasts.delivery_totals()
     reminders = await services.outbox.counts(kind=REMINDER_KIND)
+    meetings = await MeetingScheduler(services).counts()
     png = await asyncio.to_thread(companies_by_sector_png, snap.companies_by_sector)
-    return stats_text(snap, delivery, reminders), png
+    return stats_text(snap, delivery, reminders, meetings), png
