@@ -150,9 +150,16 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     view, own = loaded
     if view.state != "confirmed" or view.starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
-    head = tx._("⏰ Your meeting with <b>{partner}</b> starts {until}.").format(
-        partner=tx.user(view.partner_name), until=until(view.starts_at, services.clock.now())
-    )
+    now = services.clock.now()
+    partner = tx.user(view.partner_name)
+    if abs((view.starts_at - now).total_seconds()) < 30:
+        head = tx._("⏰ Your meeting with <b>{partner}</b> is starting now.").format(
+            partner=partner
+        )
+    else:
+        head = tx._("⏰ Your meeting with <b>{partner}</b> starts {until}.").format(
+            partner=partner, until=until(view.starts_at, now)
+        )
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 
 

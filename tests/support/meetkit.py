@@ -93,3 +93,22 @@ async def open_picker(user: SandboxUser, partner_name: str) -> None:
     """Press the newest "📅 Book a meeting" button and wait for the slot picker."""
     await user.press("📅 Book a meeting")
     await user.expect(f"Book a meeting with {partner_name}")
+
+
+async def booked(
+    bot: BotHarness, proposer: int, partner_company: int, answerer: int, start: datetime
+) -> MeetingRecord:
+    """A meeting proposed and confirmed through the service, in the slot starting at
+    ``start`` (whole minute)."""
+    from bot.domain.meeting_slots import minute_key
+    from bot.services.meetings import MeetingService
+
+    service = MeetingService(bot.services)
+    slot = next(s for s in await service.all_slots() if s.minute == minute_key(start))
+    proposed = await service.propose(proposer, partner_company, slot.block_id, slot.minute)
+    assert proposed.kind == "proposed" and proposed.meeting is not None, proposed
+    done = await service.confirm(answerer, proposed.meeting.id, proposed.meeting.rev)
+    assert done.kind == "confirmed", done
+    meeting = await MeetingRepository(bot.services.db).get(proposed.meeting.id)
+    assert meeting is not None
+    return meeting
