@@ -196,3 +196,38 @@ async def test_a_company_at_its_maximum_gets_no_more(
     assert await book(repo, z, a, slot(blk, 2), "t3", max_per_company=2) == Booking(
         "limit", company=a
     )
+
+
+async def test_erasing_a_rep_takes_their_feedback_and_their_id_off_the_meetings(
+    db: Database, setup: tuple[MeetingRepository, int, list[int]]
+) -> None:
+    from storage.erasure import erase_person
+    from storage.users import UserRepository
+
+    repo, blk, (a, b, _, x, _, _) = setup
+    users, companies = UserRepository(db), CompanyRepository(db)
+    for user_id in (71, 72):
+        await users.seen(
+            user_id, first_name="Rep", last_name=None, username=None, language_code=None, now=NOW
+        )
+    await companies.add_rep(a, 71, now=NOW)
+    await companies.add_rep(a, 72, now=NOW)  # a colleague keeps the company
+    made = await book(repo, a, x, slot(blk), "t1", requested_by=71)
+    assert made.meeting is not None
+    done = await repo.set_state(
+        made.meeting.id, made.meeting.rev, CONFIRMED, allowed_from=LIVE, by=71, now=NOW
+    )
+    assert done is not None
+    choices = MeetingChoices(db)
+    await choices.set_held(done.id, 71, "yes", now=NOW)
+    await choices.set_note(done.id, 71, "A private note by rep 71")
+    await choices.save_plan([], created_by=71, now=NOW)
+    erased = await erase_person(db, 71, now=NOW)
+    assert erased.swept == ()  # handled on purpose, not by the safety net
+    assert await choices.feedback(done.id, 71) is None
+    kept = await repo.get(done.id)
+    assert kept is not None and kept.state == CONFIRMED
+    assert (kept.requested_by, kept.decided_by) == (None, None)
+    rows = await db.fetchall("SELECT created_by FROM meeting_plans")
+    assert [r[0] for r in rows] == [None]
+    assert b  # the other companies are untouched
