@@ -8,11 +8,15 @@ everything the bot can do. Exit code 0 means every scene got the answers it expe
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.clock import Clock
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox, SandboxUser, SentMessage
 
@@ -21,11 +25,41 @@ ROMANIAN_REP_ID = 201
 PAKISTANI_REP_ID = 301
 
 
+class DemoClock(Clock):
+    """Real time, which the demo moves forward to reach a meeting and its end without
+    waiting for them (the bot is restarted after each jump: it plans its timers anew from
+    the database, as after any restart)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def jump_to(self, moment: datetime) -> None:
+        self.offset += moment - self.now()
+
+
+def with_meeting_block(data: bytes, title: str = "B2B networking") -> bytes:
+    """The agenda with ``title`` as a block of 20-minute 1:1 meeting slots, 10 at a time."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    rows = list(reader)
+    for row in rows:
+        if row["title"] == title:
+            row.update(kind="meetings", slot_minutes="20", tables="10")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 @dataclass
 class Demo:
     sandbox: Sandbox
     bot: LocalBot
     quiet: bool = False
+    clock: DemoClock = field(default_factory=DemoClock)
     lines: list[str] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
 
@@ -88,9 +122,9 @@ async def scene_agenda(demo: Demo) -> None:
     sample = await asyncio.to_thread(SAMPLE_AGENDA.read_bytes)
     first = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15, seconds=4)
     demo.say("Organiser > [sends sample_agenda.csv with the caption /agenda_import]")
-    await org.send_document(
-        "sample_agenda.csv", shifted_csv(sample, first), caption="/agenda_import"
-    )
+    # B2B networking becomes a block of 1:1 meeting slots (the meetings scene books one).
+    agenda = with_meeting_block(shifted_csv(sample, first))
+    await org.send_document("sample_agenda.csv", agenda, caption="/agenda_import")
     demo._show(org, await org.expect("Agenda imported"))
     ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
     await demo.send(ana, "/timezone", "Tap a city")
@@ -252,13 +286,50 @@ async def scene_broadcast(demo: Demo) -> None:
     await demo.send(org, "/broadcasts", "Broadcasts")
 
 
-# The forum's story in order; the demo ends with the organiser's broadcast report.
+async def scene_meetings(demo: Demo) -> None:
+    """After the introduction: the organiser previews the scheduler's plan; Ana books a slot
+    herself, Imran confirms; the demo moves the clock to the reminder and to the end of the
+    meeting (restarting the bot each time), and Ana gives her feedback."""
+    from bot.services.meetings import MeetingService
+
+    demo.scene("1:1 meetings: scheduler, booking, reminder, feedback")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    ana = demo.person(ROMANIAN_REP_ID, "Ana", "ana_softro")
+    imran = demo.person(PAKISTANI_REP_ID, "Imran", "imran_lhr")
+    await demo.send(org, "/schedule", "Meeting schedule — preview")
+    await demo.press(org, "✖️ Cancel", "nothing was booked")
+    await demo.press(ana, "📅 Book a meeting", "Book a meeting with")
+    picker = ana.last
+    first_slot = picker.buttons()[0][0] if picker else ""
+    await demo.press(ana, first_slot, "Proposed to")
+    demo._show(imran, await imran.expect("proposes a 1:1 meeting", timeout=10))
+    await demo.press(imran, "✅ Confirm", "Booked")
+    demo._show(ana, await ana.expect("Meeting booked", timeout=10))
+    await demo.send(ana, "/meetings", "1:1 meetings of")
+    (meeting,) = await MeetingService(demo.bot.services).calendar(ana.id)
+    demo.say("… the demo moves the clock to 10 minutes before the meeting; the bot restarts …")
+    demo.clock.jump_to(meeting.starts_at - timedelta(minutes=10, seconds=3))
+    await demo.bot.restart()
+    for person in (ana, imran):
+        demo._show(person, await person.expect("⏰ Your meeting", timeout=15))
+    demo.say("… and to the end of the meeting; the bot restarts again …")
+    demo.clock.jump_to(meeting.ends_at + timedelta(seconds=1))
+    await demo.bot.restart()
+    demo._show(ana, await ana.expect("take place?", timeout=15))
+    await demo.press(ana, "✅ Yes", "How useful")
+    await demo.press(ana, "⭐⭐⭐⭐⭐", "Anything to add")
+    await demo.send(ana, "Great call: we start a pilot in January.", "Noted")
+    await demo.send(org, "/stats", "Forum dashboard")
+
+
+# The forum's story in order; the demo ends with the meetings it produced.
 SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_welcome,
     scene_registration,
     scene_matches,
     scene_agenda,
     scene_broadcast,
+    scene_meetings,
 ]
 
 
@@ -273,9 +344,10 @@ async def run_demo(*, quiet: bool = False) -> int:
                 admin_ids=frozenset({ORGANISER_ID}),
                 log_level="WARNING",
             )
-            bot = LocalBot(settings)
+            clock = DemoClock()
+            bot = LocalBot(settings, clock=clock)
             await bot.start()
-            demo = Demo(sandbox, bot, quiet=quiet)
+            demo = Demo(sandbox, bot, quiet=quiet, clock=clock)
             try:
                 for scene in SCENES:
                     await scene(demo)
