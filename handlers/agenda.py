@@ -55,7 +55,11 @@ def _leads_text(leads: list[int]) -> str:
 
 # -- rendering ---------------------------------------------------------------------------
 def agenda_page(
-    sessions: list[Session], subscribed: set[int], zone_name: str, page: int
+    sessions: list[Session],
+    subscribed: set[int],
+    zone_name: str,
+    page: int,
+    tx: Texts | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
@@ -74,7 +78,7 @@ def agenda_page(
         lines.append(f"• {times(s.starts_at, zone_name)} — <b>{esc(s.title)}</b>{block}{mark}")
     lines.append("\nTap a session for details and reminders. ✅ = subscribed.")
     if any(s.kind == MEETINGS for s in shown):
-        lines.append(texts()._("🤝 = 1:1 meeting slots: book them from /meetings."))
+        lines.append((tx or texts())._("🤝 = 1:1 meeting slots: book them from /meetings."))
     rows = [
         [
             InlineKeyboardButton(
@@ -151,19 +155,19 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -
 
 # -- handlers ------------------------------------------------------------------------------
 async def _page_content(
-    context: ForumContext, user_id: int, page: int
+    context: ForumContext, user_id: int, page: int, tx: Texts | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     agenda = context.services.agenda
     sessions = await agenda.upcoming(context.services.clock.now())
     subscribed = await agenda.subscribed_ids(user_id)
-    return agenda_page(sessions, subscribed, await _zone(context, user_id), page)
+    return agenda_page(sessions, subscribed, await _zone(context, user_id), page, tx)
 
 
 async def agenda_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    text, markup = await _page_content(context, user.id, 0)
+    text, markup = await _page_content(context, user.id, 0, await reader(update, context))
     await reply(update, text, reply_markup=markup)
 
 

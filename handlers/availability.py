@@ -8,8 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime.context import ForumContext
-from bot.services.meetings import AvailabilityPage as Page
-from bot.services.meetings import MeetingService
+from bot.services.meeting_availability import AvailabilityPage as Page
+from bot.services.meeting_availability import MeetingAvailability
 from handlers.callbacks import AvailabilityPage, AvailabilitySet
 from handlers.common import reader, reply
 from handlers.i18n import Texts
@@ -67,7 +67,7 @@ async def availability_command(update: Update, context: ForumContext) -> None:
     if user is None:
         return
     tx = await reader(update, context)
-    service = MeetingService(context.services)
+    service = MeetingAvailability(context.services)
     text, markup = render(tx, await service.availability(user.id), await service.zone_of(user.id))
     await reply(update, text, reply_markup=markup)
 
@@ -77,7 +77,7 @@ async def turn_page(update: Update, context: ForumContext) -> None:
     assert query is not None
     tx = await reader(update, context)
     data = AvailabilityPage.unpack(query.data)
-    service = MeetingService(context.services)
+    service = MeetingAvailability(context.services)
     page = await service.availability(query.from_user.id, data.block)
     await query.answer()
     text, markup = render(tx, page, await service.zone_of(query.from_user.id))
@@ -89,7 +89,7 @@ async def toggle(update: Update, context: ForumContext) -> None:
     assert query is not None
     tx = await reader(update, context)
     data = AvailabilitySet.unpack(query.data)
-    service = MeetingService(context.services)
+    service = MeetingAvailability(context.services)
     user_id = query.from_user.id
     done = await service.set_available(user_id, data.block, data.start, data.free)
     if done != "ok":
