@@ -13,7 +13,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.runtime.context import ForumContext
 from bot.services.meetings import MeetingService, MeetingsPage, MeetingView, Result
-from handlers.callbacks import MeetingAct, MeetingBook, MeetingMove, MeetingPick, MeetingsOptIn
+from handlers.callbacks import (
+    MeetingAct,
+    MeetingAction,
+    MeetingBook,
+    MeetingMove,
+    MeetingPick,
+    MeetingsOptIn,
+)
 from handlers.common import reader, reply
 from handlers.i18n import Texts
 from handlers.meeting_texts import book_button, card, edit, move_picker, picker, when
@@ -217,34 +224,32 @@ def page_text(tx: Texts, page: MeetingsPage, own: str) -> tuple[str, InlineKeybo
         lines.append("")
         lines.append(card(tx, view, own))
         short = f"{tx.plain(view.partner_name)[:24]}"
+        actions: list[list[MeetingAction]]
+        act = {
+            "ok": tx._("✅ Confirm {partner}").format(partner=short),
+            "no": tx._("✖️ Decline {partner}").format(partner=short),
+            "move": tx._("🔁 Reschedule {partner}").format(partner=short),
+            "cancel": tx._("❌ Cancel {partner}").format(partner=short),
+        }
         if view.waiting_for == "us":
             lines.append(tx._("📨 They propose this time: confirm it, or pick another."))
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        tx._("✅ Confirm {partner}").format(partner=short),
-                        callback_data=MeetingAct(view.id, view.rev, "ok").pack(),
-                    ),
-                    InlineKeyboardButton(
-                        tx._("✖️ Decline"), callback_data=MeetingAct(view.id, view.rev, "no").pack()
-                    ),
-                ]
-            )
+            actions = [["ok", "no"], ["move"]]
         elif view.waiting_for == "them":
             lines.append(tx._("⏳ Proposed: waiting for their answer."))
+            actions = [["move", "cancel"]]
         else:
             lines.append(tx._("✅ Confirmed."))
-        rows.append(
+            actions = [["move", "cancel"]]
+        rows += [
             [
                 InlineKeyboardButton(
-                    tx._("🔁 Reschedule {partner}").format(partner=short),
-                    callback_data=MeetingAct(view.id, view.rev, "move").pack(),
-                ),
-                InlineKeyboardButton(
-                    tx._("❌ Cancel"), callback_data=MeetingAct(view.id, view.rev, "cancel").pack()
-                ),
+                    act[a],
+                    callback_data=MeetingAct(view.id, view.rev, a).pack(),
+                )
+                for a in row
             ]
-        )
+            for row in actions
+        ]
     if page.earlier:
         lines += ["", tx._("<b>Earlier</b>")]
         lines += [

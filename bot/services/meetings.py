@@ -220,7 +220,8 @@ class MeetingService(MeetingBase):
         if done is None:
             return await self._stale(meeting.id, company)
         self.followup.drop(done.id)
-        await self.tell(done, kind, companies=(done.company_a, done.company_b), skip=user_id)
+        # The other company hears it; colleagues see it in /meetings.
+        await self.tell(done, kind, companies=[done.other(company)])
         return Result(state, await self.view(done, company))
 
     async def _stale(self, meeting_id: int, company: int) -> Result:

@@ -19,6 +19,7 @@ from tests.support.matchkit import pair
 from tests.support.meetkit import (
     LINK_PREFIX,
     add_block,
+    booked,
     introduce,
     live_meetings,
     meetings_of,
@@ -221,7 +222,7 @@ async def test_reschedule_and_cancel_tell_the_other_side(
 
     await imran.send("/meetings")
     await imran.expect("1:1 meetings of LahoreQA")
-    await imran.press("❌ Cancel")
+    await imran.press("❌ Cancel SoftRo Automation")
     await imran.expect("Cancel this meeting?")
     await imran.press("Yes, cancel it")
     await imran.expect("The meeting with SoftRo Automation is cancelled")
@@ -263,3 +264,28 @@ async def test_meetings_in_ics_with_their_link(
     assert event.decoded("DTSTART") == start.astimezone(UTC)
     assert event.decoded("DTEND") == start.astimezone(UTC) + timedelta(minutes=20)
     assert re.fullmatch(r"meeting-\d+@forumbridge", str(event["UID"]))
+
+
+async def test_we_moved_it_offers_the_free_slots_to_book_the_new_time(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> None:
+    start = clock.now() + timedelta(hours=1)
+    await add_block(fb, start, slots=3)
+    ana, ro, imran, pk = await _introduced(sandbox, fb)
+    meeting = await booked(fb, ana.id, pk, imran.id, start)
+    await ana.expect("Meeting booked")
+    clock.advance(hours=1, minutes=21)  # the first slot is over; the other two are ahead
+    await replan(fb)
+    await sandbox.wait_for(imran.id, "take place?", timeout=5)
+    await imran.press("🔁 We moved it")
+    await imran.expect("Noted: you moved the meeting with SoftRo Automation.")
+    picker = await imran.expect("Book a meeting with SoftRo Automation")
+    assert [row[0] for row in picker.buttons()] == [
+        "Thu 20 Nov · 11:40 Bucharest · 14:40 Karachi"
+    ]  # 11:20 began a minute ago; 11:40 is the one left
+    feedback = await MeetingChoices(fb.services.db).feedback(meeting.id, imran.id)
+    assert feedback is not None and (feedback.held, feedback.rating) == ("moved", None)
+    await imran.press("Thu 20 Nov · 11:40 Bucharest · 14:40 Karachi")
+    await imran.expect("Proposed to SoftRo Automation")
+    await ana.expect("proposes a 1:1 meeting")
+    assert [m.state for m in await meetings_of(fb, ro)] == ["confirmed", "proposed"]
