@@ -231,3 +231,16 @@ async def test_erasing_a_rep_takes_their_feedback_and_their_id_off_the_meetings(
     rows = await db.fetchall("SELECT created_by FROM meeting_plans")
     assert [r[0] for r in rows] == [None]
     assert b  # the other companies are untouched
+
+
+async def test_an_unanswered_proposal_expires_when_its_slot_begins(
+    db: Database, setup: tuple[MeetingRepository, int, list[int]]
+) -> None:
+    repo, blk, (a, _, _, x, _, _) = setup
+    made = await book(repo, a, x, slot(blk, 1), "t1")
+    assert made.meeting is not None
+    assert await repo.expire_proposals(slot(blk, 0).starts_at) == 0
+    assert await repo.expire_proposals(slot(blk, 1).starts_at) == 1
+    expired = await repo.get(made.meeting.id)
+    assert expired is not None and expired.state == "expired"
+    assert await db.fetchall("SELECT * FROM meeting_seats") == []
