@@ -27,6 +27,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.container import Services
 from handlers import (
     admin,
+    availability,
     broadcast,
     commands,
     company_admin,
@@ -36,6 +37,10 @@ from handlers import (
     followups,
     invitations,
     language,
+    meeting_feedback,
+    meeting_notices,
+    meetings,
+    meetings_admin,
     notifications,
     outcomes,
     profile,
@@ -57,6 +62,9 @@ from storage.users import UserRepository
 log = logging.getLogger(__name__)
 # Before every feature's group (tracking is at -11 and -10): the vital signs see each update.
 VITALS_GROUP = -1000
+
+# The modules that only register notice renderers (imported for that alone).
+NOTICE_RENDERERS = (meeting_notices,)
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -83,6 +91,10 @@ def register_handlers(app: Application) -> None:
     followups.register(app)
     directory.register(app)
     outcomes.register(app)
+    meeting_feedback.register(app)
+    meetings.register(app)
+    availability.register(app)
+    meetings_admin.register(app)
     fallback.register(app)
     errors.register(app)
     instrument(app)
@@ -157,7 +169,7 @@ def build_application(
         rate=settings.send_rate,
         window=window,
     )
-    timers = JobQueueTimers(app.job_queue)
+    timers = JobQueueTimers(app.job_queue, now=clock.now)
     services = Services.create(settings, db, clock, forum=forum, wake=sender.wake, timers=timers)
 
     async def job_failed(name: str, exc: Exception) -> str:

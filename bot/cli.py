@@ -84,7 +84,62 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--dry-run", action="store_true", help="only say how many")
     report = sub.add_parser("report", help="write the organisers' report (Excel workbook)")
     report.add_argument("file", metavar="FILE.xlsx", help="where to write the workbook")
+    plan = sub.add_parser(
+        "schedule-meetings",
+        help="place 1:1 meetings for accepted introductions (and opted-in top-3 matches)",
+    )
+    plan.add_argument("--dry-run", action="store_true", help="print the plan and book nothing")
     return parser
+
+
+async def _schedule_meetings(*, dry_run: bool) -> int:
+    """Solve as /schedule does and book the plan (unless ``dry_run``); a running bot sends
+    the notices and plans the reminders within half a minute."""
+    from bot.services.container import Services
+    from bot.services.meeting_schedule import MeetingScheduler
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    db = await Database.open(settings.database_path)
+    try:
+        scheduler = MeetingScheduler(Services.create(settings, db))
+        preview = await scheduler.preview(None, store=False)
+        gap = "n/a" if preview.gap is None else f"{preview.gap:.3%}"
+        print(
+            f"Candidates: {preview.accepted} accepted introductions, {preview.opt_in} mutual "
+            f"top-3 opt-ins; {preview.existing} existing meetings kept."
+        )
+        print(
+            f"Placed {len(preview.placed)} meetings, total score {preview.total_score:.3f}, "
+            f"status {preview.status}, optimality gap {gap}."
+        )
+        for p in preview.placed:
+            print(
+                f"  {p.slot.starts_at:%Y-%m-%d %H:%M} UTC  {p.a_name} <-> {p.b_name}  "
+                f"({p.kind}, {p.score:.3f})"
+            )
+        for left in preview.left_out:
+            print(f"  left out: {left.a_name} <-> {left.b_name} ({left.kind}): {left.explanation}")
+        if dry_run:
+            print("Dry run: nothing was booked.")
+            return 0
+        entries = [
+            {
+                "a": p.a,
+                "b": p.b,
+                "block": p.slot.block_id,
+                "start": p.slot.starts_at.isoformat(),
+                "end": p.slot.ends_at.isoformat(),
+            }
+            for p in preview.placed
+        ]
+        placed, skipped = await scheduler.book(entries)
+    finally:
+        await db.close()
+    print(f"Booked {placed} meetings; both companies of each will be told.")
+    for a, b, why in skipped:
+        print(f"  skipped: {a} <-> {b} ({why})")
+    return 0
 
 
 async def _migrate() -> int:
@@ -441,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_purge(args.before, dry_run=args.dry_run))
         if command == "report":
             return asyncio.run(_report(args.file))
+        if command == "schedule-meetings":
+            return asyncio.run(_schedule_meetings(dry_run=args.dry_run))
         if command == "demo":
             return _demo(quiet=args.quiet)
         settings = load_settings()

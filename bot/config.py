@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.meeting_slots import DEFAULT_LINK_TEMPLATE, check_link_template
 from bot.forum import Forum, ForumError, forum_path, load_forum
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -74,6 +75,10 @@ class Settings:
     def event_timezone(self) -> str:
         """The event's IANA zone: EVENT_TIMEZONE if set, else the forum file's."""
         return self.event_zone or self.forum.timezone
+
+    # Each online meeting's video room; "none" for an on-site forum (table numbers instead).
+    meeting_link_template: str = DEFAULT_LINK_TEMPLATE
+    max_meetings_per_company: int = 8
 
     @property
     def tz(self) -> ZoneInfo:
@@ -166,6 +171,16 @@ def _proxy(raw: str) -> str | None:
         raise ConfigError(
             f"BOT_API_PROXY: {raw!r} must be an http:// or https:// proxy URL, "
             "e.g. BOT_API_PROXY=http://127.0.0.1:3128"
+        )
+    return raw
+
+
+def _link_template(raw: str) -> str:
+    problem = check_link_template(raw)
+    if problem:
+        raise ConfigError(
+            f"MEETING_LINK_TEMPLATE: {raw[:80]!r} {problem}, e.g. "
+            f"MEETING_LINK_TEMPLATE={DEFAULT_LINK_TEMPLATE}"
         )
     return raw
 
@@ -312,4 +327,10 @@ def load_settings(
         port=_port(env.get("PORT", "").strip() or str(DEFAULT_PORT)),
         log_format=log_format,
         sentry_dsn=env.get("SENTRY_DSN", "").strip(),
+        meeting_link_template=_link_template(
+            env.get("MEETING_LINK_TEMPLATE", "").strip() or DEFAULT_LINK_TEMPLATE
+        ),
+        max_meetings_per_company=_positive_int(
+            "MAX_MEETINGS_PER_COMPANY", env.get("MAX_MEETINGS_PER_COMPANY", "").strip() or "8"
+        ),
     )

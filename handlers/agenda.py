@@ -20,12 +20,17 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.agenda_files import MAX_FILE_BYTES, AgendaFileError, export_ics
+from bot.domain.meeting_blocks import meeting_events
+from bot.domain.meeting_slots import block_slots
 from bot.domain.texts import esc, without_bidi_controls
 from bot.domain.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
 from bot.runtime.context import ForumContext
 from bot.services import reminders
-from handlers.common import audit, callback_number, organiser_id, reply
-from storage.agenda import Session
+from bot.services.meetings import MeetingService
+from handlers.common import audit, callback_number, organiser_id, reader, reply
+from handlers.i18n import Texts, texts
+from handlers.meeting_texts import calendar_meeting
+from storage.agenda import MEETINGS, Session
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,7 @@ def agenda_page(
     zone_name: str,
     page: int,
     forum_zones: Mapping[str, str],
+    tx: Texts | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the agenda; each line in the forum's two zones (``forum_zones``: IANA zone
     → label, from the forum file) and the reader's own."""
@@ -75,10 +81,13 @@ def agenda_page(
             lines.append(f"\n<b>{this_day}</b>")
             day = this_day
         mark = " ✅" if s.id in subscribed else ""
+        block = " 🤝" if s.kind == MEETINGS else ""
         lines.append(
-            f"• {times(s.starts_at, forum_zones, zone_name)} — <b>{esc(s.title)}</b>{mark}"
+            f"• {times(s.starts_at, forum_zones, zone_name)} — <b>{esc(s.title)}</b>{block}{mark}"
         )
     lines.append("\nTap a session for details and reminders. ✅ = subscribed.")
+    if any(s.kind == MEETINGS for s in shown):
+        lines.append((tx or texts())._("🤝 = 1:1 meeting slots: book them from /meetings."))
     rows = [
         [
             InlineKeyboardButton(
@@ -99,8 +108,24 @@ def agenda_page(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def block_line(tx: Texts, session: Session) -> str:
+    """What a meetings block holds: its slots and how many meetings run at once."""
+    slots = len(
+        block_slots(session.id, session.starts_at, session.ends_at, session.slot_minutes, 0)
+    )
+    return tx._(
+        "🤝 1:1 meetings: {slots} slots of {minutes} minutes, {tables} meetings at a time. "
+        "Book after an accepted introduction, or see /meetings."
+    ).format(slots=slots, minutes=session.slot_minutes, tables=session.tables)
+
+
 def session_details(
-    session: Session, zone_name: str, subscribed: bool, leads: list[int], context: ForumContext
+    session: Session,
+    zone_name: str,
+    subscribed: bool,
+    leads: list[int],
+    context: ForumContext,
+    tx: Texts | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = context.services.clock.now()
     when = times(session.starts_at, context.services.forum.zone_labels(), zone_name)
@@ -117,6 +142,8 @@ def session_details(
         lines.append(f"\n{esc(session.description)}\n")
     if session.link:
         lines.append(f"🔗 {esc(session.link)}")
+    if session.kind == MEETINGS:
+        lines.append(block_line(tx or texts(), session))
     if subscribed:
         lines.append(f"\n✅ Subscribed: reminders {_leads_text(leads)} (change with /reminders).")
         toggle = InlineKeyboardButton("🔕 Unsubscribe", callback_data=f"agenda:unsub:{session.id}")
@@ -138,21 +165,21 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -
 
 # -- handlers ------------------------------------------------------------------------------
 async def _page_content(
-    context: ForumContext, user_id: int, page: int
+    context: ForumContext, user_id: int, page: int, tx: Texts | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     agenda = context.services.agenda
     sessions = await agenda.upcoming(context.services.clock.now())
     subscribed = await agenda.subscribed_ids(user_id)
     zone_name = await _zone(context, user_id)
     forum_zones = context.services.forum.zone_labels()
-    return agenda_page(sessions, subscribed, zone_name, page, forum_zones)
+    return agenda_page(sessions, subscribed, zone_name, page, forum_zones, tx)
 
 
 async def agenda_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    text, markup = await _page_content(context, user.id, 0)
+    text, markup = await _page_content(context, user.id, 0, await reader(update, context))
     await reply(update, text, reply_markup=markup)
 
 
@@ -216,7 +243,12 @@ async def agenda_button(update: Update, context: ForumContext) -> None:
         else:
             await query.answer()
         text, markup = session_details(
-            session, await _zone(context, user_id), subscribed, await agenda.leads(user_id), context
+            session,
+            await _zone(context, user_id),
+            subscribed,
+            await agenda.leads(user_id),
+            context,
+            await reader(update, context),
         )
         await _edit(query, text, markup)
         return
@@ -228,14 +260,21 @@ async def ics_command(update: Update, context: ForumContext) -> None:
     if user is None or chat is None:
         return
     sessions = await context.services.agenda.subscribed_sessions(user.id)
-    if not sessions:
+    tx = await reader(update, context)
+    meetings = await MeetingService(context.services).calendar(user.id)
+    if not sessions and not meetings:
         await reply(update, "You have not subscribed to any session yet. Send /agenda to pick.")
         return
-    data = export_ics(sessions, now=context.services.clock.now())
-    await chat.send_document(
-        InputFile(data, filename="forum-agenda.ics"),
-        caption=f"🗓 Your {len(sessions)} session(s). Open the file to add them to your calendar.",
-    )
+    now = context.services.clock.now()
+    events = meeting_events([calendar_meeting(tx, m) for m in meetings], now=now)
+    data = export_ics(sessions, now=now, extra=events)
+    caption = f"🗓 Your {len(sessions)} session(s). Open the file to add them to your calendar."
+    if meetings:
+        caption = tx._(
+            "🗓 Your {sessions} session(s) and {meetings} meeting(s). Open the file to add them "
+            "to your calendar."
+        ).format(sessions=len(sessions), meetings=len(meetings))
+    await chat.send_document(InputFile(data, filename="forum-agenda.ics"), caption=caption)
 
 
 async def import_help(update: Update, context: ForumContext) -> None:

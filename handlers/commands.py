@@ -60,6 +60,10 @@ COMMANDS: tuple[Command, ...] = (
         "invite_unclaimed", N_("E-mail claim links to unclaimed companies"), organiser_only=True
     ),
     Command("report", N_("The forum's results as an Excel workbook"), organiser_only=True),
+    Command("meetings", N_("Your 1:1 meetings: book, reschedule, cancel")),
+    Command("availability", N_("Meeting slots your company cannot attend")),
+    Command("schedule", N_("Place meetings with the optimal scheduler"), organiser_only=True),
+    Command("meetings_all", N_("Every meeting slot with its meetings"), organiser_only=True),
 )
 
 

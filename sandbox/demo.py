@@ -12,11 +12,15 @@ companies it imports are those of the forum that ships.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.clock import Clock
 from bot.forum import Forum
 from bot.runtime.local import LocalBot, local_settings
 from bot.runtime.status import read_status, render
@@ -30,11 +34,41 @@ SECOND_REP_ID = 301  # Imran, of one from the second
 CLAIMANT_ID = 401
 
 
+class DemoClock(Clock):
+    """Real time, which the demo moves forward to reach a meeting and its end without
+    waiting for them (the bot is restarted after each jump: it plans its timers anew from
+    the database, as after any restart)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def jump_to(self, moment: datetime) -> None:
+        self.offset += moment - self.now()
+
+
+def with_meeting_block(data: bytes, title: str = "B2B networking") -> bytes:
+    """The agenda with ``title`` as a block of 20-minute 1:1 meeting slots, 10 at a time."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    rows = list(reader)
+    for row in rows:
+        if row["title"] == title:
+            row.update(kind="meetings", slot_minutes="20", tables="10")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 @dataclass
 class Demo:
     sandbox: Sandbox
     bot: LocalBot
     quiet: bool = False
+    clock: DemoClock = field(default_factory=DemoClock)
     lines: list[str] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
     mailbox: Mailbox | None = None
@@ -103,9 +137,9 @@ async def scene_agenda(demo: Demo) -> None:
     sample = await asyncio.to_thread(SAMPLE_AGENDA.read_bytes)
     first = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15, seconds=4)
     demo.say("Organiser > [sends sample_agenda.csv with the caption /agenda_import]")
-    await org.send_document(
-        "sample_agenda.csv", shifted_csv(sample, first), caption="/agenda_import"
-    )
+    # B2B networking becomes a block of 1:1 meeting slots (the meetings scene books one).
+    agenda = with_meeting_block(shifted_csv(sample, first))
+    await org.send_document("sample_agenda.csv", agenda, caption="/agenda_import")
     demo._show(org, await org.expect("Agenda imported"))
     ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     ana_side, imran_side = demo.forum.countries
@@ -353,6 +387,42 @@ async def scene_operations(demo: Demo) -> None:
     demo.say(f"    Backed up to {copy.name} ({result.size / 1024:.0f} KiB, integrity ok)")
 
 
+async def scene_meetings(demo: Demo) -> None:
+    """After the introduction: the organiser previews the scheduler's plan; Ana books a slot
+    herself, Imran confirms; the demo moves the clock to the reminder and to the end of the
+    meeting (restarting the bot each time), and Ana gives her feedback."""
+    from bot.services.meetings import MeetingService
+
+    demo.scene("1:1 meetings: scheduler, booking, reminder, feedback")
+    org = demo.person(ORGANISER_ID, "Organiser")
+    ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
+    imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
+    await demo.send(org, "/schedule", "Meeting schedule — preview")
+    await demo.press(org, "✖️ Cancel", "nothing was booked")
+    await demo.press(ana, "📅 Book a meeting", "Book a meeting with")
+    picker = ana.last
+    first_slot = picker.buttons()[0][0] if picker else ""
+    await demo.press(ana, first_slot, "Proposed to")
+    demo._show(imran, await imran.expect("proposes a 1:1 meeting", timeout=10))
+    await demo.press(imran, "✅ Confirm", "Booked")
+    demo._show(ana, await ana.expect("Meeting booked", timeout=10))
+    await demo.send(ana, "/meetings", "1:1 meetings of")
+    (meeting,) = await MeetingService(demo.bot.services).calendar(ana.id)
+    demo.say("… the demo moves the clock to 10 minutes before the meeting; the bot restarts …")
+    demo.clock.jump_to(meeting.starts_at - timedelta(minutes=10, seconds=3))
+    await demo.bot.restart()
+    for person in (ana, imran):
+        demo._show(person, await person.expect("⏰ Your meeting", timeout=15))
+    demo.say("… and to the end of the meeting; the bot restarts again …")
+    demo.clock.jump_to(meeting.ends_at + timedelta(seconds=1))
+    await demo.bot.restart()
+    demo._show(ana, await ana.expect("take place?", timeout=15))
+    await demo.press(ana, "✅ Yes", "How useful")
+    await demo.press(ana, "⭐⭐⭐⭐⭐", "Anything to add")
+    await demo.send(ana, "Great call: we start a pilot in January.", "Noted")
+    await demo.send(org, "/stats", "Forum dashboard")
+
+
 # The forum's story in order; the demo ends with the organisers' report and a look at the
 # running bot's health.
 SCENES: list[Callable[[Demo], Awaitable[None]]] = [
@@ -363,6 +433,7 @@ SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_directory,
     scene_agenda,
     scene_broadcast,
+    scene_meetings,
     scene_report,
     scene_operations,
 ]
@@ -382,9 +453,10 @@ async def run_demo(*, quiet: bool = False, forum: Forum | None = None) -> int:
                 smtp=mailbox.settings(),
                 **({"forum": forum} if forum is not None else {}),
             )
-            bot = LocalBot(settings)
+            clock = DemoClock()
+            bot = LocalBot(settings, clock=clock)
             await bot.start()
-            demo = Demo(sandbox, bot, quiet=quiet, mailbox=mailbox)
+            demo = Demo(sandbox, bot, quiet=quiet, mailbox=mailbox, clock=clock)
             try:
                 for scene in SCENES:
                     await scene(demo)

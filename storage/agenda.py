@@ -15,6 +15,7 @@ import aiosqlite
 from storage.db import Database
 
 DEFAULT_LEAD_MINUTES = 15
+TALK, MEETINGS = "talk", "meetings"  # a session's kind: a talk, or a block of 1:1 meeting slots
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class SessionInput:
     description: str = ""
     link: str | None = None
     line: int = 0  # where it came from in the file, for error messages
+    kind: str = TALK
+    slot_minutes: int = 20  # a meetings block: the length of each slot
+    tables: int = 0  # a meetings block: how many meetings run at once in a slot
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class Session:
     link: str | None
     cancelled: bool
     updated_at: str
+    kind: str = TALK
+    slot_minutes: int = 20
+    tables: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ def _session(row: aiosqlite.Row) -> Session:
         link=row["link"],
         cancelled=bool(row["cancelled"]),
         updated_at=row["updated_at"],
+        kind=row["kind"],
+        slot_minutes=row["slot_minutes"],
+        tables=row["tables"],
     )
 
 
@@ -151,13 +161,16 @@ class AgendaRepository:
                     to_utc(item.starts_at),
                     to_utc(item.ends_at),
                     item.link or None,
+                    item.kind,
+                    item.slot_minutes,
+                    item.tables,
                 )
                 old = by_key.get(session_key(item.title, item.starts_at, tz))
                 if old is None:
                     cursor = await conn.execute(
                         "INSERT INTO agenda_sessions (title, description, speakers, track, "
-                        "starts_at, ends_at, link, cancelled, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                        "starts_at, ends_at, link, kind, slot_minutes, tables, cancelled, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                         (*values, stamp),
                     )
                     new_id = int(cursor.lastrowid or 0)
@@ -173,14 +186,17 @@ class AgendaRepository:
                     to_utc(old.starts_at),
                     to_utc(old.ends_at),
                     old.link,
+                    old.kind,
+                    old.slot_minutes,
+                    old.tables,
                 )
                 if current == values and not old.cancelled:
                     result.unchanged += 1
                     continue
                 await conn.execute(
                     "UPDATE agenda_sessions SET title = ?, description = ?, speakers = ?, "
-                    "track = ?, starts_at = ?, ends_at = ?, link = ?, cancelled = 0, "
-                    "updated_at = ? WHERE id = ?",
+                    "track = ?, starts_at = ?, ends_at = ?, link = ?, kind = ?, "
+                    "slot_minutes = ?, tables = ?, cancelled = 0, updated_at = ? WHERE id = ?",
                     (*values, stamp, old.id),
                 )
                 new = _from(old.id, item, stamp)
@@ -339,4 +355,7 @@ def _from(session_id: int, item: SessionInput, stamp: str) -> Session:
         link=item.link or None,
         cancelled=False,
         updated_at=stamp,
+        kind=item.kind,
+        slot_minutes=item.slot_minutes,
+        tables=item.tables,
     )

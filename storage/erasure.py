@@ -11,7 +11,8 @@ What goes, and what stays without them (the README's privacy paragraph says the 
 * their @username, e-mail, phone and name wherever another company lists them;
 * the notes they wrote in introduction requests and follow-up answers, and their id as
   requester, answerer or respondent (the introductions and the answers themselves belong
-  to the companies);
+  to the companies); likewise their feedback on meetings (with its note) and their id as
+  proposer or answerer of the companies' meetings;
 * messages: those to them are deleted; those to other people that carry their data
   (contact cards, requests with their note, notices naming them, copies of their
   broadcasts) are emptied, and cancelled if still waiting;
@@ -191,6 +192,12 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
         await conn.execute(
             f"UPDATE company_links SET {column} = NULL WHERE {column} = ?", (user_id,)
         )
+    await conn.execute("DELETE FROM meeting_feedback WHERE user_id = ?", (user_id,))
+    for column in ("requested_by", "decided_by"):
+        await conn.execute(f"UPDATE meetings SET {column} = NULL WHERE {column} = ?", (user_id,))
+    await conn.execute(
+        "UPDATE meeting_plans SET created_by = NULL WHERE created_by = ?", (user_id,)
+    )
     broadcasts = await _broadcasts(conn, user_id, identity, number, now)
     audit_rows = await _audit(conn, user_id, identity, number)
     intro_keys = tuple(f"intro:{n[0]}:{what}:" for n in notes for what in ("request", "reminder"))

@@ -80,6 +80,7 @@ KNOWN_LONG: set[str] = {
     "handlers.registration",
     "storage.companies",
     "sandbox.api",
+    "sandbox.demo",
     "sandbox.markup",
     "sandbox.server",
 }

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfoNotFoundError
 import icalendar
 import recurring_ical_events
 
+from bot.domain import meeting_blocks
 from bot.domain.texts import from_spreadsheet, spreadsheet_safe
 from bot.domain.timefmt import find_zone, zone
 from storage.agenda import Session, SessionInput, session_key
@@ -140,15 +141,17 @@ def parse_csv(text: str) -> list[SessionInput]:
         raise AgendaFileError(["Line 1: the header row is missing."]) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
-    unknown = [h for h in names if h not in COLUMNS]
+    unknown = [h for h in names if h not in (*COLUMNS, *meeting_blocks.BLOCK_COLUMNS)]
     if missing or unknown:
         what = []
         if missing:
             what.append("missing column(s): " + ", ".join(missing))
         if unknown:
             what.append("unknown column(s): " + ", ".join(repr(u) for u in unknown))
+        required = ",".join(COLUMNS)
+        optional = ",".join(meeting_blocks.BLOCK_COLUMNS)
         raise AgendaFileError(
-            [f"Line 1: {'; '.join(what)}. The header must be: {','.join(COLUMNS)}"]
+            [f"Line 1: {'; '.join(what)}. The header must be: {required} (optional: {optional})"]
         )
     items: list[SessionInput] = []
     try:
@@ -164,6 +167,8 @@ def parse_csv(text: str) -> list[SessionInput]:
                 name: _clean(from_spreadsheet(cell)) for name, cell in zip(names, row, strict=True)
             }
             row_problems = _field_problems(line, values)
+            block, problems_of_block = meeting_blocks.block_fields(values, line)
+            row_problems.extend(problems_of_block)
             times: dict[str, datetime] = {}
             for which in ("start", "end"):
                 try:
@@ -183,6 +188,9 @@ def parse_csv(text: str) -> list[SessionInput]:
                     description=values["description"],
                     link=values["link"] or None,
                     line=line,
+                    kind=block.kind,
+                    slot_minutes=block.slot_minutes,
+                    tables=block.tables,
                 )
             )
             if len(items) > MAX_SESSIONS:
@@ -311,6 +319,8 @@ def _add_event(
     if values["link"] and not values["link"].startswith(("http://", "https://")):
         values["link"] = ""  # a room name in LOCATION is not a link
     row_problems = _field_problems(line, values)
+    block, problems_of_block = meeting_blocks.block_fields(meeting_blocks.ics_values(event), line)
+    row_problems.extend(problems_of_block)
     try:
         start = _ics_time(event.get("DTSTART"), "DTSTART")
         if event.get("DTEND") is not None:
@@ -334,6 +344,9 @@ def _add_event(
             description=values["description"],
             link=values["link"] or None,
             line=line,
+            kind=block.kind,
+            slot_minutes=block.slot_minutes,
+            tables=block.tables,
         )
     )
 
@@ -373,12 +386,20 @@ def _check_items(items: list[SessionInput], event_zone: tzinfo) -> None:
             )
         else:
             seen[key] = item.line
+    problems.extend(meeting_blocks.check_blocks(items))
     if problems:
         raise AgendaFileError(problems)
 
 
-def export_ics(sessions: Sequence[Session], *, now: datetime, name: str = "Forum agenda") -> bytes:
-    """An iCalendar file of ``sessions`` that calendar apps import (times in UTC)."""
+def export_ics(
+    sessions: Sequence[Session],
+    *,
+    now: datetime,
+    name: str = "Forum agenda",
+    extra: Sequence[icalendar.Event] = (),
+) -> bytes:
+    """An iCalendar file of ``sessions`` (and ``extra`` events, e.g. the reader's meetings)
+    that calendar apps import (times in UTC)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -403,6 +424,9 @@ def export_ics(sessions: Sequence[Session], *, now: datetime, name: str = "Forum
         if session.link:
             event.add("url", session.link)
             event.add("location", session.link)
+        meeting_blocks.add_ics_props(event, session.kind, session.slot_minutes, session.tables)
+        calendar.add_component(event)
+    for event in extra:
         calendar.add_component(event)
     return calendar.to_ical()
 
@@ -414,8 +438,9 @@ def shifted_csv(data: bytes, first_start: datetime) -> bytes:
     shift = first_start - min(i.starts_at for i in items)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow((*COLUMNS, *meeting_blocks.BLOCK_COLUMNS))
     for i in items:
+        block = i.kind == meeting_blocks.MEETINGS
         writer.writerow(
             spreadsheet_safe(cell)
             for cell in [
@@ -426,6 +451,9 @@ def shifted_csv(data: bytes, first_start: datetime) -> bytes:
                 i.track,
                 i.description,
                 i.link or "",
+                i.kind,
+                str(i.slot_minutes) if block else "",
+                str(i.tables) if block else "",
             ]
         )
     return out.getvalue().encode()

@@ -4,8 +4,10 @@ At start-up, in this order: the heartbeat row is written (and then every 30 s); 
 sender resumes what was pending when the process last
 stopped; running broadcasts carry on and scheduled ones get their timers back; reminder
 timers are planned from the agenda in the database (the late ones missed while down are
-sent); the introductions' due run (expiry, halfway reminders, notices lost in a crash) and
-the daily "new matches" digest start repeating, and so does the follow-up survey's check.
+sent); the meetings' timers are planned from the database (what fell due while down is sent: late
+reminders, the feedback questions) and their sweep starts; the introductions' due run
+(expiry, halfway reminders, notices lost in a crash) and the daily "new matches" digest start
+repeating, and so does the follow-up survey's check.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.services import reminders
 from bot.services.container import Services
 from bot.services.followups import FollowupService
 from bot.services.introductions import IntroductionService
+from bot.services.meeting_followup import SWEEP_EVERY, MeetingFollowUp
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,14 @@ async def start(app: ForumApplication) -> None:
     if services.broadcaster is not None:
         await services.broadcaster.startup()
     await reminders.start(app)
+    done = await MeetingFollowUp(services).plan_all(late=True)
+    log.info("meetings at start-up: %s", done)
+    services.timers.every(
+        "meetings:sweep",
+        SWEEP_EVERY,
+        lambda: MeetingFollowUp(services).sweep(),
+        first=SWEEP_EVERY.total_seconds(),
+    )
     services.timers.every(
         "introductions:due",
         INTRODUCTIONS_DUE_EVERY,

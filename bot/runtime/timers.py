@@ -1,7 +1,10 @@
 """The services' :class:`~bot.services.timers.Timers` on python-telegram-bot's JobQueue.
 
 One JobQueue job per name; a failing action is logged (and, through ``on_error``, told to
-the organisers) and does not stop the queue (a repeating job runs again at its next time).
+the organisers) and does not stop the queue (a repeating job runs again at its next time). A
+time given to :meth:`JobQueueTimers.at` is on the bot's clock: it becomes a delay from the
+clock's now (the JobQueue runs on real time, and the tests move a FakeClock by hand); a time
+already past runs at once (APScheduler would drop a job more than a second late).
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ ErrorHook = Callable[[str, Exception], Awaitable[str]]
 
 
 class JobQueueTimers:
-    def __init__(self, job_queue: JobQueue[Any], on_error: ErrorHook | None = None) -> None:
+    def __init__(
+        self,
+        job_queue: JobQueue[Any],
+        on_error: ErrorHook | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.job_queue = job_queue
         self.on_error = on_error
+        self.now = now or (lambda: datetime.now(UTC))
 
     def _runner(self, name: str, action: Action) -> Any:
         async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,10 +46,8 @@ class JobQueueTimers:
 
     def at(self, name: str, when: datetime, action: Action) -> None:
         self.cancel(name)
-        # APScheduler drops a job whose time passed more than a second ago ("missed"); the
-        # protocol promises it runs at once instead, so a past time becomes "now".
-        delay = (when - datetime.now(UTC)).total_seconds()
-        self.job_queue.run_once(self._runner(name, action), when=max(0.0, delay), name=name)
+        delay = max(0.0, (when - self.now()).total_seconds())
+        self.job_queue.run_once(self._runner(name, action), when=delay, name=name)
 
     def every(self, name: str, interval: timedelta, action: Action, *, first: float = 0) -> None:
         self.cancel(name)

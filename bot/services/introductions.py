@@ -48,6 +48,9 @@ from storage.introductions import (
 from storage.outbox import BLOCKED, FAILED, PRIORITY_URGENT, UNKNOWN, NewMessage
 
 ACCEPT_DATA = "intro:acc:"
+# handlers.callbacks.MeetingBook packed (services cannot import handlers; a test holds them
+# equal): the contact card's "📅 Book a meeting" button.
+BOOK_MEETING_DATA = "mb:{partner}"
 NOTICE_KIND_PREFIX = "intro_"  # outbox kinds: intro_request, intro_accepted, ...
 DECLINE_DATA = "intro:dec:"
 MATCHES_SHOWN = 5
@@ -430,16 +433,18 @@ class IntroductionService:
             text = (
                 f"🎉 <b>Introduction made: {esc(other.name)}</b>\n\n"
                 f"Both sides said yes. Here are their contact details:\n\n{card}\n\n"
-                "Suggestion: write to them today and agree on a 30-minute call — the forum "
-                "is the best moment to meet."
+                "Book a 1:1 meeting in one of the forum's meeting slots below (or write to "
+                "them today) — the forum is the best moment to meet."
             )
+            data = BOOK_MEETING_DATA.format(partner=other.id)
+            book = {"inline_keyboard": [[{"text": "📅 Book a meeting", "callback_data": data}]]}
             for rep in await self.companies.reps(receiver.id):
                 messages.append(
                     NewMessage(
                         chat_id=rep,
                         dedupe_key=f"intro:{intro.id}:accepted:{rep}",
                         kind="intro_accepted",
-                        payload={"text": text, "parse_mode": "HTML"},
+                        payload={"text": text, "parse_mode": "HTML", "reply_markup": book},
                         priority=PRIORITY_URGENT,
                     )
                 )

@@ -28,6 +28,7 @@ from bot.domain.texts import esc
 from bot.domain.timefmt import date, duration, times, until, user_zone, zone
 from bot.runtime.context import SERVICES_KEY
 from bot.services.container import Services
+from bot.services.meeting_followup import MeetingFollowUp
 from storage.agenda import Change, ImportResult, Session
 from storage.db import Database
 from storage.outbox import PRIORITY_NORMAL, PRIORITY_URGENT, NewMessage
@@ -313,6 +314,7 @@ async def import_agenda(
     items = parse_agenda(data, filename, event_zone=event_zone)
     result = await services.agenda.apply_import(items, now=services.clock.now(), tz=event_zone)
     notices = await notify_changes(services, result.notices)
+    await MeetingFollowUp(services).reconcile()  # meetings in a moved or cancelled block
     if app is not None:
         await rebuild(app, late=False)
     return AgendaUpdate(result=result, notices=notices)
@@ -343,6 +345,7 @@ async def change_session(
     if change is None:
         return None
     await notify_changes(services, [change])
+    await MeetingFollowUp(services).reconcile()
     if app is not None:
         await rebuild(app, late=False)
     return change

@@ -10,6 +10,7 @@ from bot.domain.texts import esc
 from bot.forum import Forum
 from bot.services.broadcasts import delivery_line
 from bot.services.container import Services
+from bot.services.meeting_schedule import MeetingCounts, MeetingScheduler
 from bot.services.reminders import REMINDER_KIND
 from storage.stats import Snapshot, StatsQueries
 
@@ -25,12 +26,22 @@ def _countries_line(forum: Forum, by_country: dict[str, int]) -> str:
     return " · ".join(f"{esc(forum.flag_and_name(code))} {by_country[code]}" for code in codes)
 
 
+def meetings_line(m: MeetingCounts) -> str:
+    rating = f", mean rating {m.mean_rating:.1f}/5" if m.mean_rating is not None else ""
+    return (
+        f"<b>1:1 meetings</b>: {m.confirmed} confirmed · {m.proposed} proposed · "
+        f"{m.declined} declined · {m.cancelled} cancelled · {m.expired} expired; "
+        f"took place {m.held} · did not {m.not_held} · moved {m.moved}{rating}"
+    )
+
+
 def stats_text(
     snap: Snapshot,
     forum: Forum,
     delivery: dict[str, int],
     reminders: dict[str, int] | None = None,
     funnel: str = "",
+    meetings: MeetingCounts | None = None,
 ) -> str:
     """The dashboard; ``funnel`` is the one funnel (bot.services.funnel) as the reader's
     handler rendered it."""
@@ -58,6 +69,8 @@ def stats_text(
     ]
     if reminders is not None:
         lines.append(f"<b>Session reminders</b>: {delivery_counts(reminders)}")
+    if meetings is not None:
+        lines.append(meetings_line(meetings))
     return "\n".join(lines)
 
 
@@ -76,6 +89,7 @@ async def dashboard(services: Services, funnel: str = "") -> tuple[str, bytes]:
     snap = await StatsQueries(services.db).snapshot()
     delivery = await services.broadcasts.delivery_totals()
     reminders = await services.outbox.counts(kind=REMINDER_KIND)
+    meetings = await MeetingScheduler(services).counts()
     bars = [(c.name, c.colour) for c in forum.countries]
     png = await asyncio.to_thread(companies_by_sector_png, chart_counts(snap, forum), bars)
-    return stats_text(snap, forum, delivery, reminders, funnel), png
+    return stats_text(snap, forum, delivery, reminders, funnel, meetings), png

@@ -1,0 +1,180 @@
+"""The meeting notices, rendered for each recipient when the outbox sends them: a proposal
+(or a new time) with Confirm / Another slot / Decline, confirmed, declined, cancelled, a
+meeting the organisers booked, the reminder with its link, and "did it take place?".
+
+Each renderer re-reads the meeting: a notice about a meeting that changed since it was
+queued (answered, moved, cancelled, or a company erased) renders as None and is dropped, so
+a cancelled meeting's reminder is never sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.meeting_slots import ReaderZones
+from bot.domain.timefmt import until
+from bot.services.container import Services
+from bot.services.meetings import MeetingService, MeetingView
+from handlers.callbacks import MeetingAct, MeetingAction
+from handlers.i18n import Texts
+from handlers.meeting_feedback import held_keyboard
+from handlers.meeting_texts import book_button, card, when
+from handlers.notifications import Rendered, renderer
+
+
+async def _load(
+    data: Mapping[str, Any], services: Services
+) -> tuple[MeetingView, ReaderZones] | None:
+    service = MeetingService(services)
+    view = await service.view_by_id(int(data["meeting"]), int(data["company"]))
+    if view is None:
+        return None
+    return view, await service.zone_of(int(data.get("to", 0)))
+
+
+def _act(view: MeetingView, label: str, action: MeetingAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=MeetingAct(view.id, view.rev, action).pack())
+
+
+@renderer("meeting_proposed")
+async def proposed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "proposed" or view.rev != data["rev"] or view.waiting_for != "us":
+        return None  # answered, moved again or withdrawn meanwhile
+    partner = tx.user(view.partner_name)
+    if data.get("was"):
+        was = datetime.fromisoformat(data["was"])
+        head = tx._("📅 <b>{partner}</b> asks to move your meeting to another time.").format(
+            partner=partner
+        )
+        old = tx._("Was: <s>{when}</s>").format(
+            when=when(tx, was, was + (view.ends_at - view.starts_at), own)
+        )
+        text = f"{head}\n\n{card(tx, view, own)}\n{old}"
+    else:
+        head = tx._("📅 <b>{partner}</b> proposes a 1:1 meeting.").format(partner=partner)
+        text = f"{head}\n\n{card(tx, view, own)}"
+    text += "\n\n" + tx._("Confirm it, propose another slot, or decline.")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _act(view, tx._("✅ Confirm"), "ok"),
+                _act(view, tx._("🔁 Another slot"), "other"),
+            ],
+            [_act(view, tx._("✖️ Decline"), "no")],
+        ]
+    )
+    return Rendered(text=text, reply_markup=keyboard)
+
+
+@renderer("meeting_confirmed")
+async def confirmed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "confirmed" or view.rev != data["rev"]:
+        return None
+    head = tx._("✅ <b>Meeting booked</b> with {partner}.").format(
+        partner=tx.user(view.partner_name)
+    )
+    tail = tx._("I will remind you 10 minutes before. /meetings to reschedule or cancel.")
+    return Rendered(text=f"{head}\n\n{card(tx, view, own)}\n\n{tail}")
+
+
+@renderer("meeting_declined")
+async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "declined":
+        return None
+    text = tx._("✖️ {partner} declined the meeting on {when}.").format(
+        partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
+    )
+    return Rendered(text=text)
+
+
+@renderer("meeting_cancelled")
+async def cancelled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "cancelled":
+        return None
+    values = {
+        "partner": tx.user(view.partner_name),
+        "when": when(tx, view.starts_at, view.ends_at, own),
+    }
+    if data.get("by") == "organisers":
+        text = tx._(
+            "❌ Your meeting with {partner} on {when} is cancelled: the organisers changed the "
+            "meeting slots. Book a new time:"
+        ).format(**values)
+        return Rendered(
+            text=text, reply_markup=InlineKeyboardMarkup([[book_button(tx, view.partner_id)]])
+        )
+    text = tx._("❌ {partner} cancelled your meeting on {when}.").format(**values)
+    return Rendered(text=text)
+
+
+@renderer("meeting_scheduled")
+async def scheduled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "confirmed" or view.rev != data["rev"]:
+        return None
+    head = tx._("🗓 <b>The organisers booked a 1:1 meeting for you</b> with {partner}.").format(
+        partner=tx.user(view.partner_name)
+    )
+    tail = tx._("Cannot make it? Propose another slot, or decline: they will be told.")
+    keyboard = InlineKeyboardMarkup(
+        [[_act(view, tx._("🔁 Another slot"), "other"), _act(view, tx._("✖️ Decline"), "no")]]
+    )
+    return Rendered(text=f"{head}\n\n{card(tx, view, own)}\n\n{tail}", reply_markup=keyboard)
+
+
+@renderer("meeting_reminder")
+async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "confirmed" or view.starts_at != datetime.fromisoformat(data["start"]):
+        return None  # cancelled or moved since: its reminders go with it
+    now = services.clock.now()
+    partner = tx.user(view.partner_name)
+    if abs((view.starts_at - now).total_seconds()) < 30:
+        head = tx._("⏰ Your meeting with <b>{partner}</b> is starting now.").format(
+            partner=partner
+        )
+    else:
+        head = tx._("⏰ Your meeting with <b>{partner}</b> starts {until}.").format(
+            partner=partner, until=until(view.starts_at, now)
+        )
+    return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
+
+
+@renderer("meeting_feedback")
+async def feedback(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    loaded = await _load(data, services)
+    if loaded is None:
+        return None
+    view, own = loaded
+    if view.state != "confirmed":
+        return None
+    text = tx._("Did your meeting with <b>{partner}</b> on {when} take place?").format(
+        partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
+    )
+    return Rendered(text=text, reply_markup=held_keyboard(tx, view.id))
