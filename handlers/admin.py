@@ -14,13 +14,13 @@ from telegram import BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Updat
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from bot.services.funnel import compute as compute_funnel
 from bot.services.invitations import InvitationService
 from bot.services.stats import dashboard
 from handlers.commands import publish_for_organiser
 from handlers.common import organiser_id, reader, reply
+from handlers.html import esc
 from handlers.invitations import invite_row, unclaimed_line
 from handlers.outcomes import funnel_text
 from storage.outbox import PRIORITY_URGENT, NewMessage

@@ -22,12 +22,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.domain.agenda_files import MAX_FILE_BYTES, AgendaFileError, export_ics
 from bot.domain.meeting_blocks import meeting_events
 from bot.domain.meeting_slots import block_slots
-from bot.domain.texts import esc, without_bidi_controls
 from bot.domain.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
+from bot.domain.unicode_text import without_bidi_controls
 from bot.runtime.context import ForumContext
 from bot.services import reminders
 from bot.services.meetings import MeetingService
 from handlers.common import audit, callback_number, organiser_id, reader, reply
+from handlers.html import esc
 from handlers.i18n import Texts, texts
 from handlers.meeting_texts import calendar_meeting
 from storage.agenda import MEETINGS, Session

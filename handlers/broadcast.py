@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.texts import esc, without_bidi_controls
+from bot.domain.unicode_text import without_bidi_controls
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.broadcasts import CANCEL_PREFIX, STOP_PREFIX, BroadcastService, Draft, summary_of
@@ -31,6 +31,7 @@ from handlers.common import (
     reader,
     reply,
 )
+from handlers.html import esc
 from handlers.invitations import invite_row, unclaimed_line
 from storage.broadcasts import (
     COMPANIES,

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.domain.texts import split_message
 from bot.runtime.context import ForumContext
+from handlers.html import split_message
 from handlers.i18n import Texts, texts
 
 CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."

@@ -18,9 +18,9 @@ from bot.domain.company_files import (
     import_companies,
 )
 from bot.domain.profiles import Invalid
-from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from handlers.common import audit, organiser_id, reply
+from handlers.html import esc
 
 log = logging.getLogger(__name__)
 

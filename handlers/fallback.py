@@ -7,10 +7,10 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import SQLitePersistence
 from handlers.common import reply
+from handlers.html import esc
 
 EXPIRED_MENU = "This menu has expired. Send /start to begin again."
 

@@ -19,13 +19,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.domain.company_files import deep_link
 from bot.domain.profiles import country_zone, record_card
-from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import forget
 from bot.services.erasure import erase
 from handlers import start as start_handlers
 from handlers.common import callback_number, numbered, reply
 from handlers.fallback import EXPIRED_MENU
+from handlers.html import esc
 from handlers.registration import EDIT_PREFIX
 from handlers.start import REGISTER_BUTTON
 from storage.audit import pseudonym

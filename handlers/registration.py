@@ -49,7 +49,6 @@ from bot.domain.profiles import (
     phone_examples,
     render_card,
 )
-from bot.domain.texts import esc, split_message
 from bot.forum import Forum, Intent, Sector
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import SQLitePersistence
@@ -61,6 +60,7 @@ from handlers.common import (
     reply,
 )
 from handlers.fallback import EXPIRED_MENU
+from handlers.html import esc, split_message
 from handlers.start import REGISTER_BUTTON
 from storage.companies import SIZES, CompanyWrites
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain.texts import esc
 from bot.runtime.context import ForumContext
 from handlers.commands import organiser_commands, user_commands
 from handlers.common import reply
+from handlers.html import esc
 
 HELP_BUTTON = "help:show"
 AGENDA_BUTTON = "agenda:open"  # handled by handlers.agenda

@@ -20,11 +20,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.texts import esc
 from bot.domain.timefmt import city, find_zone, local_time, suggest_zones, user_zone
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.common import cancel_fallback, reply
+from handlers.html import esc
 
 WAITING_ZONE = "timezone:waiting"
 PICK_PREFIX = "tz:"

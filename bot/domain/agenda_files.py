@@ -21,7 +21,7 @@ import icalendar
 import recurring_ical_events
 
 from bot.domain import meeting_blocks
-from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 from bot.domain.timefmt import find_zone, zone
 from storage.agenda import Session, SessionInput, session_key
 

@@ -31,7 +31,7 @@ from bot.domain.profiles import (
     parse_names,
     parse_size,
 )
-from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 from bot.forum import Forum
 from storage.companies import (
     IMPORT_CREATED,

@@ -18,7 +18,7 @@ from email.utils import make_msgid
 
 import segno
 
-from bot.domain.texts import spreadsheet_safe
+from bot.domain.spreadsheet import spreadsheet_safe
 
 QR_FILENAME = "claim-link-qr.png"
 MAIL_MERGE_COLUMNS = ("company", "contact_name", "contact_email", "claim_link")

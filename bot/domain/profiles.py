@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.domain.texts import esc, is_bidi_control, is_visible
+from bot.domain.unicode_text import is_bidi_control, is_visible
 from bot.forum import Forum, Intent, Sector
+from handlers.html import esc
 from storage.companies import SIZES, CompanyRecord
 
 NAME_MIN, NAME_MAX = 2, 100

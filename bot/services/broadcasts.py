@@ -20,9 +20,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
-from bot.domain.texts import esc, without_bidi_controls
+from bot.domain.unicode_text import without_bidi_controls
 from bot.runtime.context import ForumContext
 from bot.services.container import Services
+from handlers.html import esc
 from storage.broadcasts import CANCELLED as BROADCAST_CANCELLED
 from storage.broadcasts import (
     COMPANIES,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.domain.texts import esc
 from bot.services.container import Services
+from handlers.html import esc
 from storage.erasure import Erasure, erase_person
 from storage.outbox import PRIORITY_NORMAL, NewMessage
 

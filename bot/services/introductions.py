@@ -33,10 +33,11 @@ from bot.domain.matching import (
 )
 from bot.domain.profiles import display_phone
 from bot.domain.reason_texts import render, render_all
-from bot.domain.texts import esc, spreadsheet_safe
+from bot.domain.spreadsheet import spreadsheet_safe
 from bot.forum import Forum
 from bot.services.container import Services
 from bot.services.embeddings import ProfileVectors
+from handlers.html import esc
 from storage.companies import CompanyRecord
 from storage.introductions import (
     ACCEPTED,

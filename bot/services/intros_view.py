@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.texts import esc
 from bot.services.introductions import ACCEPT_DATA, DECLINE_DATA, STATE_LABELS, IntroductionService
+from handlers.html import esc
 from storage.introductions import ACCEPTED, PENDING, IntroductionRecord
 
 MAX_DECISION_ROWS = 10

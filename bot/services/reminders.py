@@ -24,11 +24,11 @@ from telegram.ext import Application, ContextTypes, Job, JobQueue
 
 from bot.config import load_settings
 from bot.domain.agenda_files import AgendaFileError, parse_agenda
-from bot.domain.texts import esc
 from bot.domain.timefmt import date, duration, times, until, user_zone, zone
 from bot.runtime.context import SERVICES_KEY
 from bot.services.container import Services
 from bot.services.meeting_followup import MeetingFollowUp
+from handlers.html import esc
 from storage.agenda import Change, ImportResult, Session
 from storage.db import Database
 from storage.outbox import PRIORITY_NORMAL, PRIORITY_URGENT, NewMessage

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 from bot.domain.charts import companies_by_sector_png
-from bot.domain.texts import esc
 from bot.forum import Forum
 from bot.services.broadcasts import delivery_line
 from bot.services.container import Services
 from bot.services.meeting_schedule import MeetingCounts, MeetingScheduler
 from bot.services.reminders import REMINDER_KIND
+from handlers.html import esc
 from storage.stats import Snapshot, StatsQueries
 
 

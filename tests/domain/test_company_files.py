@@ -86,7 +86,7 @@ def test_report_lines() -> None:
 
 
 def test_formula_cells_are_defused_and_import_back() -> None:
-    from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+    from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 
     assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet_safe(7) == 7
@@ -113,7 +113,7 @@ def test_formula_cells_are_defused_and_import_back() -> None:
     ],
 )
 def test_every_owasp_formula_start_is_defused_and_round_trips(value: str) -> None:
-    from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+    from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 
     cell = spreadsheet_safe(value)
     assert isinstance(cell, str) and cell.startswith("'") and cell[1:] == value
@@ -122,7 +122,7 @@ def test_every_owasp_formula_start_is_defused_and_round_trips(value: str) -> Non
 
 @pytest.mark.parametrize("value", ["plain", "Ana-Maria", "40 722 000 111", "", "a=b"])
 def test_ordinary_text_is_left_alone(value: str) -> None:
-    from bot.domain.texts import from_spreadsheet, spreadsheet_safe
+    from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 
     assert spreadsheet_safe(value) == value and from_spreadsheet(value) == value
 

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.profiles import TEXT_MAX, render_card
-from bot.domain.texts import MAX_MESSAGE_LENGTH, esc, split_message, spreadsheet_safe
+from bot.domain.spreadsheet import spreadsheet_safe
 from bot.forum import load_forum
+from handlers.html import MAX_MESSAGE_LENGTH, esc, split_message
 from sandbox import parse_text, utf16_len
 
 # The characters that broke splitting or measuring: HTML specials, astral characters (two

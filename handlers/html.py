@@ -1,5 +1,5 @@
-"""Message building for HTML parse mode: escaping, invisible characters, and splitting a long
-message within Telegram's limits."""
+"""Messages in Telegram's HTML parse mode: escaping what users typed, and splitting a long
+message within Telegram's limits, never inside an entity or a tag."""
 
 from __future__ import annotations
 
@@ -8,32 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.domain.unicode_text import without_bidi_controls
+
 MAX_MESSAGE_LENGTH = 4096
-
-# The Unicode bidirectional classes of the embedding, override and isolate controls
-# (U+202A–U+202E, U+2066–U+2069): in a name they reverse or reorder the text shown after it.
-BIDI_CONTROLS = frozenset({"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"})
-# Categories that show nothing by themselves: controls, format characters (zero-width
-# characters, bidi marks), surrogates, unassigned code points, separators and marks that only
-# combine with a character before them.
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
-
-
-def is_bidi_control(ch: str) -> bool:
-    return unicodedata.bidirectional(ch) in BIDI_CONTROLS
-
-
-def is_visible(ch: str) -> bool:
-    """Whether ``ch`` shows something on its own (so text made only of others looks blank)."""
-    return not ch.isspace() and unicodedata.category(ch) not in INVISIBLE_CATEGORIES
-
-
-def without_bidi_controls(value: str) -> str:
-    """``value`` with the bidi embedding/override/isolate controls removed, for showing a name
-    typed by one person to another: the text around it then reads as written."""
-    if not any(is_bidi_control(ch) for ch in value):
-        return value
-    return "".join(ch for ch in value if not is_bidi_control(ch))
 
 
 def esc(value: object) -> str:
@@ -226,33 +203,3 @@ def _apply(stack: list[_Token], tag: _Token) -> None:
         if stack[i].tag == tag.tag:
             del stack[i]
             return
-
-
-# OWASP's list of characters a spreadsheet reads as the start of a formula ("CSV injection"):
-# a cell such as ``-2+3+cmd|' /C calc'!A0`` runs in Excel as surely as one starting with ``=``.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_QUOTE = "'"
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection advice).
-
-    Text that starts like a formula gets a leading apostrophe; ``from_spreadsheet`` takes it
-    off again, so an exported file imports back unchanged. Text that already starts with an
-    apostrophe gets one more, or the import would take the person's own apostrophe off.
-    Numbers are not text and go out as they are.
-    """
-    if isinstance(value, str):
-        # Bidi controls out first: a name reads in the file as in the chat, and a control
-        # cannot hide a formula's first character from the check below.
-        value = without_bidi_controls(value)
-        if value.startswith((*FORMULA_STARTS, _QUOTE)):
-            return _QUOTE + value
-    return value
-
-
-def from_spreadsheet(value: str) -> str:
-    """A cell as the person meant it: the apostrophe ``spreadsheet_safe`` added comes off."""
-    if value.startswith(_QUOTE) and value[1:].startswith((*FORMULA_STARTS, _QUOTE)):
-        return value[1:]
-    return value

@@ -1,0 +1,35 @@
+"""CSV cells a spreadsheet will not run as formulas (OWASP's CSV-injection advice), and back.
+Used by every export and import of the bot."""
+
+from __future__ import annotations
+
+from bot.domain.unicode_text import without_bidi_controls
+
+# OWASP's list of characters a spreadsheet reads as the start of a formula ("CSV injection"):
+# a cell such as ``-2+3+cmd|' /C calc'!A0`` runs in Excel as surely as one starting with ``=``.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection advice).
+
+    Text that starts like a formula gets a leading apostrophe; ``from_spreadsheet`` takes it
+    off again, so an exported file imports back unchanged. Text that already starts with an
+    apostrophe gets one more, or the import would take the person's own apostrophe off.
+    Numbers are not text and go out as they are.
+    """
+    if isinstance(value, str):
+        # Bidi controls out first: a name reads in the file as in the chat, and a control
+        # cannot hide a formula's first character from the check below.
+        value = without_bidi_controls(value)
+        if value.startswith((*FORMULA_STARTS, _QUOTE)):
+            return _QUOTE + value
+    return value
+
+
+def from_spreadsheet(value: str) -> str:
+    """A cell as the person meant it: the apostrophe ``spreadsheet_safe`` added comes off."""
+    if value.startswith(_QUOTE) and value[1:].startswith((*FORMULA_STARTS, _QUOTE)):
+        return value[1:]
+    return value
