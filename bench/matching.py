@@ -40,7 +40,7 @@ from tests.support.matching_eval import SPLITS, evaluate, labels, profiles, with
 FORUM = load_forum(Path(__file__).resolve().parent.parent / "data" / "forum.toml")
 RULES = Rules.of(FORUM)
 
-# Realistic phrases per sector of FORUM.md's list: what companies offer and seek.
+# Realistic phrases per sector of the first forum's list: what companies offer and seek.
 SECTOR_PHRASES: dict[str, list[str]] = {
     "Artificial intelligence & data": [
         "machine learning models",
