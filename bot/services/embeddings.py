@@ -15,10 +15,11 @@ model cannot be loaded the matcher still runs on words alone, and the error is l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -60,10 +61,24 @@ class ModelFiles:
     tokenizer: Path
 
 
+@contextlib.contextmanager
+def _logging_kept() -> Iterator[None]:
+    """wordllama calls ``logging.basicConfig()`` when imported: the process's logging (the
+    bot's own, or none at all in the demo) is put back as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 def model_files(package: str = MODEL_PACKAGE) -> ModelFiles:
     """Where the installed package keeps the model's weights and tokenizer."""
     try:
-        root = resources.files(package)
+        with _logging_kept():
+            root = resources.files(package)
     except ModuleNotFoundError as exc:
         raise ModelUnavailable(f"the {package!r} package is not installed") from exc
     files = ModelFiles(
@@ -83,15 +98,9 @@ class Embedder:
         from safetensors import safe_open
         from tokenizers import Tokenizer
 
-        # wordllama.inference calls logging.basicConfig() on import; keep the bot's logging.
-        root = logging.getLogger()
-        handlers, level = list(root.handlers), root.level
-        from wordllama.inference import WordLlamaInference
+        with _logging_kept():
+            from wordllama.inference import WordLlamaInference
 
-        if not handlers:
-            for handler in list(root.handlers):
-                root.removeHandler(handler)
-            root.setLevel(level)
         try:
             with safe_open(str(files.weights), framework="np") as weights:
                 matrix = weights.get_tensor("embedding.weight")

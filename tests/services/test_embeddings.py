@@ -172,3 +172,26 @@ def test_profiles_without_vectors_compare_as_equal() -> None:
     # Vectors are not part of a profile's identity (numpy arrays do not compare).
     a = Profile(1, "A", "RO", offers="x")
     assert a == Profile(1, "A", "RO", offers="x")
+
+
+def test_loading_the_model_leaves_the_process_logging_alone() -> None:
+    """wordllama configures logging when imported; the demo (which sets up none) then printed
+    every INFO line. Loading the model puts the logging back as it was."""
+    import subprocess
+    import sys
+
+    script = (
+        "import logging\n"
+        "from bot.services.embeddings import default_embedder\n"
+        "default_embedder()\n"
+        "root = logging.getLogger()\n"
+        "print(len(root.handlers), root.level)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.split() == ["0", str(logging.WARNING)], done.stderr
