@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -109,8 +109,13 @@ def update_watcher(vitals: Vitals) -> Any:
     return saw
 
 
-def scheduled_jobs(job_queue: JobQueue[Any]) -> tuple[list[dict[str, Any]], int]:
-    """The next jobs (name and time, ISO 8601) and how many there are in all."""
+def scheduled_jobs(
+    job_queue: JobQueue[Any], now: datetime | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The next jobs (name and time, ISO 8601) and how many there are in all. The JobQueue
+    keeps real time; with ``now`` (the bot's clock) the times are told on that clock, as the
+    rest of the heartbeat is (they differ only where a test or the demo moves the clock)."""
+    shift = timedelta(0) if now is None else now - datetime.now(UTC)
     planned: list[tuple[datetime, str]] = []
     for job in job_queue.jobs():
         try:
@@ -120,7 +125,9 @@ def scheduled_jobs(job_queue: JobQueue[Any]) -> tuple[list[dict[str, Any]], int]
         if when is not None and not job.removed:
             planned.append((when, job.name or "?"))
     planned.sort()
-    shown = [{"name": name, "next": when.isoformat()} for when, name in planned[:JOBS_SHOWN]]
+    shown = [
+        {"name": name, "next": (when + shift).isoformat()} for when, name in planned[:JOBS_SHOWN]
+    ]
     return shown, len(planned)
 
 
@@ -137,7 +144,7 @@ class Heartbeat:
 
     async def beat(self) -> None:
         now = self.vitals.clock.now()
-        jobs, count = scheduled_jobs(self.job_queue)
+        jobs, count = scheduled_jobs(self.job_queue, now)
         await self.repo.beat(
             now=now,
             last_update_at=self.vitals.last_update_at,

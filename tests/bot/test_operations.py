@@ -92,7 +92,15 @@ async def test_status_judges_the_heartbeat_on_the_bots_clock(
     status = await read_status(path, clock.now())
     assert status.verdict == "wedged" and status.exit_code == 1
     await fb.runtime.heartbeat.beat()
-    assert (await read_status(path, clock.now())).exit_code == 0
+    healed = await read_status(path, clock.now())
+    assert healed.exit_code == 0
+    # The jobs' times are told on the bot's clock too: after the clock moved, the next job is
+    # still ahead, not "minutes ago".
+    assert healed.beat is not None and healed.beat.jobs
+    for job in healed.beat.jobs:
+        assert (
+            clock.now() <= datetime.fromisoformat(job["next"]) <= clock.now() + timedelta(hours=2)
+        )
 
 
 async def test_backup_during_a_broadcast_then_restore(
