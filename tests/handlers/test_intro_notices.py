@@ -1,8 +1,7 @@
 """The introduction notices go through the one notification path: the outbox keeps what
 happened (ids), never the text; each recipient's message is rendered when it is sent, in
-that recipient's language, from the data as it is then — so a request about a company erased
-meanwhile is never delivered, and the forum's sector labels and intent phrases follow the
-reader."""
+that recipient's language, from the data as it is then — so a request answered meanwhile is
+not delivered late, and the forum's sector labels and intent phrases follow the reader."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import Forum
-from bot.services.erasure import erase
 from sandbox import Sandbox
 from tests.support.flows import request_intro
 from tests.support.harness import BotHarness, sandbox_settings
@@ -45,11 +43,11 @@ async def test_the_outbox_keeps_ids_not_texts(sandbox: Sandbox, fb: BotHarness) 
         assert private not in stored
 
 
-async def test_a_request_whose_requester_was_erased_is_not_delivered(
+async def test_a_request_answered_before_its_notice_arrived_is_not_delivered(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
-    """The request to Imran fails once; before its retry Ana erases herself, and her company
-    (she was its only rep) with its introductions: the retry has nothing to say any more."""
+    """The request notice to Imran is refused once; before its retry Imran accepts in
+    /intros. The retry has nothing to say any more: no stale Accept / Decline arrives."""
     fb.sender.per_chat_interval = 0.05
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await sandbox.wait_idle()
@@ -60,16 +58,20 @@ async def test_a_request_whose_requester_was_erased_is_not_delivered(
     await sandbox.wait_idle()
     (row,) = await fb.services.outbox.rows(kind="intro_request")
     assert (row.state, row.attempts) == ("pending", 1)  # refused once, waiting to retry
-    await erase(fb.services, ana.id)
+    await imran.send("/intros")
+    await imran.expect("Answer the requests waiting for you")
+    await imran.press("✅ Accept SoftRo Automation")
+    await imran.expect("You accepted the introduction with SoftRo Automation")
     async with asyncio.timeout(10):
         while (await fb.services.outbox.rows(kind="intro_request"))[0].state == "pending":
             clock.advance(minutes=1)
             fb.sender.wake()
             await asyncio.sleep(0.05)
+    await ana.expect("Introduction made: LahoreQA")
     await sandbox.wait_idle()
     (row,) = await fb.services.outbox.rows(kind="intro_request")
     assert row.state == "cancelled"
-    assert not [m for m in imran.messages if "SoftRo" in (m.text or "")]
+    assert not [m for m in imran.messages if "Introduction request" in (m.text or "")]
 
 
 async def test_user_text_is_isolated_for_an_urdu_reader(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -116,14 +118,25 @@ def settings(sandbox: Sandbox, db_path: Path) -> Settings:
 async def test_sectors_and_intents_in_the_readers_language(
     sandbox: Sandbox, fb: BotHarness
 ) -> None:
-    """Ana reads Romanian: her match card and the reasons name the sector and the intents
-    as the forum file translates them; Imran, in English, reads the English labels."""
+    """Ana reads Romanian: her match card, the reasons and the directory's sector filter name
+    the sector and the intents as the forum file translates them; Imran, in English, reads
+    the English labels."""
     sandbox.user(5101, "Ana", username="ana_softro", language_code="ro")
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await ana.send("/matches")
     card = (await ana.expect("Match 1 of")).text or ""
     assert "Sectors: Tehnologie financiară" in card
     assert "• you doriți să externalizați lucrări — they livrați ca subcontractant" in card
+    # The directory's sector filter, too.
+    await ana.send("/companies")
+    await ana.expect("Companies from")
+    await ana.press("🏷 Sector")
+    choices = await ana.expect("Which sector?")
+    assert ["Tehnologie financiară"] in choices.buttons()
+    await ana.press("Tehnologie financiară")
+    listing = await ana.expect("Sector: Tehnologie financiară")
+    assert "LahoreQA" in (listing.text or "")
+
     await request_intro(ana)
     got = (await imran.expect("Introduction request")).text or ""
     assert "Sectors: Fintech" in got
