@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.services.container import Services
 from bot.services.introductions import DECLINED, EXPIRED
 from handlers.callbacks import IntroAnswer, MeetingBook
-from handlers.i18n import Texts
+from handlers.i18n import N_, Texts
 from handlers.match_texts import contact_card, event_time, public_card
 from handlers.notifications import Rendered, renderer
 from handlers.reasons import why_you_match
@@ -98,30 +98,30 @@ async def accepted(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     return Rendered(text=text, reply_markup=InlineKeyboardMarkup([[book]]))
 
 
+async def _to_requester(
+    tx: Texts, data: Mapping[str, Any], services: Services, state: str, text: str
+) -> Rendered | None:
+    """The requester told how the request ended (``text`` names the asked company)."""
+    name = await services.intros.answered(int(data["intro"]), state)
+    return None if name is None else Rendered(text=tx._(text).format(name=tx.user(name)))
+
+
 @renderer("intro_declined")
 async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    name = await services.intros.answered(int(data["intro"]), DECLINED)
-    if name is None:
-        return None
-    return Rendered(
-        text=tx._(
-            "{name} cannot take your introduction request further now. Send /matches to see "
-            "your other matches."
-        ).format(name=tx.user(name))
+    text = N_(
+        "{name} cannot take your introduction request further now. Send /matches to see your "
+        "other matches."
     )
+    return await _to_requester(tx, data, services, DECLINED, text)
 
 
 @renderer("intro_expired")
 async def expired(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    name = await services.intros.answered(int(data["intro"]), EXPIRED)
-    if name is None:
-        return None
-    return Rendered(
-        text=tx._(
-            "⌛ Your introduction request to {name} expired without an answer. Send /matches "
-            "to see your other matches."
-        ).format(name=tx.user(name))
+    text = N_(
+        "⌛ Your introduction request to {name} expired without an answer. Send /matches to "
+        "see your other matches."
     )
+    return await _to_requester(tx, data, services, EXPIRED, text)
 
 
 @renderer("match_digest")

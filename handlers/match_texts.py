@@ -165,26 +165,42 @@ def no_matches(tx: Texts, kind: str, forum: Forum, other: str = "") -> str:
     return tx._("There are no matches to show.")
 
 
+# What a request, its check or an answer came to (an Outcome kind), where no count is said.
+OUTCOMES = {
+    "no_company": N_("Register your company first: /register."),
+    "gone": N_("That company is no longer available for introductions."),
+    "same_country": N_(
+        "{name} is from your own country: introductions are made across the border only "
+        "(same country — not matched)."
+    ),
+    "not_match": N_("That company is not one of your matches."),
+    "exists": N_("There is already an introduction with {name} ({state}). See /intros."),
+    "mutual": N_(
+        "🎉 {name} had already asked to meet you, so the introduction is made: you will both "
+        "receive each other's contact details now."
+    ),
+    "ok": N_(
+        "Add a short note for <b>{name}</b> (up to {limit} characters): who you are and what "
+        "you would like to discuss. Or send the request without a note.\n\n/cancel to stop."
+    ),
+    "refused": N_("This introduction is not addressed to your company."),
+    "already": N_("This request was already answered: {state}."),
+    "accepted": N_(
+        "✅ You accepted the introduction with {name}. Contact details are on their way to "
+        "both of you."
+    ),
+    "declined": N_(
+        "✖️ You declined the introduction with {name}. They will only hear that you cannot "
+        "take it further now, and you will not be matched again."
+    ),
+}
+
+
 def outcome_text(tx: Texts, done: Outcome, forum: Forum, settings: Settings) -> str:
     """What a request, its check or an answer came to, for the rep who pressed."""
     name = tx.user(done.name) if done.name else tx._("the company")
-    if done.kind == "no_company":
-        return tx._("Register your company first: /register.")
     if done.kind == "unmatchable":
         return no_matches(tx, done.why, forum)
-    if done.kind == "gone":
-        return tx._("That company is no longer available for introductions.")
-    if done.kind == "same_country":
-        return tx._(
-            "{name} is from your own country: introductions are made across the border only "
-            "(same country — not matched)."
-        ).format(name=name)
-    if done.kind == "not_match":
-        return tx._("That company is not one of your matches.")
-    if done.kind == "exists":
-        return tx._("There is already an introduction with {name} ({state}). See /intros.").format(
-            name=name, state=state_label(tx, done.state)
-        )
     if done.kind == "limit":
         if done.next_at is None:
             text = tx.n_(
@@ -194,21 +210,15 @@ def outcome_text(tx: Texts, done: Outcome, forum: Forum, settings: Settings) -> 
                 "daily limit is {limit}.",
                 done.sent_today,
             )
-        else:
-            text = tx.n_(
-                "Your company has sent {n} introduction request in the last 24 hours: the "
-                "daily limit is {limit}. You can send the next one after {when}.",
-                "Your company has sent {n} introduction requests in the last 24 hours: the "
-                "daily limit is {limit}. You can send the next one after {when}.",
-                done.sent_today,
-            )
-        when = event_time(done.next_at, settings) if done.next_at else ""
-        return text.format(limit=done.limit, when=when)
-    if done.kind == "mutual":
-        return tx._(
-            "🎉 {name} had already asked to meet you, so the introduction is made: you will "
-            "both receive each other's contact details now."
-        ).format(name=name)
+            return text.format(limit=done.limit)
+        text = tx.n_(
+            "Your company has sent {n} introduction request in the last 24 hours: the daily "
+            "limit is {limit}. You can send the next one after {when}.",
+            "Your company has sent {n} introduction requests in the last 24 hours: the daily "
+            "limit is {limit}. You can send the next one after {when}.",
+            done.sent_today,
+        )
+        return text.format(limit=done.limit, when=event_time(done.next_at, settings))
     if done.kind == "sent":
         return tx.n_(
             "📨 Your request was sent to {name}. If they accept, you will both get each "
@@ -217,26 +227,8 @@ def outcome_text(tx: Texts, done: Outcome, forum: Forum, settings: Settings) -> 
             "other's contact details. They have {n} days to answer.",
             done.expiry_days,
         ).format(name=name)
-    if done.kind == "ok":
-        return tx._(
-            "Add a short note for <b>{name}</b> (up to {limit} characters): who you are and "
-            "what you would like to discuss. Or send the request without a note.\n\n"
-            "/cancel to stop."
-        ).format(name=name, limit=NOTE_LIMIT)
-    if done.kind == "refused":
-        return tx._("This introduction is not addressed to your company.")
-    if done.kind == "already":
-        return tx._("This request was already answered: {state}.").format(
-            state=state_label(tx, done.state)
+    if done.kind in OUTCOMES:
+        return tx._(OUTCOMES[done.kind]).format(
+            name=name, state=state_label(tx, done.state), limit=NOTE_LIMIT
         )
-    if done.kind == "accepted":
-        return tx._(
-            "✅ You accepted the introduction with {name}. Contact details are on their way "
-            "to both of you."
-        ).format(name=name)
-    if done.kind == "declined":
-        return tx._(
-            "✖️ You declined the introduction with {name}. They will only hear that you "
-            "cannot take it further now, and you will not be matched again."
-        ).format(name=name)
     return tx._("Something went wrong. Please try again.")

@@ -141,3 +141,24 @@ async def test_sectors_and_intents_in_the_readers_language(
     got = (await imran.expect("Introduction request")).text or ""
     assert "Sectors: Fintech" in got
     assert "• you deliver as a subcontractor — they want to outsource work" in got
+
+
+async def test_accept_from_a_request_sent_before_the_codec_still_answers(
+    sandbox: Sandbox, fb: BotHarness
+) -> None:
+    """A request message sent by the previous version carries ``intro:acc:<id>``: pressed
+    now, it accepts once, like today's button, and the request's buttons go."""
+    ana, ro, imran, _pk = await pair(sandbox, fb)
+    await request_intro(ana)
+    request = await imran.expect("Introduction request")
+    (intro,) = await fb.services.introductions.for_company(ro)
+    await imran.press_data(request.message_id, f"intro:acc:{intro.id}")
+    await imran.expect("You accepted the introduction with SoftRo Automation")
+    await ana.expect("Introduction made: LahoreQA")
+    await sandbox.wait_for(
+        imran.id, lambda m: m.message_id == request.message_id and not m.buttons()
+    )
+    await imran.press_data(request.message_id, f"intro:dec:{intro.id}")
+    await sandbox.wait_idle()
+    answers = [str(c.params.get("text")) for c in sandbox.calls_of("answerCallbackQuery")]
+    assert answers[-1] == "This request was already answered: ✅ accepted."
