@@ -35,6 +35,8 @@ from handlers import (
     errors,
     fallback,
     followups,
+    intro_notices,
+    intro_request,
     invitations,
     language,
     meeting_feedback,
@@ -64,7 +66,7 @@ log = logging.getLogger(__name__)
 VITALS_GROUP = -1000
 
 # The modules that only register notice renderers (imported for that alone).
-NOTICE_RENDERERS = (meeting_notices,)
+NOTICE_RENDERERS = (meeting_notices, intro_notices)
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -85,6 +87,7 @@ def register_handlers(app: Application) -> None:
     timezone_handlers.register(app)
     language.register(app)
     reminder_handlers.register(app)
+    intro_request.register(app)
     match_handlers.register(app)
     intro_handlers.register(app)
     invitations.register(app)

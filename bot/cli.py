@@ -331,6 +331,29 @@ async def _export_companies(path: str) -> int:
     return 0
 
 
+async def _export_matches(top: int, path: str) -> int:
+    """``export-matches --top K FILE.csv``: every company's top K matches, reasons in
+    English; no bot, just the database."""
+    from bot.services.container import Services
+    from bot.services.matching import rows_to_csv
+    from storage.db import Database
+
+    if top < 1:
+        print("error: --top must be at least 1", file=sys.stderr)
+        return 2
+    settings = load_settings(require_token=False)
+    db = await Database.open(settings.database_path)
+    try:
+        services = await Services.open(settings, db)
+        rows = await services.matching.export_rows(top)
+    finally:
+        await db.close()
+    await asyncio.to_thread(Path(path).write_text, rows_to_csv(rows), encoding="utf-8")
+    companies = len({r["company"] for r in rows})
+    print(f"Wrote {len(rows)} rows ({companies} companies, top {top}) to {path}")
+    return 0
+
+
 def _demo(*, quiet: bool) -> int:
     """The rehearsal needs the sandbox, an optional part of the install. It plays the forum
     of FORUM_CONFIG (a broken file is a configuration error, as for ``run``)."""
@@ -487,9 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(import_agenda_cli(args.file))
         if command == "export-matches":
-            from bot.services.introductions import export_matches_cli
-
-            return asyncio.run(export_matches_cli(args.top, args.file))
+            return asyncio.run(_export_matches(args.top, args.file))
         if command == "send-invitations":
             return asyncio.run(_send_invitations(dry_run=args.dry_run, csv_path=args.csv))
         if command == "purge":

@@ -25,22 +25,19 @@ from telegram.ext import (
 
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
-from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, DirectoryService, Page
+from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
 from handlers.common import cancel_fallback, reader, reply
 from handlers.i18n import Texts
+from handlers.match_texts import clip, public_card
 
 SEARCHES_KEY = "directory_searches"
 KEPT_SEARCHES = 20
 WORDS = "directory_words"  # the conversation's one state: waiting for the search words
 SCOPE_KEY = "directory_scope"
 CLIP = 90
+CARD_CLIP = 500
 BUTTON_NAME = 30
-
-
-def _clip(text: str, limit: int = CLIP) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _searches(context: ForumContext) -> dict[int, str]:
@@ -75,7 +72,8 @@ def page_text(tx: Texts, page: Page, forum: Forum) -> str:
         )
     filters_line = []
     if page.sector:
-        filters_line.append(tx._("Sector: {sector}").format(sector=tx.user(page.sector)))
+        label = forum.sector_label(page.sector, tx.language)
+        filters_line.append(tx._("Sector: {sector}").format(sector=tx.user(label)))
     if page.query:
         filters_line.append(tx._("Search: “{words}”").format(words=tx.user(page.query)))
     if filters_line:
@@ -96,7 +94,7 @@ def page_text(tx: Texts, page: Page, forum: Forum) -> str:
         lines += [
             "",
             f"{number}. <b>{tx.user(company.name)}</b>{place}",
-            tx._("<i>Offers:</i> {offers}").format(offers=tx.user(_clip(company.offers))),
+            tx._("<i>Offers:</i> {offers}").format(offers=tx.user(clip(company.offers, CLIP))),
         ]
     return "\n".join(lines)
 
@@ -106,7 +104,7 @@ def page_keyboard(tx: Texts, page: Page, query: int, sector: str) -> InlineKeybo
     rows = [
         [
             InlineKeyboardButton(
-                f"🔎 {tx.plain(_clip(company.name, BUTTON_NAME))}",
+                f"🔎 {tx.plain(clip(company.name, BUTTON_NAME))}",
                 callback_data=DirCard(company.id, scope, sector, query, page.page).pack(),
             )
         ]
@@ -150,23 +148,7 @@ def page_keyboard(tx: Texts, page: Page, query: int, sector: str) -> InlineKeybo
 def card_text(tx: Texts, card: Card, forum: Forum) -> str:
     company = card.company
     assert company is not None
-    country = forum.flag_and_name(company.country, tx.language)
-    place = ", ".join(p for p in (company.city, country) if p)
-    lines = [f"<b>{tx.user(company.name)}</b> — {tx.user(place)}"]
-    if company.sectors:
-        lines.append(
-            tx._("<i>Sectors:</i> {sectors}").format(
-                sectors=tx.user(
-                    ", ".join(forum.sector_label(k, tx.language) for k in company.sectors)
-                )
-            )
-        )
-    if company.size:
-        lines.append(tx._("<i>Size:</i> {size} people").format(size=tx.user(company.size)))
-    lines.append(tx._("<i>Offers:</i> {offers}").format(offers=tx.user(_clip(company.offers, 500))))
-    lines.append(tx._("<i>Seeks:</i> {seeks}").format(seeks=tx.user(_clip(company.seeks, 500))))
-    if company.website:
-        lines.append(tx._("<i>Website:</i> {website}").format(website=tx.user(company.website)))
+    lines = [public_card(tx, company, forum, limit=CARD_CLIP, website=company.website)]
     if card.same_country:
         lines += [
             "",
@@ -185,7 +167,7 @@ async def _show(update: Update, context: ForumContext, view: DirList, *, edit: b
     if view.query and not words:
         await _refuse(update, tx._("This search has expired. Send /companies to search again."))
         return
-    page = await DirectoryService(context.services).browse(
+    page = await context.services.directory.browse(
         user.id, scope=view.scope, sector=view.sector, query=words, page=view.page
     )
     if page.kind == "no_company":
@@ -241,7 +223,8 @@ async def sectors_pressed(update: Update, context: ForumContext) -> None:
     assert query is not None
     data = DirSectors.unpack(query.data)
     tx = await reader(update, context)
-    sectors = await DirectoryService(context.services).sectors()
+    sectors = await context.services.directory.sectors()
+    forum = context.services.forum
     rows = [
         [
             InlineKeyboardButton(
@@ -252,10 +235,11 @@ async def sectors_pressed(update: Update, context: ForumContext) -> None:
     rows += [
         [
             InlineKeyboardButton(
-                tx.plain(name), callback_data=DirList(data.scope, key, data.query, 0).pack()
+                tx.plain(forum.sector_label(key, tx.language)),
+                callback_data=DirList(data.scope, key, data.query, 0).pack(),
             )
         ]
-        for key, name in sectors
+        for key in sectors
     ]
     await query.answer()
     await _edit(update, tx._("Which sector?"), InlineKeyboardMarkup(rows))
@@ -266,7 +250,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
     assert query is not None
     data = DirCard.unpack(query.data)
     tx = await reader(update, context)
-    card = await DirectoryService(context.services).card(query.from_user.id, data.company_id)
+    card = await context.services.directory.card(query.from_user.id, data.company_id)
     if card.kind != "ok" or card.company is None:
         await query.answer(tx._("That company is not in the directory any more."), show_alert=True)
         return

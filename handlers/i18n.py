@@ -13,13 +13,14 @@ needs no catalogue: the message ids are the English text.
 from __future__ import annotations
 
 import gettext
-import html
 import io
 import logging
 from functools import lru_cache
 from importlib import resources
 
 from bot.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, RIGHT_TO_LEFT, language_for
+from bot.domain.unicode_text import without_bidi_controls
+from handlers.html import esc
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,14 @@ class Texts:
         return self._translations.ngettext(singular, plural, n).replace("{n}", f"{n:,}")
 
     def user(self, value: object) -> str:
-        """What a user typed, escaped for HTML and, in right-to-left text, isolated."""
-        text = html.escape(str(value), quote=False)
+        """What a user typed, escaped for HTML (its own bidi controls dropped, as
+        :func:`handlers.html.esc` does) and, in right-to-left text, isolated."""
+        text = esc(value)
         return f"{FSI}{text}{PDI}" if self.rtl and text else text
 
     def plain(self, value: object) -> str:
         """As :meth:`user`, for text that is not HTML (button labels, file names)."""
-        text = str(value)
+        text = without_bidi_controls(str(value))
         return f"{FSI}{text}{PDI}" if self.rtl and text else text
 
 

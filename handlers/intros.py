@@ -1,39 +1,52 @@
-"""Introductions: Accept / Decline on a request, /intros (requests in and out), and the
-organisers' /matchstats and /exportmatches. (The time-driven work — expiry, the halfway
-reminders and the daily "new matches" digest — starts in bot.runtime.jobs.)"""
+"""Introductions: Accept / Decline on a request, /intros (requests in and out, contact cards
+of the accepted ones, the requests waiting for an answer), and the organisers' /matchstats
+and /exportmatches. (The notices are handlers/intro_notices.py; the time-driven work —
+expiry, the halfway reminders and the daily "new matches" digest — starts in
+bot.runtime.jobs.)"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.services.funnel import compute as compute_funnel
-from bot.services.introductions import ACCEPT_DATA, DECLINE_DATA, IntroductionService, rows_to_csv
-from bot.services.intros_view import intros_view
-from handlers.common import audit, callback_number, numbered, organiser_id, reader, reply
+from bot.services.introductions import ACCEPTED, DECLINED, EXPIRED, PENDING
+from bot.services.intros_view import Listing, listing
+from bot.services.matching import MatchStats, rows_to_csv
+from handlers.callbacks import IntroAnswer, IntroAnswerBefore
+from handlers.common import audit, organiser_id, reader, reply
+from handlers.i18n import Texts
+from handlers.match_texts import contact_card, outcome_text, state_label
 from handlers.outcomes import funnel_text
 
 log = logging.getLogger(__name__)
 
 EXPORT_TOP_DEFAULT = 10
 EXPORT_TOP_MAX = 100
+BUTTON_NAME_LIMIT = 24
+
+
+def _answer_of(data: object) -> IntroAnswer:
+    if IntroAnswerBefore.filter()(data):
+        before = IntroAnswerBefore.unpack(data)
+        return IntroAnswer(before.intro_id, before.action == "acc")
+    return IntroAnswer.unpack(data)
 
 
 async def decide(update: Update, context: ForumContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    accept = query.data.startswith(ACCEPT_DATA)
-    intro_id = callback_number(query.data, ACCEPT_DATA if accept else DECLINE_DATA)
-    assert intro_id is not None  # the handler's pattern checked it
-    done = await IntroductionService(context.services).decide(
-        query.from_user.id, intro_id, accept=accept
-    )
+    assert query is not None
+    data = _answer_of(query.data)
+    tx = await reader(update, context)
+    services = context.services
+    done = await services.intros.decide(query.from_user.id, data.intro_id, accept=data.accept)
+    text = outcome_text(tx, done, services.forum, services.settings)
     if not done.ok:
         # Refused or already answered: say so, change nothing.
-        await query.answer(done.text, show_alert=True)
+        await query.answer(text, show_alert=True)
         return
     await query.answer()
     # Take this request's buttons away (the notice's only row, or its row in /intros).
@@ -43,29 +56,134 @@ async def decide(update: Update, context: ForumContext) -> None:
         if isinstance(message, Message) and message.reply_markup
         else []
     )
-    gone = {f"{ACCEPT_DATA}{intro_id}", f"{DECLINE_DATA}{intro_id}"}
-    kept = [row for row in rows if not any(b.callback_data in gone for b in row)]
+    kept = [row for row in rows if not any(_answers(b, data.intro_id) for b in row)]
     if len(kept) < len(rows):
         await query.edit_message_reply_markup(
             reply_markup=InlineKeyboardMarkup(kept) if kept else None
         )
-    await reply(update, done.text)
+    await reply(update, text)
+
+
+def _answers(button: InlineKeyboardButton, intro_id: int) -> bool:
+    """Whether the button answers this introduction (either way, either format)."""
+    for kind in (IntroAnswer, IntroAnswerBefore):
+        if kind.filter()(button.callback_data):
+            return kind.unpack(button.callback_data).intro_id == intro_id
+    return False
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= BUTTON_NAME_LIMIT else name[: BUTTON_NAME_LIMIT - 1] + "…"
+
+
+def listing_text(tx: Texts, found: Listing, context: ForumContext) -> str:
+    if found.kind == "no_company":
+        return tx._("You have no company yet, so no introductions. Register with /register.")
+    if found.kind == "none":
+        return tx._("No introductions yet. Send /matches to see your best matches and ask for one.")
+    forum = context.services.forum
+    lines = [tx._("<b>Introductions of {name}</b>").format(name=tx.user(found.company))]
+    for title, items in (
+        (tx._("<b>Requests to you</b>"), found.incoming),
+        (tx._("<b>Your requests</b>"), found.outgoing),
+    ):
+        lines += ["", title]
+        if not items:
+            lines.append(tx._("none"))
+        for item in items:
+            other = tx.user(item.other) if item.other is not None else tx._("a deleted company")
+            lines.append(f"• {other} — {state_label(tx, item.state)}")
+    if found.introduced:
+        lines += ["", tx._("<b>Contact details of your introductions</b>")]
+        for pair in found.introduced:
+            lines += [
+                "",
+                f"🤝 <b>{tx.user(pair.other)}</b>",
+                tx._("<i>Their contact details:</i>"),
+                contact_card(tx, pair.theirs, forum),
+                tx._("<i>Yours, as they received them:</i>"),
+                contact_card(tx, pair.ours, forum),
+            ]
+    if found.waiting:
+        lines += ["", tx._("Answer the requests waiting for you with the buttons below.")]
+    return "\n".join(lines)
+
+
+def decision_rows(tx: Texts, waiting: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """Accept / Decline per (introduction id, requester name), newest first."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                tx._("✅ Accept {name}").format(name=tx.plain(_short(name))),
+                callback_data=IntroAnswer(intro_id, True).pack(),
+            ),
+            InlineKeyboardButton(
+                tx._("✖️ Decline {name}").format(name=tx.plain(_short(name))),
+                callback_data=IntroAnswer(intro_id, False).pack(),
+            ),
+        ]
+        for intro_id, name in waiting
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def intros_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    view = await intros_view(IntroductionService(context.services), user.id)
-    await reply(update, view.text, reply_markup=view.markup)
+    tx = await reader(update, context)
+    found = await listing(context.services.intros, user.id)
+    await reply(
+        update, listing_text(tx, found, context), reply_markup=decision_rows(tx, found.waiting)
+    )
+
+
+def stats_text(tx: Texts, stats: MatchStats, funnel: str, context: ForumContext) -> str:
+    """The organisers' figures; ``funnel`` is the one funnel (bot.services.funnel), as
+    handlers.outcomes renders it: "has a match" has one definition, there."""
+    forum = context.services.forum
+    lines = [tx._("<b>Matching and introductions</b>"), ""]
+    counted = [(forum.flag_and_name(c.code, tx.language), c.code) for c in forum.countries]
+    # Companies of a country the forum file no longer has (another forum's database).
+    counted += [(code, code) for code in sorted(stats.by_country) if code not in forum.codes]
+    lines += [
+        tx.n_("{country}: {n} company", "{country}: {n} companies", n).format(
+            country=tx.user(label)
+        )
+        for label, code in counted
+        for n in [stats.by_country.get(code, 0)]
+    ]
+    rate = f"{stats.acceptance:.0%}" if stats.acceptance is not None else "—"
+    states = stats.states
+    lines += [
+        "",
+        funnel,
+        "",
+        tx._("Requests sent: {n}").format(n=stats.sent),
+        tx._("Accepted: {n}").format(n=states[ACCEPTED]),
+        tx._("Declined: {n}").format(n=states[DECLINED]),
+        tx._("Expired: {n}").format(n=states[EXPIRED]),
+        tx._("Waiting: {n}").format(n=states[PENDING]),
+        tx._("Acceptance rate: {rate} (of the {n} answered or expired)").format(
+            rate=rate, n=stats.decided
+        ),
+        "",
+        tx._("<b>Introduction notices not delivered</b>"),
+        tx._("Given up (after retries, or the chat is gone): {n}").format(n=stats.notices_failed),
+        tx._("Reps who blocked the bot: {n}").format(n=stats.notices_blocked),
+        tx._("Timed out, maybe delivered (not sent again): {n}").format(n=stats.notices_unknown),
+        tx._("Contact details of accepted introductions stay in /intros for both sides."),
+    ]
+    return "\n".join(lines)
 
 
 async def matchstats_command(update: Update, context: ForumContext) -> None:
     if await organiser_id(update, context) is None:
         return
     tx = await reader(update, context)
-    funnel = funnel_text(tx, await compute_funnel(context.services))
-    await reply(update, await IntroductionService(context.services).stats_text(funnel))
+    services = context.services
+    funnel = funnel_text(tx, await compute_funnel(services))
+    await reply(update, stats_text(tx, await services.matching.stats(), funnel, context))
 
 
 async def exportmatches_command(update: Update, context: ForumContext) -> None:
@@ -73,30 +191,38 @@ async def exportmatches_command(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None or chat is None:
         return
+    tx = await reader(update, context)
     top = EXPORT_TOP_DEFAULT
     if context.args:
         raw = context.args[0]
-        if not raw.isdigit() or not 1 <= int(raw) <= EXPORT_TOP_MAX:
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= EXPORT_TOP_MAX:
             await reply(
-                update, f"Usage: /exportmatches [K], K a number from 1 to {EXPORT_TOP_MAX}."
+                update,
+                tx._("Usage: /exportmatches [K], K a number from 1 to {max}.").format(
+                    max=EXPORT_TOP_MAX
+                ),
             )
             return
         top = int(raw)
-    rows = await IntroductionService(context.services).export_rows(top)
+    # English reasons, whoever asks: the file is for spreadsheets and colleagues.
+    rows = await context.services.matching.export_rows(top)
     if not rows:
-        await reply(update, "There are no matches to export yet.")
+        await reply(update, tx._("There are no matches to export yet."))
         return
     data = rows_to_csv(rows).encode("utf-8")
     companies = len({r["company"] for r in rows})
     await audit(context, actor, "export matches", f"top {top}, {len(rows)} rows")
     await chat.send_document(
-        document=InputFile(data, filename=f"matches-top{top}.csv"),
-        caption=f"Top {top} matches: {len(rows)} rows for {companies} companies.",
+        document=InputFile(data, filename=tx.plain(f"matches-top{top}.csv")),
+        caption=tx._("Top {top} matches: {rows} rows for {companies} companies.").format(
+            top=top, rows=len(rows), companies=companies
+        ),
     )
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(decide, pattern=numbered(ACCEPT_DATA, DECLINE_DATA)))
+    app.add_handler(CallbackQueryHandler(decide, pattern=IntroAnswer.filter()))
+    app.add_handler(CallbackQueryHandler(decide, pattern=IntroAnswerBefore.filter()))
     app.add_handler(CommandHandler("intros", intros_command))
     app.add_handler(CommandHandler("matchstats", matchstats_command))
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))

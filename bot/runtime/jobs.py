@@ -20,7 +20,6 @@ from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_JOB
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.followups import FollowupService
-from bot.services.introductions import IntroductionService
 from bot.services.meeting_followup import SWEEP_EVERY, MeetingFollowUp
 
 log = logging.getLogger(__name__)
@@ -35,13 +34,13 @@ FOLLOWUPS_DUE_FIRST_SECONDS = 30.0
 
 
 async def _introductions_due(services: Services) -> None:
-    done = await IntroductionService(services).run_due()
+    done = await services.intros.run_due()
     if any(done.values()):
         log.info("introductions: %s", done)
 
 
 async def _digests(services: Services) -> None:
-    told = await IntroductionService(services).send_digests()
+    told = await services.matching.send_digests()
     if told:
         log.info("new-matches digests sent to %d companies", told)
 

@@ -17,7 +17,10 @@ from bot.config import Settings
 from bot.forum import Forum
 from bot.services.alerts import AlertService
 from bot.services.catalogue import sync_forum
+from bot.services.directory import DirectoryService
+from bot.services.introductions import IntroductionService
 from bot.services.languages import LanguageService
+from bot.services.matching import MatchingService
 from bot.services.notices import Notifier
 from bot.services.timers import NoTimers, Timers
 from storage.agenda import AgendaRepository
@@ -118,7 +121,41 @@ class Services:
 
     @property
     def introductions(self) -> IntroductionRepository:
+        """The introductions' repository (the service is :attr:`intros`)."""
         return IntroductionRepository(self.db)
+
+    # -- matching, introductions and the directory (services; the repository above keeps
+    # the name ``introductions`` that meetings and follow-ups read) ----------------------
+    @cached_property
+    def matching(self) -> MatchingService:
+        """Matches, "not interested", the daily digest, the organisers' figures, export."""
+        return MatchingService(
+            self.companies,
+            self.introductions,
+            self.embeddings,
+            self.outbox,
+            self.notifier,
+            self.forum,
+            self.clock,
+        )
+
+    @cached_property
+    def intros(self) -> IntroductionService:
+        """Double opt-in introductions: requests, answers, expiry, reminders."""
+        return IntroductionService(
+            self.settings,
+            self.clock,
+            self.companies,
+            self.introductions,
+            self.users,
+            self.notifier,
+            self.matching,
+        )
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        """/companies: browse, filter and search the companies one can meet."""
+        return DirectoryService(self.companies, self.db, self.forum)
 
     @property
     def links(self) -> LinkRepository:

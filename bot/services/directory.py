@@ -16,8 +16,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from bot.services.container import Services
-from storage.companies import CompanyRecord
+from bot.forum import Forum
+from storage.companies import CompanyRecord, CompanyRepository
+from storage.db import Database
 from storage.directory import CompanySearch
 
 PAGE_SIZE = 5
@@ -46,7 +47,7 @@ class Page:
     pages: int = 1
     scope: str = OTHER
     country: str = ""  # the code of the country listed
-    sector: str = ""  # the sector's name, "" for all
+    sector: str = ""  # the sector's key, "" for all
     query: str = ""
     fuzzy: bool = False  # found by close spellings, not as typed
 
@@ -61,34 +62,35 @@ class Card:
 
 
 class DirectoryService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.search = CompanySearch(services.db)
+    def __init__(self, companies: CompanyRepository, db: Database, forum: Forum) -> None:
+        self.companies = companies
+        self.search = CompanySearch(db)
+        self.forum = forum
 
-    async def sectors(self) -> list[tuple[str, str]]:
-        """(key, label) of every sector the forum offers, in the file's order."""
-        return [(s.key, s.label) for s in self.services.forum.sectors]
+    async def sectors(self) -> list[str]:
+        """The key of every sector the forum offers, in the file's order."""
+        return [s.key for s in self.forum.sectors]
 
     async def browse(
         self, user_id: int, *, scope: str = OTHER, sector: str = "", query: str = "", page: int = 0
     ) -> Page:
-        mine = await self.services.companies.by_rep(user_id)
+        mine = await self.companies.by_rep(user_id)
         if mine is None:
             return Page("no_company", [])
-        forum = self.services.forum
+        forum = self.forum
         if scope == SAME or mine.country not in forum.codes:
             country = mine.country
         else:
             country = forum.other(mine.country).code
-        names = dict(await self.sectors())
-        sector_name = names.get(sector, "")
+        if sector not in await self.sectors():
+            sector = ""  # one the file no longer offers (or a forged key): all sectors
         listed = [
             c
-            for c in await self.services.companies.all()
+            for c in await self.companies.all()
             if c.matchable
             and c.id != mine.id
             and c.country == country
-            and (not sector_name or sector in c.sectors)
+            and (not sector or sector in c.sectors)
         ]
         fuzzy = False
         words = words_of(query)
@@ -112,7 +114,7 @@ class DirectoryService:
             pages=pages,
             scope=scope,
             country=country,
-            sector=sector_name,
+            sector=sector,
             query=" ".join(words),
             fuzzy=fuzzy and bool(listed),
         )
@@ -131,10 +133,10 @@ class DirectoryService:
         return await self.search.any_of(groups)
 
     async def card(self, user_id: int, company_id: int) -> Card:
-        mine = await self.services.companies.by_rep(user_id)
+        mine = await self.companies.by_rep(user_id)
         if mine is None:
             return Card("no_company")
-        company = await self.services.companies.get(company_id)
+        company = await self.companies.get(company_id)
         if company is None or not company.matchable or company.id == mine.id:
             return Card("gone")
         return Card("ok", company, same_country=company.country == mine.country)

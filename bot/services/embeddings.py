@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.domain.matching import Profile, profile_from_record
+from bot.domain.matching import Profile
 from bot.domain.matching.vectors import (
     TextVectors,
     from_rows,
@@ -150,6 +150,23 @@ def embed_profiles(
             out.append(rows[start : start + count].copy())
             start += count
     return out
+
+
+def profile_from_record(record: CompanyRecord, vectors: TextVectors | None = None) -> Profile:
+    """What the matcher knows of a stored company (no contact details)."""
+    return Profile(
+        id=record.id,
+        name=record.name,
+        country=record.country,
+        sectors=tuple(record.sectors),
+        offers=record.offers or "",
+        seeks=record.seeks or "",
+        partnerships=tuple(record.partnerships),
+        size=record.size,
+        matchable=record.matchable,
+        city=record.city,
+        vectors=vectors,
+    )
 
 
 class ProfileVectors:

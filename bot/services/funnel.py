@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from bot.domain.matching import MatchIndex, Rules, profile_from_record
+from bot.domain.matching import MatchIndex, Rules
 from bot.services.container import Services
+from bot.services.embeddings import profile_from_record
 from storage.funnel import FunnelQueries
 
 # The workbook's labels (the chat translates its own, in handlers).

@@ -1,13 +1,11 @@
-"""The meeting settings: MEETING_LINK_TEMPLATE and MAX_MEETINGS_PER_COMPANY, and the intro
-card's "📅 Book a meeting" button, which must be the callback codec's MeetingBook."""
+"""The meeting settings: MEETING_LINK_TEMPLATE and MAX_MEETINGS_PER_COMPANY. (The intro
+card's "📅 Book a meeting" button is the codec's MeetingBook: tests/handlers/test_intros.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.services.introductions import BOOK_MEETING_DATA
-from handlers.callbacks import MeetingBook
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -42,8 +40,3 @@ def test_defaults_and_values() -> None:
 def test_malformed_values_name_their_setting(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=f"^{name}:"):
         load_settings({"BOT_TOKEN": TOKEN, name: value})
-
-
-def test_the_intro_card_button_is_the_codecs_meeting_book() -> None:
-    assert BOOK_MEETING_DATA.format(partner=42) == MeetingBook(42).pack()
-    assert MeetingBook.unpack(BOOK_MEETING_DATA.format(partner=42)) == MeetingBook(42)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.services.introductions import IntroductionService
 from sandbox import Sandbox, SandboxUser
 from tests.support.flows import alerted, press
 from tests.support.harness import BotHarness, sandbox_settings
@@ -97,7 +96,7 @@ async def test_introduction_from_a_card_and_the_same_country(
     cyber = await rep(sandbox, 5201, "Cyrus")
     await fb.services.companies.add_rep(ids["cyber"], cyber.id, now=fb.services.clock.now())
     # Not one of Ana's matches: /matches would not offer it.
-    service = IntroductionService(fb.services)
+    service = fb.services.intros
     assert not (await service.check_target(ana.id, ids["cyber"])).ok
 
     await ana.send("/companies")

@@ -24,9 +24,8 @@ FORGED_NUMBERS = (
 ANYONE = (
     "intro:acc:",
     "intro:dec:",
-    "m:pg:",
-    "m:no:",
-    "m:req:",
+    "xp:",
+    "xr:",
     "prof:pause:",
     "prof:delete_yes:",
     "reg:edit:",

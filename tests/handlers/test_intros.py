@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.services.introductions import IntroductionService
+from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
 from tests.support.flows import request_intro
@@ -44,6 +44,9 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     card_for_ana = await ana.expect("Introduction made: LahoreQA")
     assert "hello@lahoreqa.example" in (card_for_ana.text or "")
     assert "@imran_lhr" in (card_for_ana.text or "")
+    # Each card's "📅 Book a meeting" opens the meetings picker for the other company.
+    assert card_for_ana.button_data() == {"📅 Book a meeting": MeetingBook(pk).pack()}
+    assert card_for_imran.button_data() == {"📅 Book a meeting": MeetingBook(ro).pack()}
     intro = (await fb.services.introductions.for_company(ro))[0]
     assert intro.state == "accepted" and intro.target_company_id == pk
     assert intro.note == "Hello <b>from</b> Cluj & Bucharest"
@@ -95,7 +98,7 @@ async def test_expiry_with_one_halfway_reminder(
     ana, ro, imran, _ = await pair(sandbox, fb)
     await request_intro(ana)
     await imran.expect("Introduction request")
-    service = IntroductionService(fb.services)
+    service = fb.services.intros
     clock.advance(days=3)
     assert await service.run_due() == {"expired": 0, "reminded": 0, "recovered": 0}
     clock.advance(days=0, hours=13)  # 3.5 days: half of 7
@@ -128,7 +131,7 @@ async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: 
         ana = await rep(sandbox, 5301, "Ana")
         await company(harness, ana.id, "SoftRo Automation", "Romania")
         ids = [await company(harness, None, f"Lahore{n} QA", "Pakistan") for n in range(3)]
-        service = IntroductionService(harness.services)
+        service = harness.services.intros
         assert (await service.request(ana.id, ids[0])).kind == "sent"
         assert (await service.request(ana.id, ids[1])).kind == "sent"
         await ana.send("/matches")
@@ -153,16 +156,17 @@ async def test_forged_and_double_presses(sandbox: Sandbox, fb: BotHarness) -> No
     request = await imran.expect("Introduction request")
     intro = (await fb.services.introductions.for_company(ro))[0]
     # Eve's company is not part of this introduction: refused, nothing changes.
-    await eve.press_data(request.message_id, f"intro:acc:{intro.id}")
+    accept = IntroAnswer(intro.id, True).pack()
+    await eve.press_data(request.message_id, accept)
     # The requester cannot accept their own request either.
-    await ana.press_data(request.message_id, f"intro:acc:{intro.id}")
+    await ana.press_data(request.message_id, accept)
     await sandbox.wait_idle()
     assert (await fb.services.introductions.get(intro.id)).state == "pending"  # type: ignore[union-attr]
     answers = [c.params for c in sandbox.calls_of("answerCallbackQuery")]
     assert sum("not addressed to your company" in str(a.get("text")) for a in answers) == 2
     # A double press of Accept acts once.
-    await imran.press_data(request.message_id, f"intro:acc:{intro.id}")
-    await imran.press_data(request.message_id, f"intro:acc:{intro.id}")
+    await imran.press_data(request.message_id, accept)
+    await imran.press_data(request.message_id, accept)
     await ana.expect("Introduction made")
     await sandbox.wait_idle()
     made = [m for m in ana.messages if "Introduction made" in (m.text or "")]
@@ -201,7 +205,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     admin = await rep(sandbox, ADMIN_ID, "Org")
     await admin.send("/matchstats")
     stats = (await admin.expect("Matching and introductions")).text or ""
-    assert "Romania: 1 companies" in stats and "Requests sent: 1" in stats
+    assert "Romania: 1 company" in stats and "Requests sent: 1" in stats
     # The one funnel: the pair was a match, and still counts as one once introduced.
     assert "3. have a cross-border match: 2 (100%)" in stats
     assert "4. requested or received an introduction: 2 (100%)" in stats

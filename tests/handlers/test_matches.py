@@ -3,6 +3,7 @@ the reasons given when there is nothing to show."""
 
 from __future__ import annotations
 
+from handlers.callbacks import IntroRequest
 from sandbox import Sandbox
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
@@ -98,10 +99,10 @@ async def test_forged_request_button_is_refused(sandbox: Sandbox, fb: BotHarness
     same_country = await company(fb, None, "Another Romanian", "Romania")
     await ana.send("/matches")
     card = await ana.expect("Match 1 of")
-    await ana.press_data(card.message_id, f"m:req:{same_country}")
+    await ana.press_data(card.message_id, IntroRequest(same_country).pack())
     # Refused with the reason (issue 13: same-country requests say why).
     await ana.expect("Another Romanian is from your own country: introductions are made across")
-    await ana.press_data(card.message_id, f"m:req:{ro}")
+    await ana.press_data(card.message_id, IntroRequest(ro).pack())
     await ana.expect("not one of your matches")
     assert await fb.services.introductions.for_company(ro) == []
 

@@ -13,7 +13,6 @@ import openpyxl
 
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
-from bot.services.introductions import IntroductionService
 from sandbox import Sandbox
 from tests.support.flows import compose, document, is_report, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
@@ -42,7 +41,7 @@ async def expected_funnel(fb: BotHarness) -> list[int]:
     """The funnel from the database, by other means than the service that computes it."""
     registered = "SELECT company_id FROM company_reps"
     matched = 0
-    service = IntroductionService(fb.services)
+    service = fb.services.matching
     for company_id in {int(r[0]) for r in await fb.services.db.fetchall(registered)}:
         record = await fb.services.companies.get(company_id)
         assert record is not None

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.services.introductions import IntroductionService
 from sandbox import Sandbox
 from tests.support.harness import BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, rep
@@ -21,7 +20,7 @@ async def test_new_matches_digest_at_most_once_a_day(
 ) -> None:
     ana = await rep(sandbox, 6101, "Ana")
     await company(fb, ana.id, "SoftRo Automation", "Romania")
-    service = IntroductionService(fb.services)
+    service = fb.services.matching
     assert await service.send_digests() == 0  # nobody to match yet
     clock.advance(hours=1)
     await company(fb, None, "LahoreQA", "Pakistan")
@@ -93,7 +92,7 @@ async def test_notices_lost_in_a_crash_are_queued_again(sandbox: Sandbox, fb: Bo
     imran = await rep(sandbox, 6202, "Imran")
     await company(fb, ana.id, "SoftRo", "Romania", offers=RO_OFFERS, seeks=RO_SEEKS)
     target = await company(fb, imran.id, "LahoreQA", "Pakistan", offers=PK_OFFERS, seeks=PK_SEEKS)
-    service = IntroductionService(fb.services)
+    service = fb.services.intros
     notifier = fb.services.notifier
     real_enqueue = notifier.enqueue
 
@@ -124,7 +123,7 @@ async def test_stored_reasons_are_shown_from_the_readers_side(
     imran = await rep(sandbox, 6302, "Imran")
     ro = await company(fb, ana.id, "SoftRo", "Romania", offers=RO_OFFERS, seeks=RO_SEEKS)
     target = await company(fb, imran.id, "LahoreQA", "Pakistan", offers=PK_OFFERS, seeks=PK_SEEKS)
-    service = IntroductionService(fb.services)
+    service = fb.services.intros
     assert (await service.request(ana.id, target, "")).ok
     first = await imran.expect("Introduction request")
     wanted = "• you offer software testing and QA outsourced to us — they seek outsourcing"

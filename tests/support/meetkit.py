@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.services.introductions import IntroductionService
 from bot.services.meeting_followup import MeetingFollowUp
 from sandbox import SandboxUser
 from storage.agenda import MEETINGS, SessionInput
@@ -56,7 +55,7 @@ async def add_block(
 async def introduce(bot: BotHarness, asker: int, target_company: int, answerer: int) -> int:
     """An accepted introduction: ``asker`` requests, ``answerer`` (a rep of the target)
     accepts. Returns the introduction's id."""
-    service = IntroductionService(bot.services)
+    service = bot.services.intros
     done = await service.request(asker, target_company)
     assert done.ok, done.text
     company = await bot.services.companies.by_rep(asker)

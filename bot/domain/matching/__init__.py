@@ -28,7 +28,6 @@ from bot.domain.matching.profiles import (
     Weights,
     eligible,
     pair_key,
-    profile_from_record,
 )
 from bot.domain.matching.reasons import Reason
 from bot.domain.matching.text import GENERIC_WEIGHT, quotable, stem, terms
@@ -52,7 +51,6 @@ __all__ = [
     "eligible",
     "match",
     "pair_key",
-    "profile_from_record",
     "quotable",
     "rank",
     "stem",

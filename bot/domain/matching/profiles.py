@@ -12,7 +12,6 @@ from bot.domain.matching.vectors import TextVectors
 
 if TYPE_CHECKING:
     from bot.forum import Forum
-    from storage.companies import CompanyRecord
 
 SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 
@@ -87,22 +86,6 @@ class Profile:
     city: str | None = None
     # Embeddings of offers and seeks (bot.services.embeddings); without them only words match.
     vectors: TextVectors | None = field(default=None, compare=False, repr=False)
-
-
-def profile_from_record(record: CompanyRecord, vectors: TextVectors | None = None) -> Profile:
-    return Profile(
-        id=record.id,
-        name=record.name,
-        country=record.country,
-        sectors=tuple(record.sectors),
-        offers=record.offers or "",
-        seeks=record.seeks or "",
-        partnerships=tuple(record.partnerships),
-        size=record.size,
-        matchable=record.matchable,
-        city=record.city,
-        vectors=vectors,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,294 @@
+"""Matching as the chat and the organisers use it: a company's best cross-border matches
+(or why there are none), "not interested", the daily "new matches" digest, the organisers'
+figures and the export of everyone's top matches.
+
+It returns data — matches with their reasons as data, a ``kind`` saying why a list is
+empty — and never a sentence: the handlers render it in the reader's language. The digest
+is a notice (``match_digest``, rendered by ``handlers/intro_notices.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.domain.matching import Match, Matcher, MatchIndex, Profile, Rules
+from bot.domain.reason_texts import render_all
+from bot.domain.spreadsheet import spreadsheet_safe
+from bot.forum import Forum
+from bot.services.embeddings import ProfileVectors
+from bot.services.notices import Notifier
+from storage.companies import CompanyRecord, CompanyRepository
+from storage.embeddings import EmbeddingRepository
+from storage.introductions import (
+    ACCEPTED,
+    DECLINED,
+    EXPIRED,
+    PENDING,
+    IntroductionRepository,
+)
+from storage.outbox import BLOCKED, FAILED, PRIORITY_URGENT, UNKNOWN, OutboxRepository
+
+MATCHES_SHOWN = 5
+DIGEST_TOP = 3
+DIGEST_EVERY = timedelta(days=1)
+DIGEST_KIND = "match_digest"
+EXPORT_COLUMNS = ("company", "country", "match", "match_country", "rank", "score", "reasons")
+NOTICE_KIND_PREFIX = "intro_"  # the introductions' outbox kinds: intro_request, ...
+
+# Why /matches shows nothing (MatchesView.kind); "ok" when it shows matches.
+OK = "ok"
+NO_COMPANY = "no_company"
+INCOMPLETE = "incomplete"  # sectors, offers, seeks, partnerships or e-mail missing
+NO_CONSENT = "no_consent"
+PAUSED = "paused"
+OUTSIDE = "outside"  # the company's country is not one of the forum's two
+NONE_READY = "none_ready"  # nobody across the border can be matched yet
+NONE_LEFT = "none_left"  # nobody matches (or all were seen)
+
+Company = CompanyRecord  # what handlers receive (they do not import storage)
+
+
+@dataclass(frozen=True)
+class MatchesView:
+    """What /matches shows: the matches, or (``kind``) why there are none.
+    ``other_country``: the code of the country across the border, when there is one."""
+
+    matches: list[Match]
+    kind: str = OK
+    other_country: str = ""
+
+
+@dataclass(frozen=True)
+class Dismissed:
+    """``kind``: "ok" (``name`` will not be suggested again) or "gone"."""
+
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A "new matches" digest: the company told, and the newcomers (name, country code)."""
+
+    company: str
+    fresh: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class MatchStats:
+    """The organisers' matching figures (the funnel is :mod:`bot.services.funnel`'s)."""
+
+    by_country: dict[str, int]  # country code → companies
+    states: dict[str, int]  # introduction state → how many (every state, 0 included)
+    # Introduction notices not delivered: given up, the rep blocked the bot, timed out.
+    notices_failed: int = 0
+    notices_blocked: int = 0
+    notices_unknown: int = 0
+
+    @property
+    def sent(self) -> int:
+        return sum(self.states.values())
+
+    @property
+    def decided(self) -> int:
+        return sum(self.states.get(s, 0) for s in (ACCEPTED, DECLINED, EXPIRED))
+
+    @property
+    def acceptance(self) -> float | None:
+        """Accepted of answered or expired, 0..1; None before any."""
+        return self.states.get(ACCEPTED, 0) / self.decided if self.decided else None
+
+
+class MatchingService:
+    def __init__(
+        self,
+        companies: CompanyRepository,
+        introductions: IntroductionRepository,
+        embeddings: EmbeddingRepository,
+        outbox: OutboxRepository,
+        notifier: Notifier,
+        forum: Forum,
+        clock: Clock,
+    ) -> None:
+        self.companies = companies
+        self.repo = introductions
+        self.embeddings = embeddings
+        self.outbox = outbox
+        self.notifier = notifier
+        self.forum = forum
+        self.clock = clock
+        # The forum file decides which countries pair and which intents meet.
+        self.rules = Rules.of(forum)
+
+    def matcher(self) -> Matcher:
+        return Matcher(self.rules)
+
+    def _vectors(self) -> ProfileVectors:
+        return ProfileVectors(self.embeddings, places=self.forum.place_names())
+
+    async def profiles(self) -> tuple[list[CompanyRecord], list[Profile]]:
+        """Every company, and as a matcher profile with its embeddings."""
+        records = await self.companies.all()
+        return records, await self._vectors().profiles(records, now=self.clock.now())
+
+    async def pair(self, a: CompanyRecord, b: CompanyRecord) -> tuple[Profile, Profile]:
+        me, them = await self._vectors().profiles([a, b], now=self.clock.now())
+        return me, them
+
+    async def match(self, me: CompanyRecord, them: CompanyRecord) -> Match | None:
+        """``them`` as a match for ``me`` (reasons phrased for ``me``), or None."""
+        return self.matcher().match(*await self.pair(me, them))
+
+    def why_not(self, company: CompanyRecord) -> str | None:
+        """Why the company cannot be matched at all (a :class:`MatchesView` kind), or None."""
+        if not company.complete:
+            return INCOMPLETE
+        if not company.consent:
+            return NO_CONSENT
+        if company.paused:
+            return PAUSED
+        if company.country not in self.forum.codes:
+            return OUTSIDE
+        return None
+
+    async def matches_of_rep(self, user_id: int, limit: int = MATCHES_SHOWN) -> MatchesView:
+        company = await self.companies.by_rep(user_id)
+        if company is None:
+            return MatchesView([], NO_COMPANY)
+        return await self.matches_for(company, limit)
+
+    async def matches_for(self, company: CompanyRecord, limit: int = MATCHES_SHOWN) -> MatchesView:
+        """The company's best matches, or why there are none."""
+        why = self.why_not(company)
+        if why is not None:
+            return MatchesView([], why)
+        records, profiles = await self.profiles()
+        other = self.forum.other(company.country).code
+        if not any(r.country == other and r.matchable for r in records):
+            return MatchesView([], NONE_READY, other)
+        me = next(p for p in profiles if p.id == company.id)
+        excluded = await self.repo.excluded_pairs()
+        found = self.matcher().rank(me, profiles, excluded=excluded, limit=limit)
+        return MatchesView(found, OK if found else NONE_LEFT, other)
+
+    async def dismiss(self, user_id: int, other_id: int) -> Dismissed:
+        company = await self.companies.by_rep(user_id)
+        other = await self.companies.get(other_id)
+        if company is None or other is None or other.id == company.id:
+            return Dismissed("gone")
+        await self.repo.dismiss(company.id, other.id, self.clock.now())
+        return Dismissed("ok", other.name)
+
+    # -- the daily digest ------------------------------------------------------------------
+    async def send_digests(self) -> int:
+        """Tell reps (at most once a day) when a company newer than their last digest entered
+        their top 3. Returns how many companies were told."""
+        now = self.clock.now()
+        records, profiles = await self.profiles()
+        by_id = {r.id: r for r in records}
+        index = MatchIndex(
+            profiles, self.rules, k=DIGEST_TOP, excluded=await self.repo.excluded_pairs()
+        )
+        told = 0
+        for company in records:
+            top = index.top_ids(company.id)
+            if not top:
+                continue
+            last = await self.repo.digest_sent_at(company.id)
+            if last is not None and now - datetime.fromisoformat(last) < DIGEST_EVERY:
+                continue
+            since = max(company.created_at, last or "")
+            fresh = [i for i in top if by_id[i].created_at > since]
+            if not fresh:
+                continue
+            await self.notifier.tell(
+                await self.companies.reps(company.id),
+                DIGEST_KIND,
+                {"company": company.id, "fresh": fresh},
+                key=f"digest:{company.id}:{now.date().isoformat()}",
+                priority=PRIORITY_URGENT,
+            )
+            await self.repo.set_digest_sent(company.id, now)
+            told += 1
+        return told
+
+    async def digest(self, company_id: int, fresh: list[int]) -> Digest | None:
+        """What a digest says when it is sent; None when the company or every newcomer is
+        gone meanwhile."""
+        company = await self.companies.get(company_id)
+        if company is None:
+            return None
+        found = [await self.companies.get(i) for i in fresh]
+        listed = [(c.name, c.country) for c in found if c is not None]
+        return Digest(company.name, listed) if listed else None
+
+    # -- organisers ------------------------------------------------------------------------
+    async def stats(self) -> MatchStats:
+        states = {PENDING: 0, ACCEPTED: 0, DECLINED: 0, EXPIRED: 0}
+        states.update(await self.repo.counts())
+        notices = await self.outbox.counts(kind_prefix=NOTICE_KIND_PREFIX)
+        return MatchStats(
+            by_country=await self.companies.count_by_country(),
+            states=states,
+            notices_failed=notices.get(FAILED, 0),
+            notices_blocked=notices.get(BLOCKED, 0),
+            notices_unknown=notices.get(UNKNOWN, 0),
+        )
+
+    async def export_rows(self, top: int) -> list[dict[str, str]]:
+        _, profiles = await self.profiles()
+        return export_rows(profiles, self.forum, top=top, excluded=await self.repo.excluded_pairs())
+
+
+def export_rows(
+    profiles: list[Profile],
+    forum: Forum,
+    *,
+    top: int,
+    excluded: set[tuple[int, int]] | None = None,
+) -> list[dict[str, str]]:
+    """One row per (company, suggested match), companies in name order, ranks from 1;
+    countries by their names in the forum file, reasons in English."""
+    index = MatchIndex(profiles, Rules.of(forum), k=top, excluded=excluded or set())
+    by_id = {p.id: p for p in profiles}
+    rows: list[dict[str, str]] = []
+    for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
+        for rank, found in enumerate(index.top(company.id), start=1):
+            rows.append(
+                {
+                    "company": company.name,
+                    "country": forum.country_name(company.country),
+                    "match": found.other.name,
+                    "match_country": forum.country_name(found.other.country),
+                    "rank": str(rank),
+                    "score": f"{found.score:.3f}",
+                    "reasons": "; ".join(render_all(found.reasons, forum)),
+                }
+            )
+    return rows
+
+
+def rows_to_csv(rows: list[dict[str, str]]) -> str:
+    """The rows as CSV, every cell defused for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "Company",
+    "Digest",
+    "Dismissed",
+    "MatchStats",
+    "MatchesView",
+    "MatchingService",
+    "export_rows",
+    "rows_to_csv",
+]
