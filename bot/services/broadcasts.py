@@ -230,8 +230,9 @@ class BroadcastService:
         ):
             return False  # already started, cancelled or finished: a double press
         self.timers.cancel(f"broadcast:scheduled:{broadcast_id}")
-        await self._enqueue(record, recipients)
+        # The progress message first, so it leads the organiser's chat, then the copies.
         await self._follow(broadcast_id)
+        await self._enqueue(record, recipients)
         return True
 
     async def _enqueue(self, record: BroadcastRecord, recipients: list[int]) -> None:
