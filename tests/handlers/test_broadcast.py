@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from sandbox import Sandbox, SandboxUser
 from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop, BroadcastTo
+from sandbox import Sandbox, SandboxUser
 from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import compose, is_report
 from tests.support.harness import ADMIN_ID, BotHarness
