@@ -13,7 +13,7 @@ from bot.domain.unicode_text import without_bidi_controls
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.broadcasts import COUNTRY, SECTOR, SESSION, Audience
-from handlers.broadcast.steps import AUDIENCE, CONFIRM, draft_of, expired
+from handlers.broadcast.steps import AUDIENCE, CONFIRM, draft_of, expired, organiser_press
 from handlers.broadcast.texts import audience_text
 from handlers.callback_data import InvalidCallback
 from handlers.callbacks import (
@@ -24,7 +24,7 @@ from handlers.callbacks import (
     BroadcastSession,
     BroadcastTo,
 )
-from handlers.common import organiser_id, reader, reply
+from handlers.common import reply
 from handlers.i18n import Texts
 
 SESSIONS_SHOWN = 40
@@ -95,14 +95,13 @@ async def _valid(context: ForumContext, audience: Audience) -> bool:
 
 async def choose_audience(update: Update, context: ForumContext) -> str | int:
     """Count the audience, send the preview, offer Send now / Schedule / Cancel."""
-    if await organiser_id(update, context) is None:
+    pressed = await organiser_press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    query = update.callback_query
-    assert query is not None
+    query, tx = pressed
     draft = draft_of(context)
     if draft is None:
         return await expired(update, context)
-    tx = await reader(update, context)
     audience = _chosen(query.data)
     if audience is None or not await _valid(context, audience):
         await query.answer(tx._("This menu has expired: that choice is no longer offered."))
@@ -157,12 +156,11 @@ async def choose_audience(update: Update, context: ForumContext) -> str | int:
 
 async def open_menu(update: Update, context: ForumContext) -> str | int:
     """The sectors, the sessions, or back to the audiences."""
-    if await organiser_id(update, context) is None:
+    pressed = await organiser_press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    query = update.callback_query
-    assert query is not None
+    query, tx = pressed
     menu = BroadcastMenu.unpack(query.data).menu
-    tx = await reader(update, context)
     forum = context.services.forum
     await query.answer()
     if menu == "sector":

@@ -31,6 +31,7 @@ from handlers.broadcast.steps import (
     draft_parts,
     drop_draft,
     expired,
+    organiser_press,
 )
 from handlers.broadcast.texts import audience_text
 from handlers.callbacks import BroadcastConfirm, BroadcastMenu
@@ -105,12 +106,11 @@ async def use_buttons(update: Update, context: ForumContext) -> None:
 
 
 async def confirm(update: Update, context: ForumContext) -> str | int:
-    if await organiser_id(update, context) is None:
+    pressed = await organiser_press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    query = update.callback_query
-    assert query is not None
+    query, tx = pressed
     choice = BroadcastConfirm.unpack(query.data).choice
-    tx = await reader(update, context)
     if choice == "cancel":
         await query.answer()
         drop_draft(context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.runtime.context import ForumContext
+from handlers.broadcast.steps import organiser_press
 from handlers.broadcast.texts import listed_text, listing_keyboard
 from handlers.callbacks import BroadcastCancel, BroadcastStop
 from handlers.common import organiser_id, reader, reply
@@ -31,32 +32,34 @@ async def list_broadcasts(update: Update, context: ForumContext) -> None:
 
 
 async def stop_pressed(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    query = update.callback_query
-    if actor is None or query is None:
-        return
-    tx = await reader(update, context)
-    broadcast_id = BroadcastStop.unpack(query.data).broadcast_id
-    if await context.services.broadcasts.stop(broadcast_id, actor):
-        await query.answer(tx._("Broadcast #{id} stopped.").format(id=broadcast_id))
-    else:
-        await query.answer(tx._("That broadcast is not running any more."))
+    await _pressed(update, context, stop=True)
 
 
 async def cancel_pressed(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    query = update.callback_query
-    if actor is None or query is None:
+    await _pressed(update, context, stop=False)
+
+
+async def _pressed(update: Update, context: ForumContext, *, stop: bool) -> None:
+    """Stop a running broadcast, or cancel a scheduled one; a second press changes nothing."""
+    pressed = await organiser_press(update, context)
+    if pressed is None:
         return
-    tx = await reader(update, context)
-    broadcast_id = BroadcastCancel.unpack(query.data).broadcast_id
-    if await context.services.broadcasts.cancel(broadcast_id, actor):
-        await query.answer(tx._("Broadcast #{id} cancelled.").format(id=broadcast_id))
+    query, tx = pressed
+    service = context.services.broadcasts
+    actor = query.from_user.id
+    if stop:
+        number = BroadcastStop.unpack(query.data).broadcast_id
+        done = await service.stop(number, actor)
+        answer = tx._("Broadcast #{id} stopped.") if done else None
+        refused = tx._("That broadcast is not running any more.")
+    else:
+        number = BroadcastCancel.unpack(query.data).broadcast_id
+        done = await service.cancel(number, actor)
+        answer = tx._("Broadcast #{id} cancelled.") if done else None
+        refused = tx._("That broadcast is no longer scheduled.")
+    await query.answer(answer.format(id=number) if answer else refused)
+    if done and not stop:
         await reply(
             update,
-            tx._("✖️ Scheduled broadcast #{id} is cancelled; nothing was sent.").format(
-                id=broadcast_id
-            ),
+            tx._("✖️ Scheduled broadcast #{id} is cancelled; nothing was sent.").format(id=number),
         )
-    else:
-        await query.answer(tx._("That broadcast is no longer scheduled."))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ConversationHandler
 
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.broadcasts import COUNTRY, SECTOR, Audience, Draft
-from handlers.common import reader
+from handlers.common import organiser_id, reader
+from handlers.i18n import Texts
 
 # Conversation states (persisted: named, so a state added later never shifts the others).
 COMPOSE = "broadcast:compose"
@@ -33,6 +34,16 @@ def draft_of(context: ForumContext) -> dict[str, Any] | None:
 def drop_draft(context: ForumContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
+
+
+async def organiser_press(
+    update: Update, context: ForumContext
+) -> tuple[CallbackQuery, Texts] | None:
+    """An organiser's button press (the role re-checked on the server) and their texts;
+    None for anyone else, who has been told."""
+    if await organiser_id(update, context) is None or update.callback_query is None:
+        return None
+    return update.callback_query, await reader(update, context)
 
 
 async def expired(update: Update, context: ForumContext) -> int:

@@ -7,16 +7,10 @@ import json
 import sqlite3
 
 from bot.config import Settings
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from tests.support.flows import compose, is_report
 from tests.support.harness import ADMIN_ID, BotHarness
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str = "User") -> SandboxUser:
-    user = sandbox.user(user_id, name)
-    await user.send("/start")
-    await user.expect("Welcome")
-    return user
+from tests.support.matchkit import rep
 
 
 async def test_a_progress_message_telegram_refused_once_is_sent_again_and_edited_to_the_report(
@@ -30,9 +24,9 @@ async def test_a_progress_message_telegram_refused_once_is_sent_again_and_edited
     # Slow, and more recipients than one batch of the sender: the retry (urgent) goes out
     # at the next batch, while the copies are still going out.
     sender.interval = 0.05
-    organiser = await started(sandbox, ADMIN_ID, "Org")
+    organiser = await rep(sandbox, ADMIN_ID, "Org")
     for i in range(60):
-        await started(sandbox, 5900 + i)
+        await rep(sandbox, 5900 + i, "U")
     await compose(organiser, "Retried progress")
     await organiser.press("Everyone")
     await organiser.expect("That is the preview")
@@ -58,8 +52,8 @@ async def test_the_conversation_state_is_named_and_an_old_numbered_one_carries_o
     harness = BotHarness(sandbox, settings)
     await harness.start()
     try:
-        organiser = await started(sandbox, ADMIN_ID, "Org")
-        user = await started(sandbox, 5951, "U")
+        organiser = await rep(sandbox, ADMIN_ID, "Org")
+        user = await rep(sandbox, 5951, "U")
         await compose(organiser, "Across the upgrade")
         await organiser.press("Everyone")
         await organiser.expect("That is the preview")
