@@ -90,8 +90,7 @@ async def run(
             for uid in rng.sample(healthy, min(timeouts, len(healthy))):
                 sandbox.inject("timeout", chat_id=uid, delay=60, methods=("copyMessage",))
             bot.sender.send_timeout = send_timeout
-            broadcaster = services.broadcaster
-            assert broadcaster is not None
+            broadcaster = services.broadcasts
             record = await broadcaster.create(
                 ORGANISER, Draft(ORGANISER, source, "bench"), Audience(EVERYONE)
             )

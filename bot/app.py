@@ -23,7 +23,6 @@ from bot.runtime.persistence import UPDATE_INTERVAL_SECONDS, SQLitePersistence
 from bot.runtime.processor import PerChatOrderedProcessor
 from bot.runtime.timers import JobQueueTimers
 from bot.runtime.transport import build_requests
-from bot.services.broadcasts import BroadcastService
 from bot.services.container import Services
 from handlers import (
     admin,
@@ -180,7 +179,6 @@ def build_application(
 
     timers.on_error = job_failed
     sender.render = notice_renderer(services)
-    services.broadcaster = BroadcastService(app, services)
     app.bot_data[SERVICES_KEY] = services
     heartbeat = Heartbeat(HeartbeatRepository(db), vitals, app.job_queue)
     app.bot_data[RUNTIME_KEY] = Runtime(sender, vitals, heartbeat)

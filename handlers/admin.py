@@ -1,187 +1,178 @@
-"""Organiser roles and the dashboard: /promote, /demote, /audit and /stats (with its chart).
-
-Every command re-checks the organiser role on the server; organisers' actions are recorded
-in the audit log."""
+"""Organiser roles in the chat: /promote and /demote (by numeric id, or by a username only one
+known user has), /audit (the latest organiser actions), the promoted person's notice, and
+/stats (handlers.dashboard). Every command re-checks the organiser role on the server."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from typing import Any
 
-from telegram import BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Update
+from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.runtime.context import ForumContext
-from bot.services.funnel import compute as compute_funnel
-from bot.services.invitations import InvitationService
-from bot.services.stats import dashboard
+from bot.services.container import Services
+from bot.services.organisers import PROMOTED_NOTICE, AuditLine, Person, RoleChange
 from handlers.commands import publish_for_organiser
 from handlers.common import organiser_id, reader, reply
-from handlers.html import esc
-from handlers.invitations import invite_row, unclaimed_line
-from handlers.outcomes import funnel_text
-from storage.outbox import PRIORITY_URGENT, NewMessage
-from storage.users import ORGANISER, PARTICIPANT, UserRecord
+from handlers.dashboard import stats
+from handlers.i18n import Texts
+from handlers.notifications import Rendered, renderer
 
 log = logging.getLogger(__name__)
 
 AUDIT_LIMIT = 50
 
 
-async def _target(update: Update, context: ForumContext, command: str) -> UserRecord | None:
-    """The one user an organiser named, by numeric id or by a username that only one stored
-    user has; otherwise say why and ask for the id."""
+def who(tx: Texts, person: Person) -> str:
+    """``Maria (@maria_ro, id 6001)``, escaped."""
+    if person.username:
+        return tx._("{name} (@{username}, id {id})").format(
+            name=tx.user(person.name), username=tx.user(person.username), id=person.id
+        )
+    return tx._("{name} (id {id})").format(name=tx.user(person.name), id=person.id)
+
+
+def refusal(tx: Texts, change: RoleChange, command: str) -> str | None:
+    """Why nobody's role changed, when the name did not single out one user."""
+    if change.kind == "unknown":
+        return tx._(
+            "I don't know {asked} yet: they must open the bot and send /start first."
+        ).format(asked=tx.user(change.asked[:64]))
+    if change.kind != "ambiguous":
+        return None
+    first = change.candidates[0]
+    lines = [
+        tx.n_(
+            "⚠️ {n} user I know has the username {name}, so I changed nothing.",
+            "⚠️ {n} users I know have the username {name}, so I changed nothing.",
+            len(change.candidates),
+        ).format(name=tx.user(change.asked[:64]))
+        + " "
+        + tx._(
+            "Usernames are compared without case, and one that an account gave up can be "
+            "taken by another, while I still have the old owner on record. Send the numeric "
+            "id instead, e.g. /{command} {id}:"
+        ).format(command=command, id=first.id)
+    ]
+    for person in change.candidates:
+        lines.append(
+            tx._("• {id} — {name}, last seen {day}").format(
+                id=person.id, name=tx.user(person.name), day=person.last_seen[:10]
+            )
+        )
+    return "\n".join(lines)
+
+
+async def _change(update: Update, context: ForumContext, command: str) -> RoleChange | None:
+    """Run /promote or /demote for the organiser who sent it; None when it did not run."""
+    actor = await organiser_id(update, context)
+    if actor is None:
+        return None
+    tx = await reader(update, context)
     args = context.args or []
     if len(args) != 1:
-        await reply(update, f"Usage: /{command} @username or /{command} 123456789")
-        return None
-    raw = args[0].strip()
-    users = context.services.users
-    if raw.lstrip("-").isdigit():
-        target = await users.get(int(raw))
-        found = [target] if target is not None else []
-    else:
-        found = await users.with_username(raw)
-    if not found:
         await reply(
             update,
-            f"I don't know {esc(raw[:64])} yet: they must open the bot and send /start first.",
+            tx._("Usage: /{command} @username or /{command} 123456789").format(command=command),
         )
         return None
-    if len(found) > 1:
-        lines = [
-            f"⚠️ {len(found)} users I know have the username {esc(raw[:64])}, so I changed "
-            "nothing. Usernames are compared without case, and one that an account gave up "
-            "can be taken by another, while I still have the old owner on record. Send the "
-            f"numeric id instead, e.g. /{command} {found[0].telegram_id}:",
-        ]
-        for user in found:
-            lines.append(
-                f"• {user.telegram_id} — {esc(user.display_name)}, last seen {user.last_seen[:10]}"
-            )
-        await reply(update, "\n".join(lines))
+    organisers = context.services.organisers
+    if command == "promote":
+        change = await organisers.promote(actor, args[0])
+    else:
+        change = await organisers.demote(actor, args[0])
+    refused = refusal(tx, change, command)
+    if refused is not None:
+        await reply(update, refused)
         return None
-    return found[0]
-
-
-def _who(user: UserRecord) -> str:
-    handle = f"@{esc(user.username)}, " if user.username else ""
-    return f"{esc(user.display_name)} ({handle}id {user.telegram_id})"
+    return change
 
 
 async def promote(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
+    change = await _change(update, context, "promote")
+    if change is None or change.person is None:
         return
-    target = await _target(update, context, "promote")
-    if target is None:
+    tx = await reader(update, context)
+    person = who(tx, change.person)
+    if change.kind == "already":
+        await reply(update, tx._("{person} is already an organiser.").format(person=person))
         return
-    services = context.services
-    if await services.is_organiser(target.telegram_id):
-        await reply(update, f"{_who(target)} is already an organiser.")
-        return
-    await services.users.set_role(target.telegram_id, ORGANISER)
-    now = services.clock.now()
-    detail = f"{target.telegram_id} {target.username or ''}"
-    await services.audit.record(actor, "promote", detail, now=now)
-    await publish_for_organiser(context.bot, services, target.telegram_id)
-    await services.notifier.enqueue(
-        [
-            NewMessage(
-                chat_id=target.telegram_id,
-                dedupe_key=f"promoted:{target.telegram_id}:{now.isoformat()}",
-                kind="role",
-                payload={
-                    "text": "You are now an organiser of the forum bot. Send /help to see "
-                    "the organiser commands."
-                },
-                priority=PRIORITY_URGENT,
-            )
-        ]
-    )
-    await reply(update, f"✅ {_who(target)} is now an organiser.")
+    await publish_for_organiser(context.bot, context.services, change.person.id)
+    await reply(update, tx._("✅ {person} is now an organiser.").format(person=person))
 
 
 async def demote(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
+    change = await _change(update, context, "demote")
+    if change is None or change.person is None:
         return
-    target = await _target(update, context, "demote")
-    if target is None:
-        return
-    services = context.services
-    if target.telegram_id in services.settings.admin_ids:
+    tx = await reader(update, context)
+    person = who(tx, change.person)
+    if change.kind == "by_setting":
         await reply(
             update,
-            f"{_who(target)} is an organiser by the ADMIN_IDS setting; remove them there.",
+            tx._("{person} is an organiser by the ADMIN_IDS setting; remove them there.").format(
+                person=person
+            ),
         )
         return
-    if target.role != ORGANISER:
-        await reply(update, f"{_who(target)} is not an organiser.")
+    if change.kind == "not_organiser":
+        await reply(update, tx._("{person} is not an organiser.").format(person=person))
         return
-    await services.users.set_role(target.telegram_id, PARTICIPANT)
-    await services.audit.record(
-        actor, "demote", f"{target.telegram_id} {target.username or ''}", now=services.clock.now()
-    )
     try:
-        await context.bot.delete_my_commands(scope=BotCommandScopeChat(target.telegram_id))
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(change.person.id))
     except TelegramError as exc:
-        log.warning("user=%s command menu not reset: %s", target.telegram_id, exc)
-    await reply(update, f"{_who(target)} is no longer an organiser.")
+        log.warning("user=%s command menu not reset: %s", change.person.id, exc)
+    await reply(update, tx._("{person} is no longer an organiser.").format(person=person))
+
+
+def audit_line(tx: Texts, line: AuditLine, zone: Any) -> str:
+    if line.erased_actor:
+        actor = tx.user(line.erased_actor)
+    elif line.actor is not None:
+        actor = who(tx, line.actor)
+    else:
+        actor = str(line.actor_id)
+    return tx._("{when} {actor}: <b>{action}</b> {detail}").format(
+        when=f"{line.at.astimezone(zone):%m-%d %H:%M}",
+        actor=actor,
+        action=tx.user(line.action),
+        detail=tx.user(line.detail),
+    )
 
 
 async def audit(update: Update, context: ForumContext) -> None:
     actor = await organiser_id(update, context)
     if actor is None:
         return
-    services = context.services
-    entries = await services.audit.recent(AUDIT_LIMIT)
-    if not entries:
-        await reply(update, "The audit log is empty.")
-        return
-    me = await services.users.get(actor)
-    zone = services.settings.tz
-    if me is not None and me.timezone:
-        with contextlib.suppress(ValueError, KeyError):
-            zone = ZoneInfo(me.timezone)
-    names: dict[int, str] = {}
-    lines = [f"🗂 <b>Audit log</b> — last {len(entries)} organiser actions, newest first"]
-    for entry in entries:
-        if entry.actor_id not in names:
-            user = await services.users.get(entry.actor_id)
-            names[entry.actor_id] = entry.erased_actor or (
-                _who(user) if user else str(entry.actor_id)
-            )
-        when = datetime.fromisoformat(entry.created_at).astimezone(zone)
-        lines.append(
-            f"{when:%m-%d %H:%M} {names[entry.actor_id]}: <b>{esc(entry.action)}</b> "
-            f"{esc(entry.detail)}"
-        )
-    await reply(update, "\n".join(lines))
-
-
-async def stats(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return
     tx = await reader(update, context)
-    funnel = funnel_text(tx, await compute_funnel(context.services))
-    text, png = await dashboard(context.services, funnel)
-    unclaimed = await InvitationService(context.services).unclaimed_count()
-    markup = None
-    if unclaimed:
-        text += "\n\n" + unclaimed_line(tx, unclaimed)
-        markup = InlineKeyboardMarkup([invite_row(tx)])
-    await reply(update, text, reply_markup=markup)
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_photo(
-            InputFile(png, filename="companies_by_sector.png"),
-            caption="Companies by sector and country",
+    lines = await context.services.organisers.audit_log(AUDIT_LIMIT)
+    if not lines:
+        await reply(update, tx._("The audit log is empty."))
+        return
+    zone = await context.services.organisers.zone_of(actor)
+    text = [
+        tx.n_(
+            "🗂 <b>Audit log</b> — the last organiser action, newest first",
+            "🗂 <b>Audit log</b> — last {n} organiser actions, newest first",
+            len(lines),
         )
+    ]
+    text += [audit_line(tx, line, zone) for line in lines]
+    await reply(update, "\n".join(text))
+
+
+@renderer(PROMOTED_NOTICE)
+async def promoted(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
+    if not await services.organisers.is_organiser(int(data["user"])):
+        return None  # demoted again before this went out
+    return Rendered(
+        text=tx._(
+            "You are now an organiser of the forum bot. Send /help to see the organiser commands."
+        )
+    )
 
 
 def register(app: Application) -> None:

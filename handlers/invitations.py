@@ -142,7 +142,9 @@ async def show_preview(update: Update, context: ForumContext) -> None:
         if chat is not None and plan.to_send:
             csv_text = await service.mail_merge(username)
             await chat.send_document(
-                InputFile(csv_text.encode("utf-8"), filename="claim-invitations.csv"),
+                InputFile(
+                    csv_text.encode("utf-8"), filename=tx.plain(tx._("claim-invitations.csv"))
+                ),
                 caption=tx.n_(
                     "{n} claim link for your mail merge.",
                     "{n} claim links for your mail merge.",

@@ -29,8 +29,14 @@ def funnel_text(tx: Texts, funnel: Funnel) -> str:
     base = funnel.registered
     lines = [tx._("<b>Funnel</b> (companies)")]
     for number, (key, value) in enumerate(funnel.steps(), start=1):
-        share = f" ({value / base:.0%})" if base and number > 1 else ""
-        lines.append(f"{number}. {labels[key]}: <b>{value}</b>{share}")
+        share = ""
+        if base and number > 1:
+            share = tx._(" ({percent})").format(percent=f"{value / base:.0%}")
+        lines.append(
+            tx._("{number}. {step}: <b>{value}</b>{share}").format(
+                number=number, step=labels[key], value=value, share=share
+            )
+        )
     return "\n".join(lines)
 
 
@@ -44,7 +50,10 @@ async def report_command(update: Update, context: ForumContext) -> None:
     content = await build_report(services)
     day = services.clock.now().astimezone(services.settings.tz)
     await chat.send_document(
-        InputFile(content, filename=tx.plain(f"forum-report-{day:%Y-%m-%d}.xlsx")),
+        InputFile(
+            content,
+            filename=tx.plain(tx._("forum-report-{day}.xlsx").format(day=f"{day:%Y-%m-%d}")),
+        ),
         caption=tx._(
             "The forum's report: the funnel, companies, introductions, follow-ups and broadcasts."
         ),

@@ -286,8 +286,7 @@ async def scene_broadcast(demo: Demo) -> None:
     """The organiser announces to everyone and reads the delivery report."""
     demo.scene("Organiser broadcast and delivery report")
     services = demo.bot.services
-    if services.broadcaster is not None:
-        services.broadcaster.progress_interval = 0.5
+    services.broadcasts.progress_interval = 0.5
     org = demo.person(ORGANISER_ID, "Organiser")
     ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await demo.send(org, "/broadcast", "Send me the message")

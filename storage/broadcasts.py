@@ -272,6 +272,24 @@ class BroadcastRepository:
             "UPDATE broadcasts SET progress_text = ? WHERE id = ?", (text, broadcast_id)
         )
 
+    async def sent_message_id(self, dedupe_key: str) -> int | None:
+        """The Telegram message id of the outbox row ``dedupe_key`` once it was sent."""
+        row = await self.db.fetchone(
+            "SELECT message_id FROM outbox WHERE dedupe_key = ? AND state = 'sent'",
+            (dedupe_key,),
+        )
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def pending_with_prefix(self, prefix: str) -> int:
+        """Pending outbox rows whose dedupe key starts with ``prefix`` (a range over the
+        unique index: the character after ``:`` is ``;``)."""
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
+            "AND state = 'pending'",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
+        )
+        return int(row[0]) if row else 0
+
     async def delivery(self, broadcast_id: int) -> dict[str, int]:
         """Copies per outbox state for one broadcast."""
         return await OutboxRepository(self.db).counts(broadcast_id=broadcast_id)

@@ -57,8 +57,7 @@ async def start(app: ForumApplication) -> None:
     # at once); until then the row written by started() stands for it.
     services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=1)
     runtime.sender.start()
-    if services.broadcaster is not None:
-        await services.broadcaster.startup()
+    await services.broadcasts.startup()
     await reminders.start(app)
     done = await MeetingFollowUp(services).plan_all(late=True)
     log.info("meetings at start-up: %s", done)

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.forum import Forum
 from bot.services.alerts import AlertService
+from bot.services.broadcasts import BroadcastService
 from bot.services.catalogue import sync_forum
 from bot.services.directory import DirectoryService
 from bot.services.introductions import IntroductionService
 from bot.services.languages import LanguageService
 from bot.services.matching import MatchingService
 from bot.services.notices import Notifier
+from bot.services.organisers import OrganiserService
 from bot.services.timers import NoTimers, Timers
 from storage.agenda import AgendaRepository
 from storage.audit import AuditLog
@@ -32,10 +33,7 @@ from storage.embeddings import EmbeddingRepository
 from storage.introductions import IntroductionRepository
 from storage.links import LinkRepository
 from storage.outbox import OutboxRepository
-from storage.users import ORGANISER, UserRepository
-
-if TYPE_CHECKING:
-    from bot.services.broadcasts import BroadcastService
+from storage.users import UserRepository
 
 
 @dataclass
@@ -52,8 +50,10 @@ class Services:
     notifier: Notifier
     timers: Timers
     languages: LanguageService
-    # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
-    broadcaster: BroadcastService | None = None
+    # Organiser broadcasts (bot.services.broadcasts): one per process, it keeps the timers.
+    broadcasts: BroadcastService
+    # Organiser roles and the audit log (bot.services.organisers).
+    organisers: OrganiserService
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
@@ -68,24 +68,41 @@ class Services:
         wake: Callable[[], None] | None = None,
         timers: Timers | None = None,
     ) -> Services:
-        """Everything but the broadcaster. ``forum``: the one :func:`sync_forum` returned
+        """Every service, complete. ``forum``: the one :func:`sync_forum` returned
         (the settings' forum otherwise). ``wake`` tells the running outbox sender that there
         is mail; without a bot (the CLI) rows wait for the next running bot, and ``timers``
         default to none (a running bot plans its own at start-up)."""
         clock = clock or Clock()
+        forum = forum or settings.forum
         outbox = OutboxRepository(db)
         users = UserRepository(db)
+        notifier = Notifier(outbox, clock.now, wake or (lambda: None))
+        timers = timers or NoTimers()
+        audit = AuditLog(db)
         return cls(
             settings=settings,
             db=db,
             clock=clock,
-            forum=forum or settings.forum,
+            forum=forum,
             users=users,
             companies=CompanyRepository(db),
             outbox=outbox,
-            notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
-            timers=timers or NoTimers(),
+            notifier=notifier,
+            timers=timers,
             languages=LanguageService(users),
+            broadcasts=BroadcastService(
+                BroadcastRepository(db),
+                outbox=outbox,
+                audit=audit,
+                notifier=notifier,
+                timers=timers,
+                clock=clock,
+                settings=settings,
+                forum=forum,
+            ),
+            organisers=OrganiserService(
+                users, audit, notifier, clock, settings.admin_ids, settings.tz
+            ),
         )
 
     @classmethod
@@ -109,10 +126,6 @@ class Services:
     def alerts(self) -> AlertService:
         """Unhandled errors told to the organisers (one instance: it keeps the throttle)."""
         return AlertService(self.notifier, self.users, self.settings.admin_ids, self.clock)
-
-    @property
-    def broadcasts(self) -> BroadcastRepository:
-        return BroadcastRepository(self.db)
 
     @property
     def embeddings(self) -> EmbeddingRepository:
@@ -163,10 +176,6 @@ class Services:
         return LinkRepository(self.db)
 
     async def is_organiser(self, user_id: int | None) -> bool:
-        """The server-side role check behind every organiser command and button."""
-        if user_id is None:
-            return False
-        if user_id in self.settings.admin_ids:
-            return True
-        user = await self.users.get(user_id)
-        return user is not None and user.role == ORGANISER
+        """The server-side role check behind every organiser command and button (kept here
+        for the many handlers that ask; ``organisers.is_organiser`` is the rule)."""
+        return await self.organisers.is_organiser(user_id)

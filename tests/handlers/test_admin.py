@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from sandbox import Sandbox, SandboxUser
 from tests.support.harness import ADMIN_ID, BotHarness
 
@@ -152,3 +156,18 @@ async def test_promote_and_demote_refuse_a_username_two_users_have(
     await admin.send("/demote 6302")
     await admin.expect("is no longer an organiser")
     assert [e.action for e in await running.services.audit.recent()] == ["demote", "promote"]
+
+
+async def test_promote_and_demote_answer_odd_numbers_without_an_error(
+    sandbox: Sandbox, running: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A superscript digit (a digit to str.isdigit, not to int) and a number beyond SQLite's
+    INTEGER name nobody: the organiser is told so, and no error is raised."""
+    caplog.set_level(logging.WARNING)
+    admin = await started(sandbox, ADMIN_ID, "Org")
+    for command in ("/promote ²", "/demote 99999999999999999999999", "/promote -5"):
+        await admin.send(command)
+        await admin.expect(f"I don't know {command.split()[1]} yet")
+    await sandbox.wait_idle()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert await running.services.audit.recent() == []

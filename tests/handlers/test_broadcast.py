@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop, BroadcastTo
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import compose, is_report
@@ -36,7 +37,7 @@ async def wait_state(
 async def test_broadcast_to_everyone_with_preview_progress_and_report(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
-    running.services.broadcaster.progress_interval = 0.3  # type: ignore[union-attr]
+    running.services.broadcasts.progress_interval = 0.3
     organiser = await started(sandbox, ADMIN_ID, "Org")
     users = [await started(sandbox, 5000 + i, f"U{i}") for i in range(6)]
     await compose(organiser)
@@ -150,7 +151,7 @@ async def test_double_press_sends_once(sandbox: Sandbox, running: BotHarness) ->
     await organiser.press("Everyone")
     confirm = await organiser.expect("That is the preview")
     await organiser.press("✅ Send now", message_id=confirm.message_id)
-    await organiser.press_data(confirm.message_id, "bc:send")
+    await organiser.press_data(confirm.message_id, BroadcastConfirm("send").pack())
     await organiser.expect(is_report, timeout=10)
     await sandbox.wait_idle()
     assert len(await running.services.broadcasts.recent()) == 1
@@ -175,10 +176,10 @@ async def test_non_organiser_is_refused_everything(sandbox: Sandbox, running: Bo
     record = (await running.services.broadcasts.recent())[0]
     anchor = intruder.messages[-1].message_id
     for data in (
-        f"bcast:cancel:{record.id}",
-        f"bcast:stop:{record.id}",
-        "bc:send",
-        "bc:aud:everyone",
+        BroadcastCancel(record.id).pack(),
+        BroadcastStop(record.id).pack(),
+        BroadcastConfirm("send").pack(),
+        BroadcastTo("everyone").pack(),
     ):
         await intruder.press_data(anchor, data)
     await sandbox.wait_idle()
@@ -280,7 +281,7 @@ async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
         second = (await harness.services.broadcasts.recent())[0]
         await organiser.press(f"✖️ Cancel #{second.id}")
         await organiser.expect("is cancelled")
-        await organiser.press_data(listing.message_id, f"bcast:cancel:{second.id}")  # replay
+        await organiser.press_data(listing.message_id, BroadcastCancel(second.id).pack())  # replay
         await harness.stop()
         clock.advance(hours=3)  # both times pass while the bot is down
         await harness.start()

@@ -98,7 +98,7 @@ async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> Sandb
 async def test_deleteme_leaves_no_byte_of_the_person(
     sandbox: Sandbox, running: BotHarness, db_path: Path
 ) -> None:
-    running.services.broadcaster.progress_interval = 0.3  # type: ignore[union-attr]
+    running.services.broadcasts.progress_interval = 0.3
     admin = await started(sandbox, ADMIN_ID, "Org")
     zen = await started(sandbox, RID, FIRST, last_name=LAST, username=USERNAME)
     await register(zen, COMPANY, contact=CONTACT, email=EMAIL, phone=PHONE)

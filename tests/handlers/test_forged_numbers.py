@@ -38,7 +38,7 @@ ANYONE = (
     "rem:off:",
 )
 # Families only organisers reach.
-ORGANISER = ("bcast:stop:", "bcast:cancel:")
+ORGANISER = ("bcs:", "bcx:")
 
 
 async def press_forged(sandbox: Sandbox, user: SandboxUser, prefixes: tuple[str, ...]) -> list[str]:
@@ -72,7 +72,7 @@ async def test_forged_numbers_get_the_quiet_expired_answer(
     await organiser.expect("Send me the message")
     await organiser.send("Doors open at ten")
     await organiser.expect("Who should get it?")
-    problems += await press_forged(sandbox, organiser, ("bc:sec:", "bc:ses:"))
+    problems += await press_forged(sandbox, organiser, ("bcq:", "bcn:"))
     # Inside the registration conversation, at the sectors step.
     newcomer = await rep(sandbox, 5401, "Nadia")
     await newcomer.send("/register")

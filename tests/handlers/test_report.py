@@ -108,7 +108,7 @@ async def test_the_report_workbook(
     await press(imran, "Agreement signed", "Would you add a short note")
     await press(imran, "No note", "Thank you.")
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    services.broadcaster.progress_interval = 0.2  # type: ignore[union-attr]
+    services.broadcasts.progress_interval = 0.2
     await compose(admin, "Thanks for <b>coming</b>")
     await press(admin, "Everyone", "That is the preview")
     await press(admin, "✅ Send now", "is going out")

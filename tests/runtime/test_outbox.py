@@ -192,8 +192,7 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     blocked = recipients[::20]  # 5%
     for uid in blocked:
         sandbox.inject("blocked", chat_id=uid, count=-1)
-    broadcaster = services.broadcaster
-    assert broadcaster is not None
+    broadcaster = services.broadcasts
     record = await broadcaster.create(900001, Draft(900001, source, "Big news"), Audience(EVERYONE))
     assert await broadcaster.start(record.id)
 

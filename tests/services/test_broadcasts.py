@@ -7,10 +7,13 @@ import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.services.broadcasts import duration, progress_bar, progress_text, report_text, summary_of
-from handlers.broadcast import parse_when
+from bot.forum import load_forum
+from bot.services.broadcasts import AudienceView, Progress, summary_of
+from handlers.broadcast.compose import parse_when
+from handlers.broadcast.texts import duration, progress_bar, progress_text, report_text
+from handlers.i18n import texts
 from sandbox import Sandbox
-from storage.broadcasts import EVERYONE, Audience, BroadcastRecord
+from storage.broadcasts import EVERYONE, SESSION, Audience, BroadcastRecord
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -37,11 +40,20 @@ def record(**kw: object) -> BroadcastRecord:
     return BroadcastRecord(**base)  # type: ignore[arg-type]
 
 
+TX = texts("en")
+FORUM = load_forum()
+
+
+def progress(rec: BroadcastRecord, counts: dict[str, int], rate: float = 25) -> Progress:
+    view = AudienceView(SESSION, 4, "<Keynote>")
+    return Progress(rec, view, counts, rate)
+
+
 def test_progress_bar_and_duration() -> None:
     assert progress_bar(0, 0) == "░" * 12 + " 0%"
     assert progress_bar(5, 10) == "█" * 6 + "░" * 6 + " 50%"
     assert progress_bar(10, 10).startswith("█" * 12)
-    assert [duration(s) for s in (0, 59.6, 65, 120, 3725)] == [
+    assert [duration(TX, s) for s in (0, 59.6, 65, 120, 3725)] == [
         "0 s",
         "1 min",
         "1 min 5 s",
@@ -52,12 +64,15 @@ def test_progress_bar_and_duration() -> None:
 
 def test_progress_and_report_texts_escape_and_count() -> None:
     counts = {"pending": 50, "sent": 40, "failed": 5, "blocked": 5, "cancelled": 0}
-    text = progress_text(record(), counts, rate=25)
-    assert "&lt;everyone&gt;" in text and "50 of 100" in text and "About 2 s left" in text
-    assert progress_text(record(), {**counts, "sent": 41}, 25) != text  # edits always change
-    done = report_text(record(state="done"), {**counts, "pending": 0})
+    text = progress_text(TX, FORUM, progress(record(), counts))
+    assert "subscribers of “&lt;Keynote&gt;”" in text
+    assert "50 of 100" in text and "About 2 s left" in text
+    assert progress_text(TX, FORUM, progress(record(), {**counts, "sent": 41})) != text
+    done = report_text(TX, FORUM, progress(record(state="done"), {**counts, "pending": 0}))
     assert "Delivery report" in done and "Hello &amp; welcome" in done and "Took 1 min 5 s" in done
-    stopped = report_text(record(state="stopped"), {**counts, "pending": 0, "cancelled": 7})
+    stopped = report_text(
+        TX, FORUM, progress(record(state="stopped"), {**counts, "pending": 0, "cancelled": 7})
+    )
     assert "stopped" in stopped and "not sent (stopped) 7" in stopped
 
 
@@ -84,7 +99,7 @@ async def test_startup_enqueues_a_running_broadcast_that_has_no_rows(
     await reader.send("/start")
     await reader.expect("Welcome")
     services = harness.services
-    bid = await services.broadcasts.create(
+    bid = await services.broadcasts.repo.create(
         created_by=ADMIN_ID,
         audience=Audience(EVERYONE),
         audience_label="everyone",
@@ -94,7 +109,7 @@ async def test_startup_enqueues_a_running_broadcast_that_has_no_rows(
         now=services.clock.now(),
     )
     # "running" was written, then the process died before the enqueue.
-    await services.broadcasts.transition(
+    await services.broadcasts.repo.transition(
         bid, "running", from_states=("draft",), now=services.clock.now()
     )
     await harness.stop()

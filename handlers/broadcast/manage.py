@@ -1,0 +1,65 @@
+"""/broadcasts (the latest broadcasts with their counts, scheduled and running ones with a
+Cancel or Stop button) and the Stop / Cancel presses, which re-check the organiser role."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.runtime.context import ForumContext
+from handlers.broadcast.steps import organiser_press
+from handlers.broadcast.texts import listed_text, listing_keyboard
+from handlers.callbacks import BroadcastCancel, BroadcastStop
+from handlers.common import organiser_id, reader, reply
+
+LISTED = 20
+
+
+async def list_broadcasts(update: Update, context: ForumContext) -> None:
+    actor = await organiser_id(update, context)
+    if actor is None:
+        return
+    tx = await reader(update, context)
+    service = context.services.broadcasts
+    items = await service.listing(LISTED)
+    if not items:
+        await reply(update, tx._("No broadcasts yet. Start one with /broadcast."))
+        return
+    zone = await context.services.organisers.zone_of(actor)
+    forum = context.services.forum
+    lines = [tx._("📣 <b>Broadcasts</b> (newest first)")]
+    lines += [listed_text(tx, forum, item, zone) for item in items]
+    await reply(update, "\n\n".join(lines), reply_markup=listing_keyboard(tx, items))
+
+
+async def stop_pressed(update: Update, context: ForumContext) -> None:
+    await _pressed(update, context, stop=True)
+
+
+async def cancel_pressed(update: Update, context: ForumContext) -> None:
+    await _pressed(update, context, stop=False)
+
+
+async def _pressed(update: Update, context: ForumContext, *, stop: bool) -> None:
+    """Stop a running broadcast, or cancel a scheduled one; a second press changes nothing."""
+    pressed = await organiser_press(update, context)
+    if pressed is None:
+        return
+    query, tx = pressed
+    service = context.services.broadcasts
+    actor = query.from_user.id
+    if stop:
+        number = BroadcastStop.unpack(query.data).broadcast_id
+        done = await service.stop(number, actor)
+        answer = tx._("Broadcast #{id} stopped.") if done else None
+        refused = tx._("That broadcast is not running any more.")
+    else:
+        number = BroadcastCancel.unpack(query.data).broadcast_id
+        done = await service.cancel(number, actor)
+        answer = tx._("Broadcast #{id} cancelled.") if done else None
+        refused = tx._("That broadcast is no longer scheduled.")
+    await query.answer(answer.format(id=number) if answer else refused)
+    if done and not stop:
+        await reply(
+            update,
+            tx._("✖️ Scheduled broadcast #{id} is cancelled; nothing was sent.").format(id=number),
+        )
