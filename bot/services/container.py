@@ -17,6 +17,8 @@ from bot.config import Settings
 from bot.forum import Forum
 from bot.services.alerts import AlertService
 from bot.services.catalogue import sync_forum
+from bot.services.companies import CompanyService
+from bot.services.company_files import CompanyFiles
 from bot.services.languages import LanguageService
 from bot.services.notices import Notifier
 from bot.services.timers import NoTimers, Timers
@@ -49,6 +51,10 @@ class Services:
     notifier: Notifier
     timers: Timers
     languages: LanguageService
+    # The companies' use cases (bot.services.companies); ``companies`` is their repository.
+    company_service: CompanyService
+    # The organisers' companies CSV import and export (bot.services.company_files).
+    company_files: CompanyFiles
     # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
     broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
@@ -72,17 +78,34 @@ class Services:
         clock = clock or Clock()
         outbox = OutboxRepository(db)
         users = UserRepository(db)
+        companies = CompanyRepository(db)
+        links = LinkRepository(db)
+        forum = forum or settings.forum
+        notifier = Notifier(outbox, clock.now, wake or (lambda: None))
         return cls(
             settings=settings,
             db=db,
             clock=clock,
-            forum=forum or settings.forum,
+            forum=forum,
             users=users,
-            companies=CompanyRepository(db),
+            companies=companies,
             outbox=outbox,
-            notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
+            notifier=notifier,
             timers=timers or NoTimers(),
             languages=LanguageService(users),
+            company_service=CompanyService(
+                db,
+                companies=companies,
+                links=links,
+                users=users,
+                notifier=notifier,
+                clock=clock,
+                forum=forum,
+                default_zone=settings.event_timezone,
+            ),
+            company_files=CompanyFiles(
+                db, companies=companies, links=links, clock=clock, forum=forum
+            ),
         )
 
     @classmethod
