@@ -16,33 +16,30 @@ from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
 
-async def _names(data: Mapping[str, Any], services: Services) -> tuple[str, str] | None:
-    """The company's name and the person's, or None if either is gone."""
+async def _colleague(
+    tx: Texts, text: str, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    """``text`` about a colleague (``{person}``) and the company (``{company}``), or None if
+    either is gone."""
     company = await services.companies.get(int(data["company"]))
     user = await services.users.get(int(data["user"]))
     if company is None or user is None:
         return None
-    return company.name, user.display_name
+    return Rendered(
+        text=text.format(person=tx.user(user.display_name), company=tx.user(company.name))
+    )
 
 
 @renderer("rep_joined")
 async def rep_joined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    names = await _names(data, services)
-    if names is None:
-        return None
-    company, person = names
-    text = tx._("👥 {person} joined <b>{company}</b> as a rep.")
-    return Rendered(text=text.format(person=tx.user(person), company=tx.user(company)))
+    return await _colleague(
+        tx, tx._("👥 {person} joined <b>{company}</b> as a rep."), data, services
+    )
 
 
 @renderer("rep_left")
 async def rep_left(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    names = await _names(data, services)
-    if names is None:
-        return None
-    company, person = names
-    text = tx._("🚪 {person} left <b>{company}</b>.")
-    return Rendered(text=text.format(person=tx.user(person), company=tx.user(company)))
+    return await _colleague(tx, tx._("🚪 {person} left <b>{company}</b>."), data, services)
 
 
 @renderer("company_deleted")

@@ -64,6 +64,14 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Owned:
+    """A company checked to be the presser's, and its other reps."""
+
+    company: CompanyRecord
+    others: list[int]
+
+
 class CompanyService:
     def __init__(
         self,
@@ -158,77 +166,77 @@ class CompanyService:
             await self.users.set_timezone(user_id, zone)
 
     # -- the /profile buttons ---------------------------------------------------------------
-    async def _own(self, user_id: int, company_id: int) -> CompanyRecord | Outcome:
+    async def _own(self, user_id: int, company_id: int) -> _Owned | Outcome:
+        """The presser's company with its other reps, if the button names it."""
         company = await self.companies.by_rep(user_id)
         if company is None:
             return Outcome("expired")
         if company.id != company_id:
             log.warning("user=%s pressed a button of company %s", user_id, company_id)
             return Outcome("not_yours")
-        return company
+        others = [r for r in await self.companies.reps(company.id) if r != user_id]
+        return _Owned(company, others)
 
     async def check(self, user_id: int, company_id: int) -> Outcome:
         """Before a question about the company (leave? delete?): whether it is the user's,
         with its number of reps and the other reps."""
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
-        reps = len(await self.companies.reps(company.id))
-        return Outcome("ok", company=company, reps=reps, colleagues=reps - 1)
+        own = await self._own(user_id, company_id)
+        if isinstance(own, Outcome):
+            return own
+        reps = len(own.others) + 1
+        return Outcome("ok", company=own.company, reps=reps, colleagues=reps - 1)
 
     async def set_paused(self, user_id: int, company_id: int, paused: bool) -> Outcome:
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
-        if not await self.writes.set_paused(company.id, paused, now=self.clock.now()):
-            return Outcome("unchanged", company=company)
-        fresh = await self.companies.get(company.id)
-        reps = len(await self.companies.reps(company.id))
-        return Outcome("ok", company=fresh, reps=reps)
+        own = await self._own(user_id, company_id)
+        if isinstance(own, Outcome):
+            return own
+        if not await self.writes.set_paused(company_id, paused, now=self.clock.now()):
+            return Outcome("unchanged", company=own.company)
+        fresh = await self.companies.get(company_id)
+        return Outcome("ok", company=fresh, reps=len(own.others) + 1)
 
     async def invite(self, user_id: int, company_id: int) -> Outcome:
         """A one-time invitation link for a colleague (``payload`` is its /start payload)."""
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
+        own = await self._own(user_id, company_id)
+        if isinstance(own, Outcome):
+            return own
         link = await self.links.create(
-            company.id, INVITE, now=self.clock.now(), created_by=user_id, ttl=INVITE_TTL
+            company_id, INVITE, now=self.clock.now(), created_by=user_id, ttl=INVITE_TTL
         )
-        return Outcome("ok", company=company, payload=link.payload)
+        return Outcome("ok", company=own.company, payload=link.payload)
 
     async def delete(self, user_id: int, company_id: int) -> Outcome:
         """Delete the company for every rep; the others are told."""
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
-        others = [r for r in await self.companies.reps(company.id) if r != user_id]
-        await self.companies.delete(company.id)
+        own = await self._own(user_id, company_id)
+        return own if isinstance(own, Outcome) else await self._delete(user_id, own)
+
+    async def _delete(self, user_id: int, own: _Owned) -> Outcome:
+        await self.companies.delete(own.company.id)
         # The notice names the deleter: their id in the key lets an erasure find it.
         await self.notifier.tell(
-            others,
+            own.others,
             "company_deleted",
-            {"name": company.name, "by": user_id},
-            key=f"company-deleted:{company.id}:{user_id}",
+            {"name": own.company.name, "by": user_id},
+            key=f"company-deleted:{own.company.id}:{user_id}",
         )
-        return Outcome("deleted", company=company, colleagues=len(others))
+        return Outcome("deleted", company=own.company, colleagues=len(own.others))
 
     async def leave(self, user_id: int, company_id: int) -> Outcome:
         """Leave the company; its last rep leaving deletes it."""
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
-        others = [r for r in await self.companies.reps(company.id) if r != user_id]
-        if not others:
-            return await self.delete(user_id, company_id)
+        own = await self._own(user_id, company_id)
+        if isinstance(own, Outcome):
+            return own
+        if not own.others:
+            return await self._delete(user_id, own)
         await self.companies.remove_rep(user_id)
         now = self.clock.now()
         await self.notifier.tell(
-            others,
+            own.others,
             "rep_left",
-            {"company": company.id, "user": user_id},
-            key=f"rep-left:{company.id}:{user_id}:{now.isoformat()}",
+            {"company": company_id, "user": user_id},
+            key=f"rep-left:{company_id}:{user_id}:{now.isoformat()}",
         )
-        return Outcome("ok", company=company, colleagues=len(others))
+        return Outcome("ok", company=own.company, colleagues=len(own.others))
 
     # -- deep links --------------------------------------------------------------------------
     async def use_link(self, user_id: int, payload: str) -> Outcome:
@@ -264,10 +272,10 @@ class CompanyService:
     async def answer_consent(self, user_id: int, company_id: int, agree: bool) -> Outcome:
         """The rep's answer to the consent question (after a claim): "I agree" makes the
         company matchable; "Not now" leaves it out of matching."""
-        company = await self._own(user_id, company_id)
-        if isinstance(company, Outcome):
-            return company
-        changed = await self.writes.set_consent(company.id, agree, now=self.clock.now())
-        fresh = await self.companies.get(company.id) or company
-        reps = len(await self.companies.reps(company.id))
-        return Outcome("ok" if changed else "unchanged", company=fresh, reps=reps)
+        own = await self._own(user_id, company_id)
+        if isinstance(own, Outcome):
+            return own
+        changed = await self.writes.set_consent(company_id, agree, now=self.clock.now())
+        fresh = await self.companies.get(company_id) or own.company
+        kind = "ok" if changed else "unchanged"
+        return Outcome(kind, company=fresh, reps=len(own.others) + 1)
