@@ -11,7 +11,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.domain.company_files import COLUMNS
-from bot.domain.problems import Invalid, Problem
+from bot.domain.problems import Invalid
 from bot.runtime.context import ForumContext
 from bot.services.company_files import ImportReport, check_size
 from handlers.common import audit, organiser_id, reader, reply
@@ -95,14 +95,9 @@ def _notes(tx: Texts, report: ImportReport, *, html: bool) -> list[str]:
     """One line per row not imported as it is; plain text for the file."""
     notes = []
     for line, problem in report.problems():
-        reason = problem_text(tx, problem) if html else _plain(tx, problem)
+        reason = problem_text(tx, problem, html=html)
         notes.append(tx._("line {line}: {reason}").format(line=line, reason=reason))
     return notes
-
-
-def _plain(tx: Texts, problem: Problem) -> str:
-    text = tx._(problem.text).format(**problem.values)
-    return f"{problem.column}: {text}" if problem.column else text
 
 
 def _report_message(tx: Texts, report: ImportReport) -> tuple[str, bool]:
@@ -156,7 +151,7 @@ async def export(update: Update, context: ForumContext) -> None:
     exported = await services.company_files.export(context.bot.username)
     await message.reply_document(
         document=exported.content.encode("utf-8"),
-        filename=f"companies-{now:%Y%m%d-%H%M}.csv",
+        filename=tx._("companies-{stamp}.csv").format(stamp=f"{now:%Y%m%d-%H%M}"),
         caption=tx.n_(
             "{n} company, with its reps and claim link.",
             "{n} companies, with their reps and claim links.",

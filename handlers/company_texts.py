@@ -33,12 +33,12 @@ TITLES = {
 }
 
 
-def problem_text(tx: Texts, problem: Problem) -> str:
-    """A refused value's problem in the reader's language (HTML): what they typed escaped,
-    examples in italics."""
+def problem_text(tx: Texts, problem: Problem, *, html: bool = True) -> str:
+    """A refused value's problem in the reader's language: in HTML what they typed is
+    escaped and examples are in italics; ``html=False`` for a text file."""
     values: dict[str, object] = {}
     for key, value in problem.values.items():
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not html:
             values[key] = value  # numbers keep their format ({length:,})
         elif key.startswith("example"):
             values[key] = f"<i>{tx.user(value)}</i>"

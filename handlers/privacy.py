@@ -38,7 +38,7 @@ async def mydata(update: Update, context: ForumContext) -> None:
     blob = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     await message.reply_document(
         document=blob,
-        filename=f"forumbridge-mydata-{user.id}.json",
+        filename=tx._("forumbridge-mydata-{id}.json").format(id=user.id),
         caption=tx._("Everything stored about you and your company. /deleteme erases it."),
     )
 
