@@ -30,6 +30,8 @@ from handlers import (
     broadcast,
     commands,
     company_admin,
+    company_links,
+    company_notices,
     directory,
     errors,
     fallback,
@@ -44,6 +46,7 @@ from handlers import (
     meetings_admin,
     notifications,
     outcomes,
+    privacy,
     profile,
     registration,
     start,
@@ -65,7 +68,7 @@ log = logging.getLogger(__name__)
 VITALS_GROUP = -1000
 
 # The modules that only register notice renderers (imported for that alone).
-NOTICE_RENDERERS = (meeting_notices, intro_notices)
+NOTICE_RENDERERS = (meeting_notices, intro_notices, company_notices)
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -75,8 +78,10 @@ warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PT
 def register_handlers(app: Application) -> None:
     """Every feature's handlers, in priority order; the fallbacks come last."""
     tracking.register(app)
-    # Before start: /start join_<token> and claim_<token> deep links are profile's.
+    # Before start: /start join_<token> and claim_<token> deep links are company_links'.
+    company_links.register(app)
     profile.register(app)
+    privacy.register(app)
     registration.register(app)
     company_admin.register(app)
     start.register(app)

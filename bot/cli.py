@@ -267,8 +267,7 @@ async def _bot_username(token: str | None, base_url: str) -> str | None:
 
 async def _import_companies(path: str) -> int:
     """``import-companies FILE.csv``: import, print the report."""
-    from bot.domain.company_files import decode, import_companies, plain
-    from bot.domain.profiles import Invalid
+    from bot.domain.problems import Invalid
     from bot.services.container import Services
     from storage.db import Database
 
@@ -282,15 +281,9 @@ async def _import_companies(path: str) -> int:
     try:
         # The catalogue is synced from the forum file first, as the bot does at start-up.
         services = await Services.open(settings, db)
-        report = await import_companies(
-            decode(content),
-            services.companies,
-            services.links,
-            services.forum,
-            now=services.clock.now(),
-        )
+        report = await services.company_files.import_file(content)
     except Invalid as exc:
-        print(f"error: nothing was imported. {plain(str(exc))}")
+        print(f"error: nothing was imported. {exc.problem.english()}")
         return 1
     finally:
         await db.close()
@@ -301,7 +294,6 @@ async def _import_companies(path: str) -> int:
 
 async def _export_companies(path: str) -> int:
     """``export companies FILE.csv``: write every company to a CSV file."""
-    from bot.domain.company_files import export_companies
     from bot.services.container import Services
     from storage.db import Database
 
@@ -310,14 +302,8 @@ async def _export_companies(path: str) -> int:
     db = await Database.open(settings.database_path)
     try:
         services = await Services.open(settings, db)
-        content = await export_companies(
-            services.companies,
-            services.links,
-            services.forum,
-            now=services.clock.now(),
-            bot_username=username,
-        )
-        count = len(await services.companies.all())
+        exported = await services.company_files.export(username)
+        content, count = exported.content, exported.count
     finally:
         await db.close()
     try:

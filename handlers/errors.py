@@ -15,12 +15,13 @@ from telegram.ext import Application
 from bot.runtime.context import ForumContext
 from bot.services.alerts import ALERT_KIND
 from bot.services.container import Services
-from handlers.i18n import Texts
+from handlers.common import reader
+from handlers.i18n import N_, Texts, texts
 from handlers.notifications import Rendered, renderer
 
 log = logging.getLogger(__name__)
 
-SORRY = (
+SORRY = N_(
     "Sorry, something went wrong on our side. Please try again in a moment; "
     "if it keeps happening, tell the organisers."
 )
@@ -56,7 +57,11 @@ async def on_error(update: object, context: ForumContext) -> None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
     try:
-        await update.effective_chat.send_message(SORRY)
+        tx = await reader(update, context)
+    except Exception:  # the error may be the database's: apologise in English then
+        tx = texts()
+    try:
+        await update.effective_chat.send_message(tx._(SORRY))
     except Forbidden:
         log.info("update=%s user blocked the bot; no apology possible", update_id)
     except TelegramError:

@@ -9,46 +9,53 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import SQLitePersistence
-from handlers.common import reply
-from handlers.html import esc
+from handlers.common import reader, reply
+from handlers.i18n import N_
 
-EXPIRED_MENU = "This menu has expired. Send /start to begin again."
+# Every button press no handler accepted (forged, out of date, from a finished
+# conversation) gets this one quiet answer.
+EXPIRED_MENU = N_("This menu has expired. Send /start to begin again.")
 
 
 async def cancel_idle(update: Update, context: ForumContext) -> None:
+    tx = await reader(update, context)
     await reply(
         update,
-        "There is nothing to cancel. Send /help to see what you can do.",
+        tx._("There is nothing to cancel. Send /help to see what you can do."),
         reply_markup=ReplyKeyboardRemove(),
     )
 
 
 async def unknown_command(update: Update, context: ForumContext) -> None:
+    tx = await reader(update, context)
     text = update.effective_message.text if update.effective_message else ""
-    command = (text or "").split()[0] if text else "that"
-    await reply(update, f"Sorry, I don't know {esc(command[:64])}. Send /help for the commands.")
+    command = (text or "").split()[0] if text else ""
+    await reply(
+        update,
+        tx._("Sorry, I don't know {command}. Send /help for the commands.").format(
+            command=tx.user(command[:64])
+        ),
+    )
 
 
 async def stray_message(update: Update, context: ForumContext) -> None:
+    tx = await reader(update, context)
     persistence = context.application.persistence
     if isinstance(persistence, SQLitePersistence) and context.user_data is not None:
         # No conversation took the message, yet the user's data holds one saved by an
         # earlier run that never ended: the restart lost where it stood.
         resume = persistence.lost_progress(context.user_data)
         if resume:
-            await reply(
-                update, f"I lost your last answer in a restart — send {resume} to continue."
-            )
+            lost = tx._("I lost your last answer in a restart — send {command} to continue.")
+            await reply(update, lost.format(command=resume))
             return
-    await reply(
-        update,
-        "I'm not sure what to do with that. Send /help to see what I can do.",
-    )
+    await reply(update, tx._("I'm not sure what to do with that. Send /help to see what I can do."))
 
 
 async def stray_button(update: Update, context: ForumContext) -> None:
     if update.callback_query:
-        await update.callback_query.answer(EXPIRED_MENU, show_alert=False)
+        tx = await reader(update, context)
+        await update.callback_query.answer(tx._(EXPIRED_MENU), show_alert=False)
 
 
 def register(app: Application) -> None:

@@ -1,4 +1,8 @@
-"""/start (with deep-link payloads) and /help: the front door of the bot."""
+"""/start (with deep-link payloads) and /help: the front door of the bot.
+
+The welcome's 🗓 Agenda button opens the agenda's first page (``handlers.agenda``'s
+/agenda); 📝 Register my company is the registration's entry point
+(``handlers.registration``)."""
 
 from __future__ import annotations
 
@@ -6,57 +10,65 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
+from handlers import agenda
+from handlers.callbacks import HomeAgenda, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
-from handlers.common import reply
-from handlers.html import esc
-
-HELP_BUTTON = "help:show"
-AGENDA_BUTTON = "agenda:open"  # handled by handlers.agenda
-REGISTER_BUTTON = "reg:start"  # handled by handlers.registration (its entry point)
+from handlers.common import reader, reply
+from handlers.i18n import Texts
 
 
-def start_keyboard() -> InlineKeyboardMarkup:
+def register_button(tx: Texts) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        tx._("📝 Register my company"), callback_data=RegisterStart().pack()
+    )
+
+
+def start_keyboard(tx: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("📝 Register my company", callback_data=REGISTER_BUTTON)],
-            [InlineKeyboardButton("🗓 Agenda", callback_data=AGENDA_BUTTON)],
-            [InlineKeyboardButton("ℹ️ Help", callback_data=HELP_BUTTON)],
+            [register_button(tx)],
+            [InlineKeyboardButton(tx._("🗓 Agenda"), callback_data=HomeAgenda().pack())],
+            [InlineKeyboardButton(tx._("ℹ️ Help"), callback_data=HomeHelp().pack())],
         ]
     )
 
 
 async def start(update: Update, context: ForumContext) -> None:
+    tx = await reader(update, context)
     user = update.effective_user
-    name = esc(user.first_name) if user else "there"
     payload = context.args[0] if context.args else None
-    if payload:
-        context.user_data["start_payload"] = payload  # type: ignore[index]
+    if payload and context.user_data is not None:
+        context.user_data["start_payload"] = payload
     forum = context.services.forum
-    first, second = (esc(c.name) for c in forum.countries)
-    await reply(
-        update,
-        f"Welcome to ForumBridge, {name}! 👋\n\n"
-        f"I connect companies from {first} and {second} at the "
-        f"<b>{esc(forum.name)}</b>:\n"
+    first, second = (c.label_in(tx.language) for c in forum.countries)
+    text = tx._(
+        "Welcome to ForumBridge, {name}! 👋\n\n"
+        "I connect companies from {first} and {second} at the <b>{forum}</b>:\n"
         "• register your company and find partners across the border\n"
         "• get introductions when both sides say yes\n"
         "• see the agenda in your time zone and get reminders\n\n"
-        "Send /help for all commands.",
-        reply_markup=start_keyboard(),
+        "Send /help for all commands."
+    ).format(
+        name=tx.user(user.first_name) if user else tx._("there"),
+        first=tx.user(first),
+        second=tx.user(second),
+        forum=tx.user(forum.name_in(tx.language)),
     )
+    await reply(update, text, reply_markup=start_keyboard(tx))
 
 
-async def help_text(user_id: int | None, context: ForumContext) -> str:
+async def help_text(tx: Texts, user_id: int | None, context: ForumContext) -> str:
     organiser = await context.services.is_organiser(user_id)
     commands = organiser_commands() if organiser else user_commands()
-    lines = [f"/{c.name} — {esc(c.description)}" for c in commands]
-    title = "Commands (organiser)" if organiser else "Commands"
-    return f"<b>{title}</b>\n" + "\n".join(lines)
+    lines = [f"/{c.name} — {tx.user(tx._(c.description))}" for c in commands]
+    title = tx._("<b>Commands (organiser)</b>") if organiser else tx._("<b>Commands</b>")
+    return title + "\n" + "\n".join(lines)
 
 
 async def help_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
-    await reply(update, await help_text(user.id if user else None, context))
+    tx = await reader(update, context)
+    await reply(update, await help_text(tx, user.id if user else None, context))
 
 
 async def help_button(update: Update, context: ForumContext) -> None:
@@ -64,10 +76,20 @@ async def help_button(update: Update, context: ForumContext) -> None:
     if query is None:
         return
     await query.answer()
-    await reply(update, await help_text(query.from_user.id, context))
+    tx = await reader(update, context)
+    await reply(update, await help_text(tx, query.from_user.id, context))
+
+
+async def agenda_button(update: Update, context: ForumContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    await agenda.agenda_command(update, context)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CallbackQueryHandler(help_button, pattern=f"^{HELP_BUTTON}$"))
+    app.add_handler(CallbackQueryHandler(help_button, pattern=HomeHelp.filter()))
+    app.add_handler(CallbackQueryHandler(agenda_button, pattern=HomeAgenda.filter()))

@@ -344,6 +344,9 @@ async def scene_invitations(demo: Demo) -> None:
     assert link is not None, text
     bilal = demo.person(CLAIMANT_ID, "Bilal", "bilal_claims")
     await demo.send(bilal, f"/start {link.group(1)}", "You now represent")
+    # Consent comes from the rep: the claimed company is matched only once Bilal agrees.
+    demo._show(bilal, await bilal.expect("until you, its rep, agree"))
+    await demo.press(bilal, "✅ I agree", "is now matchable")
     demo.claimant = bilal
 
 

@@ -1,4 +1,6 @@
-"""The companies repository: profiles, their sectors and partnership intents, their reps.
+"""The companies repository: profiles, their sectors and partnership intents; their reps
+come from ``storage.company_reps``, the writes that span a company and its reps (register,
+join, import) are ``storage.company_writes``.
 
 A company's country is its two-letter code, its sectors and intents are keys of the
 catalogue (``storage.catalogue``), which the forum file fills: this module names no country,
@@ -13,9 +15,9 @@ from typing import Any
 
 import aiosqlite
 
+from storage.company_reps import CompanyReps
 from storage.db import Database
 
-SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 PROFILE_FIELDS = (
     "name",
     "country",
@@ -34,10 +36,6 @@ PROFILE_FIELDS = (
 # The fields that are a person's: who typed them is recorded (contact_entered_by), so that
 # their erasure takes them along.
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
-# What an import did with a row (``CompanyWrites.upsert_import``).
-IMPORT_CREATED = "created"
-IMPORT_UPDATED = "updated"
-IMPORT_MANAGED = "managed"  # the company has a rep, who owns its profile: nothing changed
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ class CompanyRecord:
         return self.complete and self.consent and not self.paused
 
 
-class CompanyRepository:
+class CompanyRepository(CompanyReps):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -97,10 +95,10 @@ class CompanyRepository:
     ) -> int:
         """Insert a company with its sectors and intents (catalogue keys; an unknown key is
         left out) and (optionally) its first rep, who typed its contact fields then."""
-        _check_fields(fields)
+        check_fields(fields)
         entered_by = rep_id if any(fields.get(f) for f in CONTACT_FIELDS) else None
         async with self.db.transaction() as conn:
-            company_id = await _insert(
+            company_id = await insert_company(
                 conn, fields, sectors, partnerships, now=now, source=source, entered_by=entered_by
             )
             if rep_id is not None:
@@ -121,9 +119,9 @@ class CompanyRepository:
         by: int | None = None,
     ) -> None:
         """Change fields; ``by`` is the rep who typed them (None: an organiser's import)."""
-        _check_fields(fields)
+        check_fields(fields)
         async with self.db.transaction() as conn:
-            await _update(conn, company_id, fields, sectors, partnerships, now=now, by=by)
+            await update_company(conn, company_id, fields, sectors, partnerships, now=now, by=by)
 
     async def get(self, company_id: int) -> CompanyRecord | None:
         found = await self._load("WHERE c.id = ?", (company_id,))
@@ -165,49 +163,6 @@ class CompanyRepository:
     async def delete(self, company_id: int) -> bool:
         return await self.db.execute("DELETE FROM companies WHERE id = ?", (company_id,)) > 0
 
-    # -- reps ----------------------------------------------------------------------------
-    async def reps(self, company_id: int) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT user_id FROM company_reps WHERE company_id = ? ORDER BY joined_at, user_id",
-            (company_id,),
-        )
-        return [int(r[0]) for r in rows]
-
-    async def rep_counts(self) -> dict[int, int]:
-        rows = await self.db.fetchall(
-            "SELECT company_id, count(*) FROM company_reps GROUP BY company_id"
-        )
-        return {int(r[0]): int(r[1]) for r in rows}
-
-    async def add_rep(self, company_id: int, user_id: int, *, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
-            (company_id, user_id, now.isoformat()),
-        )
-
-    async def remove_rep(self, user_id: int) -> int | None:
-        """Remove a user from their company; deletes the company if they were its last rep.
-
-        Returns the id of the company that was deleted, if any.
-        """
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT company_id FROM company_reps WHERE user_id = ?", (user_id,)
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                return None
-            company_id = int(row[0])
-            await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
-            cursor = await conn.execute(
-                "SELECT count(*) FROM company_reps WHERE company_id = ?", (company_id,)
-            )
-            left = await cursor.fetchone()
-            if left is not None and int(left[0]) == 0:
-                await conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
-                return company_id
-        return None
-
     async def count_by_country(self) -> dict[str, int]:
         """country code -> companies, for the codes that have any."""
         rows = await self.db.fetchall("SELECT country, count(*) FROM companies GROUP BY country")
@@ -242,13 +197,13 @@ def _record(r: aiosqlite.Row) -> CompanyRecord:
     )
 
 
-def _check_fields(fields: dict[str, Any]) -> None:
+def check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown company fields: {sorted(unknown)}")
 
 
-async def _insert(
+async def insert_company(
     conn: aiosqlite.Connection,
     fields: dict[str, Any],
     sectors: Sequence[str],
@@ -269,7 +224,7 @@ async def _insert(
     return company_id
 
 
-async def _update(
+async def update_company(
     conn: aiosqlite.Connection,
     company_id: int,
     fields: dict[str, Any],
@@ -311,78 +266,3 @@ async def _write_lists(
         "SELECT ?, key FROM partnership_intents WHERE key = ?",
         [(company_id, p) for p in partnerships],
     )
-
-
-# -- registration, import and the user's own data ------------------------------------------
-
-
-class CompanyWrites:
-    """Writes that span a company and its reps in one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def register(
-        self,
-        fields: dict[str, Any],
-        *,
-        sectors: Sequence[str],
-        partnerships: Sequence[str],
-        rep_id: int,
-        now: datetime,
-    ) -> int | None:
-        """Create a company with ``rep_id`` as its first rep, unless the user already
-        represents one (a double press, two devices); returns the new id or None."""
-        repo = CompanyRepository(self.db)
-        if await repo.by_rep(rep_id) is not None:
-            return None
-        try:
-            return await repo.create(
-                fields, sectors=sectors, partnerships=partnerships, now=now, rep_id=rep_id
-            )
-        except aiosqlite.IntegrityError:
-            # Lost a race against the same user's other update; the first one won.
-            if await repo.by_rep(rep_id) is not None:
-                return None
-            raise
-
-    async def upsert_import(
-        self,
-        fields: dict[str, Any],
-        *,
-        sectors: Sequence[str],
-        partnerships: Sequence[str],
-        now: datetime,
-    ) -> tuple[int, str]:
-        """Insert or update (same name and country) an imported company: (id, outcome), the
-        outcome being ``IMPORT_CREATED``, ``IMPORT_UPDATED`` or ``IMPORT_MANAGED``.
-
-        Once a company has a rep, the rep owns its profile, consent and pause included: the
-        import changes nothing of it. The check and the write are one transaction, so a claim
-        that lands in the middle of an import still wins.
-        """
-        _check_fields(fields)
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT c.id, EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = c.id) "
-                "FROM companies c WHERE lower(c.name) = lower(?) AND c.country = ?",
-                (str(fields["name"]).strip(), fields["country"]),
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                company_id = await _insert(
-                    conn, fields, sectors, partnerships, now=now, source="import"
-                )
-                return company_id, IMPORT_CREATED
-            company_id = int(row[0])
-            if row[1]:
-                return company_id, IMPORT_MANAGED
-            await _update(conn, company_id, fields, sectors, partnerships, now=now)
-            return company_id, IMPORT_UPDATED
-
-    async def set_paused(self, company_id: int, paused: bool, *, now: datetime) -> bool:
-        changed = await self.db.execute(
-            "UPDATE companies SET paused = ?, updated_at = ? WHERE id = ? AND paused <> ?",
-            (int(paused), now.isoformat(), company_id, int(paused)),
-        )
-        return changed > 0

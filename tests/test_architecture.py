@@ -44,17 +44,11 @@ PERMITTED = {("bot.cli", "sandbox.demo")}
 # (module, imported module). The list only ever shrinks.
 KNOWN: set[tuple[str, str]] = {
     # HTML built in pure code and services (handlers.html is the handlers' own).
-    ("bot.domain.profiles", "handlers.html"),
-    ("bot.services.erasure", "handlers.html"),
     ("bot.services.reminders", "handlers.html"),
     ("bot.domain.agenda_files", "storage.agenda"),
-    ("bot.domain.company_files", "storage"),
-    ("bot.domain.profiles", "storage.companies"),
     ("bot.services.reminders", "bot.runtime.context"),
     ("bot.services.reminders", "telegram"),
     ("handlers.agenda", "storage"),
-    ("handlers.profile", "storage"),
-    ("handlers.registration", "storage"),
 }
 # Import cycles still to break (module sets); the list only ever shrinks.
 KNOWN_CYCLES: list[frozenset[str]] = []
@@ -68,9 +62,6 @@ FORUM_FREE = ("bot", "handlers", "storage", "sandbox")
 KNOWN_LONG: set[str] = {
     "bot.cli",
     "bot.domain.agenda_files",
-    "handlers.profile",
-    "handlers.registration",
-    "storage.companies",
     "sandbox.api",
     "sandbox.demo",
     "sandbox.markup",

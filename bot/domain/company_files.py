@@ -1,24 +1,25 @@
-"""Companies in and out as CSV: the organisers' import (validated row by row, a re-import
-updates instead of duplicating) and the export (the same columns plus id, reps, claim link
-and creation time). Used by ``/import`` and ``/export`` in chat and by the CLI.
+"""Companies in and out as CSV, the pure part: reading an import file (validated row by row,
+with the line and the reason of each row refused) and writing the export (the import's
+columns plus id, reps, claim link and creation time). Storing the rows and reading the
+companies is the companies service's (``bot.services.company_files``), used by ``/import``
+and ``/export`` in chat and by the CLI.
 
 The import reads a country by its code or its name in any language the forum file gives,
-sectors and partnerships by key or label (any case); the export writes names and labels."""
+sectors and partnerships by key or label (any case); the export writes names and labels.
+Reasons are :class:`~bot.domain.problems.Problem` data, never HTML."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from bot.domain.problems import N_, Invalid, Problem
 from bot.domain.profiles import (
     MAX_SECTORS,
-    Invalid,
     clean_city,
     clean_contact_name,
     clean_email,
@@ -33,13 +34,6 @@ from bot.domain.profiles import (
 )
 from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 from bot.forum import Forum
-from storage.companies import (
-    IMPORT_CREATED,
-    IMPORT_MANAGED,
-    CompanyRepository,
-    CompanyWrites,
-)
-from storage.links import CLAIM, LinkRepository
 
 COLUMNS = (
     "name",
@@ -64,6 +58,20 @@ SAMPLE_COMPANIES = Path(__file__).resolve().parents[2] / "data" / "sample_compan
 MAX_ROWS = 10_000
 
 
+# The report's words (English message ids, translated where they are shown).
+MANAGED = N_("{name} is managed by its rep; not changed")
+EMPTY_COLUMN = N_("{field} is empty")
+SECTOR_COUNT = N_("give 1 to {limit} sectors separated by ';'")
+NO_PARTNERSHIP = N_("give at least one, separated by ';'")
+BAD_CSV_ROW = N_("not valid CSV ({error})")
+TOO_MANY_ROWS = N_("more than {limit:,} rows; the rest was not read")
+TOO_BIG = N_("The file is {size:.1f} MB; the limit is {limit} MB.")
+NOT_UTF8 = N_("The file is not UTF-8 text. Save it as “CSV UTF-8” and send it again.")
+NO_HEADER = N_("The file is empty; it needs a header row.")
+BAD_HEADER = N_("The header row is not valid CSV ({error}).")
+MISSING_COLUMNS = N_("The header row lacks the column(s) {missing}. Expected: {expected}")
+
+
 @dataclass(frozen=True)
 class ImportRow:
     line: int
@@ -76,7 +84,7 @@ class ImportRow:
 class ImportReport:
     created: int = 0
     updated: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, Problem]] = field(default_factory=list)
     # (line, company name): rows of companies a rep owns, which the import left as they were
     managed: list[tuple[int, str]] = field(default_factory=list)
     company_ids: list[int] = field(default_factory=list)
@@ -85,7 +93,13 @@ class ImportReport:
     def imported(self) -> int:
         return self.created + self.updated
 
+    def problems(self) -> list[tuple[int, Problem]]:
+        """One problem per row that was not imported as it is, in file order."""
+        found = [(line, Problem(MANAGED, {"name": name})) for line, name in self.managed]
+        return sorted([*found, *self.rejected], key=lambda item: item[0])
+
     def summary(self) -> str:
+        """The counts in English (the command line's; the chat words them itself)."""
         kept = len(self.managed)
         return (
             f"Imported {self.imported} compan{'y' if self.imported == 1 else 'ies'} "
@@ -95,31 +109,19 @@ class ImportReport:
         )
 
     def notes(self) -> list[str]:
-        """One line per row that was not imported as it is, in file order."""
-        found = [
-            (line, f"{name} is managed by its rep; not changed") for line, name in self.managed
-        ]
-        found += self.rejected
-        return [f"line {line}: {reason}" for line, reason in sorted(found)]
+        """One English line per row that was not imported as it is, in file order."""
+        return [f"line {line}: {problem.english()}" for line, problem in self.problems()]
 
     def lines(self) -> list[str]:
-        """The report as plain text lines (the chat escapes them, the CLI prints them)."""
+        """The report as plain English text lines, as the CLI prints them."""
         return [self.summary(), *self.notes()]
-
-
-def plain(message: str) -> str:
-    """Validation messages are HTML for the chat; a report line is plain text."""
-    return html.unescape(re.sub(r"</?i>", "", message))
 
 
 def check_size(size: int) -> None:
     """Refuse a file over the limit; the chat calls it with Telegram's file_size, before
     downloading anything."""
     if size > MAX_FILE_BYTES:
-        raise Invalid(
-            f"The file is {size / (1024 * 1024):.1f} MB; the limit is "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
-        )
+        raise Invalid(TOO_BIG, size=size / (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
 
 
 def decode(content: bytes) -> str:
@@ -127,31 +129,26 @@ def decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8” and send it again."
-        ) from None
+        raise Invalid(NOT_UTF8) from None
 
 
-def parse(text: str, forum: Forum) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+def parse(text: str, forum: Forum) -> tuple[list[ImportRow], list[tuple[int, Problem]]]:
     """Validate every row; returns the good rows and (line number, reason) for the others.
     Line numbers are the file's, the header being line 1."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise Invalid("The file is empty; it needs a header row.") from None
+        raise Invalid(NO_HEADER) from None
     except csv.Error as exc:
-        raise Invalid(f"The header row is not valid CSV ({exc}).") from None
+        raise Invalid(BAD_HEADER, error=str(exc)) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
-        raise Invalid(
-            f"The header row lacks the column(s) {', '.join(missing)}. Expected: "
-            + ",".join(COLUMNS)
-        )
+        raise Invalid(MISSING_COLUMNS, missing=", ".join(missing), expected=",".join(COLUMNS))
     index = {name: names.index(name) for name in COLUMNS}
     good: list[ImportRow] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, Problem]] = []
     line = reader.line_num + 1
     while True:
         try:
@@ -159,14 +156,14 @@ def parse(text: str, forum: Forum) -> tuple[list[ImportRow], list[tuple[int, str
         except StopIteration:
             break
         except csv.Error as exc:
-            bad.append((line, f"not valid CSV ({exc})"))
+            bad.append((line, Problem(BAD_CSV_ROW, {"error": str(exc)})))
             line = reader.line_num + 1
             continue
         this_line, line = line, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue  # blank lines are not rows
         if len(good) + len(bad) >= MAX_ROWS:
-            bad.append((this_line, f"more than {MAX_ROWS:,} rows; the rest was not read"))
+            bad.append((this_line, Problem(TOO_MANY_ROWS, {"limit": MAX_ROWS})))
             break
         row = {
             name: from_spreadsheet(values[i]) if i < len(values) else ""
@@ -175,18 +172,14 @@ def parse(text: str, forum: Forum) -> tuple[list[ImportRow], list[tuple[int, str
         try:
             good.append(_row(this_line, row, forum))
         except Invalid as exc:
-            bad.append((this_line, plain(str(exc))))
+            bad.append((this_line, exc.problem))
     return good, bad
 
 
 def _row(line: int, row: dict[str, str], forum: Forum) -> ImportRow:
     for column in REQUIRED:
         if not row[column].strip():
-            raise Invalid(f"{column} is empty")
-
-    def field_error(column: str, exc: Invalid) -> Invalid:
-        return Invalid(f"{column}: {exc}")
-
+            raise Invalid(EMPTY_COLUMN, field=column)
     cleaned: dict[str, Any] = {}
     checks = {
         "name": clean_name,
@@ -199,7 +192,7 @@ def _row(line: int, row: dict[str, str], forum: Forum) -> ImportRow:
         try:
             cleaned[column] = check(row[column])
         except Invalid as exc:
-            raise field_error(column, exc) from None
+            raise exc.in_column(column) from None
     optional = {
         "city": clean_city,
         "website": clean_website,
@@ -212,58 +205,23 @@ def _row(line: int, row: dict[str, str], forum: Forum) -> ImportRow:
         try:
             cleaned[column] = check(value) if value else None
         except Invalid as exc:
-            raise field_error(column, exc) from None
+            raise exc.in_column(column) from None
     if not cleaned["contact_email"]:
         # Introductions hand over contact details; an imported company without an email
         # could be matched but never introduced.
-        raise Invalid("contact_email is empty")
-    try:
-        chosen_sectors = parse_names(row["sectors"], forum.find_sector, "sector")
-        chosen_intents = parse_names(row["partnerships"], forum.find_intent, "partnership")
-    except Invalid as exc:
-        raise Invalid(str(exc).rstrip(".")) from None
+        raise Invalid(EMPTY_COLUMN, field="contact_email")
+    chosen_sectors = parse_names(row["sectors"], forum.find_sector, "sector")
+    chosen_intents = parse_names(row["partnerships"], forum.find_intent, "partnership")
     if not chosen_sectors or len(chosen_sectors) > MAX_SECTORS:
-        raise Invalid(f"sectors: give 1 to {MAX_SECTORS} sectors separated by ';'")
+        raise Invalid(SECTOR_COUNT, column="sectors", limit=MAX_SECTORS)
     if not chosen_intents:
-        raise Invalid("partnerships: give at least one, separated by ';'")
+        raise Invalid(NO_PARTNERSHIP, column="partnerships")
     # Organisers collected consent in their own registration form. This holds only while no
-    # rep has claimed the company: from then on consent and pause are the rep's, and
-    # upsert_import leaves a claimed company alone.
+    # rep has claimed the company: a claim takes it back until the rep gives it in the chat,
+    # and the import leaves a claimed company alone.
     cleaned["consent"] = 1
     cleaned["paused"] = 0
     return ImportRow(line, cleaned, chosen_sectors, chosen_intents)
-
-
-async def import_companies(
-    text: str,
-    companies: CompanyRepository,
-    links: LinkRepository,
-    forum: Forum,
-    *,
-    now: datetime,
-) -> ImportReport:
-    """Validate and store every good row; each company without a rep gets a claim link."""
-    rows, rejected = parse(text, forum)
-    report = ImportReport(rejected=rejected)
-    writes = CompanyWrites(companies.db)
-    for row in rows:
-        # The rule that a rep's company is theirs lives in upsert_import, not here, so the
-        # chat and the command line cannot differ on it.
-        company_id, outcome = await writes.upsert_import(
-            row.fields, sectors=row.sectors, partnerships=row.partnerships, now=now
-        )
-        if outcome == IMPORT_MANAGED:
-            stored = await companies.get(company_id)
-            report.managed.append((row.line, stored.name if stored else str(row.fields["name"])))
-            continue
-        if outcome == IMPORT_CREATED:
-            report.created += 1
-        else:
-            report.updated += 1
-        report.company_ids.append(company_id)
-        if not await companies.reps(company_id) and not await links.open_claim(company_id, now=now):
-            await links.create(company_id, CLAIM, now=now)
-    return report
 
 
 def deep_link(bot_username: str | None, payload: str) -> str:
@@ -273,23 +231,52 @@ def deep_link(bot_username: str | None, payload: str) -> str:
     return f"?start={payload}"
 
 
-async def export_companies(
-    companies: CompanyRepository,
-    links: LinkRepository,
+class ExportedCompany(Protocol):
+    """What the export reads of a company (``storage.companies.CompanyRecord`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def sectors(self) -> tuple[str, ...]: ...
+    @property
+    def offers(self) -> str: ...
+    @property
+    def seeks(self) -> str: ...
+    @property
+    def partnerships(self) -> tuple[str, ...]: ...
+    @property
+    def size(self) -> str | None: ...
+    @property
+    def website(self) -> str | None: ...
+    @property
+    def contact_name(self) -> str | None: ...
+    @property
+    def contact_email(self) -> str | None: ...
+    @property
+    def telegram_username(self) -> str | None: ...
+    @property
+    def created_at(self) -> str: ...
+
+
+def format_companies(
+    companies: Iterable[ExportedCompany],
     forum: Forum,
     *,
-    now: datetime,
-    bot_username: str | None,
+    reps: Mapping[int, int],
+    claim_links: Mapping[int, str],
 ) -> str:
     """Every company as CSV, countries by name and sectors and intents by label, so that the
-    file imports back unchanged."""
-    claims = await links.open_claims(now=now)
-    rep_counts = await companies.rep_counts()
+    file imports back unchanged; ``reps`` and ``claim_links`` by company id."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
-    for c in await companies.all():
-        claim = claims.get(c.id)
+    for c in companies:
         writer.writerow(
             spreadsheet_safe(cell)
             for cell in [
@@ -306,8 +293,8 @@ async def export_companies(
                 c.contact_name or "",
                 c.contact_email or "",
                 c.telegram_username or "",
-                rep_counts.get(c.id, 0),
-                deep_link(bot_username, claim.payload) if claim else "",
+                reps.get(c.id, 0),
+                claim_links.get(c.id, ""),
                 c.created_at,
             ]
         )

@@ -1,28 +1,31 @@
-"""Company profiles as the bot sees them: validation of every field a rep or an import file
-types, the draft a registration builds, and the profile card (HTML, everything escaped).
+"""Company profiles as the bot sees them: the fields of a profile (:class:`Profile`) and the
+validation of every field a rep or an import file types.
 
-Pure functions, no I/O: the registration conversation, the profile screens and the CSV import
-all validate through here, so a field means the same thing wherever it comes from. E-mail
-addresses are checked by email-validator and phone numbers by phonenumbers (libphonenumber's
-metadata), never by hand-written patterns. A profile holds its country's code and its sectors'
-and intents' keys; what they are called comes from the :class:`~bot.forum.Forum` passed in.
+Pure functions, no I/O and no HTML: the registration conversation, the profile screens and
+the CSV import all validate through here, so a field means the same thing wherever it comes
+from. A refused value raises :class:`Invalid` carrying a :class:`Problem` — an English
+message id with named values — which the chat renders in the reader's language
+(``handlers.company_texts``) and the command line prints as it is. E-mail addresses are
+checked by email-validator and phone numbers by phonenumbers (libphonenumber's metadata),
+never by hand-written patterns. A profile holds its country's code and its sectors' and
+intents' keys; what they are called comes from the :class:`~bot.forum.Forum` passed in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.domain.problems import N_, Invalid
 from bot.domain.unicode_text import is_bidi_control, is_visible
 from bot.forum import Forum, Intent, Sector
-from handlers.html import esc
-from storage.companies import SIZES, CompanyRecord
 
 NAME_MIN, NAME_MAX = 2, 100
 CITY_MIN, CITY_MAX = 2, 60
@@ -30,6 +33,19 @@ TEXT_MIN, TEXT_MAX = 10, 1000
 CONTACT_MIN, CONTACT_MAX = 2, 100
 URL_MAX = 200
 MAX_SECTORS = 5
+SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
+# The fields a profile must have before it can be registered (sectors and partnerships are
+# lists: at least one each).
+REQUIRED = (
+    "name",
+    "country",
+    "sectors",
+    "offers",
+    "seeks",
+    "partnerships",
+    "contact_name",
+    "contact_email",
+)
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
@@ -37,8 +53,143 @@ _HOST = re.compile(
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
-class Invalid(ValueError):
-    """A value that is not acceptable; the message is one line a user can act on (HTML)."""
+@dataclass
+class Profile:
+    """The answers that make a company profile: what registration collects and an edit
+    changes, one field at a time. Country is a code, sectors and partnerships are keys."""
+
+    name: str | None = None
+    country: str | None = None
+    city: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    offers: str | None = None
+    seeks: str | None = None
+    partnerships: list[str] = field(default_factory=list)
+    size: str | None = None
+    website: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    consent: bool = False
+
+    def missing(self) -> list[str]:
+        """The required fields still empty, in the order of the questions."""
+        return [name for name in REQUIRED if not getattr(self, name)]
+
+    def columns(self) -> dict[str, Any]:
+        """The companies-table columns (the lists are stored apart)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.pop("sectors"), values.pop("partnerships")
+        values["offers"] = values["offers"] or ""
+        values["seeks"] = values["seeks"] or ""
+        values["consent"] = int(bool(values["consent"]))
+        return values
+
+
+FIELDS = tuple(f.name for f in fields(Profile))
+
+
+def profile_of(record: Any) -> Profile:
+    """The editable answers of a stored company (anything with the profile's attributes)."""
+    values = {name: getattr(record, name) for name in FIELDS}
+    values["sectors"] = list(values["sectors"])
+    values["partnerships"] = list(values["partnerships"])
+    values["consent"] = bool(values["consent"])
+    return Profile(**values)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    low: int
+    high: int
+    example: str
+    empty: str
+    long: str
+    short: str
+
+
+# One message per field and problem: the field's name is part of the sentence.
+_BOUNDS = {
+    "name": _Bounds(
+        NAME_MIN,
+        NAME_MAX,
+        "Carpathian Code SRL",
+        N_("The company name is empty: it has no visible characters. Example: {example}"),
+        N_(
+            "That is {length:,} characters; the limit for the company name is {limit:,}. "
+            "Example: {example}"
+        ),
+        N_("The company name needs at least {minimum} characters. Example: {example}"),
+    ),
+    "city": _Bounds(
+        CITY_MIN,
+        CITY_MAX,
+        "Cluj-Napoca",
+        N_("The city is empty: it has no visible characters. Example: {example}"),
+        N_(
+            "That is {length:,} characters; the limit for the city is {limit:,}. Example: {example}"
+        ),
+        N_("The city needs at least {minimum} characters. Example: {example}"),
+    ),
+    "offers": _Bounds(
+        TEXT_MIN,
+        TEXT_MAX,
+        "RPA consulting and UiPath bots for banks",
+        N_("What you offer is empty: it has no visible characters. Example: {example}"),
+        N_(
+            "That is {length:,} characters; the limit for what you offer is {limit:,}. "
+            "Example: {example}"
+        ),
+        N_("What you offer needs at least {minimum} characters. Example: {example}"),
+    ),
+    "seeks": _Bounds(
+        TEXT_MIN,
+        TEXT_MAX,
+        "a reseller for our cybersecurity suite in the Gulf",
+        N_("What you seek is empty: it has no visible characters. Example: {example}"),
+        N_(
+            "That is {length:,} characters; the limit for what you seek is {limit:,}. "
+            "Example: {example}"
+        ),
+        N_("What you seek needs at least {minimum} characters. Example: {example}"),
+    ),
+    "contact_name": _Bounds(
+        CONTACT_MIN,
+        CONTACT_MAX,
+        "Ioana Popescu",
+        N_("The contact name is empty: it has no visible characters. Example: {example}"),
+        N_(
+            "That is {length:,} characters; the limit for the contact name is {limit:,}. "
+            "Example: {example}"
+        ),
+        N_("The contact name needs at least {minimum} characters. Example: {example}"),
+    ),
+}
+CITY_DIGITS = N_("A city name has no digits. Example: {example}")
+NOT_EMAIL = N_("That is not an email address: {reason} Example: {example}")
+NOT_PHONE = N_(
+    "That is not a valid phone number. Please give it in international format, with the "
+    "country code. Example: {example}"
+)
+NOT_LOCAL_PHONE = N_(
+    "That is not a valid phone number. Please give it in international format, with the "
+    "country code, or as you dial it in the company's country. Example: {example} or "
+    "{example_local}"
+)
+URL_TOO_LONG = N_("That address is {length:,} characters; the limit is {limit}. Example: {example}")
+NOT_URL = N_("That is not a web address. Example: {example}")
+URL_SCHEME = N_("The website must start with http:// or https://. Example: {example}")
+URL_HOST = N_("That is not a web address with a host name. Example: {example}")
+NOT_USERNAME = N_("That is not a Telegram username. Example: {example}")
+NOT_COUNTRY = N_(
+    "The country must be {first} or {second} (or {first_code} / {second_code}), not “{value}”."
+)
+NOT_SIZE = N_("The size must be one of {sizes}, not “{value}”.")
+UNKNOWN = {
+    "sector": N_("Unknown sector “{value}”"),
+    "partnership": N_("Unknown partnership “{value}”"),
+}
+WEBSITE_EXAMPLE = "https://www.example.ro"
 
 
 def _typed_text(value: str, *, lines: bool = False) -> str:
@@ -62,63 +213,40 @@ def _typed_text(value: str, *, lines: bool = False) -> str:
     return text.strip() if lines else " ".join(text.split())
 
 
-def _length(
-    value: str, low: int, high: int, what: str, example: str, *, lines: bool = False
-) -> str:
+def _length(value: str, name: str, *, lines: bool = False) -> str:
+    bounds = _BOUNDS[name]
     value = _typed_text(value, lines=lines)
     if not any(is_visible(ch) for ch in value):
-        raise Invalid(
-            f"{what.capitalize()} is empty: it has no visible characters. "
-            f"Example: <i>{esc(example)}</i>"
-        )
-    if len(value) > high:
-        raise Invalid(
-            f"That is {len(value):,} characters; the limit for {what} is {high:,}. "
-            f"Example: <i>{esc(example)}</i>"
-        )
+        raise Invalid(bounds.empty, example=bounds.example)
+    if len(value) > bounds.high:
+        raise Invalid(bounds.long, length=len(value), limit=bounds.high, example=bounds.example)
     # Invisible characters (a zero-width space) do not make a short answer long enough.
-    if sum(1 for ch in value if ch.isspace() or is_visible(ch)) < low:
-        raise Invalid(
-            f"{what.capitalize()} needs at least {low} characters. Example: <i>{esc(example)}</i>"
-        )
+    if sum(1 for ch in value if ch.isspace() or is_visible(ch)) < bounds.low:
+        raise Invalid(bounds.short, minimum=bounds.low, example=bounds.example)
     return value
 
 
 def clean_name(value: str) -> str:
-    return _length(value, NAME_MIN, NAME_MAX, "the company name", "Carpathian Code SRL")
+    return _length(value, "name")
 
 
 def clean_city(value: str) -> str:
-    city = _length(value, CITY_MIN, CITY_MAX, "the city", "Cluj-Napoca")
+    city = _length(value, "city")
     if any(ch.isdigit() for ch in city):
-        raise Invalid("A city name has no digits. Example: <i>Lahore</i>")
+        raise Invalid(CITY_DIGITS, example="Lahore")
     return city
 
 
 def clean_offers(value: str) -> str:
-    return _length(
-        value,
-        TEXT_MIN,
-        TEXT_MAX,
-        "what you offer",
-        "RPA consulting and UiPath bots for banks",
-        lines=True,
-    )
+    return _length(value, "offers", lines=True)
 
 
 def clean_seeks(value: str) -> str:
-    return _length(
-        value,
-        TEXT_MIN,
-        TEXT_MAX,
-        "what you seek",
-        "a reseller for our cybersecurity suite in the Gulf",
-        lines=True,
-    )
+    return _length(value, "seeks", lines=True)
 
 
 def clean_contact_name(value: str) -> str:
-    return _length(value, CONTACT_MIN, CONTACT_MAX, "the contact name", "Ioana Popescu")
+    return _length(value, "contact_name")
 
 
 def clean_email(value: str) -> str:
@@ -127,9 +255,7 @@ def clean_email(value: str) -> str:
     try:
         checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise Invalid(
-            f"That is not an email address: {esc(exc)} Example: <i>ioana@example.ro</i>"
-        ) from None
+        raise Invalid(NOT_EMAIL, reason=str(exc), example="ioana@example.ro") from None
     return checked.normalized
 
 
@@ -165,17 +291,10 @@ def clean_phone(value: str, country: str | None = None) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        local = " or as you dial it in the company's country" if region else ""
         examples = phone_examples(country)
-        example = (
-            f"<i>{examples[0]}</i> or <i>{examples[1]}</i>"
-            if examples
-            else "<i>+44 7400 123456</i>"
-        )
-        raise Invalid(
-            "That is not a valid phone number. Please give it in international format, with "
-            f"the country code{local}. Example: {example}"
-        )
+        if region and examples:
+            raise Invalid(NOT_LOCAL_PHONE, example=examples[0], example_local=examples[1])
+        raise Invalid(NOT_PHONE, example="+44 7400 123456")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -193,9 +312,8 @@ def display_phone(value: str | None) -> str | None:
 
 def clean_website(value: str) -> str:
     url = value.strip()
-    example = "Example: <i>https://www.example.ro</i>"
     if len(url) > URL_MAX:
-        raise Invalid(f"That address is {len(url):,} characters; the limit is {URL_MAX}. {example}")
+        raise Invalid(URL_TOO_LONG, length=len(url), limit=URL_MAX, example=WEBSITE_EXAMPLE)
     if "://" not in url:
         # "example.ro" is what people type; it means the https site.
         url = "https://" + url
@@ -203,18 +321,18 @@ def clean_website(value: str) -> str:
         parts = urlsplit(url)
         host = parts.hostname or ""
     except ValueError:
-        raise Invalid(f"That is not a web address. {example}") from None
+        raise Invalid(NOT_URL, example=WEBSITE_EXAMPLE) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise Invalid(f"The website must start with http:// or https://. {example}")
+        raise Invalid(URL_SCHEME, example=WEBSITE_EXAMPLE)
     if not _HOST.match(host) or not url.isprintable() or any(ch.isspace() for ch in url):
-        raise Invalid(f"That is not a web address with a host name. {example}")
+        raise Invalid(URL_HOST, example=WEBSITE_EXAMPLE)
     return url
 
 
 def clean_username(value: str) -> str:
     name = value.strip().removeprefix("@").removeprefix("https://t.me/")
     if not _USERNAME.match(name):
-        raise Invalid("That is not a Telegram username. Example: <i>@ioana_ro</i>")
+        raise Invalid(NOT_USERNAME, example="@ioana_ro")
     return name
 
 
@@ -226,8 +344,12 @@ def parse_country(value: str, forum: Forum) -> str:
         return country.code
     first, second = forum.countries
     raise Invalid(
-        f"The country must be {esc(first.name)} or {esc(second.name)} "
-        f"(or {first.code} / {second.code}), not “{esc(value)}”."
+        NOT_COUNTRY,
+        first=first.name,
+        second=second.name,
+        first_code=first.code,
+        second_code=second.code,
+        value=value,
     )
 
 
@@ -237,12 +359,13 @@ def parse_size(value: str) -> str:
     for size in SIZES:
         if wanted == size:
             return size
-    raise Invalid(f"The size must be one of {', '.join(SIZES)}, not “{esc(value)}”.")
+    raise Invalid(NOT_SIZE, sizes=", ".join(SIZES), value=value)
 
 
 def parse_names(value: str, find: Callable[[str], Sector | Intent | None], what: str) -> list[str]:
     """``a; b; c`` → the keys of what ``find`` (``forum.find_sector`` or ``find_intent``)
-    knows by key or label (any case, any language), in that order, no duplicates."""
+    knows by key or label (any case, any language), in that order, no duplicates. ``what``
+    is ``"sector"`` or ``"partnership"``."""
     found: list[str] = []
     for part in value.split(";"):
         part = part.strip()
@@ -250,106 +373,10 @@ def parse_names(value: str, find: Callable[[str], Sector | Intent | None], what:
             continue
         item = find(part)
         if item is None:
-            raise Invalid(f"Unknown {what} “{esc(part)}”.")
+            raise Invalid(UNKNOWN[what], value=part)
         if item.key not in found:
             found.append(item.key)
     return found
-
-
-# -- the draft and the card -------------------------------------------------------------------
-
-
-def draft_from_record(record: CompanyRecord) -> dict[str, Any]:
-    """The editable answers of a stored company, in the shape the conversation keeps."""
-    return {
-        "name": record.name,
-        "country": record.country,
-        "city": record.city,
-        "sectors": list(record.sectors),
-        "offers": record.offers,
-        "seeks": record.seeks,
-        "partnerships": list(record.partnerships),
-        "size": record.size,
-        "website": record.website,
-        "contact_name": record.contact_name,
-        "contact_email": record.contact_email,
-        "contact_phone": record.contact_phone,
-        "consent": record.consent,
-    }
-
-
-def company_fields(draft: Mapping[str, Any]) -> dict[str, Any]:
-    """The companies-table columns of a draft (lists are stored separately)."""
-    return {
-        "name": draft.get("name"),
-        "country": draft.get("country"),
-        "city": draft.get("city"),
-        "offers": draft.get("offers") or "",
-        "seeks": draft.get("seeks") or "",
-        "size": draft.get("size"),
-        "website": draft.get("website"),
-        "contact_name": draft.get("contact_name"),
-        "contact_email": draft.get("contact_email"),
-        "contact_phone": draft.get("contact_phone"),
-        "consent": int(bool(draft.get("consent"))),
-    }
-
-
-def _line(label: str, value: object) -> str:
-    shown = esc(value) if value not in (None, "", [], ()) else "—"
-    return f"<b>{label}:</b> {shown}"
-
-
-def render_card(
-    profile: Mapping[str, Any],
-    forum: Forum,
-    *,
-    title: str | None = None,
-    paused: bool = False,
-    reps: int | None = None,
-    contacts: bool = True,
-) -> str:
-    """The profile card in HTML. Every value is escaped: it is what a rep or a file typed.
-    The country (a code) and the sectors and intents (keys) are named by ``forum``."""
-    code = profile.get("country") or ""
-    country = forum.country(code)
-    name = forum.country_name(code)
-    where = ", ".join(esc(p) for p in (profile.get("city"), name) if p)
-    lines = []
-    if title:
-        lines.append(title)
-    lines.append(f"🏢 <b>{esc(profile.get('name') or '—')}</b>")
-    lines.append(f"{country.flag if country else ''} {where}".strip() or "—")
-    sectors = [forum.sector_label(key) for key in profile.get("sectors") or ()]
-    intents = [forum.intent_label(key) for key in profile.get("partnerships") or ()]
-    lines.append(_line("Sectors", ", ".join(sectors)))
-    lines.append(_line("Size", f"{profile['size']} people" if profile.get("size") else None))
-    lines.append(_line("Offers", profile.get("offers")))
-    lines.append(_line("Seeks", profile.get("seeks")))
-    lines.append(_line("Partnerships", ", ".join(intents)))
-    lines.append(_line("Website", profile.get("website")))
-    if contacts:
-        lines.append(_line("Contact", profile.get("contact_name")))
-        lines.append(_line("Email", profile.get("contact_email")))
-        lines.append(_line("Phone", display_phone(profile.get("contact_phone"))))
-        consent = (
-            "given: contacts are shared only after both sides accept an introduction"
-            if profile.get("consent")
-            else "not given: you are not shown to other companies"
-        )
-        lines.append(_line("Consent", consent))
-    if reps is not None:
-        lines.append(_line("Reps in Telegram", reps))
-    if paused:
-        lines.append("⏸ <i>Matching is paused.</i>")
-    return "\n".join(lines)
-
-
-def record_card(
-    record: CompanyRecord, forum: Forum, *, title: str | None = None, reps: int | None = None
-) -> str:
-    profile = draft_from_record(record)
-    return render_card(profile, forum, title=title, paused=record.paused, reps=reps)
 
 
 def country_zone(country: str | None, forum: Forum, default: str) -> str:

@@ -17,6 +17,8 @@ from bot.forum import Forum
 from bot.services.alerts import AlertService
 from bot.services.broadcasts import BroadcastService
 from bot.services.catalogue import sync_forum
+from bot.services.companies import CompanyService
+from bot.services.company_files import CompanyFiles
 from bot.services.directory import DirectoryService
 from bot.services.introductions import IntroductionService
 from bot.services.languages import LanguageService
@@ -54,6 +56,10 @@ class Services:
     broadcasts: BroadcastService
     # Organiser roles and the audit log (bot.services.organisers).
     organisers: OrganiserService
+    # The companies' use cases (bot.services.companies); ``companies`` is their repository.
+    company_service: CompanyService
+    # The organisers' companies CSV import and export (bot.services.company_files).
+    company_files: CompanyFiles
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
@@ -76,6 +82,8 @@ class Services:
         forum = forum or settings.forum
         outbox = OutboxRepository(db)
         users = UserRepository(db)
+        companies = CompanyRepository(db)
+        links = LinkRepository(db)
         notifier = Notifier(outbox, clock.now, wake or (lambda: None))
         timers = timers or NoTimers()
         audit = AuditLog(db)
@@ -85,7 +93,7 @@ class Services:
             clock=clock,
             forum=forum,
             users=users,
-            companies=CompanyRepository(db),
+            companies=companies,
             outbox=outbox,
             notifier=notifier,
             timers=timers,
@@ -102,6 +110,19 @@ class Services:
             ),
             organisers=OrganiserService(
                 users, audit, notifier, clock, settings.admin_ids, settings.tz
+            ),
+            company_service=CompanyService(
+                db,
+                companies=companies,
+                links=links,
+                users=users,
+                notifier=notifier,
+                clock=clock,
+                forum=forum,
+                default_zone=settings.event_timezone,
+            ),
+            company_files=CompanyFiles(
+                db, companies=companies, links=links, clock=clock, forum=forum
             ),
         )
 

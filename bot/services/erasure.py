@@ -1,21 +1,27 @@
-"""The erasure service behind /deleteme: erase the person from the database in one
-transaction (storage.erasure), push the WAL into the database file and truncate it so no
-old page version keeps them on disk, and tell the reps of a company that lost the contact
-details the person had entered what to fill in again.
+"""The privacy service behind /deleteme and /mydata.
 
-The handler also forgets the person in the running Application (bot.runtime.persistence.forget),
-which is not reachable from here.
+/deleteme: erase the person from the database in one transaction (storage.erasure), push the
+WAL into the database file and truncate it so no old page version keeps them on disk, and
+tell the reps of a company that lost the contact details the person had entered what to
+fill in again (the ``contacts_erased`` notice, rendered in ``handlers.company_notices``: it
+names the company, never the person). The handler also forgets the person in the running
+Application (bot.runtime.persistence.forget), which is not reachable from here.
+
+/mydata: everything stored about the person and their company (storage.personal_data).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from bot.services.container import Services
-from handlers.html import esc
 from storage.erasure import Erasure, erase_person
-from storage.outbox import PRIORITY_NORMAL, NewMessage
+from storage.personal_data import personal_data
+
+__all__ = ["Erasure", "checkpoint", "erase", "my_data"]
 
 log = logging.getLogger(__name__)
 
@@ -28,28 +34,13 @@ async def erase(services: Services, user_id: int) -> Erasure:
     services.languages.forget(user_id)
     await checkpoint(services)
     for company_id in erased.contacts_cleared:
-        company = await services.companies.get(company_id)
         reps = await services.companies.reps(company_id)
-        if company is None or not reps:
-            continue
-        # No name here: the notice must not bring back what was just erased.
-        text = (
-            f"A rep of <b>{esc(company.name)}</b> erased their data from the bot, and with it "
-            "the contact person, email and phone they had entered for the company. Please "
-            "enter the company's contact again (/profile → ✏️ Edit): until it has a contact "
-            "email, it is not matched."
-        )
-        await services.notifier.enqueue(
-            [
-                NewMessage(
-                    chat_id=rep,
-                    dedupe_key=f"erasure:{erased.pseudonym}:{company_id}:{rep}",
-                    kind="company_reps",
-                    payload={"text": text, "parse_mode": "HTML"},
-                    priority=PRIORITY_NORMAL,
-                )
-                for rep in reps
-            ]
+        # No name in the notice: it must not bring back what was just erased.
+        await services.notifier.tell(
+            reps,
+            "contacts_erased",
+            {"company": company_id},
+            key=f"erasure:{erased.pseudonym}:{company_id}",
         )
     return erased
 
@@ -63,3 +54,16 @@ async def checkpoint(services: Services) -> bool:
         await asyncio.sleep(CHECKPOINT_PAUSE_SECONDS * (attempt + 1))
     log.warning("erasure: the WAL is still in use; old page versions stay until it is free")
     return False
+
+
+async def my_data(
+    services: Services, user_id: int, conversation: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Everything stored about ``user_id`` and their company (/mydata), with the bot's
+    conversation data about them (``conversation``: plain values)."""
+    return {
+        "generated_at": services.clock.now().isoformat(),
+        "telegram_id": user_id,
+        "tables": await personal_data(services.db, user_id),
+        "conversation_data": dict(conversation),
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.company_files import COLUMNS, ImportReport, decode, parse
-from bot.domain.profiles import Invalid
+from bot.domain.problems import Invalid, Problem
 from bot.forum import load_forum
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +43,9 @@ def test_another_forum_reads_its_own_names_codes_and_labels() -> None:
         ("VN", ["fintech"], ["cooperate"]),
         ("DE", ["fintech"], ["deliver"]),
     ]
-    assert bad == [(4, "country: The country must be Germany or Vietnam (or DE / VN), not “RO”.")]
+    assert english(bad) == [
+        (4, "country: The country must be Germany or Vietnam (or DE / VN), not “RO”.")
+    ]
 
 
 def test_line_numbers_count_multiline_fields_and_skip_blank_lines() -> None:
@@ -54,14 +56,18 @@ def test_line_numbers_count_multiline_fields_and_skip_blank_lines() -> None:
     text = HEADER + multiline + "\n" + ROW.replace("Alpha", "Gamma").replace("RO", "XX")
     rows, bad = parse(text, FORUM)
     assert [r.line for r in rows] == [2]
-    assert bad[0][0] == 5 and "country" in bad[0][1]
+    assert bad[0][0] == 5 and bad[0][1].column == "country"
+
+
+def english(bad: list[tuple[int, Problem]]) -> list[tuple[int, str]]:
+    return [(line, problem.english()) for line, problem in bad]
 
 
 def test_reasons_are_plain_text() -> None:
     _, bad = parse(HEADER + ROW.replace("fintech", "Fintech;Quantum"), FORUM)
-    assert bad == [(2, "Unknown sector “Quantum”")]
+    assert english(bad) == [(2, "Unknown sector “Quantum”")]
     _, bad = parse(HEADER + ROW.replace("Alpha", ""), FORUM)
-    assert bad == [(2, "name is empty")]
+    assert english(bad) == [(2, "name is empty")]
     too_many = ";".join(SECTORS * 2)
     _, bad = parse(HEADER + ROW.replace("fintech", too_many), FORUM)
     assert bad == []  # duplicates collapse to three distinct sectors
@@ -78,7 +84,7 @@ def test_bad_header_and_encoding() -> None:
 
 
 def test_report_lines() -> None:
-    report = ImportReport(created=2, updated=1, rejected=[(4, "size: bad")])
+    report = ImportReport(created=2, updated=1, rejected=[(4, Problem("bad", column="size"))])
     assert report.lines() == [
         "Imported 3 companies (2 new, 1 updated); rejected 1 row.",
         "line 4: size: bad",

@@ -4,6 +4,8 @@ intents by name. They finish as if they had been started today (codes and keys).
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sandbox import Sandbox
 from tests.support.flows import compose, is_report, register
 from tests.support.harness import ADMIN_ID, BotHarness
@@ -17,12 +19,18 @@ async def test_a_registration_draft_with_names_is_stored_by_code_and_keys(
     await register(ana, "Old Draft SRL", confirm=False)
     assert running.app is not None
     draft = running.app.user_data[8301]["draft"]
-    # What the previous version kept in the draft (and its persistence stored).
-    draft.update(
-        country="Romania",
-        sectors=["Cybersecurity", "RPA & automation"],
-        partnerships=["Find resellers / distributors"],
-    )
+    # What the previous version kept (and its persistence stored): a dict with the
+    # conversation's place under "_" keys, and names where codes and keys are now.
+    running.app.user_data[8301]["draft"] = {
+        **asdict(draft.profile),
+        "_mode": "new",
+        "_step": draft.step,
+        "_menu": draft.menu,
+        "_after": draft.after,
+        "country": "Romania",
+        "sectors": ["Cybersecurity", "RPA & automation"],
+        "partnerships": ["Find resellers / distributors"],
+    }
     await ana.press("✅ Confirm")
     await ana.expect("is registered")
     stored = await running.services.companies.by_rep(8301)

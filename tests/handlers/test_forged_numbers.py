@@ -26,10 +26,7 @@ ANYONE = (
     "intro:dec:",
     "xp:",
     "xr:",
-    "prof:pause:",
-    "prof:delete_yes:",
-    "reg:edit:",
-    "me:erase:",
+    "pe:",  # ✏️ Edit of a company (handlers.callbacks.ProfileEdit)
     "agenda:p:",
     "agenda:s:",
     "agenda:sub:",
@@ -83,7 +80,7 @@ async def test_forged_numbers_get_the_quiet_expired_answer(
     await newcomer.expect("Step 3 of 12")
     await newcomer.send("Karachi")
     await newcomer.expect("Step 4 of 12")
-    problems += await press_forged(sandbox, newcomer, ("reg:sector:",))
+    problems += await press_forged(sandbox, newcomer, ("gt:sectors:",))
 
     assert problems == []
     # Still in the conversations: the forged presses changed nothing.

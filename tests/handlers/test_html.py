@@ -11,10 +11,12 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.profiles import TEXT_MAX, render_card
+from bot.domain.profiles import TEXT_MAX, Profile
 from bot.domain.spreadsheet import spreadsheet_safe
 from bot.forum import load_forum
+from handlers.company_texts import card
 from handlers.html import MAX_MESSAGE_LENGTH, esc, split_message
+from handlers.i18n import texts
 from sandbox import parse_text, utf16_len
 
 # The characters that broke splitting or measuring: HTML specials, astral characters (two
@@ -109,21 +111,22 @@ def test_any_message_splits_into_parts_that_send_and_reassemble(html: str, limit
 def test_profile_cards_up_to_the_field_limits_split_at_telegrams_limit(
     name: str, offers: str, seeks: str, contact: str
 ) -> None:
-    card = render_card(
-        {
-            "name": name,
-            "country": "RO",
-            "city": "Iași",
-            "sectors": ["fintech", "rpa"],
-            "offers": offers,
-            "seeks": seeks,
-            "contact_name": contact,
-            "contact_email": "ana@exämple.ro",
-            "consent": True,
-        },
+    shown = card(
+        texts(),
+        Profile(
+            name=name,
+            country="RO",
+            city="Iași",
+            sectors=["fintech", "rpa"],
+            offers=offers,
+            seeks=seeks,
+            contact_name=contact,
+            contact_email="ana@exämple.ro",
+            consent=True,
+        ),
         FORUM,
     )
-    text = f"<b>Step 12 of 12 · Check and confirm</b>\n\n{card}"
+    text = f"<b>Step 12 of 12 · Check and confirm</b>\n\n{shown}"
     for limit in (MAX_MESSAGE_LENGTH, 1000):
         assert_splits_well(text, limit)
 

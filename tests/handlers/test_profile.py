@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 
+from handlers.callbacks import DeleteMe, ProfileAct, ProfileEdit
 from sandbox import Sandbox, SandboxUser
 from tests.support.flows import answer, document, press, register, request_intro
 from tests.support.harness import BotHarness
@@ -82,10 +83,10 @@ async def test_forged_callback_for_another_company_is_refused(
     await answer(attacker, "/profile", "Attacker SRL")
     mid = attacker.last.message_id  # type: ignore[union-attr]
     for data in (
-        f"prof:pause:{target.id}",
-        f"prof:delete_yes:{target.id}",
-        f"reg:edit:{target.id}",
-        "me:erase:4004",
+        ProfileAct(target.id, "pause").pack(),
+        ProfileAct(target.id, "delete_yes").pack(),
+        ProfileEdit(target.id).pack(),
+        DeleteMe(4004, True).pack(),
     ):
         await attacker.press_data(mid, data)
     await sandbox.wait_idle()

@@ -58,16 +58,16 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
     await answer(hans, "Spree Automation GmbH", "Step 2 of 12")
     step = hans.last
     assert step is not None and step.buttons() == [["🇩🇪 Germany", "🇻🇳 Vietnam"]]
-    assert step.button_data() == {"🇩🇪 Germany": "reg:country:DE", "🇻🇳 Vietnam": "reg:country:VN"}
+    assert step.button_data() == {"🇩🇪 Germany": "gc:DE", "🇻🇳 Vietnam": "gc:VN"}
     await press(hans, "🇩🇪 Germany", "Step 3 of 12")
     await answer(hans, "Berlin", "Step 4 of 12")
     sectors = hans.last
     assert sectors is not None and sectors.button_data() == {
-        "Software engineering": "reg:sector:software_engineering",
-        "Industrial IoT": "reg:sector:industrial_iot",
-        "Cybersecurity": "reg:sector:cybersecurity",
-        "Fintech": "reg:sector:fintech",
-        "✅ Done (0 chosen)": "reg:sectors",
+        "Software engineering": "gt:sectors:software_engineering",
+        "Industrial IoT": "gt:sectors:industrial_iot",
+        "Cybersecurity": "gt:sectors:cybersecurity",
+        "Fintech": "gt:sectors:fintech",
+        "✅ Done (0 chosen)": "gd:sectors",
     }
     await answer(hans, "/cancel", "Cancelled")
     await register(

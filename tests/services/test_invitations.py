@@ -10,7 +10,6 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.domain.company_files import import_companies
 from bot.services.container import Services
 from bot.services.invitations import InvitationService
 from sandbox.mailbox import Mailbox
@@ -31,9 +30,7 @@ async def _services(tmp_path: Path, smtp: object) -> Services:
     db = await Database.open(tmp_path / "inv.db")
     settings = Settings(bot_token="1:x", database_path=tmp_path / "inv.db", smtp=smtp)  # type: ignore[arg-type]
     services = await Services.open(settings, db, FakeClock())
-    await import_companies(
-        CSV, services.companies, services.links, services.forum, now=services.clock.now()
-    )
+    await services.company_files.import_text(CSV)
     return services
 
 

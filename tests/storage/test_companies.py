@@ -6,13 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.companies import (
-    IMPORT_CREATED,
-    IMPORT_MANAGED,
-    IMPORT_UPDATED,
-    CompanyRepository,
-    CompanyWrites,
-)
+from storage.companies import CompanyRepository
+from storage.company_writes import IMPORT_CREATED, IMPORT_MANAGED, IMPORT_UPDATED, CompanyWrites
 from storage.db import Database
 from storage.erasure import erase_person
 from storage.links import CLAIM, INVITE, LinkRepository

@@ -1,0 +1,110 @@
+"""The registration's buttons, in the reader's language. Every button carries a code, a key
+or a field name through the callback-data codec (``handlers.callbacks``), never a position
+in a list, which may change between showing and pressing."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.profiles import SIZES
+from bot.forum import Forum, Intent, Sector
+from handlers.callbacks import (
+    CompanySize,
+    ProfileField,
+    RegConsent,
+    RegCountry,
+    RegDone,
+    RegField,
+    RegFieldsDone,
+    RegistrationList,
+    RegSize,
+    RegSummary,
+    RegToggle,
+)
+from handlers.i18n import Texts
+from handlers.registration.steps import PICK_LABELS, SECTORS
+
+
+def countries(tx: Texts, forum: Forum) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    forum.flag_and_name(c.code, tx.language),
+                    callback_data=RegCountry(c.code).pack(),
+                )
+                for c in forum.countries
+            ]
+        ]
+    )
+
+
+def offered(step: RegistrationList, forum: Forum) -> tuple[Sector, ...] | tuple[Intent, ...]:
+    return forum.sectors if step == SECTORS else forum.intents
+
+
+def choices(
+    tx: Texts, step: RegistrationList, forum: Forum, chosen: list[str]
+) -> InlineKeyboardMarkup:
+    """One button per sector or intent the forum offers, carrying its key; ticked when
+    chosen; Done under them."""
+    rows = []
+    for item in offered(step, forum):
+        label = item.label_in(tx.language)
+        shown = tx._("✓ {label}").format(label=label) if item.key in chosen else label
+        rows.append([InlineKeyboardButton(shown, callback_data=RegToggle(step, item.key).pack())])
+    done = tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", len(chosen))
+    rows.append([InlineKeyboardButton(done, callback_data=RegDone(step).pack())])
+    return InlineKeyboardMarkup(rows)
+
+
+def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            tx._("✓ {label}").format(label=size) if size == current else size,
+            callback_data=RegSize(cast(CompanySize, size)).pack(),
+        )
+        for size in SIZES
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+def consent(tx: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(tx._("✅ I agree"), callback_data=RegConsent(True).pack())],
+            [
+                InlineKeyboardButton(
+                    tx._("Not now (don't match me)"), callback_data=RegConsent(False).pack()
+                )
+            ],
+        ]
+    )
+
+
+def summary(tx: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(tx._("✅ Confirm"), callback_data=RegSummary("confirm").pack())],
+            [
+                InlineKeyboardButton(
+                    tx._("✏️ Edit a field"), callback_data=RegSummary("change").pack()
+                )
+            ],
+            [InlineKeyboardButton(tx._("✖️ Cancel"), callback_data=RegSummary("cancel").pack())],
+        ]
+    )
+
+
+def fields(tx: Texts, *, editing: bool) -> InlineKeyboardMarkup:
+    """The field list: one button per field, two a row; Done (editing) or Back (registering)."""
+    buttons = [
+        InlineKeyboardButton(tx._(label), callback_data=RegField(cast(ProfileField, step)).pack())
+        for step, label in PICK_LABELS.items()
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    last = tx._("✅ Done") if editing else tx._("↩️ Back to the summary")
+    rows.append([InlineKeyboardButton(last, callback_data=RegFieldsDone().pack())])
+    return InlineKeyboardMarkup(rows)
