@@ -16,7 +16,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.meeting_slots import ReaderZones
-from bot.domain.timefmt import until
 from bot.services.container import Services
 from bot.services.meetings import MeetingService, MeetingView
 from handlers.callbacks import MeetingAct, MeetingAction
@@ -24,6 +23,7 @@ from handlers.i18n import Texts
 from handlers.meeting_feedback import held_keyboard
 from handlers.meeting_texts import book_button, card, when
 from handlers.notifications import Rendered, renderer
+from handlers.timetexts import duration, is_now
 
 
 async def _load(
@@ -155,13 +155,17 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
         return None  # cancelled or moved since: its reminders go with it
     now = services.clock.now()
     partner = tx.user(view.partner_name)
-    if abs((view.starts_at - now).total_seconds()) < 30:
+    if is_now(view.starts_at, now):
         head = tx._("⏰ Your meeting with <b>{partner}</b> is starting now.").format(
             partner=partner
         )
+    elif view.starts_at > now:
+        head = tx._("⏰ Your meeting with <b>{partner}</b> starts in {duration}.").format(
+            partner=partner, duration=duration(tx, view.starts_at - now)
+        )
     else:
-        head = tx._("⏰ Your meeting with <b>{partner}</b> starts {until}.").format(
-            partner=partner, until=until(view.starts_at, now)
+        head = tx._("⏰ Your meeting with <b>{partner}</b> started {duration} ago.").format(
+            partner=partner, duration=duration(tx, now - view.starts_at)
         )
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 

@@ -12,9 +12,9 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_schedule import GridSlot, MeetingScheduler, Preview
 from bot.services.meetings import MeetingService
 from handlers.callbacks import SchedulePlan
-from handlers.common import audit, organiser_id, reader, reply
+from handlers.common import audit, edit, organiser_id, reader, reply
 from handlers.i18n import Texts
-from handlers.meeting_texts import clock_times, day, edit
+from handlers.meeting_texts import clock_times, day
 
 SHOWN = 40  # meetings and left-out pairs listed in a preview; the rest are counted
 STATES = {"confirmed": "✅", "proposed": "⏳"}
@@ -42,7 +42,7 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones) -> str:
     for planned in preview.placed[:SHOWN]:
         lines.append(
             tx._("• {day} {times} — {a} ↔ {b} ({kind}, score {score:.2f})").format(
-                day=day(planned.slot.starts_at, own),
+                day=day(tx, planned.slot.starts_at, own),
                 times=clock_times(planned.slot.starts_at, own),
                 a=tx.user(planned.a_name),
                 b=tx.user(planned.b_name),
@@ -149,8 +149,8 @@ def grid_text(tx: Texts, grid: list[GridSlot], own: ReaderZones) -> str:
     lines = [tx._("🗂 <b>All meetings</b> (✅ confirmed, ⏳ proposed)")]
     block = None
     for item in grid:
-        if (item.block_title, day(item.slot.starts_at, own)) != block:
-            block = (item.block_title, day(item.slot.starts_at, own))
+        if (item.block_title, day(tx, item.slot.starts_at, own)) != block:
+            block = (item.block_title, day(tx, item.slot.starts_at, own))
             lines += ["", f"<b>{tx.user(item.block_title)}</b> — {block[1]}"]
         lines.append(
             tx._("{times} — {used}/{tables} tables").format(

@@ -49,9 +49,7 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.services.erasure", "handlers.html"),
     ("bot.services.introductions", "handlers.html"),
     ("bot.services.intros_view", "handlers.html"),
-    ("bot.services.reminders", "handlers.html"),
     ("bot.services.stats", "handlers.html"),
-    ("bot.domain.agenda_files", "storage.agenda"),
     ("bot.domain.company_files", "storage"),
     ("bot.domain.matching.profiles", "storage.companies"),
     ("bot.domain.profiles", "storage.companies"),
@@ -59,10 +57,7 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.services.broadcasts", "telegram"),
     ("bot.services.introductions", "telegram"),
     ("bot.services.intros_view", "telegram"),
-    ("bot.services.reminders", "bot.runtime.context"),
-    ("bot.services.reminders", "telegram"),
     ("handlers.admin", "storage"),
-    ("handlers.agenda", "storage"),
     ("handlers.broadcast", "storage"),
     ("handlers.profile", "storage"),
     ("handlers.registration", "storage"),
@@ -80,7 +75,6 @@ FORUM_CODES = ("RO", "PK")
 FORUM_FREE = ("bot", "handlers", "storage", "sandbox")
 KNOWN_LONG: set[str] = {
     "bot.cli",
-    "bot.domain.agenda_files",
     "handlers.profile",
     "bot.services.broadcasts",
     "bot.services.introductions",

@@ -19,7 +19,9 @@ from bot.services.alerts import AlertService
 from bot.services.catalogue import sync_forum
 from bot.services.languages import LanguageService
 from bot.services.notices import Notifier
+from bot.services.reminders import ReminderService
 from bot.services.timers import NoTimers, Timers
+from bot.services.timezones import TimezoneService
 from storage.agenda import AgendaRepository
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -49,6 +51,10 @@ class Services:
     notifier: Notifier
     timers: Timers
     languages: LanguageService
+    # Session reminders and agenda change notices (one per process: it keeps what it planned).
+    reminders: ReminderService
+    # Each user's time zone (theirs, or the event's until they choose).
+    timezones: TimezoneService
     # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
     broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
@@ -72,6 +78,8 @@ class Services:
         clock = clock or Clock()
         outbox = OutboxRepository(db)
         users = UserRepository(db)
+        notifier = Notifier(outbox, clock.now, wake or (lambda: None))
+        timers = timers or NoTimers()
         return cls(
             settings=settings,
             db=db,
@@ -80,9 +88,11 @@ class Services:
             users=users,
             companies=CompanyRepository(db),
             outbox=outbox,
-            notifier=Notifier(outbox, clock.now, wake or (lambda: None)),
-            timers=timers or NoTimers(),
+            notifier=notifier,
+            timers=timers,
             languages=LanguageService(users),
+            reminders=ReminderService(AgendaRepository(db), notifier, timers, clock.now),
+            timezones=TimezoneService(users, settings.event_timezone),
         )
 
     @classmethod

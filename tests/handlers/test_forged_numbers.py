@@ -31,12 +31,12 @@ ANYONE = (
     "prof:delete_yes:",
     "reg:edit:",
     "me:erase:",
-    "agenda:p:",
-    "agenda:s:",
-    "agenda:sub:",
-    "agenda:unsub:",
-    "rem:on:",
-    "rem:off:",
+    "agp:",
+    "ags:",
+    "agsu:1:",
+    "agsu:0:",
+    "rml:1:",
+    "rml:0:",
 )
 # Families only organisers reach.
 ORGANISER = ("bcast:stop:", "bcast:cancel:")
