@@ -18,7 +18,7 @@ from bot.services.reminders import CANCELLED, CHANGE_KIND, REMINDER_KIND, RESTOR
 from handlers.agenda import when
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
-from handlers.timetexts import duration, is_now
+from handlers.timetexts import countdown, duration
 
 
 @renderer(REMINDER_KIND)
@@ -31,17 +31,15 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
         return None  # cancelled or moved since: its reminders go with it
     if session.ends_at <= now:
         return None  # sent so late that it is over
-    title = tx.user(session.title)
-    if is_now(session.starts_at, now):
-        head = tx._("⏰ <b>{title}</b> is starting now").format(title=title)
-    elif session.starts_at > now:
-        head = tx._("⏰ <b>{title}</b> starts in {duration}").format(
-            title=title, duration=duration(tx, session.starts_at - now)
-        )
-    else:
-        head = tx._("⏰ <b>{title}</b> started {duration} ago").format(
-            title=title, duration=duration(tx, now - session.starts_at)
-        )
+    template, left = countdown(
+        tx,
+        session.starts_at,
+        now,
+        at_start=tx._("⏰ <b>{title}</b> is starting now"),
+        ahead=tx._("⏰ <b>{title}</b> starts in {duration}"),
+        past=tx._("⏰ <b>{title}</b> started {duration} ago"),
+    )
+    head = template.format(title=tx.user(session.title), duration=left)
     lines = [
         head,
         tx._("🕙 {when}").format(

@@ -23,7 +23,7 @@ from handlers.i18n import Texts
 from handlers.meeting_feedback import held_keyboard
 from handlers.meeting_texts import book_button, card, when
 from handlers.notifications import Rendered, renderer
-from handlers.timetexts import duration, is_now
+from handlers.timetexts import countdown
 
 
 async def _load(
@@ -154,19 +154,15 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     if view.state != "confirmed" or view.starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
     now = services.clock.now()
-    partner = tx.user(view.partner_name)
-    if is_now(view.starts_at, now):
-        head = tx._("⏰ Your meeting with <b>{partner}</b> is starting now.").format(
-            partner=partner
-        )
-    elif view.starts_at > now:
-        head = tx._("⏰ Your meeting with <b>{partner}</b> starts in {duration}.").format(
-            partner=partner, duration=duration(tx, view.starts_at - now)
-        )
-    else:
-        head = tx._("⏰ Your meeting with <b>{partner}</b> started {duration} ago.").format(
-            partner=partner, duration=duration(tx, now - view.starts_at)
-        )
+    template, left = countdown(
+        tx,
+        view.starts_at,
+        now,
+        at_start=tx._("⏰ Your meeting with <b>{partner}</b> is starting now."),
+        ahead=tx._("⏰ Your meeting with <b>{partner}</b> starts in {duration}."),
+        past=tx._("⏰ Your meeting with <b>{partner}</b> started {duration} ago."),
+    )
+    head = template.format(partner=tx.user(view.partner_name), duration=left)
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 
 

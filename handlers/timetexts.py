@@ -89,9 +89,17 @@ def until(tx: Texts, start: datetime, now: datetime) -> str:
     return tx._("in {duration}").format(duration=duration(tx, delta))
 
 
-def is_now(start: datetime, now: datetime) -> bool:
-    """Whether a start is close enough to say "starting now"."""
-    return abs(start - now) < NOW_WINDOW
+def countdown(
+    tx: Texts, start: datetime, now: datetime, *, at_start: str, ahead: str, past: str
+) -> tuple[str, str]:
+    """Which of three whole sentences (already translated) fits where ``now`` is, and the
+    ``{duration}`` to fill in: ``at_start`` ("… is starting now"), ``ahead`` ("… starts in
+    {duration}") or ``past`` ("… started {duration} ago")."""
+    if abs(start - now) < NOW_WINDOW:
+        return at_start, ""
+    if start > now:
+        return ahead, duration(tx, start - now)
+    return past, duration(tx, now - start)
 
 
 def lead_label(tx: Texts, minutes: int) -> str:

@@ -62,6 +62,29 @@ def keys_in(tz: tzinfo) -> Callable[[str, datetime], SessionKey]:
     return lambda title, starts_at: session_key(title, starts_at, tz)
 
 
+def session_input(
+    values: dict[str, str],
+    starts_at: datetime,
+    ends_at: datetime,
+    line: int,
+    block: meeting_blocks.BlockFields,
+) -> SessionInput:
+    """A row (or an event) whose fields passed :func:`field_problems`, as a session."""
+    return SessionInput(
+        title=" ".join(values["title"].split()),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        speakers=values["speakers"],
+        track=values["track"],
+        description=values["description"],
+        link=values["link"] or None,
+        line=line,
+        kind=block.kind,
+        slot_minutes=block.slot_minutes,
+        tables=block.tables,
+    )
+
+
 def clean(value: str | None) -> str:
     return (value or "").strip()
 

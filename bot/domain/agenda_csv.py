@@ -22,6 +22,7 @@ from bot.domain.agenda import (
     SessionInput,
     clean,
     field_problems,
+    session_input,
 )
 from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
 from bot.domain.timefmt import find_zone, zone
@@ -100,20 +101,7 @@ def _row(line: int, names: list[str], row: list[str]) -> tuple[SessionInput | No
             problems.append(f"Line {line}: {which} {exc}.")
     if problems:
         return None, problems
-    item = SessionInput(
-        title=" ".join(values["title"].split()),
-        starts_at=times["start"],
-        ends_at=times["end"],
-        speakers=values["speakers"],
-        track=values["track"],
-        description=values["description"],
-        link=values["link"] or None,
-        line=line,
-        kind=block.kind,
-        slot_minutes=block.slot_minutes,
-        tables=block.tables,
-    )
-    return item, []
+    return session_input(values, times["start"], times["end"], line, block), []
 
 
 def parse_csv(text: str) -> list[SessionInput]:

@@ -20,7 +20,14 @@ import icalendar
 import recurring_ical_events
 
 from bot.domain import meeting_blocks
-from bot.domain.agenda import MAX_SESSIONS, AgendaFileError, SessionInput, clean, field_problems
+from bot.domain.agenda import (
+    MAX_SESSIONS,
+    AgendaFileError,
+    SessionInput,
+    clean,
+    field_problems,
+    session_input,
+)
 
 # A repeating .ics event (RRULE) becomes one session per occurrence, up to this many.
 MAX_OCCURRENCES = 100
@@ -189,21 +196,7 @@ def _add_event(
     if row_problems:
         problems.extend(row_problems)
         return
-    items.append(
-        SessionInput(
-            title=" ".join(values["title"].split()),
-            starts_at=start,
-            ends_at=end,
-            speakers=values["speakers"],
-            track=values["track"],
-            description=values["description"],
-            link=values["link"] or None,
-            line=line,
-            kind=block.kind,
-            slot_minutes=block.slot_minutes,
-            tables=block.tables,
-        )
-    )
+    items.append(session_input(values, start, end, line, block))
 
 
 def _categories(event: icalendar.Component) -> str:
