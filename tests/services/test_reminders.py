@@ -313,3 +313,33 @@ async def test_a_reminder_for_a_session_moved_meanwhile_is_dropped(
         await asyncio.sleep(0.1)
     assert (row.state, row.last_error) == ("cancelled", "nothing to say any more")
     assert reminders_of(sandbox, 5013) == []
+
+
+async def test_a_cancellation_undone_before_it_was_sent_is_not_sent(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """Change notices are written when sent, from the session as it is then: a session
+    cancelled and put back while the bot was down gets only "back on the agenda"."""
+    from bot.services.container import Services
+    from storage.db import Database
+
+    sid = await add_session(bot, clock.now() + timedelta(hours=3))
+    session = await bot.services.agenda.get(sid)
+    assert session is not None
+    await join(sandbox, bot, 5014, sid)
+    await bot.stop()
+    other = await Database.open(bot.settings.database_path)
+    try:
+        agenda = AgendaService(Services.create(bot.settings, other, clock))
+        assert await agenda.change_session(sid, cancel=True) is not None
+        row = f"{TITLE},{session.starts_at.isoformat()},{session.ends_at.isoformat()},,,,\n"
+        header = "title,start,end,speakers,track,description,link\n"
+        update = await agenda.import_file((header + row).encode(), "agenda.csv")
+        assert (len(update.result.changed), update.notices) == (1, 1)
+    finally:
+        await other.close()
+    await bot.start()
+    back = await sandbox.wait_for(5014, "is back on the agenda", timeout=4)
+    assert TITLE in (back.text or "")
+    await settle(bot)
+    assert [m for m in sandbox.messages(5014) if "is cancelled" in (m.text or "")] == []
