@@ -24,9 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.domain.agenda import SessionInput, keys_in
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox, SandboxUser
-from storage.agenda import MEETINGS, SessionInput
+from storage.agenda import MEETINGS
 
 BASE_ID = 20_000_000
 SLOTS, TABLES, PARTNERS = 9, 12, 3
@@ -52,12 +53,14 @@ async def setup(bot: LocalBot, n: int) -> dict[int, str]:
             )
         ],
         now=now,
-        tz=UTC,
+        key=keys_in(UTC),
     )
     half = n // 2
     ids: dict[tuple[str, int], int] = {}
     names: dict[int, str] = {}
-    for side, country in (("RO", "Romania"), ("PK", "Pakistan")):
+    forum = services.forum
+    first, second = forum.codes
+    for side, country in (("RO", first), ("PK", second)):
         for i in range(half):
             rep = BASE_ID + (0 if side == "RO" else half) + i
             await services.users.seen(
@@ -67,8 +70,8 @@ async def setup(bot: LocalBot, n: int) -> dict[int, str]:
             name = f"Bench {side} {i:03d}"
             ids[side, i] = await services.companies.create(
                 {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-                sectors=["Fintech"],
-                partnerships=["Joint venture"],
+                sectors=[forum.sectors[0].key],
+                partnerships=[forum.intents[0].key],
                 now=now,
                 rep_id=rep,
             )

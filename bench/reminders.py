@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.runtime.local import LocalBot, local_settings
-from bot.services import reminders
 from sandbox import Sandbox
 from storage.db import Database
 
@@ -109,10 +108,11 @@ async def main(users: int, sessions: int, deliver: int) -> None:
 
             bot = LocalBot(settings)
             t0 = time.perf_counter()
-            app = await bot.start()  # includes the start-up rebuild
+            await bot.start()  # includes the start-up rebuild
             startup = time.perf_counter() - t0
+            planner = bot.services.reminders
             t0 = time.perf_counter()
-            report = await reminders.rebuild(app, late=True)
+            report = await planner.rebuild(late=True)
             rebuild = time.perf_counter() - t0
             print(
                 f"rebuild all jobs at start-up: {rebuild * 1000:.0f} ms "
@@ -123,7 +123,7 @@ async def main(users: int, sessions: int, deliver: int) -> None:
             services = bot.services
             await bot.sender.stop()  # measure enqueueing alone
             t0 = time.perf_counter()
-            added = await reminders.fire(services, ids[0], 15)
+            added = await planner.fire(ids[0], 15)
             enqueue = time.perf_counter() - t0
             print(
                 f"enqueue one session's reminders: {added} rows in {enqueue * 1000:.0f} ms "
@@ -132,7 +132,7 @@ async def main(users: int, sessions: int, deliver: int) -> None:
             await services.agenda.cancel_pending_reminders(ids[0])
 
             # Lateness: one session whose 15-minute reminder falls due 2 s from now, fired by
-            # its JobQueue job and drained by the sender at 25/s.
+            # its timer and drained by the sender at 25/s (each notice rendered as it goes).
             target = ids[1]
             if deliver < users:
                 await db_keep_first(services.db, target, deliver)
@@ -141,7 +141,7 @@ async def main(users: int, sessions: int, deliver: int) -> None:
                 "UPDATE agenda_sessions SET starts_at = ?, ends_at = ? WHERE id = ?",
                 (start.isoformat(), (start + timedelta(minutes=25)).isoformat(), target),
             )
-            await reminders.rebuild(app, late=False)
+            await planner.rebuild(late=False)
             due_mono = (
                 time.monotonic()
                 + (start - timedelta(minutes=15) - datetime.now(UTC)).total_seconds()

@@ -26,6 +26,8 @@ from bot.runtime.transport import build_requests
 from bot.services.container import Services
 from handlers import (
     admin,
+    agenda_admin,
+    agenda_notices,
     availability,
     broadcast,
     commands,
@@ -68,7 +70,7 @@ log = logging.getLogger(__name__)
 VITALS_GROUP = -1000
 
 # The modules that only register notice renderers (imported for that alone).
-NOTICE_RENDERERS = (meeting_notices, intro_notices, company_notices)
+NOTICE_RENDERERS = (meeting_notices, intro_notices, company_notices, agenda_notices)
 
 # Our conversations keep their state per user and accept presses on any of their messages,
 # which is exactly the per_message=False choice PTB warns about at construction.
@@ -88,6 +90,7 @@ def register_handlers(app: Application) -> None:
     broadcast.register(app)
     admin.register(app)
     agenda_handlers.register(app)
+    agenda_admin.register(app)
     timezone_handlers.register(app)
     language.register(app)
     reminder_handlers.register(app)

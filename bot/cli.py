@@ -340,6 +340,45 @@ async def _export_matches(top: int, path: str) -> int:
     return 0
 
 
+async def _import_agenda(path: str) -> int:
+    """``import-agenda FILE``: 0 imported, 1 refused (problems on stderr).
+
+    A running bot notices the change within half a minute and re-plans its reminders; the
+    change notices queued here are sent by its outbox sender.
+    """
+    from bot.services.agenda import AgendaFileError, AgendaService
+    from bot.services.container import Services
+    from storage.db import Database
+
+    settings = load_settings(require_token=False)
+    file = Path(path)
+    try:
+        data = await asyncio.to_thread(file.read_bytes)
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    db = await Database.open(settings.database_path)
+    try:
+        try:
+            update = await AgendaService(await Services.open(settings, db)).import_file(
+                data, file.name
+            )
+        except AgendaFileError as exc:
+            print(f"error: {path} was not imported; nothing changed:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+    finally:
+        await db.close()
+    result = update.result
+    print(
+        f"Imported {path}: {len(result.added)} added, {len(result.changed)} changed, "
+        f"{len(result.removed)} removed, {result.unchanged} unchanged; "
+        f"{update.notices} change notice(s) queued."
+    )
+    return 0
+
+
 def _demo(*, quiet: bool) -> int:
     """The rehearsal needs the sandbox, an optional part of the install. It plays the forum
     of FORUM_CONFIG (a broken file is a configuration error, as for ``run``)."""
@@ -492,9 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "export":
             return asyncio.run(_export_companies(args.file))
         if command == "import-agenda":
-            from bot.services.reminders import import_agenda_cli
-
-            return asyncio.run(import_agenda_cli(args.file))
+            return asyncio.run(_import_agenda(args.file))
         if command == "export-matches":
             return asyncio.run(_export_matches(args.top, args.file))
         if command == "send-invitations":

@@ -1,111 +1,115 @@
-"""The agenda for participants (/agenda, session details, Subscribe / Unsubscribe, Subscribe
-to all, /ics) and for organisers (an agenda file sent with the caption /agenda_import).
+"""The agenda for participants: /agenda, session details, Subscribe / Unsubscribe, Subscribe
+to all, /ics (the organisers' import is ``handlers.agenda_admin``).
 
-Buttons carry session ids only; every press re-reads the session and acts for the presser.
+Buttons carry session ids only (``handlers.callbacks``); every press is checked again by
+``bot.services.agenda`` and acts for the presser.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Update,
-)
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.domain.agenda_files import MAX_FILE_BYTES, AgendaFileError, export_ics
+from bot.domain.agenda_files import export_ics
 from bot.domain.meeting_blocks import meeting_events
 from bot.domain.meeting_slots import block_slots
-from bot.domain.timefmt import date, duration, hhmm, lead_label, times, until, user_zone
+from bot.domain.timefmt import hhmm, times
 from bot.domain.unicode_text import without_bidi_controls
 from bot.runtime.context import ForumContext
-from bot.services import reminders
-from bot.services.meetings import MeetingService
-from handlers.common import audit, callback_number, organiser_id, reader, reply
-from handlers.html import esc
-from handlers.i18n import Texts, texts
+from bot.services.agenda import (
+    MEETINGS,
+    AgendaService,
+    Listing,
+    Session,
+    SessionView,
+)
+from handlers.callbacks import (
+    AgendaOpen,
+    AgendaPage,
+    AgendaSession,
+    AgendaSubscribe,
+    AgendaSubscribeAll,
+)
+from handlers.common import edit, reader, reply
+from handlers.i18n import Texts
 from handlers.meeting_texts import calendar_meeting
-from storage.agenda import MEETINGS, Session
+from handlers.timetexts import date, duration, leads_text, until
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
-SUBSCRIBE_ALL = "agenda:all"
-GONE = "This session is no longer on the agenda. Send /agenda for the current one."
 
 
-def import_help_text(event_zone: str) -> str:
-    return (
-        "Send the agenda as a file (CSV or .ics) with the caption /agenda_import.\n"
-        "CSV header: <code>title,start,end,speakers,track,description,link</code>; times like "
-        f"<code>2025-11-20T10:00+02:00</code> or <code>2025-11-20T10:00 {esc(event_zone)}</code>."
+def when(tx: Texts, starts_at: datetime, zone_name: str, forum_zones: Mapping[str, str]) -> str:
+    """``Thu 20 Nov 2025 · 10:00 <zone> · 13:00 <zone>``: the date in the reader's zone and
+    the time in the forum's two zones and the reader's own."""
+    return tx._("{date} · {times}").format(
+        date=date(tx, starts_at, zone_name), times=times(starts_at, forum_zones, zone_name)
     )
-
-
-async def _zone(context: ForumContext, user_id: int) -> str:
-    user = await context.services.users.get(user_id)
-    return user_zone(user.timezone if user else None, context.services.settings.event_timezone)
-
-
-def _leads_text(leads: list[int]) -> str:
-    labels = [lead_label(m) + ("" if m == 0 else " before") for m in leads]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 # -- rendering ---------------------------------------------------------------------------
 def agenda_page(
-    sessions: list[Session],
-    subscribed: set[int],
-    zone_name: str,
-    page: int,
-    forum_zones: Mapping[str, str],
-    tx: Texts | None = None,
+    tx: Texts, listing: Listing, page: int, forum_zones: Mapping[str, str]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of the agenda; each line in the forum's two zones (``forum_zones``: IANA zone
     → label, from the forum file) and the reader's own."""
-    pages = max(1, -(-len(sessions) // PAGE_SIZE))
+    sessions, zone_name = listing.sessions, listing.zone
+    if not sessions:
+        return tx._("🗓 <b>Agenda</b>\nNo upcoming sessions yet."), InlineKeyboardMarkup([])
+    pages = -(-len(sessions) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    if not sessions:
-        return "🗓 <b>Agenda</b>\nNo upcoming sessions yet.", InlineKeyboardMarkup([])
-    lines = ["🗓 <b>Agenda</b>" + (f" (page {page + 1} of {pages})" if pages > 1 else "")]
+    title = tx._("🗓 <b>Agenda</b>")
+    if pages > 1:
+        title = tx._("🗓 <b>Agenda</b> (page {page} of {pages})").format(page=page + 1, pages=pages)
+    lines = [title]
     day = ""
     for s in shown:
-        this_day = date(s.starts_at, zone_name)
+        this_day = date(tx, s.starts_at, zone_name)
         if this_day != day:
             lines.append(f"\n<b>{this_day}</b>")
             day = this_day
-        mark = " ✅" if s.id in subscribed else ""
-        block = " 🤝" if s.kind == MEETINGS else ""
-        lines.append(
-            f"• {times(s.starts_at, forum_zones, zone_name)} — <b>{esc(s.title)}</b>{block}{mark}"
+        line = tx._("• {times} — <b>{title}</b>").format(
+            times=times(s.starts_at, forum_zones, zone_name), title=tx.user(s.title)
         )
-    lines.append("\nTap a session for details and reminders. ✅ = subscribed.")
+        lines.append(
+            line
+            + (" 🤝" if s.kind == MEETINGS else "")
+            + (" ✅" if s.id in listing.subscribed else "")
+        )
+    lines.append("\n" + tx._("Tap a session for details and reminders. ✅ = subscribed."))
     if any(s.kind == MEETINGS for s in shown):
-        lines.append((tx or texts())._("🤝 = 1:1 meeting slots: book them from /meetings."))
+        lines.append(tx._("🤝 = 1:1 meeting slots: book them from /meetings."))
     rows = [
         [
             InlineKeyboardButton(
-                f"{hhmm(s.starts_at, zone_name)} {without_bidi_controls(s.title)}"[:60],
-                callback_data=f"agenda:s:{s.id}",
+                f"{hhmm(s.starts_at, zone_name)} {tx.plain(without_bidi_controls(s.title))}"[:60],
+                callback_data=AgendaSession(s.id).pack(),
             )
         ]
         for s in shown
     ]
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Earlier", callback_data=f"agenda:p:{page - 1}"))
+        nav.append(
+            InlineKeyboardButton(tx._("◀ Earlier"), callback_data=AgendaPage(page - 1).pack())
+        )
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("Later ▶", callback_data=f"agenda:p:{page + 1}"))
+        nav.append(InlineKeyboardButton(tx._("Later ▶"), callback_data=AgendaPage(page + 1).pack()))
     if nav:
         rows.append(nav)
-    rows.append([InlineKeyboardButton("🔔 Subscribe to all", callback_data=SUBSCRIBE_ALL)])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tx._("🔔 Subscribe to all"), callback_data=AgendaSubscribeAll().pack()
+            )
+        ]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -121,234 +125,192 @@ def block_line(tx: Texts, session: Session) -> str:
 
 
 def session_details(
-    session: Session,
-    zone_name: str,
-    subscribed: bool,
-    leads: list[int],
-    context: ForumContext,
-    tx: Texts | None = None,
+    tx: Texts, view: SessionView, context: ForumContext
 ) -> tuple[str, InlineKeyboardMarkup]:
-    now = context.services.clock.now()
-    when = times(session.starts_at, context.services.forum.zone_labels(), zone_name)
+    session = view.session
+    assert session is not None
+    services = context.services
+    forum_zones = services.forum.zone_labels()
     lines = [
-        f"<b>{esc(session.title)}</b>",
-        f"🕙 {date(session.starts_at, zone_name)} · {when}",
-        f"⏳ {duration(session.ends_at - session.starts_at)} · {until(session.starts_at, now)}",
+        f"<b>{tx.user(session.title)}</b>",
+        tx._("🕙 {when}").format(when=when(tx, session.starts_at, view.zone, forum_zones)),
+        tx._("⏳ {duration} · {until}").format(
+            duration=duration(tx, session.ends_at - session.starts_at),
+            until=until(tx, session.starts_at, services.clock.now()),
+        ),
     ]
     if session.speakers:
-        lines.append(f"🎤 {esc(session.speakers)}")
+        lines.append(tx._("🎤 {speakers}").format(speakers=tx.user(session.speakers)))
     if session.track:
-        lines.append(f"🏷 {esc(session.track)}")
+        lines.append(tx._("🏷 {track}").format(track=tx.user(session.track)))
     if session.description:
-        lines.append(f"\n{esc(session.description)}\n")
+        lines.append(f"\n{tx.user(session.description)}\n")
     if session.link:
-        lines.append(f"🔗 {esc(session.link)}")
+        lines.append(tx._("🔗 {link}").format(link=tx.user(session.link)))
     if session.kind == MEETINGS:
-        lines.append(block_line(tx or texts(), session))
-    if subscribed:
-        lines.append(f"\n✅ Subscribed: reminders {_leads_text(leads)} (change with /reminders).")
-        toggle = InlineKeyboardButton("🔕 Unsubscribe", callback_data=f"agenda:unsub:{session.id}")
+        lines.append(block_line(tx, session))
+    if view.subscribed:
+        lines.append(
+            "\n"
+            + tx._("✅ Subscribed: reminders {leads} (change with /reminders).").format(
+                leads=leads_text(tx, view.leads)
+            )
+        )
+        toggle = InlineKeyboardButton(
+            tx._("🔕 Unsubscribe"), callback_data=AgendaSubscribe(False, session.id).pack()
+        )
     else:
-        lines.append("\nNot subscribed.")
-        toggle = InlineKeyboardButton("🔔 Subscribe", callback_data=f"agenda:sub:{session.id}")
-    back = InlineKeyboardButton("⬅ Agenda", callback_data="agenda:p:0")
+        lines.append("\n" + tx._("Not subscribed."))
+        toggle = InlineKeyboardButton(
+            tx._("🔔 Subscribe"), callback_data=AgendaSubscribe(True, session.id).pack()
+        )
+    back = InlineKeyboardButton(tx._("⬅ Agenda"), callback_data=AgendaPage(0).pack())
     return "\n".join(lines), InlineKeyboardMarkup([[toggle], [back]])
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        # A double press renders the same thing twice; Telegram refuses the no-op edit.
-        if "not modified" not in exc.message:
-            raise
-
-
-# -- handlers ------------------------------------------------------------------------------
-async def _page_content(
-    context: ForumContext, user_id: int, page: int, tx: Texts | None = None
+# -- participants ----------------------------------------------------------------------------
+async def _page(
+    context: ForumContext, tx: Texts, user_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    agenda = context.services.agenda
-    sessions = await agenda.upcoming(context.services.clock.now())
-    subscribed = await agenda.subscribed_ids(user_id)
-    zone_name = await _zone(context, user_id)
-    forum_zones = context.services.forum.zone_labels()
-    return agenda_page(sessions, subscribed, zone_name, page, forum_zones, tx)
+    listing = await AgendaService(context.services).listing(user_id)
+    return agenda_page(tx, listing, page, context.services.forum.zone_labels())
 
 
 async def agenda_command(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    text, markup = await _page_content(context, user.id, 0, await reader(update, context))
+    text, markup = await _page(context, await reader(update, context), user.id, 0)
     await reply(update, text, reply_markup=markup)
 
 
-async def agenda_button(update: Update, context: ForumContext) -> None:
+async def open_button(update: Update, context: ForumContext) -> None:
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return
+    await query.answer()
+    text, markup = await _page(context, await reader(update, context), query.from_user.id, 0)
+    await reply(update, text, reply_markup=markup)
+
+
+async def page_button(update: Update, context: ForumContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = AgendaPage.unpack(query.data)
+    await query.answer()
+    text, markup = await _page(
+        context, await reader(update, context), query.from_user.id, data.page
+    )
+    await edit(query, text, markup)
+
+
+async def subscribe_all_button(update: Update, context: ForumContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    tx = await reader(update, context)
     user_id = query.from_user.id
-    parts = query.data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    arg = callback_number(parts[2]) if len(parts) > 2 else None
-    services = context.services
-    agenda = services.agenda
-    if action == "open":
-        await query.answer()
-        text, markup = await _page_content(context, user_id, 0)
-        await reply(update, text, reply_markup=markup)
-        return
-    if action == "p" and arg is not None:
-        await query.answer()
-        text, markup = await _page_content(context, user_id, arg)
-        await _edit(query, text, markup)
-        return
-    if action == "all":
-        now = services.clock.now()
-        ids = [s.id for s in await agenda.not_started(now)]
-        added = await agenda.subscribe(user_id, ids, now=now)
-        await query.answer(f"Subscribed to {added} more session(s)" if added else "Done")
-        if added:
-            leads = _leads_text(await agenda.leads(user_id))
-            await reply(
-                update,
-                f"🔔 Subscribed to all {len(ids)} upcoming sessions. You'll be reminded "
-                f"{leads} each one (change with /reminders). /ics puts them in your calendar.",
-            )
-        else:
-            await reply(update, "You are already subscribed to every upcoming session.")
-        text, markup = await _page_content(context, user_id, 0)
-        await _edit(query, text, markup)
-        return
-    if action in ("s", "sub", "unsub") and arg is not None:
-        session = await agenda.get(arg)
-        if session is None or session.cancelled:
-            await query.answer(GONE, show_alert=True)
-            return
-        subscribed = arg in await agenda.subscribed_ids(user_id)
-        if action == "sub":
-            if subscribed:
-                await query.answer("Already subscribed")
-                return
-            await agenda.subscribe(user_id, [arg], now=services.clock.now())
-            subscribed = True
-            await query.answer("Subscribed 🔔")
-        elif action == "unsub":
-            if not subscribed:
-                await query.answer("Not subscribed")
-                return
-            await agenda.unsubscribe(user_id, arg)
-            subscribed = False
-            await query.answer("Unsubscribed")
-        else:
-            await query.answer()
-        text, markup = session_details(
-            session,
-            await _zone(context, user_id),
-            subscribed,
-            await agenda.leads(user_id),
-            context,
-            await reader(update, context),
+    done = await AgendaService(context.services).subscribe_all(user_id)
+    if done.added:
+        await query.answer(
+            tx.n_("Subscribed to {n} more session", "Subscribed to {n} more sessions", done.added)
         )
-        await _edit(query, text, markup)
+        await reply(
+            update,
+            tx.n_(
+                "🔔 Subscribed to all {n} upcoming session. You'll be reminded {leads} (change "
+                "with /reminders). /ics puts it in your calendar.",
+                "🔔 Subscribed to all {n} upcoming sessions. You'll be reminded {leads} each one "
+                "(change with /reminders). /ics puts them in your calendar.",
+                done.total,
+            ).format(leads=leads_text(tx, done.leads)),
+        )
+    else:
+        await query.answer(tx._("Done"))
+        await reply(update, tx._("You are already subscribed to every upcoming session."))
+    text, markup = await _page(context, tx, user_id, 0)
+    await edit(query, text, markup)
+
+
+async def _show(
+    update: Update, context: ForumContext, view: SessionView, answer: str | None
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    tx = await reader(update, context)
+    if view.kind == "gone":
+        await query.answer(
+            tx._("This session is no longer on the agenda. Send /agenda for the current one."),
+            show_alert=True,
+        )
         return
-    await query.answer("This menu has expired. Send /agenda to begin again.")
+    await query.answer(answer)
+    if view.kind == "already":
+        return
+    text, markup = session_details(tx, view, context)
+    await edit(query, text, markup)
+
+
+async def session_button(update: Update, context: ForumContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = AgendaSession.unpack(query.data)
+    view = await AgendaService(context.services).session(query.from_user.id, data.session)
+    await _show(update, context, view, None)
+
+
+async def subscribe_button(update: Update, context: ForumContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = AgendaSubscribe.unpack(query.data)
+    tx = await reader(update, context)
+    view = await AgendaService(context.services).subscribe(
+        query.from_user.id, data.session, data.on
+    )
+    answers = {
+        "subscribed": tx._("Subscribed 🔔"),
+        "unsubscribed": tx._("Unsubscribed"),
+        "already": tx._("Already subscribed") if data.on else tx._("Not subscribed"),
+    }
+    await _show(update, context, view, answers.get(view.kind))
 
 
 async def ics_command(update: Update, context: ForumContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    sessions = await context.services.agenda.subscribed_sessions(user.id)
     tx = await reader(update, context)
-    meetings = await MeetingService(context.services).calendar(user.id)
+    calendar = await AgendaService(context.services).calendar(user.id)
+    sessions, meetings = calendar.sessions, calendar.meetings
     if not sessions and not meetings:
-        await reply(update, "You have not subscribed to any session yet. Send /agenda to pick.")
+        await reply(
+            update, tx._("You have not subscribed to any session yet. Send /agenda to pick.")
+        )
         return
-    now = context.services.clock.now()
-    events = meeting_events([calendar_meeting(tx, m) for m in meetings], now=now)
-    data = export_ics(sessions, now=now, extra=events)
-    caption = f"🗓 Your {len(sessions)} session(s). Open the file to add them to your calendar."
+    events = meeting_events([calendar_meeting(tx, m) for m in meetings], now=calendar.now)
+    data = export_ics(sessions, now=calendar.now, name=tx._("Forum agenda"), extra=events)
+    caption = tx.n_(
+        "🗓 Your {n} session. Open the file to add it to your calendar.",
+        "🗓 Your {n} sessions. Open the file to add them to your calendar.",
+        len(sessions),
+    )
     if meetings:
         caption = tx._(
             "🗓 Your {sessions} session(s) and {meetings} meeting(s). Open the file to add them "
             "to your calendar."
         ).format(sessions=len(sessions), meetings=len(meetings))
-    await chat.send_document(InputFile(data, filename="forum-agenda.ics"), caption=caption)
-
-
-async def import_help(update: Update, context: ForumContext) -> None:
-    if await organiser_id(update, context) is None:
-        return
-    await reply(update, import_help_text(context.services.settings.event_timezone))
-
-
-def _report(update: reminders.AgendaUpdate) -> str:
-    result = update.result
-    lines = [
-        "✅ Agenda imported: "
-        f"{len(result.added)} added, {len(result.changed)} changed, "
-        f"{len(result.removed)} removed, {result.unchanged} unchanged."
-    ]
-    for label, sessions in (
-        ("Added", result.added),
-        ("Changed", result.changed),
-        ("Removed", result.removed),
-    ):
-        for s in sessions[:20]:
-            lines.append(f"• {label}: {esc(s.title)}")
-        if len(sessions) > 20:
-            lines.append(f"• … and {len(sessions) - 20} more {label.lower()}")
-    if update.notices:
-        lines.append(f"📣 {update.notices} change notice(s) are on their way to subscribers.")
-    return "\n".join(lines)
-
-
-async def import_document(update: Update, context: ForumContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or message.document is None or user is None:
-        return
-    if await organiser_id(update, context) is None:
-        return
-    document = message.document
-    size = document.file_size or 0
-    if size > MAX_FILE_BYTES:
-        await reply(
-            update,
-            f"❌ The file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 1000} KB. "
-            "Nothing was imported.",
-        )
-        return
-    file = await document.get_file()
-    data = bytes(await file.download_as_bytearray())
-    try:
-        result = await reminders.import_agenda(
-            context.services, data, document.file_name or "", context.application
-        )
-    except AgendaFileError as exc:
-        shown = exc.problems[:10]
-        more = len(exc.problems) - len(shown)
-        text = "❌ The agenda was not imported; nothing changed.\n" + "\n".join(
-            f"• {esc(p)}" for p in shown
-        )
-        if more > 0:
-            text += f"\n• … and {more} more problem(s)"
-        await reply(update, text)
-        return
-    await audit(context, user.id, "import agenda", document.file_name or "")
-    await reply(update, _report(result))
+    await chat.send_document(InputFile(data, filename=tx._("forum-agenda.ics")), caption=caption)
 
 
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("agenda", agenda_command, filters=private))
     app.add_handler(CommandHandler("ics", ics_command, filters=private))
-    app.add_handler(
-        MessageHandler(
-            private & filters.Document.ALL & filters.CaptionRegex(r"^/agenda_import(@\w+)?\b"),
-            import_document,
-        )
-    )
-    app.add_handler(CommandHandler("agenda_import", import_help, filters=private))
-    app.add_handler(CallbackQueryHandler(agenda_button, pattern=r"^agenda:"))
+    app.add_handler(CallbackQueryHandler(open_button, pattern=AgendaOpen.filter()))
+    app.add_handler(CallbackQueryHandler(page_button, pattern=AgendaPage.filter()))
+    app.add_handler(CallbackQueryHandler(session_button, pattern=AgendaSession.filter()))
+    app.add_handler(CallbackQueryHandler(subscribe_button, pattern=AgendaSubscribe.filter()))
+    app.add_handler(CallbackQueryHandler(subscribe_all_button, pattern=AgendaSubscribeAll.filter()))

@@ -12,9 +12,9 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_availability import AvailabilityPage as Page
 from bot.services.meeting_availability import MeetingAvailability
 from handlers.callbacks import AvailabilityPage, AvailabilitySet
-from handlers.common import reader, reply
+from handlers.common import edit, reader, reply
 from handlers.i18n import Texts
-from handlers.meeting_texts import day, edit, slot_label
+from handlers.meeting_texts import day, slot_label
 
 MARKS = {"free": "✅", "blocked": "🚫", "busy": "📅"}
 
@@ -27,7 +27,7 @@ def render(tx: Texts, page: Page, own: ReaderZones) -> tuple[str, InlineKeyboard
     first = page.slots[0].slot.starts_at if page.slots else None
     lines = [
         tx._("🗓 <b>Your availability</b> — {block}").format(block=tx.user(page.block_title)),
-        day(first, own) if first else "",
+        day(tx, first, own) if first else "",
         tx._(
             "Tap a slot to block it (🚫) or to free it again (✅). 📅 = you have a meeting "
             "then (cancel it in /meetings first)."
@@ -41,7 +41,7 @@ def render(tx: Texts, page: Page, own: ReaderZones) -> tuple[str, InlineKeyboard
         rows.append(
             [
                 InlineKeyboardButton(
-                    f"{MARKS[item.state]} {slot_label(item.slot, own)}", callback_data=data
+                    f"{MARKS[item.state]} {slot_label(tx, item.slot, own)}", callback_data=data
                 )
             ]
         )

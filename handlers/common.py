@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from telegram import Message, ReplyKeyboardRemove, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.runtime.context import ForumContext
@@ -103,3 +104,13 @@ def numbered(*prefixes: str) -> Callable[[object], bool]:
         return any(callback_number(data, prefix) is not None for prefix in prefixes)
 
     return matches
+
+
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the pressed message; a double press that changes nothing is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        # A double press renders the same thing twice; Telegram refuses the no-op edit.
+        if "not modified" not in exc.message:
+            raise

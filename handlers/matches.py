@@ -1,7 +1,7 @@
 """/matches: the company's best cross-border matches as cards, with "Request introduction"
 (the note step in handlers/intro_request.py), "Not interested" and Previous / Next paging.
 
-Buttons carry only ids and the card's position (handlers/callbacks.py); every press is
+Buttons carry only ids and the card's position (handlers/callbacks/); every press is
 re-checked against the presser's company by the matching service, and the list is worked
 out again, so a card that moved or went is never acted on by its old position.
 """

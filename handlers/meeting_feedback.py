@@ -20,9 +20,9 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meetings import MeetingService
 from handlers.callbacks import MeetingHeld, MeetingRate
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import cancel_fallback, edit, reader, reply
 from handlers.i18n import N_, Texts
-from handlers.meeting_texts import book_button, edit, picker
+from handlers.meeting_texts import book_button, picker
 
 NOTE = "meeting_note"
 MEETING_KEY = "meeting_feedback"

@@ -16,7 +16,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.meeting_slots import ReaderZones
-from bot.domain.timefmt import until
 from bot.services.container import Services
 from bot.services.meetings import MeetingService, MeetingView
 from handlers.callbacks import MeetingAct, MeetingAction
@@ -24,6 +23,7 @@ from handlers.i18n import Texts
 from handlers.meeting_feedback import held_keyboard
 from handlers.meeting_texts import book_button, card, when
 from handlers.notifications import Rendered, renderer
+from handlers.timetexts import countdown
 
 
 async def _load(
@@ -154,15 +154,15 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     if view.state != "confirmed" or view.starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
     now = services.clock.now()
-    partner = tx.user(view.partner_name)
-    if abs((view.starts_at - now).total_seconds()) < 30:
-        head = tx._("⏰ Your meeting with <b>{partner}</b> is starting now.").format(
-            partner=partner
-        )
-    else:
-        head = tx._("⏰ Your meeting with <b>{partner}</b> starts {until}.").format(
-            partner=partner, until=until(view.starts_at, now)
-        )
+    template, left = countdown(
+        tx,
+        view.starts_at,
+        now,
+        at_start=tx._("⏰ Your meeting with <b>{partner}</b> is starting now."),
+        ahead=tx._("⏰ Your meeting with <b>{partner}</b> starts in {duration}."),
+        past=tx._("⏰ Your meeting with <b>{partner}</b> started {duration} ago."),
+    )
+    head = template.format(partner=tx.user(view.partner_name), duration=left)
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 
 

@@ -7,21 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.meeting_blocks import CalendarMeeting
 from bot.domain.meeting_slots import ReaderZones, SlotTime
-from bot.domain.timefmt import hhmm, zone
+from bot.domain.timefmt import hhmm
 from bot.services.meetings import MeetingView, Result
+from handlers import timetexts
 from handlers.callbacks import MeetingBook, MeetingMove, MeetingPick
 from handlers.i18n import Texts
 
 
-def day(moment: datetime, zones: ReaderZones) -> str:
+def day(tx: Texts, moment: datetime, zones: ReaderZones) -> str:
     """``Thu 20 Nov``: the date in the reader's zone."""
-    local = moment.astimezone(zone(zones.own))
-    return f"{local:%a} {local.day} {local:%b}"
+    return timetexts.day(tx, moment, zones.own)
 
 
 def clock_times(moment: datetime, own: ReaderZones) -> str:
@@ -29,14 +28,16 @@ def clock_times(moment: datetime, own: ReaderZones) -> str:
     return " · ".join(f"{hhmm(moment, z)} {own.label(z)}" for z in own.order())
 
 
-def slot_label(slot: SlotTime, own: ReaderZones) -> str:
-    return f"{day(slot.starts_at, own)} · {clock_times(slot.starts_at, own)}"
+def slot_label(tx: Texts, slot: SlotTime, own: ReaderZones) -> str:
+    return tx._("{day} · {times}").format(
+        day=day(tx, slot.starts_at, own), times=clock_times(slot.starts_at, own)
+    )
 
 
 def when(tx: Texts, starts_at: datetime, ends_at: datetime, own: ReaderZones) -> str:
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     return tx._("{day} · {times} ({minutes} min)").format(
-        day=day(starts_at, own), times=clock_times(starts_at, own), minutes=minutes
+        day=day(tx, starts_at, own), times=clock_times(starts_at, own), minutes=minutes
     )
 
 
@@ -59,9 +60,9 @@ def card(tx: Texts, view: MeetingView, own: ReaderZones) -> str:
 
 
 def slot_rows(
-    slots: Sequence[SlotTime], own: ReaderZones, data: Callable[[SlotTime], str]
+    tx: Texts, slots: Sequence[SlotTime], own: ReaderZones, data: Callable[[SlotTime], str]
 ) -> list[list[InlineKeyboardButton]]:
-    return [[InlineKeyboardButton(slot_label(s, own), callback_data=data(s))] for s in slots]
+    return [[InlineKeyboardButton(slot_label(tx, s, own), callback_data=data(s))] for s in slots]
 
 
 def picker(tx: Texts, result: Result, own: ReaderZones) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -82,6 +83,7 @@ def picker(tx: Texts, result: Result, own: ReaderZones) -> tuple[str, InlineKeyb
         "your time first. Pick one and I will propose it to them:"
     ).format(partner=partner)
     rows = slot_rows(
+        tx,
         result.slots,
         own,
         lambda s: MeetingPick(result.partner_id, s.block_id, s.minute).pack(),
@@ -108,6 +110,7 @@ def move_picker(
         "it to them:"
     ).format(partner=partner, when=when(tx, meeting.starts_at, meeting.ends_at, own))
     rows = slot_rows(
+        tx,
         result.slots,
         own,
         lambda s: MeetingMove(meeting.id, meeting.rev, s.block_id, s.minute).pack(),
@@ -119,15 +122,6 @@ def book_button(tx: Texts, partner_id: int, label: str | None = None) -> InlineK
     return InlineKeyboardButton(
         label or tx._("📅 Book a meeting"), callback_data=MeetingBook(partner_id).pack()
     )
-
-
-async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message; a double press that changes nothing is not an error."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
 
 
 def calendar_meeting(tx: Texts, view: MeetingView) -> CalendarMeeting:

@@ -22,9 +22,9 @@ from handlers.callbacks import (
     MeetingPick,
     MeetingsOptIn,
 )
-from handlers.common import reader, reply
+from handlers.common import edit, reader, reply
 from handlers.i18n import Texts
-from handlers.meeting_texts import book_button, card, edit, move_picker, picker, when
+from handlers.meeting_texts import book_button, card, move_picker, picker, when
 
 
 def refusal(tx: Texts, result: Result) -> str:

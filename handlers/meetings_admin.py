@@ -9,19 +9,72 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.meeting_slots import ReaderZones
 from bot.runtime.context import ForumContext
-from bot.services.meeting_schedule import GridSlot, MeetingScheduler, Preview
+from bot.services.meeting_schedule import GridSlot, LeftOutPair, MeetingScheduler, Preview
 from bot.services.meetings import MeetingService
 from handlers.callbacks import SchedulePlan
-from handlers.common import audit, organiser_id, reader, reply
-from handlers.i18n import Texts
-from handlers.meeting_texts import clock_times, day, edit
+from handlers.common import audit, edit, organiser_id, reader, reply
+from handlers.i18n import N_, Texts
+from handlers.meeting_texts import clock_times, day
 
 SHOWN = 40  # meetings and left-out pairs listed in a preview; the rest are counted
 STATES = {"confirmed": "✅", "proposed": "⏳"}
+# The scheduler's words (bot.domain.scheduler's Status, Reason and candidate kinds) and why
+# a booking was skipped (storage.meetings' Booking kinds), as organisers read them.
+WORDS = {
+    "optimal": N_("optimal"),
+    "feasible": N_("stopped at the time limit"),
+    "greedy": N_("greedy"),
+    "greedy fallback": N_("greedy fallback"),
+    "accepted": N_("accepted"),
+    "opt-in": N_("opt-in"),
+    "already has a meeting": N_("already has a meeting"),
+    "no common free slot": N_("no common free slot"),
+    "all common free slots full": N_("all common free slots full"),
+    "busy": N_("a company has another meeting then"),
+    "unavailable": N_("a company blocked that slot"),
+    "full": N_("no table left"),
+    "limit": N_("a company is at its maximum"),
+    "pair": N_("the two already have a meeting"),
+    "gone": N_("the slot is gone"),
+}
+BUSY = N_(
+    "in each common free slot all tables are taken or one of the two companies meets "
+    "another company"
+)
+NOT_SELECTED = {
+    "optimal": N_(
+        "not selected by the optimiser: lower total score, no plan that includes this "
+        "meeting scores higher ({busy})"
+    ),
+    "feasible": N_(
+        "not selected before the solver's time limit ({busy}; a plan within the reported gap "
+        "of this one may include it)"
+    ),
+}
+GREEDY_NOT_SELECTED = N_(
+    "not selected by the greedy pass ({busy}, taken first by meetings with an equal or higher "
+    "score or by existing meetings)"
+)
 
 
-def preview_text(tx: Texts, preview: Preview, own: ReaderZones) -> str:
-    gap = "n/a" if preview.gap is None else f"{preview.gap:.2%}"
+def word(tx: Texts, value: str) -> str:
+    """A scheduler's word in the reader's language (an unknown one as it is)."""
+    return tx._(WORDS[value]) if value in WORDS else tx.user(value)
+
+
+def why_left_out(tx: Texts, left: LeftOutPair, status: str, limit: int) -> str:
+    if left.reason == "company at its maximum":
+        return tx._("{company} already at its maximum of {limit}").format(
+            company=tx.user(left.full_company), limit=limit
+        )
+    if left.reason == "not selected":
+        text = NOT_SELECTED.get(status, GREEDY_NOT_SELECTED)
+        return tx._(text).format(busy=tx._(BUSY))
+    return word(tx, left.reason)
+
+
+def preview_text(tx: Texts, preview: Preview, own: ReaderZones, limit: int) -> str:
+    gap = tx._("n/a") if preview.gap is None else f"{preview.gap:.2%}"
     seconds = "" if preview.solver_seconds is None else f"{preview.solver_seconds:.1f} s"
     lines = [
         tx._("🧮 <b>Meeting schedule — preview</b>"),
@@ -34,7 +87,7 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones) -> str:
             placed=len(preview.placed), score=preview.total_score
         ),
         tx._("Solver: {status}, optimality gap {gap} {seconds}").format(
-            status=preview.status, gap=gap, seconds=seconds
+            status=word(tx, preview.status), gap=gap, seconds=seconds
         ),
     ]
     if preview.placed:
@@ -42,11 +95,11 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones) -> str:
     for planned in preview.placed[:SHOWN]:
         lines.append(
             tx._("• {day} {times} — {a} ↔ {b} ({kind}, score {score:.2f})").format(
-                day=day(planned.slot.starts_at, own),
+                day=day(tx, planned.slot.starts_at, own),
                 times=clock_times(planned.slot.starts_at, own),
                 a=tx.user(planned.a_name),
                 b=tx.user(planned.b_name),
-                kind=planned.kind,
+                kind=word(tx, planned.kind),
                 score=planned.score,
             )
         )
@@ -59,8 +112,8 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones) -> str:
             tx._("• {a} ↔ {b} ({kind}): {why}").format(
                 a=tx.user(left.a_name),
                 b=tx.user(left.b_name),
-                kind=left.kind,
-                why=tx.user(left.explanation),
+                kind=word(tx, left.kind),
+                why=why_left_out(tx, left, preview.status, limit),
             )
         )
     if len(preview.left_out) > SHOWN:
@@ -98,7 +151,8 @@ async def schedule_command(update: Update, context: ForumContext) -> None:
                 ]
             ]
         )
-    await reply(update, preview_text(tx, preview, own), reply_markup=markup)
+    limit = context.services.settings.max_meetings_per_company
+    await reply(update, preview_text(tx, preview, own, limit), reply_markup=markup)
 
 
 async def plan_button(update: Update, context: ForumContext) -> None:
@@ -139,7 +193,10 @@ async def plan_button(update: Update, context: ForumContext) -> None:
     ]
     if applied.skipped:
         lines.append(tx._("Skipped, because the slot or a company was taken meanwhile:"))
-        lines += [f"• {tx.user(a)} ↔ {tx.user(b)} ({why})" for a, b, why in applied.skipped]
+        lines += [
+            tx._("• {a} ↔ {b} ({why})").format(a=tx.user(a), b=tx.user(b), why=word(tx, why))
+            for a, b, why in applied.skipped
+        ]
     await edit(query, "\n".join(lines), None)
 
 
@@ -149,8 +206,8 @@ def grid_text(tx: Texts, grid: list[GridSlot], own: ReaderZones) -> str:
     lines = [tx._("🗂 <b>All meetings</b> (✅ confirmed, ⏳ proposed)")]
     block = None
     for item in grid:
-        if (item.block_title, day(item.slot.starts_at, own)) != block:
-            block = (item.block_title, day(item.slot.starts_at, own))
+        if (item.block_title, day(tx, item.slot.starts_at, own)) != block:
+            block = (item.block_title, day(tx, item.slot.starts_at, own))
             lines += ["", f"<b>{tx.user(item.block_title)}</b> — {block[1]}"]
         lines.append(
             tx._("{times} — {used}/{tables} tables").format(
@@ -160,7 +217,11 @@ def grid_text(tx: Texts, grid: list[GridSlot], own: ReaderZones) -> str:
             )
         )
         for table, a, b, state in item.meetings:
-            lines.append(f"  T{table} {STATES.get(state, '')} {tx.user(a)} ↔ {tx.user(b)}")
+            lines.append(
+                tx._("  T{table} {state} {a} ↔ {b}").format(
+                    table=table, state=STATES.get(state, ""), a=tx.user(a), b=tx.user(b)
+                )
+            )
     return "\n".join(lines)
 
 

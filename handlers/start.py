@@ -10,8 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
-from handlers import agenda
-from handlers.callbacks import HomeAgenda, HomeHelp, RegisterStart
+from handlers.callbacks import AgendaOpen, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
 from handlers.common import reader, reply
 from handlers.i18n import Texts
@@ -27,7 +26,7 @@ def start_keyboard(tx: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [register_button(tx)],
-            [InlineKeyboardButton(tx._("🗓 Agenda"), callback_data=HomeAgenda().pack())],
+            [InlineKeyboardButton(tx._("🗓 Agenda"), callback_data=AgendaOpen().pack())],
             [InlineKeyboardButton(tx._("ℹ️ Help"), callback_data=HomeHelp().pack())],
         ]
     )
@@ -80,16 +79,7 @@ async def help_button(update: Update, context: ForumContext) -> None:
     await reply(update, await help_text(tx, query.from_user.id, context))
 
 
-async def agenda_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    await agenda.agenda_command(update, context)
-
-
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CallbackQueryHandler(help_button, pattern=HomeHelp.filter()))
-    app.add_handler(CallbackQueryHandler(agenda_button, pattern=HomeAgenda.filter()))

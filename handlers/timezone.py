@@ -20,62 +20,75 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.timefmt import city, find_zone, local_time, suggest_zones, user_zone
+from bot.domain.timefmt import city, suggest_zones
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
-from handlers.common import cancel_fallback, reply
-from handlers.html import esc
+from handlers.callbacks import TimezonePick
+from handlers.common import cancel_fallback, reader, reply
+from handlers.i18n import Texts
+from handlers.timetexts import local_time
 
 WAITING_ZONE = "timezone:waiting"
-PICK_PREFIX = "tz:"
-EXAMPLE = (
-    "Type a city such as <code>Dubai</code> or <code>London</code>, your country, or an IANA "
-    "name such as <code>Europe/London</code>"
-)
+# What may be typed, said the same way wherever it is asked.
+EXAMPLES = {
+    "city": "<code>Dubai</code>",
+    "other_city": "<code>London</code>",
+    "iana": "<code>Europe/London</code>",
+}
 
 
-def zone_keyboard(forum: Forum) -> InlineKeyboardMarkup:
+def zone_keyboard(tx: Texts, forum: Forum) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label, callback_data=f"{PICK_PREFIX}{zone}")
+                InlineKeyboardButton(tx.plain(label), callback_data=TimezonePick(zone).pack())
                 for zone, label in forum.zone_labels().items()
             ]
         ]
     )
 
 
-async def _unknown(update: Update, typed: str) -> None:
+async def _unknown(update: Update, tx: Texts, typed: str) -> None:
     """Say the name is not known; offer the closest known names as buttons."""
-    shown = esc(typed.strip()[:64])
+    shown = tx.user(typed.strip()[:64])
     close = suggest_zones(typed)
     if not close:
         await reply(
             update,
-            f"I don't know the time zone “{shown}”. {EXAMPLE}, tap a city above, or /cancel.",
+            tx._(
+                "I don't know the time zone “{typed}”. Type a city such as {city} or "
+                "{other_city}, your country, or an IANA name such as {iana}, tap a city above, "
+                "or /cancel."
+            ).format(typed=shown, **EXAMPLES),
         )
         return
     await reply(
         update,
-        f"I don't know the time zone “{shown}”. Did you mean one of these? "
-        f"Tap it, or {EXAMPLE[0].lower()}{EXAMPLE[1:]}. /cancel keeps your zone.",
+        tx._(
+            "I don't know the time zone “{typed}”. Did you mean one of these? Tap it, or type "
+            "a city such as {city} or {other_city}, your country, or an IANA name such as "
+            "{iana}. /cancel keeps your zone."
+        ).format(typed=shown, **EXAMPLES),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(f"{city(z)} · {z}", callback_data=f"{PICK_PREFIX}{z}")]
+                [InlineKeyboardButton(f"{city(z)} · {z}", callback_data=TimezonePick(z).pack())]
                 for z in close
             ]
         ),
     )
 
 
-async def _set(update: Update, context: ForumContext, user_id: int, name: str) -> str:
+def _chosen(tx: Texts, context: ForumContext, name: str) -> str:
     services = context.services
-    await services.users.set_timezone(user_id, name)
-    now = services.clock.now()
-    forum_zones = " and ".join(esc(label) for label in services.forum.zone_labels().values())
-    return (
-        f"🌍 Your time zone is now <b>{esc(name)}</b> — it is {local_time(now, name)} there.\n"
-        f"The /agenda and your reminders show this time next to {forum_zones}."
+    first, second = services.forum.zone_labels().values()
+    return tx._(
+        "🌍 Your time zone is now <b>{zone}</b> — it is {now} there.\n"
+        "The /agenda and your reminders show this time next to {first} and {second}."
+    ).format(
+        zone=tx.user(name),
+        now=local_time(tx, services.clock.now(), name),
+        first=tx.user(first),
+        second=tx.user(second),
     )
 
 
@@ -84,21 +97,28 @@ async def ask(update: Update, context: ForumContext) -> str | int:
     if user is None:
         return ConversationHandler.END
     services = context.services
+    tx = await reader(update, context)
     if context.args:
-        name = find_zone(" ".join(context.args))
+        typed = " ".join(context.args)
+        name = await services.timezones.choose(user.id, typed)
         if name is not None:
-            await reply(update, await _set(update, context, user.id, name))
+            await reply(update, _chosen(tx, context, name))
             return ConversationHandler.END
-        await _unknown(update, " ".join(context.args))
-    record = await services.users.get(user.id)
-    current = user_zone(record.timezone if record else None, services.settings.event_timezone)
-    chosen = "" if record and record.timezone else " (the event's, until you choose)"
+        await _unknown(update, tx, typed)
+    current = await services.timezones.of(user.id)
+    now = local_time(tx, services.clock.now(), current.name)
+    if current.chosen:
+        head = tx._("🌍 Your time zone: <b>{zone}</b>, now {now}.")
+    else:
+        head = tx._("🌍 Your time zone: <b>{zone}</b> (the event's, until you choose), now {now}.")
+    ask_text = tx._(
+        "Tap a city, or type a city such as {city} or {other_city}, your country, or an IANA "
+        "name such as {iana}. /cancel keeps it as it is."
+    ).format(**EXAMPLES)
     await reply(
         update,
-        f"🌍 Your time zone: <b>{esc(current)}</b>{chosen}, now "
-        f"{local_time(services.clock.now(), current)}.\n"
-        f"Tap a city, or {EXAMPLE[0].lower()}{EXAMPLE[1:]}. /cancel keeps it as it is.",
-        reply_markup=zone_keyboard(services.forum),
+        head.format(zone=tx.user(current.name), now=now) + "\n" + ask_text,
+        reply_markup=zone_keyboard(tx, services.forum),
     )
     return WAITING_ZONE
 
@@ -107,30 +127,39 @@ async def typed(update: Update, context: ForumContext) -> str | int:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return WAITING_ZONE
-    name = find_zone(message.text or "")
+    tx = await reader(update, context)
+    name = await context.services.timezones.choose(user.id, message.text or "")
     if name is None:
-        await _unknown(update, message.text or "")
+        await _unknown(update, tx, message.text or "")
         return WAITING_ZONE
-    await reply(update, await _set(update, context, user.id, name))
+    await reply(update, _chosen(tx, context, name))
     return ConversationHandler.END
 
 
 async def picked(update: Update, context: ForumContext) -> str | int:
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return ConversationHandler.END
-    name = find_zone(query.data.removeprefix(PICK_PREFIX))
+    data = TimezonePick.unpack(query.data)
+    tx = await reader(update, context)
+    name = await context.services.timezones.choose(query.from_user.id, data.zone)
     if name is None:
-        await query.answer("Unknown time zone")
+        await query.answer(tx._("Unknown time zone"))
         return WAITING_ZONE
     await query.answer()
-    text = await _set(update, context, query.from_user.id, name)
-    await query.edit_message_text(text)
+    await query.edit_message_text(_chosen(tx, context, name))
     return ConversationHandler.END
 
 
 async def odd_input(update: Update, context: ForumContext) -> str:
-    await reply(update, f"Please send the zone as text. {EXAMPLE}, or tap a city above.")
+    tx = await reader(update, context)
+    await reply(
+        update,
+        tx._(
+            "Please send the zone as text. Type a city such as {city} or {other_city}, your "
+            "country, or an IANA name such as {iana}, or tap a city above."
+        ).format(**EXAMPLES),
+    )
     return WAITING_ZONE
 
 
@@ -139,7 +168,7 @@ def build_timezone_conversation() -> ConversationHandler[ForumContext]:
         entry_points=[CommandHandler("timezone", ask, filters=filters.ChatType.PRIVATE)],
         states={
             WAITING_ZONE: [
-                CallbackQueryHandler(picked, pattern=f"^{PICK_PREFIX}"),
+                CallbackQueryHandler(picked, pattern=TimezonePick.filter()),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
             ],

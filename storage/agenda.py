@@ -1,14 +1,17 @@
 """The agenda repository: sessions (times in UTC), subscriptions and reminder lead times.
 
-The database is the source of truth for reminders: the planner in ``bot.services.reminders`` reads
-what is due from here and never keeps its own copy.
+The database is the source of truth for reminders: the planner in ``bot.services.reminders``
+reads what is due from here and never keeps its own copy. What an import file says (the
+sessions and how a re-import recognises one) is the domain's (``bot.domain.agenda``); this
+module reads it by its fields and imports nothing of the application.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
+from typing import Protocol
 
 import aiosqlite
 
@@ -18,21 +21,34 @@ DEFAULT_LEAD_MINUTES = 15
 TALK, MEETINGS = "talk", "meetings"  # a session's kind: a talk, or a block of 1:1 meeting slots
 
 
-@dataclass(frozen=True)
-class SessionInput:
-    """One session as an import file describes it (aware datetimes)."""
+class NewSession(Protocol):
+    """A session as an import file describes it (``bot.domain.agenda.SessionInput``)."""
 
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    speakers: str = ""
-    track: str = ""
-    description: str = ""
-    link: str | None = None
-    line: int = 0  # where it came from in the file, for error messages
-    kind: str = TALK
-    slot_minutes: int = 20  # a meetings block: the length of each slot
-    tables: int = 0  # a meetings block: how many meetings run at once in a slot
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def speakers(self) -> str: ...
+    @property
+    def track(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def link(self) -> str | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def slot_minutes(self) -> int: ...
+    @property
+    def tables(self) -> int: ...
+
+
+# How a re-import recognises a session (``bot.domain.agenda.session_key`` in the event zone):
+# from a title and a start to a key; the same key is the same session.
+SessionKey = Callable[[str, datetime], Hashable]
 
 
 @dataclass(frozen=True)
@@ -88,11 +104,6 @@ def _session(row: aiosqlite.Row) -> Session:
     )
 
 
-def session_key(title: str, starts_at: datetime, tz: tzinfo) -> tuple[str, str]:
-    """How a re-import recognises a session: its title and its start date in the event zone."""
-    return (" ".join(title.split()).casefold(), starts_at.astimezone(tz).date().isoformat())
-
-
 class AgendaRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -132,25 +143,25 @@ class AgendaRepository:
         return (int(row[0]), str(row[1])) if row else (0, "")
 
     async def apply_import(
-        self, items: Sequence[SessionInput], *, now: datetime, tz: tzinfo
+        self, items: Sequence[NewSession], *, now: datetime, key: SessionKey
     ) -> ImportResult:
         """Make the agenda what the file says, in one transaction.
 
-        Sessions are matched by title and start date (in ``tz``); a match with other values
-        is updated, a new one added, and a session missing from the file is cancelled (not
-        deleted: its subscribers must still get the notice).
+        Sessions are matched by ``key`` (their title and start date in the event zone); a
+        match with other values is updated, a new one added, and a session missing from the
+        file is cancelled (not deleted: its subscribers must still get the notice).
         """
         stamp = to_utc(now)
         result = ImportResult()
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT * FROM agenda_sessions ORDER BY id") as cursor:
                 existing = [_session(r) for r in await cursor.fetchall()]
-            by_key: dict[tuple[str, str], Session] = {}
+            by_key: dict[Hashable, Session] = {}
             for s in existing:
-                key = session_key(s.title, s.starts_at, tz)
+                k = key(s.title, s.starts_at)
                 # Two old sessions with one key: prefer the live one.
-                if key not in by_key or by_key[key].cancelled:
-                    by_key[key] = s
+                if k not in by_key or by_key[k].cancelled:
+                    by_key[k] = s
             seen: set[int] = set()
             for item in items:
                 values = (
@@ -165,7 +176,7 @@ class AgendaRepository:
                     item.slot_minutes,
                     item.tables,
                 )
-                old = by_key.get(session_key(item.title, item.starts_at, tz))
+                old = by_key.get(key(item.title, item.starts_at))
                 if old is None:
                     cursor = await conn.execute(
                         "INSERT INTO agenda_sessions (title, description, speakers, track, "
@@ -343,7 +354,7 @@ def to_utc(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def _from(session_id: int, item: SessionInput, stamp: str) -> Session:
+def _from(session_id: int, item: NewSession, stamp: str) -> Session:
     return Session(
         id=session_id,
         title=item.title,

@@ -42,14 +42,7 @@ HANDLER_IMPORTERS = ("bot.app",)
 PERMITTED = {("bot.cli", "sandbox.demo")}
 # Modules that still break a rule while the restructuring is under way; each entry is
 # (module, imported module). The list only ever shrinks.
-KNOWN: set[tuple[str, str]] = {
-    # HTML built in pure code and services (handlers.html is the handlers' own).
-    ("bot.services.reminders", "handlers.html"),
-    ("bot.domain.agenda_files", "storage.agenda"),
-    ("bot.services.reminders", "bot.runtime.context"),
-    ("bot.services.reminders", "telegram"),
-    ("handlers.agenda", "storage"),
-}
+KNOWN: set[tuple[str, str]] = set()
 # Import cycles still to break (module sets); the list only ever shrinks.
 KNOWN_CYCLES: list[frozenset[str]] = []
 # The forum is data (data/forum.toml, FORUM_CONFIG): no module names a country, a zone or a
@@ -61,7 +54,6 @@ FORUM_CODES = ("RO", "PK")
 FORUM_FREE = ("bot", "handlers", "storage", "sandbox")
 KNOWN_LONG: set[str] = {
     "bot.cli",
-    "bot.domain.agenda_files",
     "sandbox.api",
     "sandbox.demo",
     "sandbox.markup",

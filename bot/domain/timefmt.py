@@ -1,14 +1,18 @@
-"""Time formatting for people: both forum zones side by side, the user's own zone, dates and
-"in 15 minutes". Times are stored in UTC; this is the only place they become local. Also the
-zone a person means when they type a city, a country or an IANA name.
+"""Time zones for people: both forum zones side by side, the user's own zone, the clock time
+in a zone, UTC offsets and lengths of time cut as people say them. Times are stored in UTC;
+this is where they become local. Also the zone a person means when they type a city, a
+country or an IANA name.
 
-The forum's two zones and how agenda lines name them come from the forum file
-(``Forum.zone_labels()``), passed in: nothing here names a zone of a forum."""
+No words here: dates, durations and "in 15 minutes" are written in the reader's language by
+``handlers.timetexts`` from what this module computes. The forum's two zones and how agenda
+lines name them come from the forum file (``Forum.zone_labels()``), passed in: nothing here
+names a zone of a forum."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -149,51 +153,40 @@ def times(
     return " · ".join(f"{hhmm(moment, z)} {label}" for z, label in labels.items())
 
 
-def date(moment: datetime, zone_name: str) -> str:
-    """``Thu 20 Nov 2025`` in the given zone."""
-    local = moment.astimezone(zone(zone_name))
-    return f"{local:%a} {local.day} {local:%b %Y}"
+def local(moment: datetime, zone_name: str) -> datetime:
+    """``moment`` on the clocks of ``zone_name``."""
+    return moment.astimezone(zone(zone_name))
 
 
-def local_time(moment: datetime, zone_name: str) -> str:
-    """``Thu 20 Nov 2025, 10:00 (UTC+02:00)`` — one zone, with its offset spelled out."""
-    local = moment.astimezone(zone(zone_name))
-    offset = local.strftime("%z")
-    sign, hours, minutes = offset[0], offset[1:3], offset[3:5]
-    return f"{date(moment, zone_name)}, {local:%H:%M} (UTC{sign}{hours}:{minutes})"
+def utc_offset(moment: datetime, zone_name: str) -> str:
+    """``+02:00``: how far the zone's clocks are from UTC at that moment."""
+    offset = local(moment, zone_name).strftime("%z")
+    return f"{offset[0]}{offset[1:3]}:{offset[3:5]}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+@dataclass(frozen=True)
+class Span:
+    """A length of time as people say it: whole days and hours, or hours and minutes (a day
+    away, minutes are noise); rounded to the nearest minute. Words are the handlers'."""
+
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+
+    @property
+    def under_a_minute(self) -> bool:
+        return not (self.days or self.hours or self.minutes)
 
 
-def duration(delta: timedelta) -> str:
-    """``2 days``, ``1 hour 5 minutes``, ``15 minutes``, ``less than a minute``."""
+def span(delta: timedelta) -> Span:
+    """``timedelta(days=2, hours=3, minutes=4)`` → ``Span(2, 3, 0)``."""
     minutes = int((delta.total_seconds() + 30) // 60)
     if minutes < 1:
-        return "less than a minute"
+        return Span()
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
-        # A day away, minutes are noise.
-        return _plural(days, "day") + (f" {_plural(hours, 'hour')}" if hours else "")
-    if hours:
-        return _plural(hours, "hour") + (f" {_plural(mins, 'minute')}" if mins else "")
-    return _plural(mins, "minute")
+    return Span(days, hours, 0) if days else Span(0, hours, mins)
 
 
-def until(start: datetime, now: datetime) -> str:
-    """``in 15 minutes``, ``starting now`` or ``started 5 minutes ago``."""
-    delta = start - now
-    if abs(delta.total_seconds()) < 30:
-        return "starting now"
-    if delta.total_seconds() < 0:
-        return f"started {duration(-delta)} ago"
-    return f"in {duration(delta)}"
-
-
-def lead_label(minutes: int) -> str:
-    """How a reminder lead time reads on a button: ``1 day``, ``1 hour``, ``at start``."""
-    if minutes == 0:
-        return "at start"
-    return duration(timedelta(minutes=minutes))
+# Closer than this to the start, a session is "starting now".
+NOW_WINDOW = timedelta(seconds=30)

@@ -4,7 +4,8 @@ At start-up, in this order: the heartbeat row is written (and then every 30 s); 
 sender resumes what was pending when the process last
 stopped; running broadcasts carry on and scheduled ones get their timers back; reminder
 timers are planned from the agenda in the database (the late ones missed while down are
-sent); the meetings' timers are planned from the database (what fell due while down is sent: late
+sent) and the agenda is watched for imports made by another process (the CLI); the
+meetings' timers are planned from the database (what fell due while down is sent: late
 reminders, the feedback questions) and their sweep starts; the introductions' due run
 (expiry, halfway reminders, notices lost in a crash) and the daily "new matches" digest start
 repeating, and so does the follow-up survey's check.
@@ -17,10 +18,10 @@ from datetime import timedelta
 
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
 from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_JOB
-from bot.services import reminders
 from bot.services.container import Services
 from bot.services.followups import FollowupService
 from bot.services.meeting_followup import SWEEP_EVERY, MeetingFollowUp
+from bot.services.reminders import WATCH_EVERY, WATCH_JOB
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ async def start(app: ForumApplication) -> None:
     services.timers.every(HEARTBEAT_JOB, HEARTBEAT_EVERY, runtime.heartbeat.beat, first=1)
     runtime.sender.start()
     await services.broadcasts.startup()
-    await reminders.start(app)
+    await services.reminders.rebuild(late=True)
+    services.timers.every(
+        WATCH_JOB, WATCH_EVERY, services.reminders.watch, first=WATCH_EVERY.total_seconds()
+    )
     done = await MeetingFollowUp(services).plan_all(late=True)
     log.info("meetings at start-up: %s", done)
     services.timers.every(

@@ -25,7 +25,9 @@ from bot.services.languages import LanguageService
 from bot.services.matching import MatchingService
 from bot.services.notices import Notifier
 from bot.services.organisers import OrganiserService
+from bot.services.reminders import ReminderService
 from bot.services.timers import NoTimers, Timers
+from bot.services.timezones import TimezoneService
 from storage.agenda import AgendaRepository
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -60,6 +62,12 @@ class Services:
     company_service: CompanyService
     # The organisers' companies CSV import and export (bot.services.company_files).
     company_files: CompanyFiles
+    # Session reminders and agenda change notices (one per process: it keeps what it planned).
+    reminders: ReminderService
+    # Each user's time zone (theirs, or the event's until they choose).
+    timezones: TimezoneService
+    # Organiser broadcasts (bot.services.broadcasts); set by bot.app, which it still needs.
+    broadcaster: BroadcastService | None = None
     # user id -> (names last written, monotonic time of the write); see handlers.tracking
     seen_cache: dict[int, tuple[tuple[str | None, ...], float]] = field(default_factory=dict)
 
@@ -124,6 +132,8 @@ class Services:
             company_files=CompanyFiles(
                 db, companies=companies, links=links, clock=clock, forum=forum
             ),
+            reminders=ReminderService(AgendaRepository(db), notifier, timers, clock.now),
+            timezones=TimezoneService(users, settings.event_timezone),
         )
 
     @classmethod

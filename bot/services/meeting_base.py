@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.meeting_slots import ReaderZones, SlotTime, block_slots, meeting_link
-from bot.domain.timefmt import user_zone
 from bot.services.container import Services
 from bot.services.notices import Delivery, Notice
 from storage.agenda import to_utc
@@ -76,8 +75,7 @@ class MeetingBase:
 
     async def zone_of(self, user_id: int) -> ReaderZones:
         """The reader's own zone (theirs if set, else the event's) with the forum's two."""
-        user = await self.services.users.get(user_id)
-        own = user_zone(user.timezone if user else None, self.services.settings.event_timezone)
+        own = await self.services.timezones.zone_of(user_id)
         return ReaderZones(own, self.services.forum.zone_labels())
 
     async def name_of(self, company_id: int) -> str | None:

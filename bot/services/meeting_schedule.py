@@ -50,7 +50,8 @@ class LeftOutPair:
     b_name: str
     kind: str
     reason: str  # bot.domain.scheduler.Reason's value
-    explanation: str
+    explanation: str  # in plain English, for the CLI; the chat renders ``reason``
+    full_company: str = ""  # for "company at its maximum": which of the two
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class MeetingScheduler(MeetingBase):
                 x.explanation.replace(f"company {x.company}", names.get(x.company or 0, "?"))
                 if x.company
                 else x.explanation,
+                names.get(x.company or 0, "?") if x.company else "",
             )
             for x in result.left_out
         )

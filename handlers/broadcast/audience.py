@@ -15,7 +15,6 @@ from bot.runtime.context import ForumContext
 from bot.services.broadcasts import COUNTRY, SECTOR, SESSION, Audience
 from handlers.broadcast.steps import AUDIENCE, CONFIRM, draft_of, expired, organiser_press
 from handlers.broadcast.texts import audience_text
-from handlers.callback_data import InvalidCallback
 from handlers.callbacks import (
     BroadcastConfirm,
     BroadcastCountry,
@@ -24,6 +23,7 @@ from handlers.callbacks import (
     BroadcastSession,
     BroadcastTo,
 )
+from handlers.callbacks.codec import InvalidCallback
 from handlers.common import reply
 from handlers.i18n import Texts
 

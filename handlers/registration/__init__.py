@@ -27,7 +27,6 @@ from telegram.ext import (
 )
 
 from bot.runtime.context import ForumContext
-from handlers.callback_data import CallbackData
 from handlers.callbacks import (
     ProfileEdit,
     RegConsent,
@@ -40,6 +39,7 @@ from handlers.callbacks import (
     RegSummary,
     RegToggle,
 )
+from handlers.callbacks.codec import CallbackData
 from handlers.common import cancel_fallback
 from handlers.registration.answers import (
     choose_consent,

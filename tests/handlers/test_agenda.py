@@ -12,6 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain.agenda_files import parse_agenda
+from handlers.callbacks import AgendaSubscribe, ReminderLead
 from sandbox import Sandbox, SandboxUser
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness
 
@@ -63,9 +64,8 @@ async def test_organiser_imports_sample_and_user_subscribes(
     await ana.press("🔔 Subscribe")
     await ana.expect("✅ Subscribed: reminders 15 minutes before")
     # A double press (the same callback again) acts once.
-    await ana.press_data(
-        details.message_id, details.button_data()["🔕 Unsubscribe"].replace("unsub", "sub")
-    )
+    shown = AgendaSubscribe.unpack(details.button_data()["🔕 Unsubscribe"])
+    await ana.press_data(details.message_id, AgendaSubscribe(True, shown.session).pack())
     await sandbox.wait_idle()
     ids = await bot.services.agenda.subscribed_ids(1101)
     assert len(ids) == 1
@@ -94,7 +94,7 @@ async def test_forged_or_stale_session_button(sandbox: Sandbox, bot: BotHarness)
     eve = sandbox.user(1103, "Eve")
     await eve.send("/agenda")
     listing = await eve.expect("Agenda")
-    await eve.press_data(listing.message_id, "agenda:sub:99999")
+    await eve.press_data(listing.message_id, AgendaSubscribe(True, 99999).pack())
     await sandbox.wait_idle()
     answers = [c for c in sandbox.calls_of("answerCallbackQuery")]
     assert "no longer on the agenda" in str(answers[-1].params.get("text"))
@@ -165,8 +165,8 @@ async def test_reminders_multi_select(sandbox: Sandbox, bot: BotHarness) -> None
     await lea.expect("Now: 1 hour before and at start")
     assert await bot.services.agenda.leads(1106) == [60, 0]
     # The same "turn on 1 hour" press again changes nothing.
-    await lea.press_data(menu.message_id, "rem:on:60")
-    await lea.press_data(menu.message_id, "rem:on:7")  # forged: not a lead time
+    await lea.press_data(menu.message_id, ReminderLead(True, 60).pack())
+    await lea.press_data(menu.message_id, ReminderLead(True, 7).pack())  # forged: not a lead time
     await sandbox.wait_idle()
     assert await bot.services.agenda.leads(1106) == [60, 0]
     await lea.press("Done")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callback_data import CallbackData, InvalidCallback
+from handlers.callbacks.codec import CallbackData, InvalidCallback
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import get_args
 
 from bot.domain.profiles import FIELDS, SIZES
-from handlers.callback_data import MAX_BYTES
 from handlers.callbacks import (
     ClaimConsent,
     CompanySize,
@@ -17,6 +16,7 @@ from handlers.callbacks import (
     RegField,
     RegToggle,
 )
+from handlers.callbacks.codec import MAX_BYTES
 
 BIGGEST_ID = 2**63 - 1
 LONGEST_KEY = "k" * 24  # bot.forum.KEY_PATTERN: at most 24 characters

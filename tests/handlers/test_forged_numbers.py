@@ -27,12 +27,12 @@ ANYONE = (
     "xp:",
     "xr:",
     "pe:",  # ✏️ Edit of a company (handlers.callbacks.ProfileEdit)
-    "agenda:p:",
-    "agenda:s:",
-    "agenda:sub:",
-    "agenda:unsub:",
-    "rem:on:",
-    "rem:off:",
+    "agp:",
+    "ags:",
+    "agsu:1:",
+    "agsu:0:",
+    "rml:1:",
+    "rml:0:",
 )
 # Families only organisers reach.
 ORGANISER = ("bcs:", "bcx:")

@@ -100,7 +100,7 @@ async def test_a_button_that_fails_after_answering_still_gets_the_apology(
     await rep.send("/reminders")
     await rep.expect("When should I remind you")
     sandbox.inject("server_error", chat_id=1008, methods=("editMessageText",))
-    pressed = await rep.press("rem:on:60")
+    pressed = await rep.press("▫️ 1 hour before")
     sorry = await rep.expect("something went wrong")
     assert sorry.text == SORRY
     query_id = pressed["callback_query"]["id"]

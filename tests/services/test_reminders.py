@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.services import reminders
+from bot.domain.agenda import SessionInput, keys_in
+from bot.services.agenda import AgendaService
 from sandbox import Sandbox, SentMessage
-from storage.agenda import SessionInput
 from tests.support.harness import ADMIN_ID, BotHarness
 
 TITLE = "Opening <remarks> & *welcome*_"
@@ -40,9 +40,10 @@ async def add_session(
         speakers="Sajjad Syed",
         link="https://forum.example.org/live",
     )
-    result = await services.agenda.apply_import([*existing, item], now=services.clock.now(), tz=tz)
-    assert bot.app is not None
-    await reminders.rebuild(bot.app, late=False)
+    result = await services.agenda.apply_import(
+        [*existing, item], now=services.clock.now(), key=keys_in(tz)
+    )
+    await services.reminders.rebuild(late=False)
     return result.added[0].id
 
 
@@ -69,8 +70,7 @@ async def test_reminder_arrives_once_at_its_lead_time(
     sid = await add_session(bot, start)
     await join(sandbox, bot, 5001, sid)
     assert reminders_of(sandbox, 5001) == []  # not before its time
-    assert bot.app is not None and bot.app.job_queue is not None
-    names = sorted(j.name or "" for j in reminders.reminder_jobs(bot.app.job_queue))
+    names = bot.services.reminders.planned()
     # The 1-day and 1-hour marks are already past: one job for each lead still ahead.
     assert names == [f"reminder:{sid}:0", f"reminder:{sid}:15"]
     got = await sandbox.wait_for(5001, "⏰", timeout=4)
@@ -95,8 +95,7 @@ async def test_two_lead_times_give_two_reminders(
     assert "in 15 minutes" in (first.text or "")
     # Fifteen minutes pass: the "at start" job, re-planned at the new now, fires a second later.
     clock.advance(minutes=15)
-    assert bot.app is not None
-    await reminders.rebuild(bot.app, late=False)
+    await bot.services.reminders.rebuild(late=False)
     second = await sandbox.wait_for(5002, "starting now", timeout=4)
     assert second.message_id != first.message_id
     await settle(bot)
@@ -150,13 +149,12 @@ async def test_moving_a_session_retimes_reminders_and_notifies(
 ) -> None:
     sid = await add_session(bot, clock.now() + timedelta(hours=3))
     await join(sandbox, bot, 5006, sid)
-    assert bot.app is not None and bot.app.job_queue is not None
     new_start = clock.now() + timedelta(minutes=15, seconds=1.5)
-    change = await reminders.change_session(bot.services, bot.app, sid, starts_at=new_start)
+    change = await AgendaService(bot.services).change_session(sid, starts_at=new_start)
     assert change is not None
     notice = await sandbox.wait_for(5006, "has a new time", timeout=3)
     assert "Was:" in (notice.text or "") and TITLE in (notice.text or "")
-    jobs = {j.name: j for j in reminders.reminder_jobs(bot.app.job_queue)}
+    jobs = bot.services.reminders.planned()
     assert set(jobs) == {f"reminder:{sid}:15", f"reminder:{sid}:0"}  # 1 h and 1 day passed
     reminder = await sandbox.wait_for(5006, "⏰", timeout=4)
     assert "in 15 minutes" in (reminder.text or "")
@@ -171,13 +169,13 @@ async def test_cancelling_a_session_removes_jobs_and_notifies(
 ) -> None:
     sid = await add_session(bot, clock.now() + timedelta(hours=3))
     await join(sandbox, bot, 5007, sid)
-    assert bot.app is not None and bot.app.job_queue is not None
-    assert reminders.reminder_jobs(bot.app.job_queue)
-    await reminders.change_session(bot.services, bot.app, sid, cancel=True)
+    agenda = AgendaService(bot.services)
+    assert bot.services.reminders.planned()
+    await agenda.change_session(sid, cancel=True)
     await sandbox.wait_for(5007, "is cancelled", timeout=3)
-    assert [j for j in reminders.reminder_jobs(bot.app.job_queue) if not j.removed] == []
+    assert bot.services.reminders.planned() == []
     # A second cancel is a no-op: no second notice.
-    assert await reminders.change_session(bot.services, bot.app, sid, cancel=True) is None
+    assert await agenda.change_session(sid, cancel=True) is None
 
 
 async def test_blocked_subscriber_is_skipped(
@@ -188,17 +186,17 @@ async def test_blocked_subscriber_is_skipped(
     await join(sandbox, bot, 5009, sid)
     await sandbox.block(5009)
     await sandbox.wait_idle()
-    added = await reminders.fire(bot.services, sid, 15)
+    added = await bot.services.reminders.fire(sid, 15)
     assert added == 1
     await sandbox.wait_for(5008, "⏰", timeout=3)
     # Fired twice (e.g. a restart right after): the dedupe key keeps it to one.
-    assert await reminders.fire(bot.services, sid, 15) == 0
+    assert await bot.services.reminders.fire(sid, 15) == 0
 
 
 async def test_stale_job_for_an_old_time_does_nothing(bot: BotHarness, clock: FakeClock) -> None:
     start = clock.now() + timedelta(hours=3)
     sid = await add_session(bot, start)
-    assert await reminders.fire(bot.services, sid, 15, start - timedelta(hours=1)) == 0
+    assert await bot.services.reminders.fire(sid, 15, start - timedelta(hours=1)) == 0
 
 
 async def test_import_by_another_process_is_noticed(
@@ -206,22 +204,26 @@ async def test_import_by_another_process_is_noticed(
 ) -> None:
     """The CLI writes the table; the running bot's watcher job re-plans from it."""
     from bot.services.container import Services
+    from bot.services.reminders import WATCH_JOB
     from storage.db import Database
 
-    assert bot.app is not None and bot.app.job_queue is not None
-    assert reminders.reminder_jobs(bot.app.job_queue) == []
+    planner = bot.services.reminders
+    assert planner.planned() == []
+    # bot.runtime.jobs runs the watch every half minute.
+    assert bot.services.timers.names(WATCH_JOB) == [WATCH_JOB]
     other = await Database.open(bot.settings.database_path)
     try:
         cli = Services.create(bot.settings, other, clock)
         start = (clock.now() + timedelta(hours=2)).isoformat()
         end = (clock.now() + timedelta(hours=3)).isoformat()
         data = f"title,start,end,speakers,track,description,link\nLate add,{start},{end},,,,\n"
-        await reminders.import_agenda(cli, data.encode(), "agenda.csv")
+        await AgendaService(cli).import_file(data.encode(), "agenda.csv")
     finally:
         await other.close()
-    (watch,) = bot.app.job_queue.get_jobs_by_name(reminders.WATCH_JOB)
-    await watch.run(bot.app)
-    names = {j.name for j in reminders.reminder_jobs(bot.app.job_queue)}
+    assert planner.planned() == []  # the other process planned nothing
+    assert await planner.watch() is True
+    assert await planner.watch() is False  # planned from this agenda already
+    names = set(planner.planned())
     (session,) = await bot.services.agenda.all()
     assert names == {f"reminder:{session.id}:{lead}" for lead in (60, 15, 0)}
 
@@ -251,3 +253,93 @@ async def test_a_timed_out_reminder_is_not_sent_twice(
     assert "Session reminders: sent 0 · failed 0 · blocked 0 · timed out (maybe delivered) 1" in (
         dashboard.text or ""
     )
+
+
+async def test_the_reminder_says_how_long_is_left_when_it_is_sent(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """A reminder is a notice rendered at sending time: queued 15 minutes before the start
+    while the bot was down, it says "in 10 minutes" when it goes out 5 minutes later."""
+    from bot.services.container import Services
+    from storage.db import Database
+
+    sid = await add_session(bot, clock.now() + timedelta(minutes=15))
+    await join(sandbox, bot, 5012, sid)
+    await bot.stop()
+    other = await Database.open(bot.settings.database_path)
+    try:
+        assert await Services.create(bot.settings, other, clock).reminders.fire(sid, 15) == 1
+    finally:
+        await other.close()
+    clock.advance(minutes=5)
+    await bot.start()
+    got = await sandbox.wait_for(5012, "⏰", timeout=4)
+    assert "starts in 10 minutes" in (got.text or "")
+    assert "in 15 minutes" not in (got.text or "")
+    await settle(bot)
+    # The start-up's late reminder for the same lead time is the same notice: not a second one.
+    assert len(reminders_of(sandbox, 5012)) == 1
+
+
+async def test_a_reminder_for_a_session_moved_meanwhile_is_dropped(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """Queued for the old time, rendered after the session moved: nothing is sent for the
+    old time (the subscriber gets the change notice and reminders for the new time)."""
+    from bot.services.container import Services
+    from storage.db import Database
+
+    sid = await add_session(bot, clock.now() + timedelta(minutes=15))
+    await join(sandbox, bot, 5013, sid)
+    await bot.stop()
+    other = await Database.open(bot.settings.database_path)
+    try:
+        cli = Services.create(bot.settings, other, clock)
+        assert await cli.reminders.fire(sid, 15) == 1
+        # Moved by a direct write, as a crash between the move and its notices would leave it.
+        await cli.agenda.move(
+            sid,
+            clock.now() + timedelta(hours=3),
+            clock.now() + timedelta(hours=3, minutes=30),
+            now=clock.now(),
+        )
+    finally:
+        await other.close()
+    await bot.start()
+    for _ in range(50):  # the sender renders it soon after start-up
+        (row,) = await bot.services.outbox.rows(kind="reminder")
+        if row.state != "pending":
+            break
+        await asyncio.sleep(0.1)
+    assert (row.state, row.last_error) == ("cancelled", "nothing to say any more")
+    assert reminders_of(sandbox, 5013) == []
+
+
+async def test_a_cancellation_undone_before_it_was_sent_is_not_sent(
+    sandbox: Sandbox, bot: BotHarness, clock: FakeClock
+) -> None:
+    """Change notices are written when sent, from the session as it is then: a session
+    cancelled and put back while the bot was down gets only "back on the agenda"."""
+    from bot.services.container import Services
+    from storage.db import Database
+
+    sid = await add_session(bot, clock.now() + timedelta(hours=3))
+    session = await bot.services.agenda.get(sid)
+    assert session is not None
+    await join(sandbox, bot, 5014, sid)
+    await bot.stop()
+    other = await Database.open(bot.settings.database_path)
+    try:
+        agenda = AgendaService(Services.create(bot.settings, other, clock))
+        assert await agenda.change_session(sid, cancel=True) is not None
+        row = f"{TITLE},{session.starts_at.isoformat()},{session.ends_at.isoformat()},,,,\n"
+        header = "title,start,end,speakers,track,description,link\n"
+        update = await agenda.import_file((header + row).encode(), "agenda.csv")
+        assert (len(update.result.changed), update.notices) == (1, 1)
+    finally:
+        await other.close()
+    await bot.start()
+    back = await sandbox.wait_for(5014, "is back on the agenda", timeout=4)
+    assert TITLE in (back.text or "")
+    await settle(bot)
+    assert [m for m in sandbox.messages(5014) if "is cancelled" in (m.text or "")] == []

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.agenda import SessionInput, keys_in
 from bot.domain.timefmt import zone
-from storage.agenda import AgendaRepository, SessionInput
+from storage.agenda import AgendaRepository
 from storage.db import Database
 from storage.users import UserRepository
 
 NOW = datetime(2025, 11, 19, 12, 0, tzinfo=UTC)
 TZ = zone("Europe/Bucharest")
+KEY = keys_in(TZ)  # a re-import matches by title and day in the event zone
 
 
 @pytest.fixture
@@ -40,18 +42,18 @@ async def add_user(db: Database, user_id: int, tz: str | None = None) -> None:
 
 async def test_reimport_adds_changes_removes(db: Database) -> None:
     repo = AgendaRepository(db)
-    first = await repo.apply_import([item("A", 10), item("B", 11), item("C", 12)], now=NOW, tz=TZ)
+    first = await repo.apply_import([item("A", 10), item("B", 11), item("C", 12)], now=NOW, key=KEY)
     assert [s.title for s in first.added] == ["A", "B", "C"]
     stored = {s.title: s for s in await repo.all()}
     assert stored["A"].starts_at == datetime(2025, 11, 20, 8, 0, tzinfo=UTC)  # stored in UTC
 
     # Same file again: nothing changes.
-    again = await repo.apply_import([item("A", 10), item("B", 11), item("C", 12)], now=NOW, tz=TZ)
+    again = await repo.apply_import([item("A", 10), item("B", 11), item("C", 12)], now=NOW, key=KEY)
     assert (again.added, again.changed, again.removed, again.unchanged) == ([], [], [], 3)
 
     # A moves within its day (same session), B's title case differs (same), C is dropped.
     moved = await repo.apply_import(
-        [item("A", 14), item("b", 11, minutes=45), item("D", 15)], now=NOW, tz=TZ
+        [item("A", 14), item("b", 11, minutes=45), item("D", 15)], now=NOW, key=KEY
     )
     assert [s.title for s in moved.added] == ["D"]
     assert sorted(s.title for s in moved.changed) == ["A", "b"]
@@ -70,13 +72,13 @@ async def test_refused_times_write_nothing(db: Database) -> None:
         ends_at=datetime(2025, 11, 20, 11, 0, tzinfo=TZ),
     )
     with pytest.raises(ValueError, match="aware"):
-        await repo.apply_import([item("A", 10), bad], now=NOW, tz=TZ)
+        await repo.apply_import([item("A", 10), bad], now=NOW, key=KEY)
     assert await repo.all() == []
 
 
 async def test_subscriptions_and_reminder_targets(db: Database) -> None:
     repo = AgendaRepository(db)
-    await repo.apply_import([item("A", 10), item("B", 11)], now=NOW, tz=TZ)
+    await repo.apply_import([item("A", 10), item("B", 11)], now=NOW, key=KEY)
     a, b = (s.id for s in await repo.all())
     for uid in (1, 2, 3):
         await add_user(db, uid, "Europe/London" if uid == 2 else None)
@@ -102,7 +104,7 @@ async def test_subscriptions_and_reminder_targets(db: Database) -> None:
 
 async def test_upcoming_and_not_started(db: Database) -> None:
     repo = AgendaRepository(db)
-    await repo.apply_import([item("A", 10), item("B", 11)], now=NOW, tz=TZ)
+    await repo.apply_import([item("A", 10), item("B", 11)], now=NOW, key=KEY)
     during_a = datetime(2025, 11, 20, 8, 10, tzinfo=UTC)
     assert [s.title for s in await repo.upcoming(during_a)] == ["A", "B"]
     assert [s.title for s in await repo.not_started(during_a)] == ["B"]

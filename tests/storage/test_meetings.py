@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.agenda import MEETINGS, AgendaRepository, SessionInput
+from bot.domain.agenda import SessionInput, keys_in
+from storage.agenda import MEETINGS, AgendaRepository
 from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.meeting_choices import MeetingChoices
@@ -49,7 +50,7 @@ async def block(db: Database, *, tables: int = 2, slots: int = 3) -> int:
         slot_minutes=20,
         tables=tables,
     )
-    result = await AgendaRepository(db).apply_import([item], now=NOW, tz=UTC)
+    result = await AgendaRepository(db).apply_import([item], now=NOW, key=keys_in(UTC))
     return result.added[0].id
 
 

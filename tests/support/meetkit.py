@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.domain.agenda import SessionInput, keys_in
 from bot.services.meeting_followup import MeetingFollowUp
 from sandbox import SandboxUser
-from storage.agenda import MEETINGS, SessionInput
+from storage.agenda import MEETINGS
 from storage.meetings import MeetingRecord, MeetingRepository
 from tests.support.harness import BotHarness
 
@@ -47,7 +48,7 @@ async def add_block(
         tables=tables,
     )
     result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), tz=services.settings.tz
+        [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
     )
     return result.added[0].id
 
