@@ -60,7 +60,7 @@ def time(tx: Texts, moment: datetime, zone_name: str) -> str:
 
 def zone_city(tx: Texts, zone_name: str) -> str:
     """The city that names an IANA zone, in the reader's language (``Europe/London`` →
-    ``Londra`` in Romanian, ``لندن`` in Urdu)."""
+    ``Londra`` in ``ro``, ``لندن`` in ``ur``)."""
     try:
         return get_timezone_location(zone(zone_name), locale=tx.locale, return_city=True)
     except (LookupError, ValueError):
@@ -75,7 +75,7 @@ def times(
 ) -> str:
     """The time in each forum zone, named as given (``forum_zones``: IANA zone → the forum
     file's label in the reader's language, in the order to show), plus the reader's own zone
-    named by its city when it is none of them: ``10:00 București · 13:00 Karachi``."""
+    named by its city when it is none of them: ``10:00 Berlin · 16:00 Hanoi``."""
     labels = dict(forum_zones)
     if user_zone_name and user_zone_name not in labels:
         labels[user_zone_name] = zone_city(tx, user_zone_name)

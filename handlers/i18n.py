@@ -87,7 +87,7 @@ class Texts:
         return self._translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
 
     def number(self, n: int | float) -> str:
-        """``1,200`` in English, ``1.200`` in Romanian."""
+        """``1,200`` in ``en``, ``1.200`` in ``ro``."""
         return format_decimal(n, locale=self.locale)
 
     def user(self, value: object) -> str:
