@@ -15,6 +15,7 @@ when the bot runs; the bot compiles the ``.po`` files in memory (handlers/i18n.p
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import CommandLineInterface, parse_keywords
+from babel.messages.pofile import read_po
 
 from bot.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -34,6 +36,9 @@ KEYWORDS = ("_", "n_:1,2", "N_")
 COMMENT_TAG = "TRANSLATORS:"
 METHOD_MAP = [("**.py", "python")]
 TRANSLATED = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+# From the checkout's top folder, where `make messages` runs.
+FOLDER = "locales"
+TEMPLATE = f"{FOLDER}/{DOMAIN}.pot"
 
 
 def extracted(root: Path) -> Iterator[tuple[str, int, str | tuple[str, ...]]]:
@@ -57,8 +62,6 @@ def _version() -> str:
 def commands() -> list[list[str]]:
     """The ``pybabel`` command lines ``make messages`` runs, in order, from the checkout's
     top folder (the catalogues name files by their path from there)."""
-    folder = "locales"
-    template = f"{folder}/{DOMAIN}.pot"
     extract = ["pybabel", "extract", "--no-default-keywords"]
     for keyword in KEYWORDS:
         extract += ["-k", keyword]
@@ -68,7 +71,7 @@ def commands() -> list[list[str]]:
         "--add-location=file",
         "--project=ForumBridge",
         f"--version={_version()}",
-        f"--output-file={template}",
+        f"--output-file={TEMPLATE}",
         *SOURCES,
     ]
     lines = [extract]
@@ -77,8 +80,8 @@ def commands() -> list[list[str]]:
             [
                 "pybabel",
                 "update",
-                f"--input-file={template}",
-                f"--output-dir={folder}",
+                f"--input-file={TEMPLATE}",
+                f"--output-dir={FOLDER}",
                 f"--domain={DOMAIN}",
                 f"--locale={language}",
                 "--init-missing",
@@ -88,9 +91,21 @@ def commands() -> list[list[str]]:
     return lines
 
 
+def _same_messages(old: bytes, new: bytes) -> bool:
+    """Whether two templates differ only in their creation date."""
+    before, after = read_po(io.BytesIO(old)), read_po(io.BytesIO(new))
+    after.creation_date = before.creation_date
+    return before.is_identical(after)
+
+
 def main() -> int:
+    template = Path(TEMPLATE)
+    previous = template.read_bytes() if template.is_file() else None
     for line in commands():
         CommandLineInterface().run(line)
+        if line[1] == "extract" and previous and _same_messages(previous, template.read_bytes()):
+            # A template whose messages did not change keeps its date: no diff to commit.
+            template.write_bytes(previous)
     return 0
 
 
