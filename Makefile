@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo migrate lint bench clean
+.PHONY: run test demo migrate lint bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: $(STAMP)
 # finish in about half the time even on two cores.
 test: lint
 	$(BIN)/pytest -n 4
+
+# Extract the messages of the code into locales/forumbridge.pot and update each language's
+# catalogue (locales/<lang>/LC_MESSAGES/forumbridge.po, committed). The bot compiles the
+# catalogues in memory when it starts: nothing to build.
+messages: $(STAMP)
+	$(BIN)/python -m locales.messages
 
 bench: $(STAMP)
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -17,8 +17,18 @@ import io
 import logging
 from functools import lru_cache
 from importlib import resources
+from typing import IO
 
-from bot.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, RIGHT_TO_LEFT, language_for
+from babel import Locale
+from babel.numbers import format_decimal
+
+from bot.domain.languages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    LOCALES,
+    RIGHT_TO_LEFT,
+    language_for,
+)
 from bot.domain.unicode_text import without_bidi_controls
 from handlers.html import esc
 
@@ -43,11 +53,17 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     if not source.is_file():
         log.warning("no catalogue for %r; falling back to English", language)
         return gettext.NullTranslations()
+    with source.open("rb") as handle:
+        return compile_catalogue(handle, language)
+
+
+def compile_catalogue(po: IO[bytes], language: str) -> gettext.GNUTranslations:
+    """A ``.po`` catalogue compiled in memory. Fuzzy translations are left out: a translator
+    has not confirmed them, so the reader gets the English message instead."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with source.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    catalog = read_po(po, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
@@ -60,6 +76,8 @@ class Texts:
     def __init__(self, language: str) -> None:
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         self.rtl = self.language in RIGHT_TO_LEFT
+        # Dates, numbers and durations follow this locale (handlers/dates.py).
+        self.locale = Locale.parse(LOCALES[self.language])
         self._translations = _catalogue(self.language)
 
     def _(self, message: str) -> str:
@@ -67,7 +85,11 @@ class Texts:
 
     def n_(self, singular: str, plural: str, n: int) -> str:
         """The plural form for ``n`` (``{n}`` in the text is filled in)."""
-        return self._translations.ngettext(singular, plural, n).replace("{n}", f"{n:,}")
+        return self._translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
+
+    def number(self, n: int | float) -> str:
+        """``1,200`` in ``en``, ``1.200`` in ``ro``."""
+        return format_decimal(n, locale=self.locale)
 
     def user(self, value: object) -> str:
         """What a user typed, escaped for HTML (its own bidi controls dropped, as

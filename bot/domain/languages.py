@@ -11,6 +11,9 @@ LANGUAGES: tuple[str, ...] = ("en", "ro", "ur")
 RIGHT_TO_LEFT = frozenset({"ur"})
 # Each language named in itself, as the /language buttons show it.
 NATIVE_NAMES = {"en": "English", "ro": "Română", "ur": "اردو"}
+# The CLDR locale whose dates, numbers and plural rules each language follows. English is
+# British English: day before month, 24-hour clock, as both sides of the forum write it.
+LOCALES = {"en": "en_GB", "ro": "ro_RO", "ur": "ur_PK"}
 
 
 def language_for(code: str | None) -> str:

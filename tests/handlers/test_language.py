@@ -28,7 +28,11 @@ async def test_the_choice_is_kept_and_used_for_notices(
     menu = await ana.expect("Which language")
     assert menu.buttons() == [["✓ English", "Română", "اردو"]]
     await ana.press("Română")
-    await ana.expect(lambda m: bool(m.edits) and "From now on" in (m.text or ""))
+    # The confirmation is already in the language she chose.
+    chosen = await ana.expect(lambda m: bool(m.edits) and "De acum" in (m.text or ""))
+    assert chosen.text == (
+        "De acum înainte vă voi scrie în română. O puteți schimba oricând cu /language."
+    )
     assert await harness.services.languages.of(ana.id, "en") == "ro"
     await harness.restart()
     # The choice outlives the process, and a notice to her is rendered in it.
@@ -56,3 +60,25 @@ async def test_the_command_menu_is_set_for_each_language(
         assert [c["command"] for c in sandbox.commands(language_code=language)] == english
     organiser = sandbox.commands({"type": "chat", "chat_id": ADMIN_ID})
     assert {"broadcast", "language"} <= {c["command"] for c in organiser}
+
+
+async def test_romanian_and_urdu_readers_read_their_catalogue(
+    sandbox: Sandbox, running: BotHarness
+) -> None:
+    """Through the running bot: a client in Romanian and one in Urdu get the catalogues'
+    translations, in the menu Telegram shows them and in the bot's answers."""
+    ana = sandbox.user(8803, "Ana", language_code="ro-RO")
+    imran = sandbox.user(8804, "Imran", language_code="ur")
+    await ana.send("/language")
+    menu = await ana.expect("În ce limbă")
+    assert menu.text == "În ce limbă doriți să vă scriu?"
+    assert menu.buttons() == [["English", "✓ Română", "اردو"]]
+    await imran.send("/language")
+    assert (await imran.expect("زبان")).text == "میں آپ سے کس زبان میں بات کروں؟"
+    described = {
+        language: {c["command"]: c["description"] for c in sandbox.commands(language_code=language)}
+        for language in ("ro", "ur")
+    }
+    assert described["ro"]["register"] == "Înregistrați-vă compania"
+    assert described["ur"]["register"] == "اپنی کمپنی رجسٹر کریں"
+    assert described["ro"]["language"] == "Alegeți limba: English, Română, اردو"

@@ -19,10 +19,16 @@ from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_setti
 from tests.support.matchkit import company, rep
 
 SHIPPED = (REPO_ROOT / "data" / "forum.toml").read_text(encoding="utf-8")
-RPA = '[[sectors]]\nkey = "rpa"\nlabel = "RPA & automation"\n\n'
+RPA = (
+    '[[sectors]]\nkey = "rpa"\nlabel = "RPA & automation"\nlabel_ro = "RPA și automatizare"\n'
+    'label_ur = "آر پی اے اور آٹومیشن"\n\n'
+)
 RESELLERS = (
     '[[intents]]\nkey = "find_resellers"\nlabel = "Find resellers / distributors"\n'
-    'phrase = "want resellers"\ncomplements = ["resell"]\n\n'
+    'label_ro = "Căutare de revânzători / distribuitori"\n'
+    'label_ur = "ری سیلرز / ڈسٹری بیوٹرز تلاش کرنا"\n'
+    'phrase = "want resellers"\nphrase_ro = "căutare de revânzători"\n'
+    'phrase_ur = "ری سیلرز کی تلاش"\ncomplements = ["resell"]\n\n'
 )
 
 
