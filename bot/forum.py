@@ -212,9 +212,10 @@ class Forum:
         names = {n for c in self.countries for n in (c.label, *c.translations.values())}
         return tuple(sorted(names))
 
-    def zone_labels(self) -> dict[str, str]:
-        """IANA zone → how agenda lines name it (``Asia/Ho_Chi_Minh`` → ``Hanoi``)."""
-        return {c.timezone: c.zone_label for c in self.countries}
+    def zone_labels(self, language: str | None = None) -> dict[str, str]:
+        """IANA zone → how agenda lines name it in ``language`` (``Asia/Ho_Chi_Minh`` →
+        ``Hanoi``)."""
+        return {c.timezone: c.zone_label_in(language) for c in self.countries}
 
 
 def _find(items: Iterable[Sector | Intent], text: str) -> Any:

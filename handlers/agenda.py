@@ -17,7 +17,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.domain.agenda_files import export_ics
 from bot.domain.meeting_blocks import meeting_events
 from bot.domain.meeting_slots import block_slots
-from bot.domain.timefmt import hhmm, times
 from bot.domain.unicode_text import without_bidi_controls
 from bot.runtime.context import ForumContext
 from bot.services.agenda import (
@@ -35,9 +34,9 @@ from handlers.callbacks import (
     AgendaSubscribeAll,
 )
 from handlers.common import edit, reader, reply
+from handlers.dates import date, duration, leads_text, time, times, until
 from handlers.i18n import Texts
 from handlers.meeting_texts import calendar_meeting
-from handlers.timetexts import date, duration, leads_text, until
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ def when(tx: Texts, starts_at: datetime, zone_name: str, forum_zones: Mapping[st
     """``Thu 20 Nov 2025 · 10:00 <zone> · 13:00 <zone>``: the date in the reader's zone and
     the time in the forum's two zones and the reader's own."""
     return tx._("{date} · {times}").format(
-        date=date(tx, starts_at, zone_name), times=times(starts_at, forum_zones, zone_name)
+        date=date(tx, starts_at, zone_name), times=times(tx, starts_at, forum_zones, zone_name)
     )
 
 
@@ -75,7 +74,7 @@ def agenda_page(
             lines.append(f"\n<b>{this_day}</b>")
             day = this_day
         line = tx._("• {times} — <b>{title}</b>").format(
-            times=times(s.starts_at, forum_zones, zone_name), title=tx.user(s.title)
+            times=times(tx, s.starts_at, forum_zones, zone_name), title=tx.user(s.title)
         )
         lines.append(
             line
@@ -88,7 +87,9 @@ def agenda_page(
     rows = [
         [
             InlineKeyboardButton(
-                f"{hhmm(s.starts_at, zone_name)} {tx.plain(without_bidi_controls(s.title))}"[:60],
+                f"{time(tx, s.starts_at, zone_name)} {tx.plain(without_bidi_controls(s.title))}"[
+                    :60
+                ],
                 callback_data=AgendaSession(s.id).pack(),
             )
         ]
@@ -130,7 +131,7 @@ def session_details(
     session = view.session
     assert session is not None
     services = context.services
-    forum_zones = services.forum.zone_labels()
+    forum_zones = services.forum.zone_labels(tx.language)
     lines = [
         f"<b>{tx.user(session.title)}</b>",
         tx._("🕙 {when}").format(when=when(tx, session.starts_at, view.zone, forum_zones)),
@@ -173,7 +174,7 @@ async def _page(
     context: ForumContext, tx: Texts, user_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     listing = await AgendaService(context.services).listing(user_id)
-    return agenda_page(tx, listing, page, context.services.forum.zone_labels())
+    return agenda_page(tx, listing, page, context.services.forum.zone_labels(tx.language))
 
 
 async def agenda_command(update: Update, context: ForumContext) -> None:

@@ -16,9 +16,9 @@ from bot.services.agenda import AgendaService
 from bot.services.container import Services
 from bot.services.reminders import CANCELLED, CHANGE_KIND, REMINDER_KIND, RESTORED
 from handlers.agenda import when
+from handlers.dates import countdown, duration
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
-from handlers.timetexts import countdown, duration
 
 
 @renderer(REMINDER_KIND)
@@ -43,7 +43,7 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     lines = [
         head,
         tx._("🕙 {when}").format(
-            when=when(tx, session.starts_at, found.zone, services.forum.zone_labels())
+            when=when(tx, session.starts_at, found.zone, services.forum.zone_labels(tx.language))
         ),
     ]
     if session.speakers:
@@ -59,7 +59,7 @@ async def changed(tx: Texts, data: Mapping[str, Any], services: Services) -> Ren
     if found is None:
         return None
     session = found.session
-    zones = services.forum.zone_labels()
+    zones = services.forum.zone_labels(tx.language)
     title = tx.user(session.title)
     was = when(tx, datetime.fromisoformat(data["was_start"]), found.zone, zones)
     if data["change"] == CANCELLED:

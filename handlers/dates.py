@@ -10,7 +10,7 @@ and "in 15 minutes". Each function takes the reader's :class:`~handlers.i18n.Tex
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -26,11 +26,9 @@ from babel.dates import (
 from babel.lists import format_list
 from babel.units import format_unit
 
-from bot.domain.timefmt import zone
+from bot.domain.timefmt import NOW_WINDOW, span, zone
 from handlers.i18n import Texts
 
-# Closer than this to the start is "starting now" (as bot.domain.timefmt.until).
-NOW_WINDOW = timedelta(seconds=30)
 # Babel says "in 2 weeks" for 14 days; a single part under a week is said exactly.
 _RELATIVE_DAYS = 7
 
@@ -105,19 +103,14 @@ def month_name(tx: Texts, moment: datetime, zone_name: str, width: MonthWidth = 
 
 
 def _parts(delta: timedelta) -> list[tuple[int, Unit]]:
-    """Days and hours, or hours and minutes, to the nearest minute (a day away, minutes
-    are noise): the same split as ``bot.domain.timefmt.duration``."""
-    minutes = int((delta.total_seconds() + 30) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts: list[tuple[int, Unit]] = []
-    if days:
-        parts.append((days, "day"))
-    if hours:
-        parts.append((hours, "hour"))
-    if mins and not days:
-        parts.append((mins, "minute"))
-    return parts
+    """The non-zero parts of ``bot.domain.timefmt.span``, largest first."""
+    cut = span(delta)
+    found: list[tuple[int, Unit]] = [
+        (cut.days, "day"),
+        (cut.hours, "hour"),
+        (cut.minutes, "minute"),
+    ]
+    return [(n, unit) for n, unit in found if n]
 
 
 def duration(tx: Texts, delta: timedelta) -> str:
@@ -154,8 +147,28 @@ def until(tx: Texts, start: datetime, now: datetime) -> str:
     return tx._("in {duration}").format(duration=duration(tx, delta))
 
 
+def countdown(
+    tx: Texts, start: datetime, now: datetime, *, at_start: str, ahead: str, past: str
+) -> tuple[str, str]:
+    """Which of three whole sentences (already translated) fits where ``now`` is, and the
+    ``{duration}`` to fill in: ``at_start`` ("… is starting now"), ``ahead`` ("… starts in
+    {duration}") or ``past`` ("… started {duration} ago")."""
+    if abs(start - now) < NOW_WINDOW:
+        return at_start, ""
+    if start > now:
+        return ahead, duration(tx, start - now)
+    return past, duration(tx, now - start)
+
+
 def lead_label(tx: Texts, minutes: int) -> str:
-    """How a reminder's lead time reads on a button: ``1 day``, ``1 oră``, "at start"."""
+    """How a reminder's lead time reads: ``1 day before``, ``1 oră înainte``, "at start"."""
     if minutes == 0:
         return tx._("at start")
-    return duration(tx, timedelta(minutes=minutes))
+    return tx._("{duration} before").format(duration=duration(tx, timedelta(minutes=minutes)))
+
+
+def leads_text(tx: Texts, leads: Iterable[int]) -> str:
+    """``1 hour before and at start``: the lead times, largest first, listed as the
+    reader's locale lists."""
+    labels = [lead_label(tx, m) for m in sorted(set(leads), reverse=True)]
+    return format_list(labels, locale=tx.locale)

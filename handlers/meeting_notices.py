@@ -19,11 +19,11 @@ from bot.domain.meeting_slots import ReaderZones
 from bot.services.container import Services
 from bot.services.meetings import MeetingService, MeetingView
 from handlers.callbacks import MeetingAct, MeetingAction
+from handlers.dates import countdown
 from handlers.i18n import Texts
 from handlers.meeting_feedback import held_keyboard
 from handlers.meeting_texts import book_button, card, when
 from handlers.notifications import Rendered, renderer
-from handlers.timetexts import countdown
 
 
 async def _load(

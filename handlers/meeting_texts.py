@@ -11,33 +11,33 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.meeting_blocks import CalendarMeeting
 from bot.domain.meeting_slots import ReaderZones, SlotTime
-from bot.domain.timefmt import hhmm
 from bot.services.meetings import MeetingView, Result
-from handlers import timetexts
+from handlers import dates
 from handlers.callbacks import MeetingBook, MeetingMove, MeetingPick
 from handlers.i18n import Texts
 
 
 def day(tx: Texts, moment: datetime, zones: ReaderZones) -> str:
     """``Thu 20 Nov``: the date in the reader's zone."""
-    return timetexts.day(tx, moment, zones.own)
+    return dates.day(tx, moment, zones.own)
 
 
-def clock_times(moment: datetime, own: ReaderZones) -> str:
-    """``14:30 <own zone> · 17:30 <the other forum zone>``, the reader's zone first."""
-    return " · ".join(f"{hhmm(moment, z)} {own.label(z)}" for z in own.order())
+def clock_times(tx: Texts, moment: datetime, own: ReaderZones) -> str:
+    """``14:30 <own zone> · 17:30 <the other forum zone>``, the reader's zone first, each
+    clock as the reader's locale writes it."""
+    return " · ".join(f"{dates.time(tx, moment, z)} {own.label(z)}" for z in own.order())
 
 
 def slot_label(tx: Texts, slot: SlotTime, own: ReaderZones) -> str:
     return tx._("{day} · {times}").format(
-        day=day(tx, slot.starts_at, own), times=clock_times(slot.starts_at, own)
+        day=day(tx, slot.starts_at, own), times=clock_times(tx, slot.starts_at, own)
     )
 
 
 def when(tx: Texts, starts_at: datetime, ends_at: datetime, own: ReaderZones) -> str:
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     return tx._("{day} · {times} ({minutes} min)").format(
-        day=day(tx, starts_at, own), times=clock_times(starts_at, own), minutes=minutes
+        day=day(tx, starts_at, own), times=clock_times(tx, starts_at, own), minutes=minutes
     )
 
 

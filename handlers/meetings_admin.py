@@ -96,7 +96,7 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones, limit: int) -> s
         lines.append(
             tx._("• {day} {times} — {a} ↔ {b} ({kind}, score {score:.2f})").format(
                 day=day(tx, planned.slot.starts_at, own),
-                times=clock_times(planned.slot.starts_at, own),
+                times=clock_times(tx, planned.slot.starts_at, own),
                 a=tx.user(planned.a_name),
                 b=tx.user(planned.b_name),
                 kind=word(tx, planned.kind),
@@ -211,7 +211,7 @@ def grid_text(tx: Texts, grid: list[GridSlot], own: ReaderZones) -> str:
             lines += ["", f"<b>{tx.user(item.block_title)}</b> — {block[1]}"]
         lines.append(
             tx._("{times} — {used}/{tables} tables").format(
-                times=clock_times(item.slot.starts_at, own),
+                times=clock_times(tx, item.slot.starts_at, own),
                 used=len(item.meetings),
                 tables=item.slot.tables,
             )

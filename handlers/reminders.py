@@ -17,8 +17,8 @@ from bot.runtime.context import ForumContext
 from bot.services.agenda import LEADS, AgendaService
 from handlers.callbacks import ReminderLead, RemindersDone
 from handlers.common import edit, reader, reply
+from handlers.dates import lead_label, leads_text
 from handlers.i18n import Texts
-from handlers.timetexts import lead_label, leads_text
 
 
 def menu(tx: Texts, leads: Sequence[int]) -> tuple[str, InlineKeyboardMarkup]:

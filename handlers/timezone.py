@@ -20,13 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.timefmt import city, suggest_zones
+from bot.domain.timefmt import suggest_zones
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.callbacks import TimezonePick
 from handlers.common import cancel_fallback, reader, reply
+from handlers.dates import local_time, zone_city
 from handlers.i18n import Texts
-from handlers.timetexts import local_time
 
 WAITING_ZONE = "timezone:waiting"
 # What may be typed, said the same way wherever it is asked.
@@ -42,7 +42,7 @@ def zone_keyboard(tx: Texts, forum: Forum) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(tx.plain(label), callback_data=TimezonePick(zone).pack())
-                for zone, label in forum.zone_labels().items()
+                for zone, label in forum.zone_labels(tx.language).items()
             ]
         ]
     )
@@ -71,7 +71,11 @@ async def _unknown(update: Update, tx: Texts, typed: str) -> None:
         ).format(typed=shown, **EXAMPLES),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(f"{city(z)} · {z}", callback_data=TimezonePick(z).pack())]
+                [
+                    InlineKeyboardButton(
+                        f"{zone_city(tx, z)} · {z}", callback_data=TimezonePick(z).pack()
+                    )
+                ]
                 for z in close
             ]
         ),
@@ -80,7 +84,7 @@ async def _unknown(update: Update, tx: Texts, typed: str) -> None:
 
 def _chosen(tx: Texts, context: ForumContext, name: str) -> str:
     services = context.services
-    first, second = services.forum.zone_labels().values()
+    first, second = services.forum.zone_labels(tx.language).values()
     return tx._(
         "🌍 Your time zone is now <b>{zone}</b> — it is {now} there.\n"
         "The /agenda and your reminders show this time next to {first} and {second}."

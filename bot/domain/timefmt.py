@@ -1,10 +1,10 @@
 """Time zones for people: both forum zones side by side, the user's own zone, the clock time
-in a zone, UTC offsets and lengths of time cut as people say them. Times are stored in UTC;
+in a zone and lengths of time cut as people say them. Times are stored in UTC;
 this is where they become local. Also the zone a person means when they type a city, a
 country or an IANA name.
 
 No words here: dates, durations and "in 15 minutes" are written in the reader's language by
-``handlers.timetexts`` from what this module computes. The forum's two zones and how agenda
+``handlers.dates`` (Babel) from what this module computes. The forum's two zones and how agenda
 lines name them come from the forum file (``Forum.zone_labels()``), passed in: nothing here
 names a zone of a forum."""
 
@@ -156,12 +156,6 @@ def times(
 def local(moment: datetime, zone_name: str) -> datetime:
     """``moment`` on the clocks of ``zone_name``."""
     return moment.astimezone(zone(zone_name))
-
-
-def utc_offset(moment: datetime, zone_name: str) -> str:
-    """``+02:00``: how far the zone's clocks are from UTC at that moment."""
-    offset = local(moment, zone_name).strftime("%z")
-    return f"{offset[0]}{offset[1:3]}:{offset[3:5]}"
 
 
 @dataclass(frozen=True)

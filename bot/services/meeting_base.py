@@ -74,9 +74,11 @@ class MeetingBase:
         return company.id if company else None
 
     async def zone_of(self, user_id: int) -> ReaderZones:
-        """The reader's own zone (theirs if set, else the event's) with the forum's two."""
+        """The reader's own zone (theirs if set, else the event's) with the forum's two,
+        named in the reader's language."""
         own = await self.services.timezones.zone_of(user_id)
-        return ReaderZones(own, self.services.forum.zone_labels())
+        language = await self.services.languages.of(user_id)
+        return ReaderZones(own, self.services.forum.zone_labels(language))
 
     async def name_of(self, company_id: int) -> str | None:
         company = await self.services.companies.get(company_id)

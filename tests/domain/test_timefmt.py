@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.timefmt import Span, city, find_zone, span, times, user_zone, utc_offset
+from bot.domain.timefmt import Span, city, find_zone, span, times, user_zone
 from bot.forum import load_forum
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,8 +46,6 @@ def test_romania_summer_time_starts_29_march_2026() -> None:
     after = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert times(before, ZONES) == "02:30 Bucharest · 05:30 Karachi"
     assert times(after, ZONES) == "04:30 Bucharest · 06:30 Karachi"
-    assert utc_offset(before, "Europe/Bucharest") == "+02:00"
-    assert utc_offset(after, "Europe/Bucharest") == "+03:00"
     noon = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)
     assert times(noon, ZONES, "Europe/London") == "13:00 Bucharest · 15:00 Karachi · 11:00 London"
     # The day before, the gap to Karachi is three hours; from that day on, two.

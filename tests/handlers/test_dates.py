@@ -132,11 +132,65 @@ def test_how_far_a_start_is(ahead: timedelta, english: str, romanian: str, urdu:
     assert [dates.until(tx, MOMENT, now) for tx in (EN, RO, UR)] == [english, romanian, urdu]
 
 
-def test_reminder_lead_times_on_buttons() -> None:
+def test_reminder_lead_times() -> None:
     assert [dates.lead_label(tx, 0) for tx in (EN, RO, UR)] == ["at start", "la început", "آغاز پر"]
-    assert [dates.lead_label(tx, 60) for tx in (EN, RO, UR)] == ["1 hour", "1 oră", "1 گھنٹہ"]
-    assert dates.lead_label(RO, 24 * 60) == "1 zi"
+    assert [dates.lead_label(tx, 60) for tx in (EN, RO, UR)] == [
+        "1 hour before",
+        "cu 1 oră înainte",
+        "1 گھنٹہ پہلے",
+    ]
+    assert (
+        dates.leads_text(RO, [0, 60, 15]) == "cu 1 oră înainte, cu 15 minute înainte și la început"
+    )
 
 
 def test_numbers_follow_the_readers_locale() -> None:
     assert [tx.number(1200) for tx in (EN, RO, UR)] == ["1,200", "1.200", "1,200"]
+
+
+# -- English, exactly ---------------------------------------------------------------
+
+
+def test_dates_follow_the_zone() -> None:
+    late = datetime(2025, 11, 20, 21, 30, tzinfo=UTC)
+    assert dates.date(EN, late, "Europe/Bucharest") == "Thu, 20 Nov 2025"
+    assert dates.date(EN, late, "Asia/Karachi") == "Fri, 21 Nov 2025"
+    assert dates.day(EN, late, "Asia/Karachi") == "Fri 21 Nov"
+
+
+def test_local_time_spells_out_the_offset_across_summer_time() -> None:
+    before = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    after = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert dates.local_time(EN, before, "Europe/Bucharest") == "Sun, 29 Mar 2026, 02:30 (GMT+02:00)"
+    assert dates.local_time(EN, after, "Europe/Bucharest") == "Sun, 29 Mar 2026, 04:30 (GMT+03:00)"
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(minutes=15), "in 15 minutes"),
+        (timedelta(minutes=15, seconds=2), "in 15 minutes"),
+        (timedelta(minutes=1), "in 1 minute"),
+        (timedelta(hours=1), "in 1 hour"),
+        (timedelta(hours=2, minutes=5), "in 2 hours, 5 minutes"),
+        (timedelta(days=1), "in 1 day"),
+        (timedelta(days=2, hours=3, minutes=4), "in 2 days, 3 hours"),
+        (timedelta(seconds=10), "starting now"),
+        (timedelta(minutes=-5), "started 5 minutes ago"),
+    ],
+)
+def test_until(delta: timedelta, text: str) -> None:
+    now = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+    assert dates.until(EN, now + delta, now) == text
+
+
+def test_lead_labels() -> None:
+    assert [dates.lead_label(EN, m) for m in (1440, 60, 15, 0)] == [
+        "1 day before",
+        "1 hour before",
+        "15 minutes before",
+        "at start",
+    ]
+    assert dates.leads_text(EN, [15]) == "15 minutes before"
+    assert dates.leads_text(EN, [0, 60]) == "1 hour before and at start"
+    assert dates.leads_text(EN, [0, 15, 1440]) == "1 day before, 15 minutes before and at start"
