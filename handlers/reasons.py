@@ -22,4 +22,5 @@ def reason_lines(tx: Texts, reasons: Iterable[Reason], forum: Forum) -> str:
 def why_you_match(tx: Texts, reasons: Iterable[Reason], forum: Forum) -> str:
     """The reasons under their heading, or "" when there are none."""
     lines = reason_lines(tx, reasons, forum)
-    return f"{tx._('<b>Why you match:</b>')}\n{lines}" if lines else ""
+    heading = tx._("<b>Why you match:</b>")
+    return f"{heading}\n{lines}" if lines else ""

@@ -282,3 +282,24 @@ def test_the_forum_file_names_everything_in_romanian_and_urdu() -> None:
     assert problems == []
     assert forum.countries[0].zone_label_in("ro") == "București"
     assert forum.sector_label("cyber", "ur") == "سائبر سیکیورٹی"
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """Babel's extractor does not look inside f-strings: a ``tx._("…")`` written there is
+    never extracted, so it would stay English in every language without failing above."""
+    hidden = []
+    for source in SOURCES:
+        for path in sorted((ROOT / source).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Attribute)
+                        and inner.func.attr in {"_", "n_"}
+                        and inner.args
+                        and isinstance(inner.args[0], ast.Constant)
+                    ):
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert hidden == []
