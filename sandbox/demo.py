@@ -16,15 +16,15 @@ import csv
 import io
 import tempfile
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.clock import Clock
 from bot.forum import Forum
 from bot.runtime.local import LocalBot, local_settings
 from bot.runtime.status import read_status, render
-from sandbox import Sandbox, SandboxUser, SentMessage
+from sandbox import Sandbox
+from sandbox.demo_languages import ro_rep, scene_languages, subscribe_both, ur_rep
+from sandbox.demo_script import Demo, DemoClock, register
 from sandbox.mailbox import Mailbox
 from storage.backup import backup_database
 
@@ -32,21 +32,6 @@ ORGANISER_ID = 100
 FIRST_REP_ID = 201  # Ana, of a company from the forum's first country
 SECOND_REP_ID = 301  # Imran, of one from the second
 CLAIMANT_ID = 401
-
-
-class DemoClock(Clock):
-    """Real time, which the demo moves forward to reach a meeting and its end without
-    waiting for them (the bot is restarted after each jump: it plans its timers anew from
-    the database, as after any restart)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return super().now() + self.offset
-
-    def jump_to(self, moment: datetime) -> None:
-        self.offset += moment - self.now()
 
 
 def with_meeting_block(data: bytes, title: str = "B2B networking") -> bytes:
@@ -61,55 +46,6 @@ def with_meeting_block(data: bytes, title: str = "B2B networking") -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
-
-
-@dataclass
-class Demo:
-    sandbox: Sandbox
-    bot: LocalBot
-    quiet: bool = False
-    clock: DemoClock = field(default_factory=DemoClock)
-    lines: list[str] = field(default_factory=list)
-    names: dict[int, str] = field(default_factory=dict)
-    mailbox: Mailbox | None = None
-    claimant: SandboxUser | None = None  # claimed an imported company from its e-mail
-
-    @property
-    def forum(self) -> Forum:
-        return self.bot.settings.forum
-
-    def say(self, line: str) -> None:
-        self.lines.append(line)
-        if not self.quiet:
-            print(line, flush=True)
-
-    def scene(self, title: str) -> None:
-        self.say(f"\n=== {title} ===")
-
-    def person(self, user_id: int, name: str, username: str | None = None) -> SandboxUser:
-        self.names[user_id] = name
-        return self.sandbox.user(user_id, name, username=username)
-
-    async def send(self, user: SandboxUser, text: str, expect: str) -> str:
-        self.say(f"{self.names[user.id]} > {text}")
-        await user.send(text)
-        return self._show(user, await user.expect(expect))
-
-    async def press(self, user: SandboxUser, button: str, expect: str) -> str:
-        self.say(f"{self.names[user.id]} [presses {button}]")
-        await user.press(button)
-        return self._show(user, await user.expect(expect))
-
-    def _show(self, user: SandboxUser, message: SentMessage) -> str:
-        text = message.text or ""
-        if message.kind != "text":
-            self.say(f"    bot → {self.names[user.id]}: [{message.kind}]")
-        for line in text.splitlines() or [""]:
-            self.say(f"    bot → {self.names[user.id]}: {line}")
-        buttons = message.buttons()
-        if buttons:
-            self.say("    buttons: " + " | ".join(" / ".join(row) for row in buttons))
-        return text
 
 
 async def scene_welcome(demo: Demo) -> None:
@@ -128,7 +64,7 @@ async def scene_agenda(demo: Demo) -> None:
     """The sample programme, moved to start 15 minutes and a few seconds from now, so the
     default 15-minute reminder arrives during the demo."""
     import asyncio
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, timedelta
 
     from bot.domain.agenda_files import SAMPLE_AGENDA, shifted_csv
 
@@ -157,9 +93,14 @@ async def scene_agenda(demo: Demo) -> None:
     await demo.send(imran, "/reminders", "Reminders")
     await demo.press(imran, "▫️ at start", "at start")
     await demo.press(imran, "Done", "Saved")
+    await subscribe_both(demo)
     demo.say("… waiting for the 15-minute reminders …")
-    for person in (ana, imran):
-        demo._show(person, await person.expect("starts in", timeout=20))
+    for person in (ana, imran, ro_rep(demo), ur_rep(demo)):
+        # A reminder is a new message starting with ⏰ (the /reminders menu is edited).
+        reminder = await person.expect(
+            lambda m: (m.text or "").startswith("⏰") and not m.edits, timeout=20
+        )
+        demo._show(person, reminder)
     await demo.send(ana, "/ics", "Open the file")
 
 
@@ -181,24 +122,6 @@ async def scene_matches(demo: Demo) -> None:
     await demo.send(org, "/matchstats", "Matching and introductions")
 
 
-def _ticked(button: str) -> Callable[[SentMessage], bool]:
-    return lambda message: f"✓ {button}" in str(message.buttons())
-
-
-async def _register(demo: Demo, user: SandboxUser, answers: list[tuple[str, str, str]]) -> None:
-    """Walk the registration: each answer is ("send"|"press"|"tick", text or button,
-    expected); "tick" toggles a multi-select button, which changes only the keyboard."""
-    for how, value, expect in answers:
-        if how == "send":
-            await demo.send(user, value, expect)
-        elif how == "press":
-            await demo.press(user, value, expect)
-        else:
-            demo.say(f"{demo.names[user.id]} [ticks {value}]")
-            await user.press(value)
-            await user.expect(_ticked(value))
-
-
 async def scene_registration(demo: Demo) -> None:
     """A company of each of the forum's countries registers in the conversation; the
     organiser imports the sample companies and exports them all."""
@@ -213,7 +136,7 @@ async def scene_registration(demo: Demo) -> None:
     meets = forum.intent(wants.complements[0]) if wants.complements else wants
     offers = meets.label if meets else wants.label
     ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
-    await _register(
+    await register(
         demo,
         ana,
         [
@@ -239,7 +162,7 @@ async def scene_registration(demo: Demo) -> None:
         ],
     )
     imran = demo.person(SECOND_REP_ID, "Imran", "imran_lhr")
-    await _register(
+    await register(
         demo,
         imran,
         [
@@ -290,7 +213,7 @@ async def scene_broadcast(demo: Demo) -> None:
     org = demo.person(ORGANISER_ID, "Organiser")
     ana = demo.person(FIRST_REP_ID, "Ana", "ana_softro")
     await demo.send(org, "/broadcast", "Send me the message")
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from bot.domain.timefmt import times
 
@@ -429,6 +352,7 @@ async def scene_meetings(demo: Demo) -> None:
 # running bot's health.
 SCENES: list[Callable[[Demo], Awaitable[None]]] = [
     scene_welcome,
+    scene_languages,
     scene_registration,
     scene_invitations,
     scene_matches,

@@ -17,9 +17,8 @@ from bot.forum import Forum
 from sandbox import Sandbox
 from tests.support.flows import request_intro
 from tests.support.harness import BotHarness, sandbox_settings
+from tests.support.languages import FSI, PDI, RO, UR, said
 from tests.support.matchkit import pair
-
-FSI, PDI = "\u2068", "\u2069"
 
 
 async def test_the_outbox_keeps_ids_not_texts(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -80,10 +79,10 @@ async def test_user_text_is_isolated_for_an_urdu_reader(sandbox: Sandbox, fb: Bo
     sandbox.user(5201, "Imran", username="imran_lhr", language_code="ur")
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await request_intro(ana, "Hello from Cluj")
-    got = (await imran.expect("Introduction request")).text or ""
+    got = (await imran.expect(said(UR, "🤝 <b>Introduction request</b>"))).text or ""
     assert f"{FSI}SoftRo Automation{PDI}" in got
     assert f"{FSI}Hello from Cluj{PDI}" in got
-    await imran.press("✅ Accept")
+    await imran.press(said(UR, "✅ Accept"))
     card = (await ana.expect("Introduction made: LahoreQA")).text or ""
     assert FSI not in card and PDI not in card
 
@@ -124,20 +123,26 @@ async def test_sectors_and_intents_in_the_readers_language(
     sandbox.user(5101, "Ana", username="ana_softro", language_code="ro")
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await ana.send("/matches")
-    card = (await ana.expect("Match 1 of")).text or ""
-    assert "Sectors: Tehnologie financiară" in card
-    assert "• you doriți să externalizați lucrări — they livrați ca subcontractant" in card
+    card = (await ana.expect("LahoreQA")).text or ""
+    assert "Sectoare: Tehnologie financiară" in card
+    assert (
+        "• dumneavoastră: doriți să externalizați lucrări — ei: livrați ca subcontractant" in card
+    )
     # The directory's sector filter, too.
     await ana.send("/companies")
-    await ana.expect("Companies from")
-    await ana.press("🏷 Sector")
-    choices = await ana.expect("Which sector?")
+    await ana.expect(said(RO, "🏢 <b>Companies from {country}</b>", country="🇵🇰 Pakistan"))
+    await ana.press(said(RO, "🏷 Sector"))
+    choices = await ana.expect(said(RO, "Which sector?"))
     assert ["Tehnologie financiară"] in choices.buttons()
     await ana.press("Tehnologie financiară")
-    listing = await ana.expect("Sector: Tehnologie financiară")
+    listing = await ana.expect(said(RO, "Sector: {sector}", sector="Tehnologie financiară"))
     assert "LahoreQA" in (listing.text or "")
 
-    await request_intro(ana)
+    await ana.send("/matches")
+    await ana.expect("LahoreQA")
+    await ana.press(said(RO, "🤝 Request introduction"))
+    await ana.expect(lambda m: [said(RO, "📨 Send without a note")] in m.buttons())
+    await ana.press(said(RO, "📨 Send without a note"))
     got = (await imran.expect("Introduction request")).text or ""
     assert "Sectors: Fintech" in got
     assert "• you deliver as a subcontractor — they want to outsource work" in got

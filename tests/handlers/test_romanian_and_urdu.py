@@ -14,21 +14,13 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.domain.agenda import SessionInput, keys_in
-from handlers.i18n import Texts, texts
+from handlers.i18n import Texts
 from sandbox import Sandbox, SandboxUser, SentMessage
 from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.languages import FSI, PDI, RO, UR, said
 
-RO, UR = texts("ro"), texts("ur")
-FSI, PDI = "\u2068", "\u2069"  # first strong isolate … pop directional isolate
-TAG = re.compile(r"<[^<>]+>")
 SESSION = "Opening remarks & welcome"
 BROADCAST = "The B2B room opens at 12:00."
-
-
-def said(tx: Texts, msgid: str, **values: object) -> str:
-    """The message as the reader sees it: translated, filled in, without its HTML tags."""
-    text = tx._(msgid)
-    return TAG.sub("", text.format(**values) if values else text)
 
 
 def step(tx: Texts, n: int) -> str:

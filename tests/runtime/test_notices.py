@@ -52,7 +52,7 @@ async def test_a_notice_is_rendered_at_sending_time_for_its_reader(
     imran = sandbox.user(8702, "Imran", language_code="ur")
     for user in (ana, imran):
         await user.send("/start")
-        await user.expect("Welcome")
+        await user.expect("ForumBridge")
     notifier = running.services.notifier
     queued = await notifier.send(
         [

@@ -22,7 +22,7 @@ async def rep(
     """A user who has opened the chat (so the outbox can reach them)."""
     user = sandbox.user(user_id, name, username=username)
     await user.send("/start")
-    await user.expect("Welcome")
+    await user.expect("ForumBridge")
     return user
 
 
