@@ -52,9 +52,7 @@ KNOWN_CYCLES: list[frozenset[str]] = []
 FORUM_WORDS = ("Romania", "Pakistan", "Bucharest", "Karachi", "🇷🇴", "🇵🇰")
 FORUM_CODES = ("RO", "PK")
 FORUM_FREE = ("bot", "handlers", "storage", "sandbox")
-KNOWN_LONG: set[str] = {
-    "sandbox.demo",
-}
+KNOWN_LONG: set[str] = set()
 
 
 def modules() -> Iterator[tuple[str, Path]]:
