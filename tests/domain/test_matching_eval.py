@@ -43,11 +43,13 @@ def test_meaning_beats_words_alone(scores: dict[tuple[str, str], Scores], split:
 
 
 def test_the_set_is_what_it_says() -> None:
-    # 120 companies, 64 labelled cases of every difficulty class, both splits, all cross-border.
+    # 179 companies, 97 labelled cases of every difficulty class, three splits, all
+    # cross-border, every name once.
     items = {p.name: p for p in profiles()}
     cases = labels()
-    assert len(items) == 120 and len(cases) == 64
-    assert {c.split for c in cases} == {"train", "held-out"}
+    assert len(items) == len(profiles()) == 179 and len(cases) == 97
+    assert {c.split for c in cases} == {"train", "held-out", "held-out-2"}
+    assert len(labels("held-out-2")) == 33
     assert {d for c in cases for d in c.difficulty} >= {
         "paraphrase",
         "competitor",
