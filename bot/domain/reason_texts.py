@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.domain.matching import concepts
 from bot.domain.matching.reasons import (
     BOTH_WANT,
     INTENTS,
     LEGACY,
     SECTORS,
     THEY_OFFER,
+    THEY_OFFER_CONCEPT,
     YOU_OFFER,
+    YOU_OFFER_CONCEPT,
     Reason,
 )
 
@@ -28,6 +31,11 @@ def _intent(forum: Forum, key: str) -> str:
     file; one the file no longer has is quoted by its stored key."""
     intent = forum.intent(key)
     return intent.phrase_in("en") if intent else f"“{key}”"
+
+
+def _concepts(keys: Sequence[str]) -> str:
+    """The concepts' names from the lexicon; one it no longer has is named by its key."""
+    return _join([concepts.label(key) for key in keys])
 
 
 def _join(items: Sequence[str]) -> str:
@@ -52,6 +60,16 @@ def render(reason: Reason, forum: Forum, lang: str = "en") -> str:
                 f"you offer “{reason.offer}”, close in meaning to what they seek: “{reason.need}”"
             )
         return f"you offer {reason.offer} — they seek {reason.need}"
+    if reason.kind == THEY_OFFER_CONCEPT:
+        return (
+            f"they offer “{reason.offer}” — you seek “{reason.need}”: "
+            f"both about {_concepts(reason.terms)}"
+        )
+    if reason.kind == YOU_OFFER_CONCEPT:
+        return (
+            f"you offer “{reason.offer}” — they seek “{reason.need}”: "
+            f"both about {_concepts(reason.terms)}"
+        )
     if reason.kind == INTENTS and len(reason.terms) == 2:
         mine, theirs = reason.terms
         return f"you {_intent(forum, mine)} — they {_intent(forum, theirs)}"

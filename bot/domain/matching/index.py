@@ -17,6 +17,7 @@ import numpy as np
 from bot.domain.matching.core import Matcher, PairParts, Prepared
 from bot.domain.matching.profiles import (
     CALIBRATED,
+    CONCEPT_REASON_MIN,
     SEM_REASON_MIN,
     TEXT_REASON_MIN,
     Match,
@@ -354,7 +355,8 @@ def _loose_reason(parts: PairParts, slack: float) -> bool:
         return True
     lex = max(parts.lex_need, parts.lex_give) >= TEXT_REASON_MIN - slack
     sem = max(parts.sem_need, parts.sem_give) >= SEM_REASON_MIN - slack
-    return bool(lex or sem)
+    con = max(parts.con_need, parts.con_give) >= CONCEPT_REASON_MIN - slack
+    return bool(lex or sem or con)
 
 
 def _shared_vocab(a: list[Prepared], b: list[Prepared]) -> dict[str, int]:

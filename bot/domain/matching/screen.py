@@ -15,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from bot.domain.matching import concepts
 from bot.domain.matching.core import Prepared
 from bot.domain.matching.profiles import (
     COMPETITOR_MIN,
+    CONCEPT_COMPETITOR_MIN,
+    CONCEPT_REASON_MIN,
     SEM_REASON_MIN,
     SIZES,
     TEXT_REASON_MIN,
@@ -46,6 +49,9 @@ class Features:
     near: Matrix  # the sizes next to (or equal to) its own
     seek_vec: Matrix  # embeddings (the need, see Matcher.prepare)
     offer_vec: Matrix
+    con_seeks: Matrix  # concepts, over the lexicon's keys (see Prepared)
+    con_offers: Matrix
+    con_same: Matrix
 
     @classmethod
     def of(
@@ -73,6 +79,9 @@ class Features:
             zeros(len(SIZES)),
             zeros(dims),
             zeros(dims),
+            zeros(len(_CONCEPTS)),
+            zeros(len(_CONCEPTS)),
+            zeros(len(_CONCEPTS)),
         )
         for row, p in enumerate(prepared):
             for terms, target in ((p.seeks, f.seeks), (p.offers, f.offers)):
@@ -97,6 +106,13 @@ class Features:
                 f.seek_vec[row] = p.seek_vec
             if p.offer_vec is not None:
                 f.offer_vec[row] = p.offer_vec
+            for found, target in (
+                (p.con_seeks, f.con_seeks),
+                (p.con_offers, f.con_offers),
+                (p.con_same, f.con_same),
+            ):
+                for key, x in found.items():
+                    target[row, _CONCEPTS[key]] = x
         return f
 
     def block(
@@ -121,21 +137,27 @@ class Features:
         sectors = product(self.sectors, other.sectors, "sectors")
         same_offer = product(self.offer_vec, other.offer_vec, "same_offer")
         same_seek = product(self.seek_vec, other.seek_vec, "same_seek")
+        con_need = product(self.con_seeks, other.con_offers, "con_need")
+        con_give = product(self.con_offers, other.con_seeks, "con_give")
+        con_same = product(self.con_same, other.con_same, "con_same")
         flag, reason = buf("flag", shape, bool), buf("reason", shape, bool)
-        # No reason, no match: a lexical or embedding fit, a complementary intent, a sector.
+        # No reason, no match: a text fit (words, meaning, concepts), a complementary intent,
+        # a sector.
         np.greater_equal(lex_need, TEXT_REASON_MIN - _SLACK, out=reason)
         for part, least in (
             (lex_give, TEXT_REASON_MIN - _SLACK),
             (sem_need, SEM_REASON_MIN - _SLACK),
             (sem_give, SEM_REASON_MIN - _SLACK),
+            (con_need, CONCEPT_REASON_MIN - _SLACK),
+            (con_give, CONCEPT_REASON_MIN - _SLACK),
             (mine_intents, 0.5),
             (their_intents, 0.5),
             (sectors, 0.5),
         ):
             np.greater_equal(part, least, out=flag)
             reason |= flag
-        # Competitors (by a margin, see the module docstring): their text fit does not count,
-        # and both pay for their same-side likeness.
+        # Competitors (by a margin, see the module docstring and PairParts): their text fit
+        # does not count, and both pay for their same-side likeness.
         rivals, most = buf("rivals", shape, bool), buf("most", shape)
         np.maximum(same_offer, same_seek, out=most)
         np.greater_equal(most, COMPETITOR_MIN + _MARGIN, out=rivals)
@@ -144,6 +166,17 @@ class Features:
         across += _MARGIN
         np.greater(most, across, out=flag)
         rivals &= flag
+        con_across = buf("con_across", shape)
+        np.maximum(con_need, con_give, out=con_across)
+        np.less(con_across, CONCEPT_REASON_MIN - _MARGIN, out=flag)
+        rivals &= flag
+        # ... or rivals by the services both offer.
+        by_concepts = buf("by_concepts", shape, bool)
+        np.greater_equal(con_same, CONCEPT_COMPETITOR_MIN + _MARGIN, out=by_concepts)
+        con_across += _MARGIN
+        np.greater(con_same, con_across, out=flag)
+        by_concepts &= flag
+        rivals |= by_concepts
         opposite = product(self.intents, other.wanted_other_side, "opposite")
         np.equal(opposite, 0.0, out=flag)
         rivals &= flag
@@ -154,12 +187,14 @@ class Features:
         penalty += same_seek
         penalty *= -w.competitor
         span = w.sem_full - w.sem_floor
-        for sem, lex in ((sem_need, lex_need), (sem_give, lex_give)):
+        for sem, lex, con in ((sem_need, lex_need, con_need), (sem_give, lex_give, con_give)):
             sem -= w.sem_floor
             sem *= 1 / span
             np.clip(sem, 0.0, 1.0, out=sem)
             lex *= w.lexical
-            lex += sem  # now the text fit of that direction
+            lex += sem
+            con *= w.concept
+            lex += con  # now the text fit of that direction
             if w.semantic:
                 np.putmask(lex, rivals, 0.0)
         common = penalty  # sectors, size, competitors: the same from both sides
@@ -185,6 +220,9 @@ class Features:
         np.putmask(mine, flag, -np.inf)
         np.putmask(theirs, flag, -np.inf)
         return mine, theirs
+
+
+_CONCEPTS = {key: i for i, key in enumerate(concepts.keys())}
 
 
 class Workspace:
