@@ -353,7 +353,7 @@ def record_card(
 
 
 def country_zone(country: str | None, forum: Forum, default: str) -> str:
-    """The zone a rep gets when they have none yet: their country's (docs/architecture.md: default by
-    country), else ``default`` (the event's)."""
+    """The zone a rep gets when they have none yet: their country's (docs/architecture.md:
+    default by country), else ``default`` (the event's)."""
     found = forum.country(country)
     return found.timezone if found else default

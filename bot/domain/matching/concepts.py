@@ -63,12 +63,10 @@ def _compiled() -> _Compiled:
             raise ValueError(f"concept {key}: unknown kind {entry.kind!r}")
         concepts[key] = Concept(key, entry.label, entry.kind)
         for phrases, need_only in ((entry.phrases, False), (entry.needs, True)):
-            for phrase in phrases.split(";"):
-                pattern = _pattern(phrase.strip())
+            for phrase in phrases:
+                pattern = _pattern(phrase)
                 if not pattern or pattern[0] == _GAP or pattern[-1] == _GAP:
-                    if phrase.strip():
-                        raise ValueError(f"concept {key}: bad phrase {phrase!r}")
-                    continue
+                    raise ValueError(f"concept {key}: bad phrase {phrase!r}")
                 starts.setdefault(pattern[0], []).append((pattern, key, need_only))
     return _Compiled(concepts, starts)
 
@@ -106,6 +104,10 @@ def _scan(stems: list[str], seeks: bool) -> list[tuple[int, str]]:
         for pattern, key, need_only in starts.get(stems[i], ()):
             if need_only and not seeks:
                 continue
+            # Most candidates fail on their second word: check it before the full match.
+            second = pattern[1] if len(pattern) > 1 else _GAP
+            if second != _GAP and (i + 1 >= len(stems) or stems[i + 1] != second):
+                continue
             end = _end(stems, i, pattern)
             if end > best:
                 best, keys = end, {key}
@@ -124,7 +126,9 @@ _OUR = stem("our")
 _OWN_WORDS = 5  # "for our VR safety courses": the product named right after "our"
 
 
-@functools.lru_cache(maxsize=65536)
+# Small caches: a profile's concepts are kept with its features (Matcher.prepare), these
+# only spare the rescans of a reason's quotes and of hypothesis's repeated texts.
+@functools.lru_cache(maxsize=4096)
 def found(text: str, *, seeks: bool) -> frozenset[str]:
     """The keys of the concepts a text names; ``seeks``: the text is a seek, so a client's
     description of the problem (the entries' ``needs``) counts too."""
@@ -133,7 +137,7 @@ def found(text: str, *, seeks: bool) -> frozenset[str]:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def own(seeks: str) -> frozenset[str]:
     """The concepts a seek names only as the seeker's own product: after "our" in a clause
     that asks for a channel, an investor or market entry ("distributors for our VR safety

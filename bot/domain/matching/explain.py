@@ -10,12 +10,12 @@ is never a reason (:meth:`PairParts.need_is_reason`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from bot.domain.matching import concepts, text
+from bot.domain.matching.pair import PairParts, Prepared, Quote
 from bot.domain.matching.profiles import CONCEPT_REASON_MIN, TEXT_REASON_MIN
 from bot.domain.matching.reasons import (
     BOTH_WANT,
@@ -28,29 +28,26 @@ from bot.domain.matching.reasons import (
     Reason,
 )
 
-if TYPE_CHECKING:
-    from bot.domain.matching.core import Matcher, PairParts, Prepared
-
 MAX_CONCEPTS = 2  # a reason names at most this many shared concepts
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A part of a text a reason may quote, with its terms and the concepts it names."""
-
-    text: str
-    terms: dict[str, float]
-    concepts: frozenset[str]
-
-
-def reasons(matcher: Matcher, a: Prepared, b: Prepared, parts: PairParts) -> tuple[Reason, ...]:
-    """The reasons ``b`` is a match for ``a``, phrased for ``a`` (``parts`` from a's side)."""
+def reasons(
+    a: Prepared,
+    b: Prepared,
+    parts: PairParts,
+    *,
+    semantic: bool,
+    complements: Mapping[str, Sequence[str]],
+) -> tuple[Reason, ...]:
+    """The reasons ``b`` is a match for ``a``, phrased for ``a`` (``parts`` from a's side);
+    ``semantic``: the embeddings weigh in the choice of quotes; ``complements``: each
+    casefolded intent's complements, casefolded."""
     out: list[Reason] = []
     if parts.need_is_reason():
-        out.append(_fit(matcher, b, a, parts.lex_need, parts.con_need, THEY_OFFER))
+        out.append(_fit(semantic, b, a, parts.lex_need, parts.con_need, THEY_OFFER))
     if parts.give_is_reason():
-        out.append(_fit(matcher, a, b, parts.lex_give, parts.con_give, YOU_OFFER))
-    out.extend(_intent_reasons(matcher, a, b))
+        out.append(_fit(semantic, a, b, parts.lex_give, parts.con_give, YOU_OFFER))
+    out.extend(_intent_reasons(complements, a, b))
     shared = tuple(s for s in a.profile.sectors if s.casefold() in b.sectors)
     if shared:
         out.append(Reason(SECTORS, terms=shared))
@@ -58,19 +55,20 @@ def reasons(matcher: Matcher, a: Prepared, b: Prepared, parts: PairParts) -> tup
 
 
 def _fit(
-    matcher: Matcher, giver: Prepared, seeker: Prepared, lex: float, con: float, kind: str
+    semantic: bool, giver: Prepared, seeker: Prepared, lex: float, con: float, kind: str
 ) -> Reason:
     shared: list[str] = []
-    if con >= CONCEPT_REASON_MIN:
+    if con >= CONCEPT_REASON_MIN and lex < TEXT_REASON_MIN:
         products = {
             k: x * giver.con_offers[k] for k, x in seeker.con_seeks.items() if k in giver.con_offers
         }
         shared = concepts.strongest(products)[:MAX_CONCEPTS]
-    offer, need = _quotes(matcher, giver, seeker, frozenset(shared))
-    # Shared words say it best; the concept is named when the words do not.
+    # Shared words say it best; the concept is named, and quoted, when the words do not.
     if shared and lex < TEXT_REASON_MIN:
+        offer, need = _quotes(semantic, giver, seeker, frozenset(shared))
         concept_kind = THEY_OFFER_CONCEPT if kind == THEY_OFFER else YOU_OFFER_CONCEPT
         return Reason(concept_kind, offer=offer, need=need, terms=tuple(shared))
+    offer, need = _quotes(semantic, giver, seeker, frozenset())
     return Reason(kind, offer=offer, need=need, by_meaning=lex < TEXT_REASON_MIN)
 
 
@@ -78,16 +76,13 @@ def _quotable(who: Prepared, side: str) -> list[Quote]:
     found = who.quotes.get(side)
     if found is None:
         source = who.profile.offers if side == "offers" else who.profile.seeks
-        found = [
-            Quote(q, text.unit(text.terms(q)), concepts.found(q, seeks=side == "seeks"))
-            for q in text.quotable(source)
-        ]
+        found = [Quote(q, text.unit(text.terms(q)), side == "seeks") for q in text.quotable(source)]
         who.quotes[side] = found
     return found
 
 
 def _quotes(
-    matcher: Matcher, giver: Prepared, seeker: Prepared, shared: frozenset[str]
+    semantic: bool, giver: Prepared, seeker: Prepared, shared: frozenset[str]
 ) -> tuple[str, str]:
     """The part of the giver's offers closest to the seeker's whole need, and the part of the
     seeker's seeks closest to the giver's whole offer: a shared concept named counts most,
@@ -97,11 +92,15 @@ def _quotes(
     needs = _quotable(seeker, "seeks")
     if not offers or not needs:
         return text.short(giver_p.offers), text.short(seeker_p.seeks)
-    semantic = matcher.weights.semantic
     gv = giver_p.vectors if semantic else None
     sv = seeker_p.vectors if semantic else None
-    offer_fit = [2 * len(q.concepts & shared) + text.cosine(q.terms, seeker.seeks) for q in offers]
-    need_fit = [2 * len(q.concepts & shared) + text.cosine(q.terms, giver.offers) for q in needs]
+    offer_fit = [text.cosine(q.terms, seeker.seeks) for q in offers]
+    need_fit = [text.cosine(q.terms, giver.offers) for q in needs]
+    if shared:  # a part that names a shared concept first
+        offer_fit = [
+            f + 2 * len(q.concepts & shared) for f, q in zip(offer_fit, offers, strict=True)
+        ]
+        need_fit = [f + 2 * len(q.concepts & shared) for f, q in zip(need_fit, needs, strict=True)]
     if gv is not None and sv is not None:
         if len(gv.offer_quotes) == len(offers) and sv.seeks is not None:
             closeness = gv.offer_quotes.astype(np.float32) @ sv.seeks.astype(np.float32)
@@ -115,11 +114,13 @@ def _quotes(
     return text.short(offers[best_offer].text), text.short(needs[best_need].text)
 
 
-def _intent_reasons(matcher: Matcher, a: Prepared, b: Prepared) -> list[Reason]:
+def _intent_reasons(
+    complements: Mapping[str, Sequence[str]], a: Prepared, b: Prepared
+) -> list[Reason]:
     theirs = {i.casefold(): i for i in b.profile.partnerships}
     out: list[Reason] = []
     for mine in a.profile.partnerships:
-        for complement in matcher.complements.get(mine.casefold(), ()):
+        for complement in complements.get(mine.casefold(), ()):
             if complement not in theirs:
                 continue
             if complement == mine.casefold():

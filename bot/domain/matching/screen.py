@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.domain.matching import concepts
-from bot.domain.matching.core import Prepared
+from bot.domain.matching.pair import Prepared
 from bot.domain.matching.profiles import (
     COMPETITOR_MIN,
     CONCEPT_COMPETITOR_MIN,
@@ -39,7 +38,10 @@ Matrix = np.ndarray[Any, np.dtype[np.float32]]
 class Features:
     """One country's companies as float32 rows (zero rows where something is missing)."""
 
-    seeks: Matrix  # lexical, over the vocabulary both countries share
+    # Words (over the vocabulary both countries share) then concepts, in one row: one product
+    # gives a direction's w.lexical * lexical + w.concept * concept cosine (the seeks' side
+    # carries the weights).
+    seeks: Matrix
     offers: Matrix
     intents: Matrix
     wanted: Matrix  # the complements of its intents
@@ -49,9 +51,7 @@ class Features:
     near: Matrix  # the sizes next to (or equal to) its own
     seek_vec: Matrix  # embeddings (the need, see Matcher.prepare)
     offer_vec: Matrix
-    con_seeks: Matrix  # concepts, over the lexicon's keys (see Prepared)
-    con_offers: Matrix
-    con_same: Matrix
+    con_same: Matrix  # the services it offers (competitors), over those both sides offer
 
     @classmethod
     def of(
@@ -61,16 +61,22 @@ class Features:
         sectors: Mapping[str, int],
         intents: Mapping[str, int],
         dims: int,
+        topics: Mapping[str, int],
+        services: Mapping[str, int],
+        w: Weights,
     ) -> Features:
+        """``vocab`` and ``topics`` (concepts) give the text columns, ``services`` the
+        competitor columns."""
         n = len(prepared)
+        width = len(vocab) + len(topics)
 
         def zeros(width: int) -> Matrix:
             out: Matrix = np.zeros((n, max(width, 1)), dtype=np.float32)
             return out
 
         f = cls(
-            zeros(len(vocab)),
-            zeros(len(vocab)),
+            zeros(width),
+            zeros(width),
             zeros(len(intents)),
             zeros(len(intents)),
             zeros(len(intents)),
@@ -79,16 +85,30 @@ class Features:
             zeros(len(SIZES)),
             zeros(dims),
             zeros(dims),
-            zeros(len(_CONCEPTS)),
-            zeros(len(_CONCEPTS)),
-            zeros(len(_CONCEPTS)),
+            zeros(len(services)),
         )
+        first = len(vocab)
         for row, p in enumerate(prepared):
-            for terms, target in ((p.seeks, f.seeks), (p.offers, f.offers)):
+            for terms, target, scale in (
+                (p.seeks, f.seeks, w.lexical),
+                (p.offers, f.offers, 1.0),
+            ):
                 for t, x in terms.items():
                     col = vocab.get(t)
                     if col is not None:
-                        target[row, col] = x
+                        target[row, col] = x * scale
+            for found, target, scale in (
+                (p.con_seeks, f.seeks, w.concept),
+                (p.con_offers, f.offers, 1.0),
+            ):
+                for key, x in found.items():
+                    col = topics.get(key)
+                    if col is not None:
+                        target[row, first + col] = x * scale
+            for key, x in p.con_same.items():
+                col = services.get(key)
+                if col is not None:
+                    f.con_same[row, col] = x
             for names, target in (
                 (p.intents, f.intents),
                 (p.wanted, f.wanted),
@@ -106,13 +126,6 @@ class Features:
                 f.seek_vec[row] = p.seek_vec
             if p.offer_vec is not None:
                 f.offer_vec[row] = p.offer_vec
-            for found, target in (
-                (p.con_seeks, f.con_seeks),
-                (p.con_offers, f.con_offers),
-                (p.con_same, f.con_same),
-            ):
-                for key, x in found.items():
-                    target[row, _CONCEPTS[key]] = x
         return f
 
     def block(
@@ -128,6 +141,7 @@ class Features:
         def product(a: Matrix, b: Matrix, name: str) -> Matrix:
             return np.matmul(a[rows], b.T, out=buf(name, shape))
 
+        # w.lexical * lexical + w.concept * concept cosine, per direction
         lex_need = product(self.seeks, other.offers, "lex_need")
         lex_give = product(self.offers, other.seeks, "lex_give")
         sem_need = product(self.seek_vec, other.offer_vec, "sem_need")
@@ -137,19 +151,16 @@ class Features:
         sectors = product(self.sectors, other.sectors, "sectors")
         same_offer = product(self.offer_vec, other.offer_vec, "same_offer")
         same_seek = product(self.seek_vec, other.seek_vec, "same_seek")
-        con_need = product(self.con_seeks, other.con_offers, "con_need")
-        con_give = product(self.con_offers, other.con_seeks, "con_give")
         con_same = product(self.con_same, other.con_same, "con_same")
         flag, reason = buf("flag", shape, bool), buf("reason", shape, bool)
         # No reason, no match: a text fit (words, meaning, concepts), a complementary intent,
-        # a sector.
-        np.greater_equal(lex_need, TEXT_REASON_MIN - _SLACK, out=reason)
+        # a sector. Words or concepts enough for a reason make the weighted sum at least this:
+        words = _least_text_reason(w) - _SLACK
+        np.greater_equal(lex_need, words, out=reason)
         for part, least in (
-            (lex_give, TEXT_REASON_MIN - _SLACK),
+            (lex_give, words),
             (sem_need, SEM_REASON_MIN - _SLACK),
             (sem_give, SEM_REASON_MIN - _SLACK),
-            (con_need, CONCEPT_REASON_MIN - _SLACK),
-            (con_give, CONCEPT_REASON_MIN - _SLACK),
             (mine_intents, 0.5),
             (their_intents, 0.5),
             (sectors, 0.5),
@@ -166,8 +177,10 @@ class Features:
         across += _MARGIN
         np.greater(most, across, out=flag)
         rivals &= flag
+        # The concept cosines across, from above: the weighted sums over w.concept.
         con_across = buf("con_across", shape)
-        np.maximum(con_need, con_give, out=con_across)
+        np.maximum(lex_need, lex_give, out=con_across)
+        con_across *= 1 / w.concept if w.concept > 0 else 0.0
         np.less(con_across, CONCEPT_REASON_MIN - _MARGIN, out=flag)
         rivals &= flag
         # ... or rivals by the services both offer.
@@ -187,14 +200,11 @@ class Features:
         penalty += same_seek
         penalty *= -w.competitor
         span = w.sem_full - w.sem_floor
-        for sem, lex, con in ((sem_need, lex_need, con_need), (sem_give, lex_give, con_give)):
+        for sem, lex in ((sem_need, lex_need), (sem_give, lex_give)):
             sem -= w.sem_floor
             sem *= 1 / span
             np.clip(sem, 0.0, 1.0, out=sem)
-            lex *= w.lexical
-            lex += sem
-            con *= w.concept
-            lex += con  # now the text fit of that direction
+            lex += sem  # now the text fit of that direction
             if w.semantic:
                 np.putmask(lex, rivals, 0.0)
         common = penalty  # sectors, size, competitors: the same from both sides
@@ -222,7 +232,13 @@ class Features:
         return mine, theirs
 
 
-_CONCEPTS = {key: i for i, key in enumerate(concepts.keys())}
+def _least_text_reason(w: Weights) -> float:
+    """The least weighted sum of words and concepts when either is enough for a reason (0
+    when a channel that can give a reason weighs nothing: every pair is then read)."""
+    if w.lexical <= 0 or w.concept < 0:
+        return 0.0
+    least = w.lexical * TEXT_REASON_MIN
+    return min(least, w.concept * CONCEPT_REASON_MIN) if w.concept > 0 else least
 
 
 class Workspace:
