@@ -1,8 +1,9 @@
 """Matching benchmark: the word-only matcher and the new one (words + meaning) side by side.
 
-1. Quality on the evaluation set in ``tests/data`` (120 companies, 64 labelled first
+1. Quality on the evaluation set in ``tests/data`` (179 companies, 97 labelled first
    partners): top-1/3/10 hit rates and MRR@3 on the train split (weights were calibrated on
-   it), the held-out split and both.
+   it), the two held-out splits and all. ``bench/match_quality.py`` compares with another
+   revision's matcher instead of words alone.
 2. Speed and memory on 10,000 synthetic companies (5,000 per country), each matcher in its own
    process: the embeddings of every profile (computed once per profile change, then stored),
    every company's top-10 (wall and CPU time), the same with reasons, one new company (its
