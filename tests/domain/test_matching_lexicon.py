@@ -1,13 +1,19 @@
-"""The concept lexicon alone (bot/domain/matching/lexicon.py, read by concepts.py): every
-concept joins its phrasings, words that only look alike stay apart, an unrelated text names
-nothing, and a seek's own product is told from its need."""
+"""The concept lexicon alone (bot/domain/matching/concepts.toml, loaded and checked by
+lexicon.py, read by concepts.py): the file ships and its shape is checked, every concept joins
+its phrasings, words that only look alike stay apart, an unrelated text names nothing, and a
+seek's own product is told from its need."""
 
 from __future__ import annotations
 
+import fnmatch
+import tomllib
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from bot.domain.matching import concepts
-from bot.domain.matching.lexicon import CHANNELS, LEXICON, SEGMENT, SERVICE
+from bot.domain.matching import concepts, lexicon
+from bot.domain.matching.lexicon import CHANNELS, LEXICON, SEGMENT, SERVICE, Entry
 
 
 def _phrases(raw: tuple[str, ...]) -> list[str]:
@@ -139,3 +145,51 @@ def test_reasons_name_a_concept_in_plain_words() -> None:
     assert concepts.label("software_testing") == "software testing (QA)"
     # A reason stored with a concept the lexicon no longer has still reads.
     assert concepts.label("quantum_widgets") == "quantum widgets"
+
+
+def test_the_lexicon_ships_as_package_data() -> None:
+    # An installed (not editable) copy has only what package-data lists.
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["bot.domain.matching"]
+    here = root / "bot" / "domain" / "matching"
+    assert any(fnmatch.fnmatch(lexicon.DATA, g) for g in globs)
+    assert (here / lexicon.DATA).is_file()
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ({"concept": {"x": {"label": "X", "kind": "thing", "phrases": ["x"]}}}, "unknown kind"),
+        ({"concept": {"x": {"label": "", "kind": "service", "phrases": ["x"]}}}, "no label"),
+        ({"concept": {"x": {"label": "X", "kind": "service", "phrases": "x; y"}}}, "list"),
+        ({"concept": {"x": {"label": "X", "kind": "service", "phrases": [" "]}}}, "list"),
+        (
+            {"concept": {"x": {"label": "X", "kind": "service", "phrases": ["x"], "need": []}}},
+            "unknown fields",
+        ),
+        (
+            {
+                "channels": ["resale"],
+                "concept": {"x": {"label": "X", "kind": "service", "phrases": ["x"]}},
+            },
+            "channels not in the lexicon",
+        ),
+    ],
+)
+def test_a_malformed_lexicon_is_refused(raw: dict[str, Any], error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        lexicon.parse(raw)
+
+
+def test_the_lexicon_file_reads_as_its_entries() -> None:
+    channels, entries = lexicon.parse(
+        tomllib.loads(
+            'channels = ["resale"]\n[concept.resale]\nlabel = "Resale"\nkind = "service"\n'
+            'phrases = ["resellers", "  channel   partners "]\nneeds = ["sell more"]\n'
+        )
+    )
+    assert channels == ("resale",)
+    assert entries == {
+        "resale": Entry("Resale", SERVICE, ("resellers", "channel partners"), ("sell more",))
+    }
