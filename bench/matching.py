@@ -187,14 +187,14 @@ def quality() -> None:
     items = profiles()
     embedded = with_vectors(items)
     print("Evaluation set (tests/data): the partner an organiser would introduce first")
-    print(f"{'split':9} {'matcher':8} {'top-1':>6} {'top-3':>6} {'top-10':>6} {'MRR@3':>6}")
+    print(f"{'split':10} {'matcher':8} {'top-1':>6} {'top-3':>6} {'top-10':>6} {'MRR@3':>6}")
     for split in (*SPLITS, "all"):
         cases = labels(None if split == "all" else split)
         for name, weights in VARIANTS.items():
             index = MatchIndex(embedded if name == "new" else items, RULES, k=10, weights=weights)
             found = evaluate(lambda p, index=index: index.top_ids(p.id), cases)  # type: ignore[misc]
             print(
-                f"{split:9} {name:8} {found.hit1:6.1%} {found.hit3:6.1%} {found.hit10:6.1%} "
+                f"{split:10} {name:8} {found.hit1:6.1%} {found.hit3:6.1%} {found.hit10:6.1%} "
                 f"{found.mrr3:6.3f}  ({found.cases} cases)"
             )
 

@@ -126,9 +126,9 @@ _OUR = stem("our")
 _OWN_WORDS = 5  # "for our VR safety courses": the product named right after "our"
 
 
-# Small caches: a profile's concepts are kept with its features (Matcher.prepare), these
-# only spare the rescans of a reason's quotes and of hypothesis's repeated texts.
-@functools.lru_cache(maxsize=4096)
+# No cache: a profile's concepts are kept with its features (Matcher.prepare) and a quote's
+# with the quote; a cache filled while an index is built pins memory the index frees (10,000
+# companies: 30 MB more peak RSS in bench/matching.py).
 def found(text: str, *, seeks: bool) -> frozenset[str]:
     """The keys of the concepts a text names; ``seeks``: the text is a seek, so a client's
     description of the problem (the entries' ``needs``) counts too."""
@@ -137,7 +137,6 @@ def found(text: str, *, seeks: bool) -> frozenset[str]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def own(seeks: str) -> frozenset[str]:
     """The concepts a seek names only as the seeker's own product: after "our" in a clause
     that asks for a channel, an investor or market entry ("distributors for our VR safety

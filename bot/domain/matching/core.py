@@ -106,7 +106,9 @@ class Matcher:
                     discount=offered,
                     keep=w.self_concept,
                 )
-                found.con_same = concepts.weights(concepts.services(offered), segment=0.0)
+                same = concepts.weights(concepts.services(offered), segment=0.0)
+                # Usually the same as con_offers (no segment named): one dict for both.
+                found.con_same = found.con_offers if same == found.con_offers else same
             need = None if vectors is None else self._need(vectors)
             offer = None if vectors is None else _as32(vectors.offers)
             some = offer if offer is not None else need
