@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.domain.matching.lexicon import CHANNELS, LEXICON, SEGMENT, SERVICE
 from bot.domain.matching.text import stem
@@ -41,8 +42,16 @@ Pattern = tuple[str, ...]
 @dataclass(frozen=True)
 class _Compiled:
     concepts: dict[str, Concept]
-    # first stem -> (pattern, concept key, counts only in seeks)
-    starts: dict[str, list[tuple[Pattern, str, bool]]]
+    # first stem -> the phrases that start with it
+    starts: dict[str, list[_Phrase]]
+
+
+class _Phrase(NamedTuple):
+    pattern: Pattern
+    key: str  # its concept
+    need_only: bool  # counts only in seeks
+    second: str | None  # its second stem, when that is a word (most candidates fail there)
+    fixed: int  # its length when it has no gap, else 0
 
 
 def _pattern(phrase: str) -> Pattern:
@@ -57,7 +66,7 @@ def _pattern(phrase: str) -> Pattern:
 @functools.cache
 def _compiled() -> _Compiled:
     concepts: dict[str, Concept] = {}
-    starts: dict[str, list[tuple[Pattern, str, bool]]] = {}
+    starts: dict[str, list[_Phrase]] = {}
     for key, entry in LEXICON.items():
         if entry.kind not in (SERVICE, SEGMENT):
             raise ValueError(f"concept {key}: unknown kind {entry.kind!r}")
@@ -67,7 +76,11 @@ def _compiled() -> _Compiled:
                 pattern = _pattern(phrase)
                 if not pattern or pattern[0] == _GAP or pattern[-1] == _GAP:
                     raise ValueError(f"concept {key}: bad phrase {phrase!r}")
-                starts.setdefault(pattern[0], []).append((pattern, key, need_only))
+                second = pattern[1] if len(pattern) > 1 and pattern[1] != _GAP else None
+                fixed = 0 if _GAP in pattern else len(pattern)
+                starts.setdefault(pattern[0], []).append(
+                    _Phrase(pattern, key, need_only, second, fixed)
+                )
     return _Compiled(concepts, starts)
 
 
@@ -98,17 +111,22 @@ def _scan(stems: list[str], seeks: bool) -> list[tuple[int, str]]:
     """(start, concept) of every phrase found, longest first where phrases overlap."""
     starts = _compiled().starts
     out: list[tuple[int, str]] = []
+    n = len(stems)
     i = 0
-    while i < len(stems):
+    while i < n:
+        candidates = starts.get(stems[i])
+        if not candidates:
+            i += 1
+            continue
+        following = stems[i + 1] if i + 1 < n else None
         best, keys = -1, set()
-        for pattern, key, need_only in starts.get(stems[i], ()):
+        for pattern, key, need_only, second, fixed in candidates:
             if need_only and not seeks:
                 continue
-            # Most candidates fail on their second word: check it before the full match.
-            second = pattern[1] if len(pattern) > 1 else _GAP
-            if second != _GAP and (i + 1 >= len(stems) or stems[i + 1] != second):
+            if second is not None and second != following:
                 continue
-            end = _end(stems, i, pattern)
+            # Without a gap, one or two words are matched by now.
+            end = i + fixed if 0 < fixed <= 2 else _end(stems, i, pattern)
             if end > best:
                 best, keys = end, {key}
             elif end == best and end > 0:
