@@ -24,6 +24,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from bot.domain.matching.lexicon import LEXICON
+from bot.domain.matching.reasons import THEY_OFFER_CONCEPT, Reason
+from bot.domain.reason_texts import render
 from bot.forum import load_forum
 from handlers.i18n import compile_catalogue, texts
 from locales.messages import DOMAIN, SOURCES, TRANSLATED, extracted
@@ -303,3 +306,33 @@ def test_no_message_hides_inside_an_f_string() -> None:
                     ):
                         hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
     assert hidden == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_concept_of_the_lexicon_is_named_in_each_language(language: str) -> None:
+    """A reason found by meaning names the concept both sides mean: in the reader's
+    language, from the lexicon's ``label_<lang>``."""
+    check = romanian_problems if language == "ro" else urdu_problems
+    problems = {
+        key: entry.translations.get(language, "missing")
+        for key, entry in LEXICON.items()
+        if language not in entry.translations or check(entry.label, entry.translations[language])
+    }
+    assert problems == {}
+
+
+def test_a_concept_reason_reads_in_the_readers_language() -> None:
+    reason = Reason(
+        THEY_OFFER_CONCEPT,
+        offer="regression runs",
+        need="someone to check each release",
+        terms=("software_testing",),
+    )
+    forum = load_forum(ROOT / "data" / "forum.toml")
+    assert render(reason, forum, texts("ro")) == (
+        "ei oferă „regression runs” — dumneavoastră căutați „someone to check each release”: "
+        "ambele despre testare software (QA)"
+    )
+    assert render(reason, forum, texts("ur")).endswith(
+        "دونوں \u2068سافٹ ویئر ٹیسٹنگ (QA)\u2069 کے بارے میں"
+    )

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.domain.matching import concepts
 from bot.domain.matching.reasons import (
     BOTH_WANT,
     INTENTS,
     LEGACY,
     SECTORS,
     THEY_OFFER,
+    THEY_OFFER_CONCEPT,
     YOU_OFFER,
+    YOU_OFFER_CONCEPT,
     Reason,
 )
 
@@ -60,6 +63,12 @@ def _intent(tx: Words, forum: Forum, key: str) -> str:
     return tx.user(intent.phrase_in(tx.language) if intent else f"“{key}”")
 
 
+def _concepts(tx: Words, keys: Sequence[str]) -> str:
+    """The concepts' names from the lexicon, in the reader's language; one it no longer has
+    is named by its key."""
+    return _join(tx, [tx.user(concepts.label(key, tx.language)) for key in keys])
+
+
 def _join(tx: Words, items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -80,6 +89,16 @@ def render(reason: Reason, forum: Forum, tx: Words = ENGLISH) -> str:
         else:
             text = tx._("you offer {offer} — they seek {need}")
         return text.format(**values)
+    if reason.kind in (THEY_OFFER_CONCEPT, YOU_OFFER_CONCEPT):
+        if reason.kind == THEY_OFFER_CONCEPT:
+            text = tx._("they offer “{offer}” — you seek “{need}”: both about {concepts}")
+        else:
+            text = tx._("you offer “{offer}” — they seek “{need}”: both about {concepts}")
+        return text.format(
+            offer=tx.user(reason.offer),
+            need=tx.user(reason.need),
+            concepts=_concepts(tx, reason.terms),
+        )
     if reason.kind == INTENTS and len(reason.terms) == 2:
         mine, theirs = reason.terms
         return tx._("you {mine} — they {theirs}").format(

@@ -16,8 +16,9 @@ excluded (a "not interested", or an introduction in any state). Every match carr
 reasons; no reason, no match.
 """
 
-from bot.domain.matching.core import Matcher, PairParts, match, rank
+from bot.domain.matching.core import Matcher, match, rank
 from bot.domain.matching.index import AddResult, MatchIndex
+from bot.domain.matching.pair import PairParts
 from bot.domain.matching.profiles import (
     CALIBRATED,
     LEXICAL,

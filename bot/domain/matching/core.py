@@ -5,35 +5,40 @@ or removing a company never changes the scores, or the order, of the others. Fro
 viewer's side ("me") it adds:
 
 - the **text fit** of my seeks with their offers (my need met) and of their seeks with my
-  offers (theirs met), each the lexical cosine of stemmed terms plus the cosine of the
-  texts' sentence embeddings, rescaled so that unrelated texts give 0 (paraphrases meet
-  here: "QA crew for regression runs" and "software testing" share no word);
+  offers (theirs met), each the lexical cosine of stemmed terms, plus the cosine of the
+  texts' sentence embeddings rescaled so that unrelated texts give 0, plus the cosine of the
+  **concepts** they name (:mod:`bot.domain.matching.concepts`: "QA crew for regression runs"
+  and "software testing" share no word, but both name software testing). What a company
+  offers and names again in its seeks describes it ("investors for OUR VR platform"), so
+  that share of its seeks is taken out first;
 - complementary partnership intents and shared sectors, each capped, worth less than a real
   text fit;
 - minus a **competitor** term: the same thing on the same side (both offer it, or both seek
-  it) lowers the pair, and its text is never given as a reason.
+  it) lowers the pair, and its text is never given as a reason. Two companies are
+  competitors when the services they both offer outweigh any concept one seeks and the
+  other offers, or when their texts on the same side are closer in meaning than across and
+  no concept crosses (a city that runs parking is not a rival of a smart-parking vendor
+  whose sensors it seeks).
 
 My need weighs more than theirs, so the two sides of a pair may rank each other differently;
 ties are broken by the other side's score (mutual interest first), then by id. The weights
-were calibrated on the evaluation set in ``tests/data`` (see ``bench/matching.py``).
+were calibrated on the train split of the evaluation set in ``tests/data`` (see
+``bench/matching.py``). Reasons are built by :mod:`bot.domain.matching.explain`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from bot.domain.matching import text
+from bot.domain.matching import concepts, explain, text
+from bot.domain.matching.pair import PairParts, Prepared
 from bot.domain.matching.profiles import (
     CALIBRATED,
-    COMPETITOR_MIN,
     SCORE_DECIMALS,
-    SEM_REASON_MIN,
     SIZES,
-    TEXT_REASON_MIN,
     Match,
     Profile,
     Rules,
@@ -41,93 +46,7 @@ from bot.domain.matching.profiles import (
     eligible,
     pair_key,
 )
-from bot.domain.matching.reasons import BOTH_WANT, INTENTS, SECTORS, THEY_OFFER, YOU_OFFER, Reason
-from bot.domain.matching.vectors import TextVectors
-
-
-@dataclass(frozen=True, slots=True)
-class PairParts:
-    """The measurements of a pair from one side ("me"); :meth:`flipped` is the other's."""
-
-    lex_need: float  # my seeks vs their offers, lexical cosine
-    lex_give: float  # their seeks vs my offers
-    sem_need: float  # the same two with embeddings
-    sem_give: float
-    same_offer: float  # my offers vs their offers, embeddings (competitors)
-    same_seek: float  # my seeks vs their seeks
-    intents: int
-    sectors: int
-    size: bool
-    # Complementary intents of a one-sided kind (they resell what you want resold, they
-    # invest where you seek investment): the two are on opposite sides of a deal.
-    opposite: int = 0
-
-    def flipped(self) -> PairParts:
-        return PairParts(
-            self.lex_give,
-            self.lex_need,
-            self.sem_give,
-            self.sem_need,
-            self.same_offer,
-            self.same_seek,
-            self.intents,
-            self.sectors,
-            self.size,
-            self.opposite,
-        )
-
-    @property
-    def competitors(self) -> bool:
-        """The same thing on the same side explains them better than any fit across."""
-        return self.clearly_competitors(0.0)
-
-    def clearly_competitors(self, margin: float) -> bool:
-        # "Resellers for our endpoint suite" and "endpoint products to resell" read alike
-        # but are the two sides of one deal; the intents say which side each is on.
-        same = max(self.same_offer, self.same_seek)
-        return (
-            self.opposite == 0
-            and same >= COMPETITOR_MIN + margin
-            and same > max(self.sem_need, self.sem_give) + margin
-        )
-
-    def need_is_reason(self) -> bool:
-        return not self.competitors and (
-            self.lex_need >= TEXT_REASON_MIN or self.sem_need >= SEM_REASON_MIN
-        )
-
-    def give_is_reason(self) -> bool:
-        return not self.competitors and (
-            self.lex_give >= TEXT_REASON_MIN or self.sem_give >= SEM_REASON_MIN
-        )
-
-    def has_reason(self) -> bool:
-        return (
-            self.need_is_reason() or self.give_is_reason() or self.intents > 0 or self.sectors > 0
-        )
-
-
-@dataclass
-class Prepared:
-    """A profile's features, computed once per profile."""
-
-    profile: Profile
-    offers: dict[str, float]
-    seeks: dict[str, float]
-    sectors: frozenset[str]
-    intents: frozenset[str]
-    wanted: frozenset[str]  # the complements of its intents, casefolded
-    wanted_other_side: frozenset[str]  # those that are not their own complement
-    size: int | None
-    offer_vec: np.ndarray[Any, Any] | None
-    seek_vec: np.ndarray[Any, Any] | None  # the need: seeks less their share along offers
-    # [seek, offer] as rows, and [offer, seek] as columns: one product gives a pair's four
-    # embedding cosines (None without embeddings).
-    rows: np.ndarray[Any, Any] | None = None
-    cols: np.ndarray[Any, Any] | None = None
-    # Quotable parts with their terms, filled when a reason first needs them.
-    quotes: dict[str, list[tuple[str, dict[str, float]]]] = field(default_factory=dict)
-
+from bot.domain.matching.vectors import TextVectors, for_embedding
 
 _NO_COSINES = ((0.0, 0.0), (0.0, 0.0))
 
@@ -149,11 +68,18 @@ class Matcher:
     def prepare(self, p: Profile) -> Prepared:
         found = self._cache.get(id(p))
         if found is None or found.profile is not p:
+            w = self.weights
             intents = frozenset(i.casefold() for i in p.partnerships)
-            vectors = p.vectors if self.weights.semantic else None
-            offers = text.terms(p.offers)
-            keep = 1.0 - self.weights.self_in_seeks
-            seeks = {t: w * keep if t in offers else w for t, w in text.terms(p.seeks).items()}
+            vectors = p.vectors if w.semantic else None
+            places = self.rules.places if w.semantic else ()
+            offers = text.terms(for_embedding(p.offers, places) if places else p.offers)
+            keep = 1.0 - w.self_in_seeks
+            seeks = {
+                t: x * keep if t in offers else x
+                for t, x in text.terms(
+                    for_embedding(p.seeks, places) if places else p.seeks
+                ).items()
+            }
             found = Prepared(
                 profile=p,
                 offers=text.unit(offers),
@@ -168,6 +94,21 @@ class Matcher:
                 offer_vec=None,
                 seek_vec=None,
             )
+            if w.concept > 0:
+                offered = concepts.found(p.offers, seeks=False)
+                found.con_offers = concepts.weights(offered, segment=w.segment)
+                sought = concepts.found(p.seeks, seeks=True)
+                if not sought.isdisjoint(concepts.CHANNELS):
+                    sought -= concepts.own(p.seeks)
+                found.con_seeks = concepts.weights(
+                    sought,
+                    segment=w.segment,
+                    discount=offered,
+                    keep=w.self_concept,
+                )
+                same = concepts.weights(concepts.services(offered), segment=0.0)
+                # Usually the same as con_offers (no segment named): one dict for both.
+                found.con_same = found.con_offers if same == found.con_offers else same
             need = None if vectors is None else self._need(vectors)
             offer = None if vectors is None else _as32(vectors.offers)
             some = offer if offer is not None else need
@@ -182,6 +123,11 @@ class Matcher:
                 self._cache.clear()
             self._cache[id(p)] = found
         return found
+
+    def _words(self, source: str) -> str:
+        """The text whose words count: without the names of markets and of the forum's
+        countries, which every pair shares (the word-only matcher kept them)."""
+        return for_embedding(source, self.rules.places) if self.weights.semantic else source
 
     def _need(self, vectors: TextVectors) -> np.ndarray[Any, Any] | None:
         """The seeks' vector less its share along the company's own offers, as a unit."""
@@ -215,6 +161,9 @@ class Matcher:
             sectors=len(a.sectors & b.sectors),
             size=a.size is not None and b.size is not None and abs(a.size - b.size) <= 1,
             opposite=len(a.intents & b.wanted_other_side),
+            con_need=text.cosine(a.con_seeks, b.con_offers),
+            con_give=text.cosine(b.con_seeks, a.con_offers),
+            con_same=text.cosine(a.con_same, b.con_same),
         )
 
     def totals(self, p: PairParts, *, margin: float = 0.0) -> tuple[float, float]:
@@ -231,8 +180,8 @@ class Matcher:
         # Competitors' texts look alike because they are alike, not because one meets the
         # other's need: their text fit does not count.
         fit = 0.0 if w.semantic and p.clearly_competitors(margin) else 1.0
-        need = fit * (w.lexical * p.lex_need + sem_need)
-        give = fit * (w.lexical * p.lex_give + sem_give)
+        need = fit * (w.lexical * p.lex_need + sem_need + w.concept * p.con_need)
+        give = fit * (w.lexical * p.lex_give + sem_give + w.concept * p.con_give)
         rest = (
             w.intent * min(p.intents, w.max_intents)
             + w.sector * min(p.sectors, w.max_sectors)
@@ -264,7 +213,7 @@ class Matcher:
         found = self.scores(me, other)
         return None if found is None else found[0]
 
-    # -- the reasons -------------------------------------------------------------------
+    # -- the reasons (bot.domain.matching.explain) ---------------------------------------
     def match(self, me: Profile, other: Profile) -> Match | None:
         """``other`` as a match for ``me``, with reasons phrased for ``me``; None if none."""
         if not eligible(me, other, self.countries):
@@ -273,68 +222,16 @@ class Matcher:
         parts = self.parts(a, b)
         if not parts.has_reason():
             return None
-        reasons: list[Reason] = []
-        if parts.need_is_reason():
-            offer, need = self._quotes(b, a, other, me)
-            by_meaning = parts.lex_need < TEXT_REASON_MIN
-            reasons.append(Reason(THEY_OFFER, offer=offer, need=need, by_meaning=by_meaning))
-        if parts.give_is_reason():
-            offer, need = self._quotes(a, b, me, other)
-            by_meaning = parts.lex_give < TEXT_REASON_MIN
-            reasons.append(Reason(YOU_OFFER, offer=offer, need=need, by_meaning=by_meaning))
-        reasons.extend(self._intent_reasons(me, other))
-        shared = tuple(s for s in me.sectors if s.casefold() in b.sectors)
-        if shared:
-            reasons.append(Reason(SECTORS, terms=shared))
         mine, theirs = self.totals(parts)
-        return Match(me.id, other, mine, tuple(reasons), theirs)
-
-    def _quotable(self, who: Prepared, side: str) -> list[tuple[str, dict[str, float]]]:
-        found = who.quotes.get(side)
-        if found is None:
-            source = who.profile.offers if side == "offers" else who.profile.seeks
-            found = [(q, text.unit(text.terms(q))) for q in text.quotable(source)]
-            who.quotes[side] = found
-        return found
-
-    def _quotes(
-        self, giver: Prepared, seeker: Prepared, giver_p: Profile, seeker_p: Profile
-    ) -> tuple[str, str]:
-        """The part of the giver's offers closest to the seeker's whole need, and the part of
-        the seeker's seeks closest to the giver's whole offer: shared words count, and so
-        does closeness of meaning when the embeddings are there."""
-        offers = self._quotable(giver, "offers")
-        needs = self._quotable(seeker, "seeks")
-        if not offers or not needs:
-            return text.short(giver_p.offers), text.short(seeker_p.seeks)
-        gv = giver_p.vectors if self.weights.semantic else None
-        sv = seeker_p.vectors if self.weights.semantic else None
-        offer_fit = [text.cosine(terms, seeker.seeks) for _, terms in offers]
-        need_fit = [text.cosine(terms, giver.offers) for _, terms in needs]
-        if gv is not None and sv is not None:
-            if len(gv.offer_quotes) == len(offers) and sv.seeks is not None:
-                closeness = gv.offer_quotes.astype(np.float32) @ sv.seeks.astype(np.float32)
-                offer_fit = [f + c for f, c in zip(offer_fit, closeness.tolist(), strict=True)]
-            if len(sv.seek_quotes) == len(needs) and gv.offers is not None:
-                closeness = sv.seek_quotes.astype(np.float32) @ gv.offers.astype(np.float32)
-                need_fit = [f + c for f, c in zip(need_fit, closeness.tolist(), strict=True)]
-        # The first of equals: the clause comes before its items, and reads better.
-        best_offer = max(range(len(offers)), key=lambda i: (offer_fit[i], -i))
-        best_need = max(range(len(needs)), key=lambda j: (need_fit[j], -j))
-        return text.short(offers[best_offer][0]), text.short(needs[best_need][0])
-
-    def _intent_reasons(self, me: Profile, other: Profile) -> list[Reason]:
-        theirs = {i.casefold(): i for i in other.partnerships}
-        out: list[Reason] = []
-        for mine in me.partnerships:
-            for complement in self.complements.get(mine.casefold(), ()):
-                if complement not in theirs:
-                    continue
-                if complement == mine.casefold():
-                    out.append(Reason(BOTH_WANT, terms=(mine,)))
-                else:
-                    out.append(Reason(INTENTS, terms=(mine, theirs[complement])))
-        return out
+        return Match(
+            me.id,
+            other,
+            mine,
+            explain.reasons(
+                a, b, parts, semantic=self.weights.semantic, complements=self.complements
+            ),
+            theirs,
+        )
 
     # -- ranking -----------------------------------------------------------------------
     def rank(

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.domain.matching.core import Matcher, PairParts, Prepared
+from bot.domain.matching.core import Matcher
+from bot.domain.matching.pair import PairParts, Prepared
 from bot.domain.matching.profiles import (
     CALIBRATED,
+    CONCEPT_REASON_MIN,
     SEM_REASON_MIN,
     TEXT_REASON_MIN,
     Match,
@@ -82,12 +84,13 @@ class MatchIndex:
             (len(v) for p in prep_ro + prep_pk for v in (p.offer_vec, p.seek_vec) if v is not None),
             1,
         )
-        ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims)
-        pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims)
+        topics, services = _shared_concepts(prep_ro, prep_pk)
+        w = self.matcher.weights
+        ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims, topics, services, w)
+        pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims, topics, services, w)
         self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
         self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
         blocked = self._blocked(ro, pk)
-        w = self.matcher.weights
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
@@ -354,7 +357,23 @@ def _loose_reason(parts: PairParts, slack: float) -> bool:
         return True
     lex = max(parts.lex_need, parts.lex_give) >= TEXT_REASON_MIN - slack
     sem = max(parts.sem_need, parts.sem_give) >= SEM_REASON_MIN - slack
-    return bool(lex or sem)
+    con = max(parts.con_need, parts.con_give) >= CONCEPT_REASON_MIN - slack
+    return bool(lex or sem or con)
+
+
+def _shared_concepts(a: list[Prepared], b: list[Prepared]) -> tuple[dict[str, int], dict[str, int]]:
+    """The concepts somebody seeks and somebody across offers, and the services offered on
+    both sides (the only ones that can make competitors)."""
+    offers_a = {k for p in a for k in p.con_offers}
+    seeks_a = {k for p in a for k in p.con_seeks}
+    offers_b = {k for p in b for k in p.con_offers}
+    seeks_b = {k for p in b for k in p.con_seeks}
+    topics = (offers_a & seeks_b) | (offers_b & seeks_a)
+    services = {k for p in a for k in p.con_same} & {k for p in b for k in p.con_same}
+    return (
+        {k: i for i, k in enumerate(sorted(topics))},
+        {k: i for i, k in enumerate(sorted(services))},
+    )
 
 
 def _shared_vocab(a: list[Prepared], b: list[Prepared]) -> dict[str, int]:

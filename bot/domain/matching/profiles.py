@@ -19,20 +19,29 @@ SIZES = ("1–10", "11–50", "51–200", "201–1000", "1000+")
 @dataclass(frozen=True)
 class Rules:
     """What the forum decides about matching: the two countries (codes) whose companies are
-    paired, and which intent keys meet which (a symmetric intent meets itself)."""
+    paired, which intent keys meet which (a symmetric intent meets itself), and the names of
+    the two countries (``places``): every pair joins them, so those words say nothing about
+    fit and the matcher leaves them out of a text's terms, as it does of its embeddings."""
 
     countries: tuple[str, str]
     complements: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    places: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, forum: Forum) -> Rules:
-        return cls(countries=forum.codes, complements=forum.complements())
+        return cls(
+            countries=forum.codes, complements=forum.complements(), places=forum.place_names()
+        )
 
 
 SCORE_DECIMALS = 6
 TEXT_REASON_MIN = 0.2  # a lexical cosine from here on names what matched
 SEM_REASON_MIN = 0.45  # an embedding cosine from here on is a match "by meaning"
 COMPETITOR_MIN = 0.4  # same-side similarity from here on makes a pair competitors
+CONCEPT_REASON_MIN = 0.25  # a concept cosine from here on names the shared concept
+# Offered services this alike (concept cosine) make a pair competitors, unless a concept one
+# seeks is offered by the other at least as much.
+CONCEPT_COMPETITOR_MIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,13 @@ class Weights:
     # What a company seeks in its own words ("investors for OUR VR platform") describes the
     # company, not the need: that share of the seeks is taken out before comparing.
     self_in_seeks: float = 0.5
+    # The concept channel (bot.domain.matching.concepts): the concept cosine's share of a text
+    # fit, a segment's weight next to a service's, and what is left of a service a company
+    # offers when its seeks name it again (its own product after "our" in a seek for
+    # resellers or investors is always left out).
+    concept: float = 1.0
+    segment: float = 0.5
+    self_concept: float = 1.0
     semantic: bool = True
 
 
@@ -66,6 +82,7 @@ LEXICAL = Weights(
     sector=0.75,
     competitor=0.0,
     self_in_seeks=0.0,
+    concept=0.0,
     semantic=False,
 )
 

@@ -14,6 +14,11 @@ from typing import Any
 THEY_OFFER = "they_offer"
 # You offer what they seek.
 YOU_OFFER = "you_offer"
+# They offer what you seek, and both texts name the same concept of the lexicon
+# (bot.domain.matching.lexicon): terms = the concepts' keys, offer/need = the quotes.
+THEY_OFFER_CONCEPT = "they_offer_concept"
+# You offer what they seek, both naming the same concept.
+YOU_OFFER_CONCEPT = "you_offer_concept"
 # Your intent meets its complement in theirs: terms = (your intent, their intent).
 INTENTS = "intents"
 # A symmetric intent you both ticked (joint venture, ...): terms = (intent,).
@@ -22,15 +27,25 @@ BOTH_WANT = "both_want"
 SECTORS = "sectors"
 # A reason stored before reasons were data: text = the English sentence.
 LEGACY = "legacy"
-KINDS = (THEY_OFFER, YOU_OFFER, INTENTS, BOTH_WANT, SECTORS, LEGACY)
+KINDS = (
+    THEY_OFFER,
+    YOU_OFFER,
+    THEY_OFFER_CONCEPT,
+    YOU_OFFER_CONCEPT,
+    INTENTS,
+    BOTH_WANT,
+    SECTORS,
+    LEGACY,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One reason, phrased for one side ("you"); ``flipped`` gives the other side's view.
 
-    For THEY_OFFER / YOU_OFFER, ``offer`` quotes the offering side's text and ``need`` the
-    seeking side's; ``by_meaning`` says the two share the sense but few or no words.
+    For THEY_OFFER / YOU_OFFER (and their _CONCEPT kinds), ``offer`` quotes the offering
+    side's text and ``need`` the seeking side's; ``by_meaning`` says the two share the sense
+    but few or no words; a _CONCEPT kind's ``terms`` are the concepts both name.
     """
 
     kind: str
@@ -46,6 +61,10 @@ class Reason:
             return Reason(YOU_OFFER, self.offer, self.need, self.by_meaning)
         if self.kind == YOU_OFFER:
             return Reason(THEY_OFFER, self.offer, self.need, self.by_meaning)
+        if self.kind == THEY_OFFER_CONCEPT:
+            return Reason(YOU_OFFER_CONCEPT, self.offer, self.need, terms=self.terms)
+        if self.kind == YOU_OFFER_CONCEPT:
+            return Reason(THEY_OFFER_CONCEPT, self.offer, self.need, terms=self.terms)
         if self.kind == INTENTS:
             return Reason(INTENTS, terms=tuple(reversed(self.terms)))
         return self

@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.domain.matching.core import Prepared
+from bot.domain.matching.pair import Prepared
 from bot.domain.matching.profiles import (
     COMPETITOR_MIN,
+    CONCEPT_COMPETITOR_MIN,
+    CONCEPT_REASON_MIN,
     SEM_REASON_MIN,
     SIZES,
     TEXT_REASON_MIN,
@@ -36,7 +38,10 @@ Matrix = np.ndarray[Any, np.dtype[np.float32]]
 class Features:
     """One country's companies as float32 rows (zero rows where something is missing)."""
 
-    seeks: Matrix  # lexical, over the vocabulary both countries share
+    # Words (over the vocabulary both countries share) then concepts, in one row: one product
+    # gives a direction's w.lexical * lexical + w.concept * concept cosine (the seeks' side
+    # carries the weights).
+    seeks: Matrix
     offers: Matrix
     intents: Matrix
     wanted: Matrix  # the complements of its intents
@@ -46,6 +51,7 @@ class Features:
     near: Matrix  # the sizes next to (or equal to) its own
     seek_vec: Matrix  # embeddings (the need, see Matcher.prepare)
     offer_vec: Matrix
+    con_same: Matrix  # the services it offers (competitors), over those both sides offer
 
     @classmethod
     def of(
@@ -55,16 +61,22 @@ class Features:
         sectors: Mapping[str, int],
         intents: Mapping[str, int],
         dims: int,
+        topics: Mapping[str, int],
+        services: Mapping[str, int],
+        w: Weights,
     ) -> Features:
+        """``vocab`` and ``topics`` (concepts) give the text columns, ``services`` the
+        competitor columns."""
         n = len(prepared)
+        width = len(vocab) + len(topics)
 
         def zeros(width: int) -> Matrix:
             out: Matrix = np.zeros((n, max(width, 1)), dtype=np.float32)
             return out
 
         f = cls(
-            zeros(len(vocab)),
-            zeros(len(vocab)),
+            zeros(width),
+            zeros(width),
             zeros(len(intents)),
             zeros(len(intents)),
             zeros(len(intents)),
@@ -73,13 +85,30 @@ class Features:
             zeros(len(SIZES)),
             zeros(dims),
             zeros(dims),
+            zeros(len(services)),
         )
+        first = len(vocab)
         for row, p in enumerate(prepared):
-            for terms, target in ((p.seeks, f.seeks), (p.offers, f.offers)):
+            for terms, target, scale in (
+                (p.seeks, f.seeks, w.lexical),
+                (p.offers, f.offers, 1.0),
+            ):
                 for t, x in terms.items():
                     col = vocab.get(t)
                     if col is not None:
-                        target[row, col] = x
+                        target[row, col] = x * scale
+            for found, target, scale in (
+                (p.con_seeks, f.seeks, w.concept),
+                (p.con_offers, f.offers, 1.0),
+            ):
+                for key, x in found.items():
+                    col = topics.get(key)
+                    if col is not None:
+                        target[row, first + col] = x * scale
+            for key, x in p.con_same.items():
+                col = services.get(key)
+                if col is not None:
+                    f.con_same[row, col] = x
             for names, target in (
                 (p.intents, f.intents),
                 (p.wanted, f.wanted),
@@ -112,6 +141,7 @@ class Features:
         def product(a: Matrix, b: Matrix, name: str) -> Matrix:
             return np.matmul(a[rows], b.T, out=buf(name, shape))
 
+        # w.lexical * lexical + w.concept * concept cosine, per direction
         lex_need = product(self.seeks, other.offers, "lex_need")
         lex_give = product(self.offers, other.seeks, "lex_give")
         sem_need = product(self.seek_vec, other.offer_vec, "sem_need")
@@ -121,11 +151,14 @@ class Features:
         sectors = product(self.sectors, other.sectors, "sectors")
         same_offer = product(self.offer_vec, other.offer_vec, "same_offer")
         same_seek = product(self.seek_vec, other.seek_vec, "same_seek")
+        con_same = product(self.con_same, other.con_same, "con_same")
         flag, reason = buf("flag", shape, bool), buf("reason", shape, bool)
-        # No reason, no match: a lexical or embedding fit, a complementary intent, a sector.
-        np.greater_equal(lex_need, TEXT_REASON_MIN - _SLACK, out=reason)
+        # No reason, no match: a text fit (words, meaning, concepts), a complementary intent,
+        # a sector. Words or concepts enough for a reason make the weighted sum at least this:
+        words = _least_text_reason(w) - _SLACK
+        np.greater_equal(lex_need, words, out=reason)
         for part, least in (
-            (lex_give, TEXT_REASON_MIN - _SLACK),
+            (lex_give, words),
             (sem_need, SEM_REASON_MIN - _SLACK),
             (sem_give, SEM_REASON_MIN - _SLACK),
             (mine_intents, 0.5),
@@ -134,8 +167,8 @@ class Features:
         ):
             np.greater_equal(part, least, out=flag)
             reason |= flag
-        # Competitors (by a margin, see the module docstring): their text fit does not count,
-        # and both pay for their same-side likeness.
+        # Competitors (by a margin, see the module docstring and PairParts): their text fit
+        # does not count, and both pay for their same-side likeness.
         rivals, most = buf("rivals", shape, bool), buf("most", shape)
         np.maximum(same_offer, same_seek, out=most)
         np.greater_equal(most, COMPETITOR_MIN + _MARGIN, out=rivals)
@@ -144,6 +177,19 @@ class Features:
         across += _MARGIN
         np.greater(most, across, out=flag)
         rivals &= flag
+        # The concept cosines across, from above: the weighted sums over w.concept.
+        con_across = buf("con_across", shape)
+        np.maximum(lex_need, lex_give, out=con_across)
+        con_across *= 1 / w.concept if w.concept > 0 else 0.0
+        np.less(con_across, CONCEPT_REASON_MIN - _MARGIN, out=flag)
+        rivals &= flag
+        # ... or rivals by the services both offer.
+        by_concepts = buf("by_concepts", shape, bool)
+        np.greater_equal(con_same, CONCEPT_COMPETITOR_MIN + _MARGIN, out=by_concepts)
+        con_across += _MARGIN
+        np.greater(con_same, con_across, out=flag)
+        by_concepts &= flag
+        rivals |= by_concepts
         opposite = product(self.intents, other.wanted_other_side, "opposite")
         np.equal(opposite, 0.0, out=flag)
         rivals &= flag
@@ -158,7 +204,6 @@ class Features:
             sem -= w.sem_floor
             sem *= 1 / span
             np.clip(sem, 0.0, 1.0, out=sem)
-            lex *= w.lexical
             lex += sem  # now the text fit of that direction
             if w.semantic:
                 np.putmask(lex, rivals, 0.0)
@@ -185,6 +230,15 @@ class Features:
         np.putmask(mine, flag, -np.inf)
         np.putmask(theirs, flag, -np.inf)
         return mine, theirs
+
+
+def _least_text_reason(w: Weights) -> float:
+    """The least weighted sum of words and concepts when either is enough for a reason (0
+    when a channel that can give a reason weighs nothing: every pair is then read)."""
+    if w.lexical <= 0 or w.concept < 0:
+        return 0.0
+    least = w.lexical * TEXT_REASON_MIN
+    return min(least, w.concept * CONCEPT_REASON_MIN) if w.concept > 0 else least
 
 
 class Workspace:

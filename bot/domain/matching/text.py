@@ -111,6 +111,8 @@ def unit(weights: Mapping[str, float]) -> dict[str, float]:
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if not a or not b:
+        return 0.0
     shared = a.keys() & b.keys()
     return sum([a[t] * b[t] for t in shared]) if shared else 0.0
 

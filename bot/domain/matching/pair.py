@@ -1,0 +1,143 @@
+"""What the matcher keeps per profile (:class:`Prepared`) and measures per pair
+(:class:`PairParts`): the data :mod:`bot.domain.matching.core` computes and
+:mod:`bot.domain.matching.explain` reads to phrase the reasons, kept apart so that neither
+module needs the other's code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bot.domain.matching import concepts
+from bot.domain.matching.profiles import (
+    COMPETITOR_MIN,
+    CONCEPT_COMPETITOR_MIN,
+    CONCEPT_REASON_MIN,
+    SEM_REASON_MIN,
+    TEXT_REASON_MIN,
+    Profile,
+)
+
+
+@dataclass(slots=True)
+class Quote:
+    """A part of a text a reason may quote, with its terms and (read when a concept reason
+    first needs them) the concepts it names."""
+
+    text: str
+    terms: dict[str, float]
+    seeks: bool
+    _concepts: frozenset[str] | None = None
+
+    @property
+    def concepts(self) -> frozenset[str]:
+        if self._concepts is None:
+            self._concepts = concepts.found(self.text, seeks=self.seeks)
+        return self._concepts
+
+
+@dataclass(frozen=True, slots=True)
+class PairParts:
+    """The measurements of a pair from one side ("me"); :meth:`flipped` is the other's."""
+
+    lex_need: float  # my seeks vs their offers, lexical cosine
+    lex_give: float  # their seeks vs my offers
+    sem_need: float  # the same two with embeddings
+    sem_give: float
+    same_offer: float  # my offers vs their offers, embeddings (competitors)
+    same_seek: float  # my seeks vs their seeks
+    intents: int
+    sectors: int
+    size: bool
+    # Complementary intents of a one-sided kind (they resell what you want resold, they
+    # invest where you seek investment): the two are on opposite sides of a deal.
+    opposite: int = 0
+    con_need: float = 0.0  # concepts of my seeks vs their offers
+    con_give: float = 0.0  # of their seeks vs my offers
+    con_same: float = 0.0  # the services we both offer
+
+    def flipped(self) -> PairParts:
+        return PairParts(
+            self.lex_give,
+            self.lex_need,
+            self.sem_give,
+            self.sem_need,
+            self.same_offer,
+            self.same_seek,
+            self.intents,
+            self.sectors,
+            self.size,
+            self.opposite,
+            self.con_give,
+            self.con_need,
+            self.con_same,
+        )
+
+    @property
+    def competitors(self) -> bool:
+        """The same thing on the same side explains them better than any fit across."""
+        return self.clearly_competitors(0.0)
+
+    def clearly_competitors(self, margin: float) -> bool:
+        """Competitors by ``margin`` (each test is stricter the larger the margin)."""
+        # "Resellers for our endpoint suite" and "endpoint products to resell" read alike
+        # but are the two sides of one deal; the intents say which side each is on.
+        if self.opposite:
+            return False
+        across = max(self.con_need, self.con_give)
+        if self.con_same >= CONCEPT_COMPETITOR_MIN + margin and self.con_same > across + margin:
+            return True
+        same = max(self.same_offer, self.same_seek)
+        return (
+            same >= COMPETITOR_MIN + margin
+            and same > max(self.sem_need, self.sem_give) + margin
+            and across < CONCEPT_REASON_MIN - margin
+        )
+
+    def need_is_reason(self) -> bool:
+        return not self.competitors and (
+            self.lex_need >= TEXT_REASON_MIN
+            or self.sem_need >= SEM_REASON_MIN
+            or self.con_need >= CONCEPT_REASON_MIN
+        )
+
+    def give_is_reason(self) -> bool:
+        return not self.competitors and (
+            self.lex_give >= TEXT_REASON_MIN
+            or self.sem_give >= SEM_REASON_MIN
+            or self.con_give >= CONCEPT_REASON_MIN
+        )
+
+    def has_reason(self) -> bool:
+        return (
+            self.need_is_reason() or self.give_is_reason() or self.intents > 0 or self.sectors > 0
+        )
+
+
+@dataclass
+class Prepared:
+    """A profile's features, computed once per profile."""
+
+    profile: Profile
+    offers: dict[str, float]
+    seeks: dict[str, float]
+    sectors: frozenset[str]
+    intents: frozenset[str]
+    wanted: frozenset[str]  # the complements of its intents, casefolded
+    wanted_other_side: frozenset[str]  # those that are not their own complement
+    size: int | None
+    offer_vec: np.ndarray[Any, Any] | None
+    seek_vec: np.ndarray[Any, Any] | None  # the need: seeks less their share along offers
+    # [seek, offer] as rows, and [offer, seek] as columns: one product gives a pair's four
+    # embedding cosines (None without embeddings).
+    rows: np.ndarray[Any, Any] | None = None
+    cols: np.ndarray[Any, Any] | None = None
+    # Concepts (unit vectors): of the offers, of the seeks less what the company offers
+    # itself, and of the offered services alone (competitors).
+    con_offers: dict[str, float] = field(default_factory=dict)
+    con_seeks: dict[str, float] = field(default_factory=dict)
+    con_same: dict[str, float] = field(default_factory=dict)
+    # Quotable parts with their terms and concepts, filled when a reason first needs them.
+    quotes: dict[str, list[Quote]] = field(default_factory=dict)
