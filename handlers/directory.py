@@ -10,8 +10,6 @@ in the user's data, the last ``KEPT_SEARCHES`` of them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -27,7 +25,7 @@ from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import clip, public_card
 
@@ -310,19 +308,15 @@ async def not_words(update: Update, context: ForumContext) -> str:
 
 
 def build_search_conversation() -> ConversationHandler[ForumContext]:
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(ask_words, pattern=DirSearch.filter())],
-        states={
+    return conversation(
+        "directory_search",
+        [CallbackQueryHandler(ask_words, pattern=DirSearch.filter())],
+        {
             WORDS: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_words),
                 MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_words),
             ]
         },
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="directory_search",
-        persistent=True,
     )
 
 

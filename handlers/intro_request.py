@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.runtime.context import ForumContext
 from bot.services.introductions import NOTE_LIMIT
 from handlers.callbacks import DirRequest, IntroRequest, NoteSend, NoteStop
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import outcome_text
 from handlers.matches import edit
@@ -159,15 +159,7 @@ def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
         CallbackQueryHandler(stop, pattern=NoteStop.filter()),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
     ]
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=entry,
-        states={NOTE: note_step},
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="intro_request",
-        persistent=True,
-    )
+    return conversation("intro_request", entry, {NOTE: note_step})
 
 
 def register(app: Application) -> None:
