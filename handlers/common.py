@@ -134,5 +134,5 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
         # A double press renders the same thing twice; Telegram refuses the no-op edit.
-        if "not modified" not in exc.message:
+        if "not modified" not in exc.message.lower():
             raise
