@@ -16,6 +16,7 @@ from typing import Protocol
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 DEFAULT_LEAD_MINUTES = 15
 TALK, MEETINGS = "talk", "meetings"  # a session's kind: a talk, or a block of 1:1 meeting slots
@@ -87,20 +88,12 @@ class ImportResult:
 
 
 def _session(row: aiosqlite.Row) -> Session:
-    return Session(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        speakers=row["speakers"],
-        track=row["track"],
+    return from_row(
+        Session,
+        row,
         starts_at=datetime.fromisoformat(row["starts_at"]),
         ends_at=datetime.fromisoformat(row["ends_at"]),
-        link=row["link"],
         cancelled=bool(row["cancelled"]),
-        updated_at=row["updated_at"],
-        kind=row["kind"],
-        slot_minutes=row["slot_minutes"],
-        tables=row["tables"],
     )
 
 

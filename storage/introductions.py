@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 PENDING, ACCEPTED, DECLINED, EXPIRED = "pending", "accepted", "declined", "expired"
 STATES = (PENDING, ACCEPTED, DECLINED, EXPIRED)
@@ -54,19 +55,10 @@ class CreateOutcome:
 
 
 def _record(r: aiosqlite.Row) -> IntroductionRecord:
-    return IntroductionRecord(
-        id=r["id"],
-        requester_company_id=r["requester_company_id"],
-        target_company_id=r["target_company_id"],
-        requested_by=r["requested_by"],
-        note=r["note"],
+    return from_row(
+        IntroductionRecord,
+        r,
         reasons=tuple(json.loads(r["reasons"] or "[]")),
-        state=r["state"],
-        created_at=r["created_at"],
-        decided_at=r["decided_at"],
-        decided_by=r["decided_by"],
-        expires_at=r["expires_at"],
-        reminded_at=r["reminded_at"],
     )
 
 

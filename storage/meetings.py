@@ -19,6 +19,7 @@ import aiosqlite
 
 from storage.agenda import MEETINGS, to_utc
 from storage.db import Database
+from storage.rows import from_row
 
 PROPOSED, CONFIRMED, DECLINED, CANCELLED, EXPIRED = (
     "proposed",
@@ -97,24 +98,11 @@ class Booking:
 
 
 def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
-    return MeetingRecord(
-        id=row["id"],
-        company_a=row["company_a"],
-        company_b=row["company_b"],
-        block_id=row["block_id"],
+    return from_row(
+        MeetingRecord,
+        row,
         starts_at=datetime.fromisoformat(row["starts_at"]),
         ends_at=datetime.fromisoformat(row["ends_at"]),
-        table_no=row["table_no"],
-        state=row["state"],
-        source=row["source"],
-        proposer_company=row["proposer_company"],
-        requested_by=row["requested_by"],
-        decided_by=row["decided_by"],
-        rev=row["rev"],
-        token=row["token"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        feedback_asked_at=row["feedback_asked_at"],
     )
 
 
