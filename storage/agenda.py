@@ -15,7 +15,7 @@ from typing import Protocol
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, fetch_all
 from storage.rows import from_row
 
 DEFAULT_LEAD_MINUTES = 15
@@ -147,8 +147,8 @@ class AgendaRepository:
         stamp = to_utc(now)
         result = ImportResult()
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT * FROM agenda_sessions ORDER BY id") as cursor:
-                existing = [_session(r) for r in await cursor.fetchall()]
+            rows = await fetch_all(conn, "SELECT * FROM agenda_sessions ORDER BY id")
+            existing = [_session(r) for r in rows]
             by_key: dict[Hashable, Session] = {}
             for s in existing:
                 k = key(s.title, s.starts_at)

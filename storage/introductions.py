@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, fetch_one
 from storage.rows import from_row
 
 PENDING, ACCEPTED, DECLINED, EXPIRED = "pending", "accepted", "declined", "expired"
@@ -62,11 +62,6 @@ def _record(r: aiosqlite.Row) -> IntroductionRecord:
     )
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> Any:
-    cursor = await conn.execute(sql, params)
-    return await cursor.fetchone()
-
-
 class IntroductionRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -90,7 +85,7 @@ class IntroductionRepository:
         accepted instead: both sides said yes.
         """
         async with self.db.transaction() as conn:
-            existing = await _one(
+            existing = await fetch_one(
                 conn,
                 "SELECT * FROM introductions WHERE requester_company_id = ? "
                 "AND target_company_id = ?",
@@ -98,7 +93,7 @@ class IntroductionRepository:
             )
             if existing is not None:
                 return CreateOutcome("exists", _record(existing))
-            reverse = await _one(
+            reverse = await fetch_one(
                 conn,
                 "SELECT * FROM introductions WHERE requester_company_id = ? "
                 "AND target_company_id = ?",
@@ -112,14 +107,18 @@ class IntroductionRepository:
                     "WHERE id = ? AND state = ?",
                     (ACCEPTED, now.isoformat(), requested_by, reverse["id"], PENDING),
                 )
-                row = await _one(conn, "SELECT * FROM introductions WHERE id = ?", (reverse["id"],))
+                row = await fetch_one(
+                    conn, "SELECT * FROM introductions WHERE id = ?", (reverse["id"],)
+                )
+                assert row is not None  # updated just now, in this transaction
                 return CreateOutcome("mutual", _record(row))
-            counted = await _one(
+            counted = await fetch_one(
                 conn,
                 "SELECT count(*), min(created_at) FROM introductions "
                 "WHERE requester_company_id = ? AND created_at > ?",
                 (requester_id, day_start.isoformat()),
             )
+            assert counted is not None  # count(*) always has its row
             sent_today = int(counted[0])
             if sent_today >= daily_limit:
                 return CreateOutcome("limit", None, sent_today, counted[1])
@@ -138,7 +137,10 @@ class IntroductionRepository:
                     expires_at.isoformat(),
                 ),
             )
-            row = await _one(conn, "SELECT * FROM introductions WHERE id = ?", (cursor.lastrowid,))
+            row = await fetch_one(
+                conn, "SELECT * FROM introductions WHERE id = ?", (cursor.lastrowid,)
+            )
+            assert row is not None  # inserted just now, in this transaction
             return CreateOutcome("created", _record(row), sent_today + 1)
 
     async def get(self, intro_id: int) -> IntroductionRecord | None:
