@@ -1,10 +1,12 @@
-"""Small pieces every handler module shares: replying safely, the /cancel fallback, the
-organiser check and reading numbers out of callback data."""
+"""Small pieces every handler module shares: replying safely, the /cancel fallback and the
+conversations built around it, the organiser check and reading numbers out of callback
+data."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
@@ -61,6 +63,26 @@ def cancel_fallback() -> CommandHandler[ForumContext, int]:
     return CommandHandler("cancel", cancel_conversation)
 
 
+def conversation(
+    name: str,
+    entry_points: Sequence[Any],
+    states: Mapping[object, Sequence[Any]],
+    *fallbacks: Any,
+) -> ConversationHandler[ForumContext]:
+    """A conversation as all of ours are: /cancel first among the fallbacks (then
+    ``fallbacks``), kept across restarts under ``name``, and started afresh from an entry
+    point at any step."""
+    every_fallback: list[Any] = [cancel_fallback(), *fallbacks]
+    return ConversationHandler(
+        entry_points=list(entry_points),
+        states={state: list(handlers) for state, handlers in states.items()},
+        fallbacks=every_fallback,
+        name=name,
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
 async def organiser_id(update: Update, context: ForumContext) -> int | None:
     """The sender's id if the server knows them as an organiser; otherwise say no.
 
@@ -112,5 +134,5 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
         # A double press renders the same thing twice; Telegram refuses the no-op edit.
-        if "not modified" not in exc.message:
+        if "not modified" not in exc.message.lower():
             raise

@@ -10,10 +10,7 @@ in the user's data, the last ``KEPT_SEARCHES`` of them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -27,7 +24,7 @@ from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, edit, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import clip, public_card
 
@@ -157,7 +154,7 @@ def card_text(tx: Texts, card: Card, forum: Forum) -> str:
     return "\n".join(lines)
 
 
-async def _show(update: Update, context: ForumContext, view: DirList, *, edit: bool) -> None:
+async def _show(update: Update, context: ForumContext, view: DirList, *, in_place: bool) -> None:
     """Show (or redraw in place) one page; a button press is answered exactly once."""
     tx = await reader(update, context)
     user = update.effective_user
@@ -183,8 +180,9 @@ async def _show(update: Update, context: ForumContext, view: DirList, *, edit: b
     markup = page_keyboard(tx, page, view.query, view.sector)
     if update.callback_query:
         await update.callback_query.answer()
-    if edit:
-        await _edit(update, text, markup)
+    if in_place:
+        assert update.callback_query is not None
+        await edit(update.callback_query, text, markup)
     else:
         await reply(update, text, reply_markup=markup)
 
@@ -196,26 +194,16 @@ async def _refuse(update: Update, text: str) -> None:
         await reply(update, text)
 
 
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    query = update.callback_query
-    assert query is not None
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-
-
 async def companies_command(update: Update, context: ForumContext) -> None:
     words = " ".join(context.args or []).strip()
     query = _save_search(context, words[:200]) if words else 0
-    await _show(update, context, DirList("o", "", query, 0), edit=False)
+    await _show(update, context, DirList("o", "", query, 0), in_place=False)
 
 
 async def list_pressed(update: Update, context: ForumContext) -> None:
     query = update.callback_query
     assert query is not None
-    await _show(update, context, DirList.unpack(query.data), edit=True)
+    await _show(update, context, DirList.unpack(query.data), in_place=True)
 
 
 async def sectors_pressed(update: Update, context: ForumContext) -> None:
@@ -242,7 +230,7 @@ async def sectors_pressed(update: Update, context: ForumContext) -> None:
         for key in sectors
     ]
     await query.answer()
-    await _edit(update, tx._("Which sector?"), InlineKeyboardMarkup(rows))
+    await edit(query, tx._("Which sector?"), InlineKeyboardMarkup(rows))
 
 
 async def card_pressed(update: Update, context: ForumContext) -> None:
@@ -273,7 +261,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
         ]
     )
     await query.answer()
-    await _edit(update, card_text(tx, card, context.services.forum), InlineKeyboardMarkup(rows))
+    await edit(query, card_text(tx, card, context.services.forum), InlineKeyboardMarkup(rows))
 
 
 # -- the search conversation ------------------------------------------------------------
@@ -299,7 +287,9 @@ async def got_words(update: Update, context: ForumContext) -> int:
     words = (message.text or "").strip() if message else ""
     scope = context.user_data.pop(SCOPE_KEY, OTHER)  # type: ignore[union-attr]
     query = _save_search(context, words[:200]) if words else 0
-    await _show(update, context, DirList("s" if scope == SAME else "o", "", query, 0), edit=False)
+    await _show(
+        update, context, DirList("s" if scope == SAME else "o", "", query, 0), in_place=False
+    )
     return ConversationHandler.END
 
 
@@ -310,19 +300,15 @@ async def not_words(update: Update, context: ForumContext) -> str:
 
 
 def build_search_conversation() -> ConversationHandler[ForumContext]:
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(ask_words, pattern=DirSearch.filter())],
-        states={
+    return conversation(
+        "directory_search",
+        [CallbackQueryHandler(ask_words, pattern=DirSearch.filter())],
+        {
             WORDS: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_words),
                 MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_words),
             ]
         },
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="directory_search",
-        persistent=True,
     )
 
 

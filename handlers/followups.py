@@ -22,7 +22,7 @@ from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.followups import ASK_NOTICE, NOTE_LIMIT, PRIVATE, FollowupService
 from handlers.callbacks import FollowupAnswer, FollowupChoice, FollowupNoNote
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -174,20 +174,16 @@ async def not_text(update: Update, context: ForumContext) -> str:
 
 
 def build_conversation() -> ConversationHandler[ForumContext]:
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(answered, pattern=FollowupAnswer.filter())],
-        states={
+    return conversation(
+        "followup_note",
+        [CallbackQueryHandler(answered, pattern=FollowupAnswer.filter())],
+        {
             NOTE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
                 CallbackQueryHandler(no_note, pattern=FollowupNoNote.filter()),
                 MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_text),
             ]
         },
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="followup_note",
-        persistent=True,
     )
 
 

@@ -22,10 +22,9 @@ from telegram.ext import (
 from bot.runtime.context import ForumContext
 from bot.services.introductions import NOTE_LIMIT
 from handlers.callbacks import DirRequest, IntroRequest, NoteSend, NoteStop
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, edit, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import outcome_text
-from handlers.matches import edit
 
 TARGET_KEY = "intro_target"
 ANY_COMPANY_KEY = "intro_any_company"  # the target came from the directory
@@ -92,7 +91,7 @@ async def _send(update: Update, context: ForumContext, note: str) -> int:
     done = await services.intros.request(user.id, int(target_id), note, any_company=any_company)
     text = outcome_text(tx, done, services.forum, services.settings)
     if update.callback_query:
-        await edit(update, text, None)
+        await edit(update.callback_query, text, None)
     else:
         await reply(update, text)
     return ConversationHandler.END
@@ -131,7 +130,7 @@ async def stop(update: Update, context: ForumContext) -> int:
     await query.answer()
     context.user_data.pop(TARGET_KEY, None)  # type: ignore[union-attr]
     context.user_data.pop(ANY_COMPANY_KEY, None)  # type: ignore[union-attr]
-    await edit(update, tx._("No request sent. Send /matches to see your matches again."), None)
+    await edit(query, tx._("No request sent. Send /matches to see your matches again."), None)
     return ConversationHandler.END
 
 
@@ -159,15 +158,7 @@ def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
         CallbackQueryHandler(stop, pattern=NoteStop.filter()),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
     ]
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=entry,
-        states={NOTE: note_step},
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="intro_request",
-        persistent=True,
-    )
+    return conversation("intro_request", entry, {NOTE: note_step})
 
 
 def register(app: Application) -> None:

@@ -12,14 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.invitations import DONE_NOTICE, SMTP_SETTINGS, InvitationService, Plan
 from handlers.callbacks import InviteCancel, InviteSend, InviteUnclaimed
-from handlers.common import audit, organiser_id, reader, reply
+from handlers.common import audit, edit, organiser_id, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -184,7 +183,7 @@ async def send_pressed(update: Update, context: ForumContext) -> None:
     await query.answer()
     service.start(actor, context.bot.username)
     await audit(context, actor, "send invitations", f"{len(plan.to_send)} e-mails")
-    await _edit(
+    await edit(
         query,
         tx.n_(
             "✉️ Sending {n} e-mail… the report follows here.",
@@ -201,15 +200,7 @@ async def cancel_pressed(update: Update, context: ForumContext) -> None:
         return
     tx = await reader(update, context)
     await query.answer()
-    await _edit(query, tx._("No e-mails sent."))
-
-
-async def _edit(query: Any, text: str) -> None:
-    try:
-        await query.edit_message_text(text)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit(query, tx._("No e-mails sent."))
 
 
 @renderer(DONE_NOTICE)

@@ -9,14 +9,13 @@ out again, so a card that moved or went is never acted on by its old position.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.matching import MatchesView
 from handlers.callbacks import IntroRequest, MatchDismiss, MatchPage
-from handlers.common import reader, reply
+from handlers.common import edit, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import no_matches, public_card
 from handlers.reasons import why_you_match
@@ -85,21 +84,10 @@ async def _show(update: Update, context: ForumContext, index: int, notice: str =
     view = await context.services.matching.matches_of_rep(query.from_user.id)
     if not view.matches:
         empty = no_matches(tx, view.kind, forum, view.other_country)
-        await edit(update, (notice + "\n\n" if notice else "") + empty, None)
+        await edit(query, (notice + "\n\n" if notice else "") + empty, None)
         return
     index = max(0, min(index, len(view.matches) - 1))
-    await edit(update, card_text(tx, view, index, forum, notice), card_keyboard(tx, view, index))
-
-
-async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed message; a double press redraws the same card, which is no error."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit(query, card_text(tx, view, index, forum, notice), card_keyboard(tx, view, index))
 
 
 async def page(update: Update, context: ForumContext) -> None:

@@ -20,7 +20,7 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meetings import MeetingService
 from handlers.callbacks import MeetingHeld, MeetingRate
-from handlers.common import cancel_fallback, edit, reader, reply
+from handlers.common import conversation, edit, reader, reply
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, picker
 
@@ -158,15 +158,7 @@ def build_conversation() -> ConversationHandler[ForumContext]:
         CommandHandler("skip", skip),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_text),
     ]
-    fallbacks: list[Any] = [cancel_fallback()]
-    return ConversationHandler(
-        entry_points=entry,
-        states={NOTE: steps},
-        fallbacks=fallbacks,
-        allow_reentry=True,
-        name="meeting_feedback",
-        persistent=True,
-    )
+    return conversation("meeting_feedback", entry, {NOTE: steps})
 
 
 def register(app: Application) -> None:

@@ -27,11 +27,14 @@ from handlers.notifications import Rendered, renderer
 
 
 async def _load(
-    data: Mapping[str, Any], services: Services
+    data: Mapping[str, Any], services: Services, state: str, *, same_rev: bool = False
 ) -> tuple[MeetingView, ReaderZones] | None:
+    """The meeting as it is now and the reader's zones, or None when the notice is stale:
+    the meeting is gone, is no longer in `state`, or (with `same_rev`) changed since the
+    notice was queued."""
     service = MeetingService(services)
     view = await service.view_by_id(int(data["meeting"]), int(data["company"]))
-    if view is None:
+    if view is None or view.state != state or (same_rev and view.rev != data["rev"]):
         return None
     return view, await service.zone_of(int(data.get("to", 0)))
 
@@ -42,12 +45,10 @@ def _act(view: MeetingView, label: str, action: MeetingAction) -> InlineKeyboard
 
 @renderer("meeting_proposed")
 async def proposed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
-    if loaded is None:
-        return None
-    view, own = loaded
-    if view.state != "proposed" or view.rev != data["rev"] or view.waiting_for != "us":
+    loaded = await _load(data, services, "proposed", same_rev=True)
+    if loaded is None or loaded[0].waiting_for != "us":
         return None  # answered, moved again or withdrawn meanwhile
+    view, own = loaded
     partner = tx.user(view.partner_name)
     if data.get("was"):
         was = datetime.fromisoformat(data["was"])
@@ -76,12 +77,10 @@ async def proposed(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
 
 @renderer("meeting_confirmed")
 async def confirmed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
+    loaded = await _load(data, services, "confirmed", same_rev=True)
     if loaded is None:
         return None
     view, own = loaded
-    if view.state != "confirmed" or view.rev != data["rev"]:
-        return None
     head = tx._("✅ <b>Meeting booked</b> with {partner}.").format(
         partner=tx.user(view.partner_name)
     )
@@ -91,12 +90,10 @@ async def confirmed(tx: Texts, data: Mapping[str, Any], services: Services) -> R
 
 @renderer("meeting_declined")
 async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
+    loaded = await _load(data, services, "declined")
     if loaded is None:
         return None
     view, own = loaded
-    if view.state != "declined":
-        return None
     text = tx._("✖️ {partner} declined the meeting on {when}.").format(
         partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
     )
@@ -105,12 +102,10 @@ async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
 
 @renderer("meeting_cancelled")
 async def cancelled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
+    loaded = await _load(data, services, "cancelled")
     if loaded is None:
         return None
     view, own = loaded
-    if view.state != "cancelled":
-        return None
     values = {
         "partner": tx.user(view.partner_name),
         "when": when(tx, view.starts_at, view.ends_at, own),
@@ -129,12 +124,10 @@ async def cancelled(tx: Texts, data: Mapping[str, Any], services: Services) -> R
 
 @renderer("meeting_scheduled")
 async def scheduled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
+    loaded = await _load(data, services, "confirmed", same_rev=True)
     if loaded is None:
         return None
     view, own = loaded
-    if view.state != "confirmed" or view.rev != data["rev"]:
-        return None
     head = tx._("🗓 <b>The organisers booked a 1:1 meeting for you</b> with {partner}.").format(
         partner=tx.user(view.partner_name)
     )
@@ -147,12 +140,10 @@ async def scheduled(tx: Texts, data: Mapping[str, Any], services: Services) -> R
 
 @renderer("meeting_reminder")
 async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
-    if loaded is None:
-        return None
-    view, own = loaded
-    if view.state != "confirmed" or view.starts_at != datetime.fromisoformat(data["start"]):
+    loaded = await _load(data, services, "confirmed")
+    if loaded is None or loaded[0].starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
+    view, own = loaded
     now = services.clock.now()
     template, left = countdown(
         tx,
@@ -168,12 +159,10 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
 
 @renderer("meeting_feedback")
 async def feedback(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services)
+    loaded = await _load(data, services, "confirmed")
     if loaded is None:
         return None
     view, own = loaded
-    if view.state != "confirmed":
-        return None
     text = tx._("Did your meeting with <b>{partner}</b> on {when} take place?").format(
         partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
     )

@@ -8,8 +8,6 @@ A short conversation (state: waiting for a zone) so that a typed name is underst
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -24,7 +22,7 @@ from bot.domain.timefmt import suggest_zones
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.callbacks import TimezonePick
-from handlers.common import cancel_fallback, reader, reply
+from handlers.common import conversation, reader, reply
 from handlers.dates import local_time, zone_city
 from handlers.i18n import Texts
 
@@ -168,19 +166,16 @@ async def odd_input(update: Update, context: ForumContext) -> str:
 
 
 def build_timezone_conversation() -> ConversationHandler[ForumContext]:
-    return ConversationHandler(
-        entry_points=[CommandHandler("timezone", ask, filters=filters.ChatType.PRIVATE)],
-        states={
+    return conversation(
+        "timezone",
+        [CommandHandler("timezone", ask, filters=filters.ChatType.PRIVATE)],
+        {
             WAITING_ZONE: [
                 CallbackQueryHandler(picked, pattern=TimezonePick.filter()),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
             ],
         },
-        fallbacks=[cast(Any, cancel_fallback())],
-        name="timezone",
-        persistent=True,
-        allow_reentry=True,
     )
 
 

@@ -15,7 +15,8 @@ from typing import Protocol
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, fetch_all
+from storage.rows import from_row
 
 DEFAULT_LEAD_MINUTES = 15
 TALK, MEETINGS = "talk", "meetings"  # a session's kind: a talk, or a block of 1:1 meeting slots
@@ -87,20 +88,12 @@ class ImportResult:
 
 
 def _session(row: aiosqlite.Row) -> Session:
-    return Session(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        speakers=row["speakers"],
-        track=row["track"],
+    return from_row(
+        Session,
+        row,
         starts_at=datetime.fromisoformat(row["starts_at"]),
         ends_at=datetime.fromisoformat(row["ends_at"]),
-        link=row["link"],
         cancelled=bool(row["cancelled"]),
-        updated_at=row["updated_at"],
-        kind=row["kind"],
-        slot_minutes=row["slot_minutes"],
-        tables=row["tables"],
     )
 
 
@@ -154,8 +147,8 @@ class AgendaRepository:
         stamp = to_utc(now)
         result = ImportResult()
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT * FROM agenda_sessions ORDER BY id") as cursor:
-                existing = [_session(r) for r in await cursor.fetchall()]
+            rows = await fetch_all(conn, "SELECT * FROM agenda_sessions ORDER BY id")
+            existing = [_session(r) for r in rows]
             by_key: dict[Hashable, Session] = {}
             for s in existing:
                 k = key(s.title, s.starts_at)

@@ -18,6 +18,7 @@ import aiosqlite
 from storage.db import Database
 from storage.outbox import STATES as OUTBOX_STATES
 from storage.outbox import OutboxRepository
+from storage.rows import from_row
 
 DRAFT, SCHEDULED, RUNNING, STOPPED, DONE, CANCELLED = (
     "draft",
@@ -87,23 +88,11 @@ class SessionChoice:
 
 
 def _record(r: aiosqlite.Row) -> BroadcastRecord:
-    return BroadcastRecord(
-        id=r["id"],
-        created_by=r["created_by"],
+    return from_row(
+        BroadcastRecord,
+        r,
         audience=Audience.from_json(r["audience"]),
-        audience_label=r["audience_label"],
-        summary=r["summary"],
-        method=r["method"],
         payload=json.loads(r["payload"]),
-        state=r["state"],
-        scheduled_for=r["scheduled_for"],
-        recipients=r["recipients"],
-        progress_chat_id=r["progress_chat_id"],
-        progress_message_id=r["progress_message_id"],
-        progress_text=r["progress_text"],
-        created_at=r["created_at"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
     )
 
 

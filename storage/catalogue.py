@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, fetch_all
 
 SECTORS = "sectors"
 INTENTS = "partnership_intents"
@@ -70,8 +70,12 @@ async def _sync(conn: aiosqlite.Connection, table: str, items: Sequence[tuple[st
         f"DELETE FROM {table} WHERE active = 0 AND key NOT IN (SELECT {column} FROM {users})"
     )
     # What is kept of the retired entries comes after the offered ones, in its old order.
-    cursor = await conn.execute(f"SELECT key FROM {table} WHERE active = 0 ORDER BY position, key")
-    retired = [str(r[0]) for r in await cursor.fetchall()]
+    retired = [
+        str(r[0])
+        for r in await fetch_all(
+            conn, f"SELECT key FROM {table} WHERE active = 0 ORDER BY position, key"
+        )
+    ]
     await conn.executemany(
         f"UPDATE {table} SET position = ? WHERE key = ?",
         [(len(items) + n, key) for n, key in enumerate(retired, start=1)],

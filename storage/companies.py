@@ -17,6 +17,7 @@ import aiosqlite
 
 from storage.company_reps import CompanyReps
 from storage.db import Database
+from storage.rows import from_row
 
 PROFILE_FIELDS = (
     "name",
@@ -174,26 +175,13 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def _record(r: aiosqlite.Row) -> CompanyRecord:
-    return CompanyRecord(
-        id=r["id"],
-        name=r["name"],
-        country=r["country"],
-        city=r["city"],
+    return from_row(
+        CompanyRecord,
+        r,
         sectors=_split(r["sector_list"]),
-        offers=r["offers"],
-        seeks=r["seeks"],
         partnerships=_split(r["intent_list"]),
-        size=r["size"],
-        website=r["website"],
-        contact_name=r["contact_name"],
-        contact_email=r["contact_email"],
-        contact_phone=r["contact_phone"],
-        telegram_username=r["telegram_username"],
         consent=bool(r["consent"]),
         paused=bool(r["paused"]),
-        source=r["source"],
-        created_at=r["created_at"],
-        updated_at=r["updated_at"],
     )
 
 

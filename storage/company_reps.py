@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, fetch_one
 
 
 class CompanyReps:
@@ -39,18 +39,16 @@ class CompanyReps:
         Returns the id of the company that was deleted, if any.
         """
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT company_id FROM company_reps WHERE user_id = ?", (user_id,)
+            row = await fetch_one(
+                conn, "SELECT company_id FROM company_reps WHERE user_id = ?", (user_id,)
             )
-            row = await cursor.fetchone()
             if row is None:
                 return None
             company_id = int(row[0])
             await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
-            cursor = await conn.execute(
-                "SELECT count(*) FROM company_reps WHERE company_id = ?", (company_id,)
+            left = await fetch_one(
+                conn, "SELECT count(*) FROM company_reps WHERE company_id = ?", (company_id,)
             )
-            left = await cursor.fetchone()
             if left is not None and int(left[0]) == 0:
                 await conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
                 return company_id

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from storage.companies import CompanyRepository, check_fields, insert_company, update_company
-from storage.db import Database
+from storage.db import Database, fetch_one
 
 # What an import did with a row (``CompanyWrites.upsert_import``).
 IMPORT_CREATED = "created"
@@ -66,12 +66,12 @@ class CompanyWrites:
         """
         check_fields(fields)
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await fetch_one(
+                conn,
                 "SELECT c.id, EXISTS (SELECT 1 FROM company_reps r WHERE r.company_id = c.id) "
                 "FROM companies c WHERE lower(c.name) = lower(?) AND c.country = ?",
                 (str(fields["name"]).strip(), fields["country"]),
             )
-            row = await cursor.fetchone()
             if row is None:
                 company_id = await insert_company(
                     conn, fields, sectors, partnerships, now=now, source="import"

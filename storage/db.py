@@ -183,10 +183,25 @@ class Database:
     async def fetchone(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> aiosqlite.Row | None:
-        rows = await self.conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return await fetch_one(self.conn, sql, params)
 
     async def fetchall(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[aiosqlite.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        return await fetch_all(self.conn, sql, params)
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> aiosqlite.Row | None:
+    """The first row of a query, read as one call (also inside a transaction, on its
+    connection)."""
+    return next(iter(await conn.execute_fetchall(sql, params)), None)
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> list[aiosqlite.Row]:
+    """Every row of a query, read as one call (also inside a transaction, on its
+    connection)."""
+    return list(await conn.execute_fetchall(sql, params))

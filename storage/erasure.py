@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
 from storage.audit import pseudonym
-from storage.db import Database
+from storage.db import Database, fetch_all, fetch_one
 from storage.redaction import Identity
 
 log = logging.getLogger(__name__)
@@ -82,23 +80,13 @@ class Erasure:
     swept: tuple[str, ...] = field(default=())  # table.column found by the safety net
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    cursor = await conn.execute(sql, params)
-    return list(await cursor.fetchall())
-
-
-async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
-    found = await _rows(conn, sql, params)
-    return found[0] if found else None
-
-
 async def table_columns(conn: aiosqlite.Connection) -> dict[str, list[tuple[str, bool]]]:
     """Every table's columns as (name, NOT NULL)."""
-    names = await _rows(
+    names = await fetch_all(
         conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
     return {
-        name: [(c[1], bool(c[3])) for c in await _rows(conn, f"PRAGMA table_info({name})")]
+        name: [(c[1], bool(c[3])) for c in await fetch_all(conn, f"PRAGMA table_info({name})")]
         for (name,) in names
     }
 
@@ -111,10 +99,10 @@ async def erase_person(db: Database, user_id: int, *, now: datetime) -> Erasure:
 
 async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Erasure:
     tables = await table_columns(conn)
-    user = await _one(
+    user = await fetch_one(
         conn, "SELECT first_name, last_name, username FROM users WHERE telegram_id = ?", (user_id,)
     )
-    company = await _one(
+    company = await fetch_one(
         conn,
         "SELECT c.id, c.name FROM companies c JOIN company_reps r ON r.company_id = c.id "
         "WHERE r.user_id = ?",
@@ -124,7 +112,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
     if company is not None:
         colleagues = tuple(
             int(r[0])
-            for r in await _rows(
+            for r in await fetch_all(
                 conn,
                 "SELECT user_id FROM company_reps WHERE company_id = ? AND user_id <> ? "
                 "ORDER BY joined_at, user_id",
@@ -134,13 +122,13 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
     deleted_id = company[0] if company is not None and not colleagues else None
     # The contact details they typed (in any company, even one they left since), and all
     # of the company that goes with them.
-    contacts = await _rows(
+    contacts = await fetch_all(
         conn,
         "SELECT id, contact_name, contact_email, contact_phone, telegram_username, "
         "contact_entered_by = ? FROM companies WHERE contact_entered_by = ? OR id = ?",
         (user_id, user_id, deleted_id),
     )
-    notes = await _rows(
+    notes = await fetch_all(
         conn, "SELECT id, note FROM introductions WHERE requested_by = ? AND note <> ''", (user_id,)
     )
     cursor = await conn.execute(
@@ -156,17 +144,18 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
         emails=[c[2] for c in contacts],
         phones=[c[3] for c in contacts],
         texts=[n[1] for n in notes],
-        others=[(company[1], ERASED_COMPANY)] if deleted_id is not None else [],
+        others=[(company[1], ERASED_COMPANY)] if company and deleted_id is not None else [],
     )
 
     introductions = 0
     if deleted_id is not None:
-        row = await _one(
+        row = await fetch_one(
             conn,
             "SELECT count(*) FROM introductions WHERE requester_company_id = ? "
             "OR target_company_id = ?",
             (deleted_id, deleted_id),
         )
+        assert row is not None  # count(*) always has its row
         introductions = int(row[0])
         await conn.execute("DELETE FROM companies WHERE id = ?", (deleted_id,))
     await conn.execute("DELETE FROM company_reps WHERE user_id = ?", (user_id,))
@@ -202,7 +191,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
     audit_rows = await _audit(conn, user_id, identity, number)
     intro_keys = tuple(f"intro:{n[0]}:{what}:" for n in notes for what in ("request", "reminder"))
     deleted, emptied = await _outbox(conn, user_id, identity, intro_keys, number)
-    row = await _one(
+    row = await fetch_one(
         conn, "SELECT count(*) FROM agenda_subscriptions WHERE user_id = ?", (user_id,)
     )
     subscriptions = int(row[0]) if row else 0
@@ -237,7 +226,7 @@ async def _erase(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Era
 async def _companies(conn: aiosqlite.Connection, identity: Identity, now: datetime) -> None:
     """Their username, e-mail, phone or full name wherever a company lists them."""
     columns = ", ".join(COMPANY_CONTACT_COLUMNS)
-    for row in await _rows(conn, f"SELECT id, {columns} FROM companies"):
+    for row in await fetch_all(conn, f"SELECT id, {columns} FROM companies"):
         found = [
             name
             for name, value in zip(COMPANY_CONTACT_COLUMNS, row[1:], strict=True)
@@ -268,7 +257,7 @@ async def _broadcasts(
         (user_id,),
     )
     mine = 0
-    for row in await _rows(conn, "SELECT id, created_by, summary, payload FROM broadcasts"):
+    for row in await fetch_all(conn, "SELECT id, created_by, summary, payload FROM broadcasts"):
         own = row[1] == user_id
         payload = row[3]
         if own or identity.in_value(json.loads(payload or "{}")):
@@ -285,7 +274,7 @@ async def _broadcasts(
 
 async def _audit(conn: aiosqlite.Connection, user_id: int, identity: Identity, number: int) -> int:
     """Their actions stay under the pseudonym (a negative actor id); any mention goes."""
-    rows = await _rows(conn, "SELECT id, actor_id, detail FROM audit_log")
+    rows = await fetch_all(conn, "SELECT id, actor_id, detail FROM audit_log")
     updates = [
         (-number if actor == user_id else actor, identity.scrub(detail), row_id)
         for row_id, actor, detail in rows
@@ -309,7 +298,7 @@ async def _outbox(
     emptied = 0
     last = 0
     while True:
-        batch = await _rows(
+        batch = await fetch_all(
             conn,
             "SELECT id, dedupe_key, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?",
             (last, OUTBOX_BATCH),
@@ -347,7 +336,9 @@ async def _sweep(
         for column, not_null in columns:
             if column not in PERSON_COLUMNS:
                 continue
-            if await _one(conn, f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (user_id,)):
+            if await fetch_one(
+                conn, f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (user_id,)
+            ):
                 if not_null:
                     await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
                 else:

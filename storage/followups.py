@@ -10,6 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 NO_CONTACT, ONGOING, SIGNED, PRIVATE = "none", "ongoing", "signed", "private"
 ANSWERS = (NO_CONTACT, ONGOING, SIGNED, PRIVATE)
@@ -37,14 +38,11 @@ class FollowupRow:
 
 
 def _record(r: aiosqlite.Row) -> FollowupRecord:
-    return FollowupRecord(
+    return from_row(
+        FollowupRecord,
+        r,
         introduction_id=int(r["introduction_id"]),
         company_id=int(r["company_id"]),
-        asked_at=r["asked_at"],
-        answer=r["answer"],
-        note=r["note"],
-        answered_by=r["answered_by"],
-        answered_at=r["answered_at"],
     )
 
 

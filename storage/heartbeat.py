@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
+from storage.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,4 @@ class HeartbeatRepository:
         row = await self.db.fetchone("SELECT * FROM heartbeat WHERE id = 1")
         if row is None:
             return None
-        return Beat(
-            pid=row["pid"],
-            mode=row["mode"],
-            started_at=row["started_at"],
-            beat_at=row["beat_at"],
-            last_update_at=row["last_update_at"],
-            last_api_ok_at=row["last_api_ok_at"],
-            jobs=json.loads(row["jobs"]),
-            job_count=row["job_count"],
-            stopped_at=row["stopped_at"],
-        )
+        return from_row(Beat, row, jobs=json.loads(row["jobs"]))

@@ -14,7 +14,8 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, fetch_one
+from storage.rows import from_row
 
 PENDING, ACCEPTED, DECLINED, EXPIRED = "pending", "accepted", "declined", "expired"
 STATES = (PENDING, ACCEPTED, DECLINED, EXPIRED)
@@ -54,25 +55,11 @@ class CreateOutcome:
 
 
 def _record(r: aiosqlite.Row) -> IntroductionRecord:
-    return IntroductionRecord(
-        id=r["id"],
-        requester_company_id=r["requester_company_id"],
-        target_company_id=r["target_company_id"],
-        requested_by=r["requested_by"],
-        note=r["note"],
+    return from_row(
+        IntroductionRecord,
+        r,
         reasons=tuple(json.loads(r["reasons"] or "[]")),
-        state=r["state"],
-        created_at=r["created_at"],
-        decided_at=r["decided_at"],
-        decided_by=r["decided_by"],
-        expires_at=r["expires_at"],
-        reminded_at=r["reminded_at"],
     )
-
-
-async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> Any:
-    cursor = await conn.execute(sql, params)
-    return await cursor.fetchone()
 
 
 class IntroductionRepository:
@@ -98,7 +85,7 @@ class IntroductionRepository:
         accepted instead: both sides said yes.
         """
         async with self.db.transaction() as conn:
-            existing = await _one(
+            existing = await fetch_one(
                 conn,
                 "SELECT * FROM introductions WHERE requester_company_id = ? "
                 "AND target_company_id = ?",
@@ -106,7 +93,7 @@ class IntroductionRepository:
             )
             if existing is not None:
                 return CreateOutcome("exists", _record(existing))
-            reverse = await _one(
+            reverse = await fetch_one(
                 conn,
                 "SELECT * FROM introductions WHERE requester_company_id = ? "
                 "AND target_company_id = ?",
@@ -120,14 +107,18 @@ class IntroductionRepository:
                     "WHERE id = ? AND state = ?",
                     (ACCEPTED, now.isoformat(), requested_by, reverse["id"], PENDING),
                 )
-                row = await _one(conn, "SELECT * FROM introductions WHERE id = ?", (reverse["id"],))
+                row = await fetch_one(
+                    conn, "SELECT * FROM introductions WHERE id = ?", (reverse["id"],)
+                )
+                assert row is not None  # updated just now, in this transaction
                 return CreateOutcome("mutual", _record(row))
-            counted = await _one(
+            counted = await fetch_one(
                 conn,
                 "SELECT count(*), min(created_at) FROM introductions "
                 "WHERE requester_company_id = ? AND created_at > ?",
                 (requester_id, day_start.isoformat()),
             )
+            assert counted is not None  # count(*) always has its row
             sent_today = int(counted[0])
             if sent_today >= daily_limit:
                 return CreateOutcome("limit", None, sent_today, counted[1])
@@ -146,7 +137,10 @@ class IntroductionRepository:
                     expires_at.isoformat(),
                 ),
             )
-            row = await _one(conn, "SELECT * FROM introductions WHERE id = ?", (cursor.lastrowid,))
+            row = await fetch_one(
+                conn, "SELECT * FROM introductions WHERE id = ?", (cursor.lastrowid,)
+            )
+            assert row is not None  # inserted just now, in this transaction
             return CreateOutcome("created", _record(row), sent_today + 1)
 
     async def get(self, intro_id: int) -> IntroductionRecord | None:

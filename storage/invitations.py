@@ -14,6 +14,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 INVITATION, REMINDER = "invitation", "reminder"
 SENDING, SENT, BOUNCED, FAILED = "sending", "sent", "bounced", "failed"
@@ -76,15 +77,11 @@ class InvitationRepository:
             """
         )
         return [
-            Unclaimed(
+            from_row(
+                Unclaimed,
+                r,
                 company_id=int(r["id"]),
-                name=r["name"],
-                contact_name=r["contact_name"],
-                contact_email=r["contact_email"],
-                updated_at=r["updated_at"],
-                invited_at=r["invited_at"],
                 reminded=bool(r["reminded"]),
-                bounced_at=r["bounced_at"],
                 bounce_answer=r["bounce_answer"] or "",
             )
             for r in rows
@@ -129,15 +126,11 @@ class InvitationRepository:
             """
         )
         return [
-            InvitationRecord(
+            from_row(
+                InvitationRecord,
+                r,
                 id=int(r["id"]),
                 company_id=int(r["company_id"]),
-                company_name=r["company_name"],
-                kind=r["kind"],
-                state=r["state"],
-                answer=r["answer"],
-                created_at=r["created_at"],
-                finished_at=r["finished_at"],
                 claimed=bool(r["claimed"]),
             )
             for r in rows

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 INVITE = "invite"
 CLAIM = "claim"
@@ -40,16 +41,7 @@ class LinkRecord:
 
 
 def _record(r: aiosqlite.Row) -> LinkRecord:
-    return LinkRecord(
-        token=r["token"],
-        company_id=r["company_id"],
-        kind=r["kind"],
-        created_by=r["created_by"],
-        created_at=r["created_at"],
-        expires_at=r["expires_at"],
-        used_by=r["used_by"],
-        used_at=r["used_at"],
-    )
+    return from_row(LinkRecord, r)
 
 
 class LinkRepository:

@@ -18,6 +18,7 @@ from storage.meetings import (
     MeetingRecord,
     meeting_from_row,
 )
+from storage.rows import from_row
 
 
 class MeetingQueries:
@@ -55,13 +56,11 @@ class MeetingQueries:
             (MEETINGS,),
         )
         return [
-            BlockRecord(
-                id=r["id"],
-                title=r["title"],
+            from_row(
+                BlockRecord,
+                r,
                 starts_at=datetime.fromisoformat(r["starts_at"]),
                 ends_at=datetime.fromisoformat(r["ends_at"]),
-                slot_minutes=r["slot_minutes"],
-                tables=r["tables"],
             )
             for r in rows
         ]

@@ -18,7 +18,8 @@ from datetime import datetime
 import aiosqlite
 
 from storage.agenda import MEETINGS, to_utc
-from storage.db import Database
+from storage.db import Database, fetch_all
+from storage.rows import from_row
 
 PROPOSED, CONFIRMED, DECLINED, CANCELLED, EXPIRED = (
     "proposed",
@@ -97,30 +98,12 @@ class Booking:
 
 
 def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
-    return MeetingRecord(
-        id=row["id"],
-        company_a=row["company_a"],
-        company_b=row["company_b"],
-        block_id=row["block_id"],
+    return from_row(
+        MeetingRecord,
+        row,
         starts_at=datetime.fromisoformat(row["starts_at"]),
         ends_at=datetime.fromisoformat(row["ends_at"]),
-        table_no=row["table_no"],
-        state=row["state"],
-        source=row["source"],
-        proposer_company=row["proposer_company"],
-        requested_by=row["requested_by"],
-        decided_by=row["decided_by"],
-        rev=row["rev"],
-        token=row["token"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        feedback_asked_at=row["feedback_asked_at"],
     )
-
-
-async def _all(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[object]:
-    cursor = await conn.execute(sql, params)
-    return list(await cursor.fetchall())
 
 
 class MeetingRepository:
@@ -214,12 +197,12 @@ class MeetingRepository:
             return Booking("gone")
         try:
             async with self.db.transaction() as conn:
-                rows = await _all(
+                rows = await fetch_all(
                     conn,
                     f"SELECT rev FROM meetings WHERE id = ? AND state IN {LIVE_SQL}",
                     (meeting_id,),
                 )
-                if not rows or rows[0][0] != rev:  # type: ignore[index]
+                if not rows or rows[0][0] != rev:
                     return Booking("gone")
                 refused = await self._check(
                     conn,
@@ -266,14 +249,14 @@ class MeetingRepository:
         """Inside the transaction: the refusal, or the table the meeting gets."""
         start = to_utc(slot.starts_at)
         other = itself or 0
-        block = await _all(
+        block = await fetch_all(
             conn,
             "SELECT tables FROM agenda_sessions WHERE id = ? AND kind = ? AND cancelled = 0",
             (slot.block_id, MEETINGS),
         )
         if not block:
             return Booking("gone")
-        pair = await _all(
+        pair = await fetch_all(
             conn,
             f"SELECT 1 FROM meetings WHERE company_a = ? AND company_b = ? AND state IN {LIVE_SQL} "
             "AND ends_at > ? AND id <> ?",
@@ -282,38 +265,38 @@ class MeetingRepository:
         if pair:
             return Booking("pair")
         for company in (a, b):
-            if await _all(
+            if await fetch_all(
                 conn,
                 "SELECT 1 FROM meeting_seats WHERE company_id = ? AND slot_start = ? "
                 "AND meeting_id <> ?",
                 (company, start, other),
             ):
                 return Booking("busy", company=company)
-            if await _all(
+            if await fetch_all(
                 conn,
                 "SELECT 1 FROM meeting_unavailable WHERE company_id = ? AND slot_start = ?",
                 (company, start),
             ):
                 return Booking("unavailable", company=company)
             if max_per_company is not None:
-                count = await _all(
+                count = await fetch_all(
                     conn,
                     f"SELECT count(*) FROM meetings WHERE state IN {LIVE_SQL} "
                     "AND (company_a = ? OR company_b = ?)",
                     (company, company),
                 )
-                if int(count[0][0]) >= max_per_company:  # type: ignore[index]
+                if int(count[0][0]) >= max_per_company:
                     return Booking("limit", company=company)
         taken = {
-            int(r[0])  # type: ignore[index]
-            for r in await _all(
+            int(r[0])
+            for r in await fetch_all(
                 conn,
                 f"SELECT table_no FROM meetings WHERE block_id = ? AND starts_at = ? "
                 f"AND state IN {LIVE_SQL} AND id <> ?",
                 (slot.block_id, start, other),
             )
         }
-        tables = int(block[0][0])  # type: ignore[index]
+        tables = int(block[0][0])
         free = next((n for n in range(1, tables + 1) if n not in taken), None)
         return Booking("full") if free is None else free
 

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 PENDING, SENT, FAILED, BLOCKED, CANCELLED = "pending", "sent", "failed", "blocked", "cancelled"
 UNKNOWN = "unknown"
@@ -57,18 +58,10 @@ class OutboxRow:
 
 
 def _row(r: aiosqlite.Row) -> OutboxRow:
-    return OutboxRow(
-        id=r["id"],
-        kind=r["kind"],
-        chat_id=r["chat_id"],
-        method=r["method"],
+    return from_row(
+        OutboxRow,
+        r,
         payload=json.loads(r["payload"]),
-        attempts=r["attempts"],
-        not_before=r["not_before"],
-        broadcast_id=r["broadcast_id"],
-        priority=r["priority"],
-        state=r["state"],
-        last_error=r["last_error"],
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
+from storage.rows import from_row
 
 PARTICIPANT = "participant"
 ORGANISER = "organiser"
@@ -34,19 +35,10 @@ class UserRecord:
 
 
 def _record(row: aiosqlite.Row) -> UserRecord:
-    return UserRecord(
-        telegram_id=row["telegram_id"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        username=row["username"],
-        language_code=row["language_code"],
-        timezone=row["timezone"],
-        role=row["role"],
+    return from_row(
+        UserRecord,
+        row,
         is_active=bool(row["is_active"]),
-        blocked_at=row["blocked_at"],
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        language=row["language"],
     )
 
 

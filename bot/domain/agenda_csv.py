@@ -24,7 +24,7 @@ from bot.domain.agenda import (
     field_problems,
     session_input,
 )
-from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
+from bot.domain.spreadsheet import from_spreadsheet, safe_csv
 from bot.domain.timefmt import find_zone, zone
 
 COLUMNS = ("title", "start", "end", "speakers", "track", "description", "link")
@@ -135,24 +135,20 @@ def parse_csv(text: str) -> list[SessionInput]:
 def write_csv(items: Sequence[SessionInput], shift: timedelta = timedelta(0)) -> bytes:
     """A CSV agenda of ``items`` (moved by ``shift``), cells spreadsheet-safe, that
     :func:`parse_csv` reads back."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((*COLUMNS, *meeting_blocks.BLOCK_COLUMNS))
-    for i in items:
+
+    def row(i: SessionInput) -> list[object]:
         block = i.kind == meeting_blocks.MEETINGS
-        writer.writerow(
-            spreadsheet_safe(cell)
-            for cell in [
-                i.title,
-                (i.starts_at + shift).isoformat(timespec="seconds"),
-                (i.ends_at + shift).isoformat(timespec="seconds"),
-                i.speakers,
-                i.track,
-                i.description,
-                i.link or "",
-                i.kind,
-                str(i.slot_minutes) if block else "",
-                str(i.tables) if block else "",
-            ]
-        )
-    return out.getvalue().encode()
+        return [
+            i.title,
+            (i.starts_at + shift).isoformat(timespec="seconds"),
+            (i.ends_at + shift).isoformat(timespec="seconds"),
+            i.speakers,
+            i.track,
+            i.description,
+            i.link or "",
+            i.kind,
+            str(i.slot_minutes) if block else "",
+            str(i.tables) if block else "",
+        ]
+
+    return safe_csv((*COLUMNS, *meeting_blocks.BLOCK_COLUMNS), map(row, items)).encode()

@@ -32,7 +32,7 @@ from bot.domain.profiles import (
     parse_names,
     parse_size,
 )
-from bot.domain.spreadsheet import from_spreadsheet, spreadsheet_safe
+from bot.domain.spreadsheet import from_spreadsheet, safe_csv
 from bot.forum import Forum
 
 COLUMNS = (
@@ -273,13 +273,10 @@ def format_companies(
 ) -> str:
     """Every company as CSV, countries by name and sectors and intents by label, so that the
     file imports back unchanged; ``reps`` and ``claim_links`` by company id."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for c in companies:
-        writer.writerow(
-            spreadsheet_safe(cell)
-            for cell in [
+    return safe_csv(
+        EXPORT_COLUMNS,
+        (
+            [
                 c.id,
                 c.name,
                 forum.country_name(c.country),
@@ -297,5 +294,6 @@ def format_companies(
                 claim_links.get(c.id, ""),
                 c.created_at,
             ]
-        )
-    return out.getvalue()
+            for c in companies
+        ),
+    )

@@ -8,7 +8,6 @@ the same links as a CSV for their own mail merge.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from email.utils import make_msgid
 
 import segno
 
-from bot.domain.spreadsheet import spreadsheet_safe
+from bot.domain.spreadsheet import safe_csv
 
 QR_FILENAME = "claim-link-qr.png"
 MAIL_MERGE_COLUMNS = ("company", "contact_name", "contact_email", "claim_link")
@@ -99,20 +98,10 @@ def message(invitation: Invitation, sender: str, qr_png: bytes) -> EmailMessage:
 
 def mail_merge_csv(invitations: list[Invitation]) -> str:
     """``company,contact_name,contact_email,claim_link``, formulas defused."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MAIL_MERGE_COLUMNS)
-    for invitation in invitations:
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
-                invitation.company,
-                invitation.contact_name or "",
-                invitation.to,
-                invitation.link,
-            )
-        )
-    return out.getvalue()
+    return safe_csv(
+        MAIL_MERGE_COLUMNS,
+        ((inv.company, inv.contact_name or "", inv.to, inv.link) for inv in invitations),
+    )
 
 
 def without_address(answer: str, address: str) -> str:

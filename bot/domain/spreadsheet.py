@@ -1,7 +1,11 @@
-"""CSV cells a spreadsheet will not run as formulas (OWASP's CSV-injection advice), and back.
-Used by every export and import of the bot."""
+"""CSV cells a spreadsheet will not run as formulas (OWASP's CSV-injection advice), and back;
+and the CSV text of an export. Used by every export and import of the bot."""
 
 from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
 
 from bot.domain.unicode_text import without_bidi_controls
 
@@ -26,6 +30,16 @@ def spreadsheet_safe(value: object) -> object:
         if value.startswith((*FORMULA_STARTS, _QUOTE)):
             return _QUOTE + value
     return value
+
+
+def safe_csv(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
+    """CSV text: the ``header``, then each row with every cell :func:`spreadsheet_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(spreadsheet_safe(cell) for cell in row)
+    return out.getvalue()
 
 
 def from_spreadsheet(value: str) -> str:

@@ -215,14 +215,7 @@ class IntroductionService:
         )
 
     async def _tell_request(self, intro: IntroductionRecord, *, reminder: bool) -> None:
-        what = "reminder" if reminder else "request"
-        await self.notifier.tell(
-            await self.companies.reps(intro.target_company_id),
-            f"intro_{what}",
-            {"intro": intro.id},
-            key=f"intro:{intro.id}:{what}",
-            priority=PRIORITY_URGENT,
-        )
+        await self._tell(intro.target_company_id, intro, "reminder" if reminder else "request")
 
     async def request_view(self, intro_id: int) -> RequestView | None:
         """A request still waiting for an answer, for its notice; None once answered, expired
@@ -278,8 +271,12 @@ class IntroductionService:
             )
 
     async def _tell_requester(self, intro: IntroductionRecord, what: str) -> None:
+        await self._tell(intro.requester_company_id, intro, what)
+
+    async def _tell(self, company_id: int, intro: IntroductionRecord, what: str) -> None:
+        """The reps of ``company_id`` get the notice ``intro_<what>`` about ``intro``, once."""
         await self.notifier.tell(
-            await self.companies.reps(intro.requester_company_id),
+            await self.companies.reps(company_id),
             f"intro_{what}",
             {"intro": intro.id},
             key=f"intro:{intro.id}:{what}",

@@ -5,7 +5,7 @@ carry audiences by kind, country code, sector key or session id (handlers.callba
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
@@ -35,7 +35,7 @@ from handlers.broadcast.steps import (
 )
 from handlers.broadcast.texts import audience_text
 from handlers.callbacks import BroadcastConfirm, BroadcastMenu
-from handlers.common import cancel_fallback, organiser_id, reader, reply
+from handlers.common import conversation, organiser_id, reader, reply
 from handlers.invitations import invite_row, unclaimed_line
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m %H:%M")
@@ -245,11 +245,4 @@ def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
         ],
     }
     states.update({old: states[new] for old, new in LEGACY_STATES.items()})
-    return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", begin, filters=private)],
-        states=cast(Any, states),
-        fallbacks=[cast(Any, cancel_fallback())],
-        name="broadcast",
-        persistent=True,
-        allow_reentry=True,
-    )
+    return conversation("broadcast", [CommandHandler("broadcast", begin, filters=private)], states)

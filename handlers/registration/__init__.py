@@ -15,7 +15,7 @@ them. The company is written by the companies service (``services.company_servic
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from telegram.ext import (
     Application,
@@ -40,7 +40,7 @@ from handlers.callbacks import (
     RegToggle,
 )
 from handlers.callbacks.codec import CallbackData
-from handlers.common import cancel_fallback
+from handlers.common import conversation
 from handlers.registration.answers import (
     choose_consent,
     choose_country,
@@ -114,23 +114,18 @@ def build_registration_conversation() -> ConversationHandler[ForumContext]:
         CallbackQueryHandler(pick_field, pattern=RegField.filter()),
         CallbackQueryHandler(fields_done, pattern=RegFieldsDone.filter()),
     ]
-    return ConversationHandler(
-        entry_points=[
+    return conversation(
+        CONVERSATION_NAME,
+        [
             CommandHandler("register", start_registration),
             CallbackQueryHandler(start_registration, pattern=RegisterStart.filter()),
             CallbackQueryHandler(start_edit, pattern=ProfileEdit.filter()),
         ],
-        states=states,
-        fallbacks=[
-            cast(Any, cancel_fallback()),
-            CommandHandler("back", back),
-            CommandHandler("skip", skip),
-            CallbackQueryHandler(stale_button, pattern=_ours),
-            MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, reask),
-        ],
-        name=CONVERSATION_NAME,
-        persistent=True,
-        allow_reentry=True,
+        states,
+        CommandHandler("back", back),
+        CommandHandler("skip", skip),
+        CallbackQueryHandler(stale_button, pattern=_ours),
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, reask),
     )
 
 
