@@ -12,7 +12,7 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_availability import AvailabilityPage as Page
 from bot.services.meeting_availability import MeetingAvailability
 from handlers.callbacks import AvailabilityPage, AvailabilitySet
-from handlers.common import edit, reader, reply
+from handlers.common import edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.meeting_texts import day, slot_label
 
@@ -74,10 +74,7 @@ async def availability_command(update: Update, context: ForumContext) -> None:
 
 
 async def turn_page(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = AvailabilityPage.unpack(query.data)
+    query, tx, data = await pressed(update, context, AvailabilityPage)
     service = MeetingAvailability(context.services)
     page = await service.availability(query.from_user.id, data.block)
     await query.answer()
@@ -86,10 +83,7 @@ async def turn_page(update: Update, context: ForumContext) -> None:
 
 
 async def toggle(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = AvailabilitySet.unpack(query.data)
+    query, tx, data = await pressed(update, context, AvailabilitySet)
     service = MeetingAvailability(context.services)
     user_id = query.from_user.id
     done = await service.set_available(user_id, data.block, data.start, data.free)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.runtime.context import ForumContext
+from handlers.callbacks.codec import CallbackData
 from handlers.html import split_message
 from handlers.i18n import Texts, texts
 
@@ -33,6 +34,19 @@ async def reader(update: Update, context: ForumContext) -> Texts:
     if user is None:
         return texts()
     return texts(await context.services.languages.of(user.id, user.language_code))
+
+
+Pressed = TypeVar("Pressed", bound=CallbackData)
+
+
+async def pressed(
+    update: Update, context: ForumContext, kind: type[Pressed]
+) -> tuple[CallbackQuery, Texts, Pressed]:
+    """A press on a button of ``kind``: the query, the presser's texts and the button's
+    data (the handler is registered with ``kind.filter()``, so the data unpacks)."""
+    query = update.callback_query
+    assert query is not None  # registered as a CallbackQueryHandler
+    return query, await reader(update, context), kind.unpack(query.data)
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:

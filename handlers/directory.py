@@ -24,7 +24,7 @@ from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
-from handlers.common import conversation, edit, reader, reply
+from handlers.common import conversation, edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import clip, public_card
 
@@ -207,10 +207,7 @@ async def list_pressed(update: Update, context: ForumContext) -> None:
 
 
 async def sectors_pressed(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = DirSectors.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, DirSectors)
     sectors = await context.services.directory.sectors()
     forum = context.services.forum
     rows = [
@@ -234,10 +231,7 @@ async def sectors_pressed(update: Update, context: ForumContext) -> None:
 
 
 async def card_pressed(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = DirCard.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, DirCard)
     card = await context.services.directory.card(query.from_user.id, data.company_id)
     if card.kind != "ok" or card.company is None:
         await query.answer(tx._("That company is not in the directory any more."), show_alert=True)
@@ -266,10 +260,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
 
 # -- the search conversation ------------------------------------------------------------
 async def ask_words(update: Update, context: ForumContext) -> str:
-    query = update.callback_query
-    assert query is not None
-    data = DirSearch.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, DirSearch)
     await query.answer()
     context.user_data[SCOPE_KEY] = data.scope  # type: ignore[index]
     await reply(

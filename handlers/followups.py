@@ -22,7 +22,7 @@ from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.followups import ASK_NOTICE, NOTE_LIMIT, PRIVATE, FollowupService
 from handlers.callbacks import FollowupAnswer, FollowupChoice, FollowupNoNote
-from handlers.common import conversation, reader, reply
+from handlers.common import conversation, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -85,10 +85,7 @@ async def render_question(
 
 
 async def answered(update: Update, context: ForumContext) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    data = FollowupAnswer.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, FollowupAnswer)
     done = await FollowupService(context.services).answer(
         query.from_user.id, data.intro_id, data.company_id, data.answer
     )

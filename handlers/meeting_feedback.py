@@ -20,7 +20,7 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meetings import MeetingService
 from handlers.callbacks import MeetingHeld, MeetingRate
-from handlers.common import conversation, edit, reader, reply
+from handlers.common import conversation, edit, pressed, reader, reply
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, picker
 
@@ -63,10 +63,7 @@ REFUSED = N_("This question is not for you, or the meeting has not taken place y
 
 
 async def held(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingHeld.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingHeld)
     user_id = query.from_user.id
     result = await MeetingFollowUp(context.services).held(user_id, data.meeting, data.held)
     if result.kind == "refused" or result.meeting is None:
@@ -92,10 +89,7 @@ async def held(update: Update, context: ForumContext) -> None:
 
 
 async def rate(update: Update, context: ForumContext) -> object:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingRate.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingRate)
     result = await MeetingFollowUp(context.services).rate(
         query.from_user.id, data.meeting, data.stars
     )

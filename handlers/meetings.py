@@ -22,7 +22,7 @@ from handlers.callbacks import (
     MeetingPick,
     MeetingsOptIn,
 )
-from handlers.common import edit, reader, reply
+from handlers.common import edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.meeting_texts import book_button, card, move_picker, picker, when
 
@@ -56,10 +56,7 @@ async def _own_zone(context: ForumContext, user_id: int) -> ReaderZones:
 
 # -- booking -------------------------------------------------------------------------------
 async def book_open(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingBook.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingBook)
     result = await MeetingService(context.services).offer(query.from_user.id, data.partner)
     if result.kind not in ("ok", "upcoming"):
         await query.answer(refusal(tx, result), show_alert=True)
@@ -77,10 +74,7 @@ async def book_open(update: Update, context: ForumContext) -> None:
 
 
 async def book_slot(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingPick.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingPick)
     result = await MeetingService(context.services).propose(
         query.from_user.id, data.partner, data.block, data.start
     )
@@ -106,10 +100,7 @@ async def book_slot(update: Update, context: ForumContext) -> None:
 
 # -- a meeting: answers, reschedule, cancel ------------------------------------------------
 async def act(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingAct.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingAct)
     service = MeetingService(context.services)
     user_id = query.from_user.id
     own = await _own_zone(context, user_id)
@@ -183,10 +174,7 @@ def outcome_text(tx: Texts, kind: str, view: MeetingView, own: ReaderZones) -> s
 
 
 async def move_slot(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingMove.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingMove)
     user_id = query.from_user.id
     service = MeetingService(context.services)
     result = await service.move(user_id, data.meeting, data.rev, data.block, data.start)
@@ -296,10 +284,7 @@ async def meetings_command(update: Update, context: ForumContext) -> None:
 
 
 async def opt_in(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
-    data = MeetingsOptIn.unpack(query.data)
+    query, tx, data = await pressed(update, context, MeetingsOptIn)
     service = MeetingService(context.services)
     if not await service.set_organisers_book(query.from_user.id, data.on):
         await query.answer(tx._("Register your company first: /register."), show_alert=True)
