@@ -88,8 +88,8 @@ class MatchIndex:
         w = self.matcher.weights
         ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims, topics, services, w)
         pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims, topics, services, w)
-        self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
-        self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        ro_side = self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        pk_side = self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
         blocked = self._blocked(ro, pk)
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
@@ -98,18 +98,18 @@ class MatchIndex:
         for start in range(0, len(ro), _CHUNK):
             mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
             keep.merge(theirs.T, start)
-            self._select(ro[start : start + len(mine)], mine, pk, prep_pk, blocked)
+            self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
         for j, me in enumerate(pk):
             unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
             approx, where = keep.values[j].copy(), keep.where[j]
             if me.id in blocked:
                 approx[np.isin(where, blocked[me.id])] = -np.inf
-            found = _best(approx, self.k, self._exact(me, ro, prep_ro, where), unseen=unseen)
+            found = _best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
             if found is None:  # the few kept were not enough: screen this one in full
                 row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
                 if me.id in blocked:
                     row[blocked[me.id]] = -np.inf
-                found = _best(row, self.k, self._exact(me, ro, prep_ro, None))
+                found = _best(row, self.k, self._exact(me, ro_side, None))
                 assert found is not None
             self.tops[me.id] = found
 
@@ -129,33 +129,45 @@ class MatchIndex:
         self,
         rows: list[Profile],
         scores: np.ndarray[Any, Any],
-        cols: list[Profile],
-        prepared: list[Prepared],
+        cols: _Side,
         blocked: dict[int, list[int]],
     ) -> None:
         for me, row in zip(rows, scores, strict=True):
             if me.id in blocked:
                 row[blocked[me.id]] = -np.inf
-            found = _best(row, self.k, self._exact(me, cols, prepared, None))
+            found = _best(row, self.k, self._exact(me, cols, None))
             assert found is not None  # complete rows: nothing unseen
             self.tops[me.id] = found
 
     def _exact(
-        self,
-        me: Profile,
-        cols: list[Profile],
-        prepared: list[Prepared],
-        where: np.ndarray[Any, Any] | None,
-    ) -> Callable[[int], Row | None]:
-        """Position in a row of float scores -> the exact rank row of that pair (None if it
-        is no match); ``where`` maps positions to ``cols`` when the row keeps only a few."""
+        self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None
+    ) -> Callable[[list[int]], list[Row | None]]:
+        """Positions in a row of float scores -> the exact rank rows of those pairs (None
+        where no match); ``where`` maps positions to ``side`` when the row keeps only a few.
+        One numpy call gives all their embedding cosines (one per pair cost ~10 us each)."""
         mine = self.matcher.prepare(me)
-        scores = self.matcher.prepared_scores
+        parts, totals = self.matcher.parts, self.matcher.totals
+        cols, prepared = side.profiles, side.prepared
 
-        def exact(j: int) -> Row | None:
-            col = j if where is None else int(where[j])
-            both = scores(mine, prepared[col])
-            return None if both is None else (-both[0], -both[1], cols[col].id)
+        def exact(js: list[int]) -> list[Row | None]:
+            at = js if where is None else where[js].tolist()
+            if mine.rows is None:
+                sem: list[Any] = [None] * len(at)
+            else:
+                # A 2x2 product per pair as in Matcher.parts, so the same float32 sums (one
+                # product over all of them adds in another order: scores move in the 6th digit)
+                theirs = np.stack([side.offers[at], side.seeks[at]], axis=2)
+                sem = [(n, g, o, s) for (n, s), (o, g) in (mine.rows @ theirs).tolist()]
+            out: list[Row | None] = []
+            for col, values in zip(at, sem, strict=True):
+                other = prepared[col]
+                p = parts(mine, other, sem=values if other.rows is not None else None)
+                if p.has_reason():
+                    both = totals(p)
+                    out.append((-both[0], -both[1], cols[col].id))
+                else:
+                    out.append(None)
+            return out
 
         return exact
 
@@ -196,9 +208,10 @@ class MatchIndex:
         mine, theirs = self._screen(me, across)
         others = across.profiles
 
-        def exact(j: int) -> Row | None:
-            if not np.isfinite(mine[j]):
-                return None
+        def exact(js: list[int]) -> list[Row | None]:
+            return [one(j) if np.isfinite(mine[j]) else None for j in js]
+
+        def one(j: int) -> Row | None:
             both = self.matcher.prepared_scores(me, across.prepared[j])
             return None if both is None else (-both[0], -both[1], others[j].id)
 
@@ -295,7 +308,7 @@ class _Side:
 def _best(
     approx: np.ndarray[Any, Any],
     k: int,
-    exact: Callable[[int], Row | None],
+    exact: Callable[[list[int]], list[Row | None]],
     *,
     unseen: float = -np.inf,
 ) -> list[Row] | None:
@@ -313,9 +326,8 @@ def _best(
     read: dict[int, Row | None] = {}
     while take > 0:
         top = np.partition(approx, len(approx) - take)[len(approx) - take]
-        for j in np.flatnonzero(approx >= top - _SELECT).tolist():
-            if j not in read:
-                read[j] = exact(j)
+        new = [j for j in np.flatnonzero(approx >= top - _SELECT).tolist() if j not in read]
+        read.update(zip(new, exact(new), strict=True))
         rows = sorted(r for r in read.values() if r is not None)
         if len(rows) >= k:
             kth = -rows[k - 1][0]
