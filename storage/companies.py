@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from storage.company_reps import CompanyReps
-from storage.db import Database
+from storage.db import Database, fetch_all
 from storage.rows import from_row
 
 PROFILE_FIELDS = (
@@ -34,6 +34,18 @@ PROFILE_FIELDS = (
     "consent",
     "paused",
 )
+# Sectors and intents come as ordered, unit-separated lists of keys in one query.
+_SELECT = """
+SELECT c.*,
+    (SELECT group_concat(sector, char(31)) FROM
+        (SELECT cs.sector FROM company_sectors cs JOIN sectors s ON s.key = cs.sector
+         WHERE cs.company_id = c.id ORDER BY s.position, s.key)) AS sector_list,
+    (SELECT group_concat(intent, char(31)) FROM
+        (SELECT cp.intent FROM company_partnerships cp
+         JOIN partnership_intents i ON i.key = cp.intent
+         WHERE cp.company_id = c.id ORDER BY i.position, i.key)) AS intent_list
+FROM companies c {where} ORDER BY c.id
+"""
 # The fields that are a person's: who typed them is recorded (contact_entered_by), so that
 # their erasure takes them along.
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
@@ -143,22 +155,17 @@ class CompanyRepository(CompanyReps):
     async def all(self) -> list[CompanyRecord]:
         return await self._load("", ())
 
+    async def many(self, ids: Sequence[int]) -> list[CompanyRecord]:
+        """The companies of ``ids`` that exist, read in a write transaction: on the shared
+        connection no other coroutine's transaction is then half done, so what is read
+        cannot roll back (the matching index applies it)."""
+        marks = ",".join("?" * len(ids))
+        async with self.db.transaction() as conn:
+            rows = await fetch_all(conn, _SELECT.format(where=f"WHERE c.id IN ({marks})"), ids)
+        return [_record(r) for r in rows]
+
     async def _load(self, where: str, params: Sequence[Any]) -> list[CompanyRecord]:
-        # Sectors and intents come as ordered, unit-separated lists of keys in one query.
-        rows = await self.db.fetchall(
-            f"""
-            SELECT c.*,
-                (SELECT group_concat(sector, char(31)) FROM
-                    (SELECT cs.sector FROM company_sectors cs JOIN sectors s ON s.key = cs.sector
-                     WHERE cs.company_id = c.id ORDER BY s.position, s.key)) AS sector_list,
-                (SELECT group_concat(intent, char(31)) FROM
-                    (SELECT cp.intent FROM company_partnerships cp
-                     JOIN partnership_intents i ON i.key = cp.intent
-                     WHERE cp.company_id = c.id ORDER BY i.position, i.key)) AS intent_list
-            FROM companies c {where} ORDER BY c.id
-            """,
-            params,
-        )
+        rows = await self.db.fetchall(_SELECT.format(where=where), params)
         return [_record(r) for r in rows]
 
     async def delete(self, company_id: int) -> bool:

@@ -8,7 +8,8 @@ sent) and the agenda is watched for imports made by another process (the CLI); t
 meetings' timers are planned from the database (what fell due while down is sent: late
 reminders, the feedback questions) and their sweep starts; the introductions' due run
 (expiry, halfway reminders, notices lost in a crash) and the daily "new matches" digest start
-repeating, and so does the follow-up survey's check.
+repeating, and so does the follow-up survey's check; the matching index is built in a worker
+thread.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ async def start(app: ForumApplication) -> None:
         lambda: _introductions_due(services),
         first=INTRODUCTIONS_DUE_FIRST_SECONDS,
     )
+    # The matching index is built in a worker thread now rather than at the first /matches.
+    services.timers.at("matching:index", services.clock.now(), services.matching.index.warm)
     services.timers.every(
         "introductions:digest",
         DIGEST_EVERY,

@@ -9,6 +9,7 @@ is a notice (``match_digest``, rendered by ``handlers/intro_notices.py``).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from bot.domain.reason_texts import render_all
 from bot.domain.spreadsheet import spreadsheet_safe
 from bot.forum import Forum
 from bot.services.embeddings import ProfileVectors
+from bot.services.match_index import LIVE_K, LiveMatches
 from bot.services.notices import Notifier
 from storage.companies import CompanyRecord, CompanyRepository
 from storage.embeddings import EmbeddingRepository
@@ -30,6 +32,7 @@ from storage.introductions import (
     PENDING,
     IntroductionRepository,
 )
+from storage.match_changes import MatchChangeLog
 from storage.outbox import BLOCKED, FAILED, PRIORITY_URGENT, UNKNOWN, OutboxRepository
 
 MATCHES_SHOWN = 5
@@ -123,6 +126,12 @@ class MatchingService:
         self.clock = clock
         # The forum file decides which countries pair and which intents meet.
         self.rules = Rules.of(forum)
+        self.index = LiveMatches(
+            companies, introductions, MatchChangeLog(companies.db), self._vectors, self.rules, clock
+        )
+        # False: every use reads all companies and ranks on the event loop, as before the
+        # index (bench/matching.py measures both in one run).
+        self.live = True
 
     def matcher(self) -> Matcher:
         return Matcher(self.rules)
@@ -166,6 +175,8 @@ class MatchingService:
         why = self.why_not(company)
         if why is not None:
             return MatchesView([], why)
+        if self.live:
+            return await self._live_matches(company, limit)
         records, profiles = await self.profiles()
         other = self.forum.other(company.country).code
         if not any(r.country == other and r.matchable for r in records):
@@ -173,6 +184,14 @@ class MatchingService:
         me = next(p for p in profiles if p.id == company.id)
         excluded = await self.repo.excluded_pairs()
         found = self.matcher().rank(me, profiles, excluded=excluded, limit=limit)
+        return MatchesView(found, OK if found else NONE_LEFT, other)
+
+    async def _live_matches(self, company: CompanyRecord, limit: int) -> MatchesView:
+        other = self.forum.other(company.country).code
+        async with self.index.reading([company.id], limit) as index:
+            if other not in index.countries():
+                return MatchesView([], NONE_READY, other)
+            found = index.top(company.id, limit)
         return MatchesView(found, OK if found else NONE_LEFT, other)
 
     async def dismiss(self, user_id: int, other_id: int) -> Dismissed:
@@ -188,14 +207,12 @@ class MatchingService:
         """Tell reps (at most once a day) when a company newer than their last digest entered
         their top 3. Returns how many companies were told."""
         now = self.clock.now()
-        records, profiles = await self.profiles()
+        tops = await self._digest_tops()
+        records = await self.companies.all()
         by_id = {r.id: r for r in records}
-        index = MatchIndex(
-            profiles, self.rules, k=DIGEST_TOP, excluded=await self.repo.excluded_pairs()
-        )
         told = 0
         for company in records:
-            top = index.top_ids(company.id)
+            top = [i for i in tops.get(company.id, []) if i in by_id]
             if not top:
                 continue
             last = await self.repo.digest_sent_at(company.id)
@@ -215,6 +232,16 @@ class MatchingService:
             await self.repo.set_digest_sent(company.id, now)
             told += 1
         return told
+
+    async def _digest_tops(self) -> dict[int, list[int]]:
+        """Every company's top-3 ids."""
+        if self.live:
+            async with self.index.reading(None, DIGEST_TOP) as index:
+                return {c: index.top_ids(c, DIGEST_TOP) for c in index.lists}
+        _, profiles = await self.profiles()
+        excluded = await self.repo.excluded_pairs()
+        built = MatchIndex(profiles, self.rules, k=DIGEST_TOP, excluded=excluded)
+        return {c: built.top_ids(c) for c in built.tops}
 
     async def digest(self, company_id: int, fresh: list[int]) -> Digest | None:
         """What a digest says when it is sent; None when the company or every newcomer is
@@ -240,8 +267,22 @@ class MatchingService:
         )
 
     async def export_rows(self, top: int) -> list[dict[str, str]]:
-        _, profiles = await self.profiles()
-        return export_rows(profiles, self.forum, top=top, excluded=await self.repo.excluded_pairs())
+        """Everyone's ``top`` matches (see :func:`export_rows`), worked out in a thread."""
+        if not self.live:
+            _, profiles = await self.profiles()
+            excluded = await self.repo.excluded_pairs()
+            return export_rows(profiles, self.forum, top=top, excluded=excluded)
+        async with self.index.reading(None if top <= LIVE_K else (), top) as index:
+            # Copies: the index may change once the block ends, while the thread reads.
+            profiles = list(index.profiles.values())
+            excluded = set(index.excluded)
+            tops = {c: index.top_ids(c, top) for c in index.lists} if top <= LIVE_K else None
+            matcher = index.matcher
+        if tops is None:  # more than the index keeps: a full build of its own
+            return await asyncio.to_thread(
+                export_rows, profiles, self.forum, top=top, excluded=excluded
+            )
+        return await asyncio.to_thread(_export_from, profiles, tops, matcher, self.forum)
 
 
 def export_rows(
@@ -254,10 +295,19 @@ def export_rows(
     """One row per (company, suggested match), companies in name order, ranks from 1;
     countries by their names in the forum file, reasons in English."""
     index = MatchIndex(profiles, Rules.of(forum), k=top, excluded=excluded or set())
+    tops = {c: index.top_ids(c) for c in index.tops}
+    return _export_from(profiles, tops, index.matcher, forum)
+
+
+def _export_from(
+    profiles: list[Profile], tops: dict[int, list[int]], matcher: Matcher, forum: Forum
+) -> list[dict[str, str]]:
+    """:func:`export_rows` of lists already worked out (company id -> match ids)."""
     by_id = {p.id: p for p in profiles}
     rows: list[dict[str, str]] = []
     for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
-        for rank, found in enumerate(index.top(company.id), start=1):
+        listed = (matcher.match(company, by_id[i]) for i in tops.get(company.id, []))
+        for rank, found in enumerate((m for m in listed if m is not None), start=1):
             rows.append(
                 {
                     "company": company.name,

@@ -14,6 +14,7 @@ told, and they can decline.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,8 +123,12 @@ class MeetingScheduler(MeetingBase):
         opted = await self.choices.opted_in()
         if len(opted) > 1:
             excluded = await self.services.introductions.excluded_pairs() | set(had)
-            index = MatchIndex(
-                [p for p in profiles if p.id in opted], rules, k=OPT_IN_TOP, excluded=excluded
+            index = await asyncio.to_thread(
+                MatchIndex,
+                [p for p in profiles if p.id in opted],
+                rules,
+                k=OPT_IN_TOP,
+                excluded=excluded,
             )
             seen = {c.pair for c in candidates}
             for company in sorted(opted):
