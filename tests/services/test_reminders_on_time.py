@@ -65,10 +65,8 @@ async def test_the_first_reminder_goes_out_the_sending_time_before_it_is_due(
 
     got = await sandbox.wait_for(users[0], "⏰", timeout=4)  # the old path: 20 s from now
     sent = [c for c in sandbox.calls_of("sendMessage") if c.params.get("chat_id") == users[0]]
-    assert due_real - sent[-1].time >= needed  # time left for the other 19 at the rate
-    start = fb.services.reminders.timers.start_of(job_name(sid, 15))
-    assert start is not None
-    assert needed <= (due - start).total_seconds() <= needed * 1.1  # not earlier than that
+    # Time left for the other 19 at the rate, and not more than 10 % on top of that.
+    assert needed <= due_real - sent[-1].time <= needed * 1.1
     # Said when it is sent: more than the 15 minutes chosen are left, and the start is named.
     assert "starts in 15 minutes" in (got.text or "")  # 15 min 20 s rounds down
     assert "Keynote" in (got.text or "")
