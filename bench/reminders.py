@@ -1,21 +1,23 @@
 """Reminder benchmark: 5,000 subscribers × 40 sessions × 3 lead times.
 
 Prints the time to rebuild every reminder job at start-up, the time to enqueue one session's
-5,000 reminders, and the lateness of delivered reminders against their due time (p50, p99)
-with the outbox sender paced at 25 messages/s through the sandbox.
+5,000 reminders, and the lateness and earliness of delivered reminders against their due time
+(p50, p99, max) with the outbox sender paced at 25 messages/s through the sandbox: for one
+session, and for two sessions at the same time with a broadcast queued; each with the old
+path (timers at the due time, ``DeadlineTimers.early`` off) and the new (planned to be out by
+the due time), side by side in one run.
 
     .venv/bin/python bench/reminders.py [--users 5000] [--sessions 40] [--deliver 5000]
 
-``--deliver N`` delivers one session's reminders to the first N subscribers only (at 25/s,
-5,000 take 200 s; lateness grows linearly with the queue, so a smaller N gives a shorter
-run and a smaller p99).
+``--deliver N`` delivers each measured session's reminders to the first N subscribers only
+(at 25/s, 5,000 take 200 s and the whole run about 25 minutes; a smaller N gives a shorter
+run and a smaller p99 on the old path).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox
 from storage.db import Database
+from storage.outbox import PRIORITY_BULK, NewMessage
 
 LEADS = (1440, 60, 15)
 
@@ -131,45 +134,101 @@ async def main(users: int, sessions: int, deliver: int) -> None:
             )
             await services.agenda.cancel_pending_reminders(ids[0])
 
-            # Lateness: one session whose 15-minute reminder falls due 2 s from now, fired by
-            # its timer and drained by the sender at 25/s (each notice rendered as it goes).
-            target = ids[1]
-            if deliver < users:
-                await db_keep_first(services.db, target, deliver)
-            start = datetime.now(UTC) + timedelta(minutes=15, seconds=2)
-            await services.db.execute(
-                "UPDATE agenda_sessions SET starts_at = ?, ends_at = ? WHERE id = ?",
-                (start.isoformat(), (start + timedelta(minutes=25)).isoformat(), target),
-            )
-            await planner.rebuild(late=False)
-            due_mono = (
-                time.monotonic()
-                + (start - timedelta(minutes=15) - datetime.now(UTC)).total_seconds()
-            )
+            # Lateness and earliness: the 15-minute reminders of one session (and of two
+            # sessions at the same time, with a broadcast queued), fired by their timers and
+            # drained by the sender at 25/s (each notice rendered as it goes); the old path
+            # (timers at the due time) and the new (planned to be out by it) in one run.
             bot.sender.start()
-            expected = min(deliver, users)
-            t0 = time.perf_counter()
-            while True:
-                sent = [
-                    c
-                    for c in sandbox.calls_of("sendMessage")
-                    if c.ok and "starts in" in str(c.params.get("text", ""))
-                ]
-                if len(sent) >= expected or time.perf_counter() - t0 > expected / 20 + 60:
-                    break
-                await asyncio.sleep(0.5)
-            lateness = sorted(max(0.0, c.time - due_mono) for c in sent)
-            if lateness:
-                p50 = statistics.median(lateness)
-                p99 = lateness[min(len(lateness) - 1, int(len(lateness) * 0.99))]
-                rate = len(lateness) / max(lateness[-1] - lateness[0], 1e-9)
-                print(
-                    f"delivered {len(lateness)}/{expected} reminders at {rate:.1f} msg/s; "
-                    f"lateness vs due time: p50 {p50:.2f} s, p99 {p99:.2f} s, "
-                    f"first {lateness[0]:.2f} s, max {lateness[-1]:.2f} s; "
-                    f"max sends in any 1 s window: {sandbox.max_sends_per_second()}"
-                )
+            sizes = min(deliver, users)
+            for s in ids[1:7]:
+                if deliver < users:
+                    await db_keep_first(services.db, s, deliver)
+            print(f"send rate {settings.send_rate:g} msg/s; {sizes} subscribers per session")
+            # Each run has sessions of its own: a reminder's key holds its start minute.
+            for label, count, broadcast in (
+                ("one session", 1, 0),
+                ("two sessions at once + a broadcast", 2, 2000),
+            ):
+                for early in (False, True):
+                    targets, ids = ids[1 : 1 + count], [ids[0], *ids[1 + count :]]
+                    figures = await lateness(
+                        bot, sandbox, targets, sizes * len(targets), early, broadcast
+                    )
+                    name = "new (planned early)" if early else "old (at due time)"
+                    print(f"  {label}, {name}: {figures}")
             await bot.stop()
+
+
+async def lateness(
+    bot: LocalBot, sandbox: Sandbox, targets: list[int], expected: int, early: bool, bulk: int
+) -> str:
+    services = bot.services
+    planner = services.reminders
+    planner.timers.early = early
+    rate = services.settings.send_rate
+    needed = expected / rate
+    # Far enough ahead that the new path's early start is still to come.
+    offset = timedelta(seconds=(needed * 1.1 if early else 0) + 5)
+    due = datetime.now(UTC) + offset
+    start = due + timedelta(minutes=15)
+    for sid in targets:
+        await services.db.execute(
+            "UPDATE agenda_sessions SET starts_at = ?, ends_at = ?, updated_at = ? WHERE id = ?",
+            (
+                start.isoformat(),
+                (start + timedelta(minutes=25)).isoformat(),
+                datetime.now(UTC).isoformat(),
+                sid,
+            ),
+        )
+    if bulk:
+        await services.notifier.enqueue(
+            [
+                NewMessage(
+                    chat_id=100_000 + i,
+                    dedupe_key=f"bench-bulk:{early}:{i}",
+                    kind="broadcast",
+                    payload={"text": "Forum news"},
+                    priority=PRIORITY_BULK,
+                )
+                for i in range(bulk)
+            ]
+        )
+    mark = time.monotonic()
+    await planner.rebuild(late=False)
+    due_mono = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
+    t0 = time.perf_counter()
+    while True:
+        sent = [
+            c
+            for c in sandbox.calls_of("sendMessage")
+            if c.time >= mark and c.ok and "starts in" in str(c.params.get("text", ""))
+        ]
+        if len(sent) >= expected or time.perf_counter() - t0 > offset.total_seconds() + needed * 2:
+            break
+        await asyncio.sleep(0.5)
+    await services.outbox.cancel(dedupe_prefix="bench-bulk:")
+    bulk_sent = sum(
+        1
+        for c in sandbox.calls_of("sendMessage")
+        if c.time >= mark and c.params.get("text") == "Forum news"
+    )
+    delta = sorted(c.time - due_mono for c in sent)
+    if not delta:
+        return "nothing delivered"
+    late = sorted(max(0.0, d) for d in delta)
+    soon = sorted(max(0.0, -d) for d in delta)
+
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(len(values) * q))]
+
+    return (
+        f"{len(delta)}/{expected} delivered; lateness p50 {pct(late, 0.5):.1f} s, "
+        f"p99 {pct(late, 0.99):.1f} s, max {late[-1]:.1f} s; earliness p50 "
+        f"{pct(soon, 0.5):.1f} s, p99 {pct(soon, 0.99):.1f} s, max {soon[-1]:.1f} s "
+        f"(needed {needed:.0f} s, earliest = {soon[-1] / needed:.2f}× needed); "
+        f"broadcast copies sent meanwhile {bulk_sent}"
+    )
 
 
 async def db_keep_first(db: Database, session_id: int, keep: int) -> None:

@@ -307,6 +307,23 @@ class AgendaRepository:
         )
         return [(int(r[0]), r[1], int(r[2])) for r in rows]
 
+    async def reminder_counts(self, now: datetime) -> dict[tuple[int, int], int]:
+        """How many reminders each (session, lead) of the sessions not started yet will queue:
+        :meth:`reminder_targets` counted, for all of them in one query."""
+        rows = await self.db.fetchall(
+            """
+            SELECT a.session_id, coalesce(r.minutes, ?) AS lead, count(*)
+            FROM agenda_subscriptions a
+            JOIN agenda_sessions s ON s.id = a.session_id
+            JOIN users u ON u.telegram_id = a.user_id
+            LEFT JOIN reminder_leads r ON r.user_id = a.user_id
+            WHERE s.cancelled = 0 AND s.starts_at > ? AND u.is_active = 1
+            GROUP BY a.session_id, lead
+            """,
+            (DEFAULT_LEAD_MINUTES, to_utc(now)),
+        )
+        return {(int(r[0]), int(r[1])): int(r[2]) for r in rows}
+
     # -- lead times ----------------------------------------------------------------------
     async def leads(self, user_id: int) -> list[int]:
         """The user's lead times in minutes, largest first; the default when none chosen."""

@@ -19,6 +19,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.catalogue import sync_forum
 from bot.services.companies import CompanyService
 from bot.services.company_files import CompanyFiles
+from bot.services.deadlines import DeadlineTimers
 from bot.services.directory import DirectoryService
 from bot.services.introductions import IntroductionService
 from bot.services.languages import LanguageService
@@ -132,7 +133,12 @@ class Services:
             company_files=CompanyFiles(
                 db, companies=companies, links=links, clock=clock, forum=forum
             ),
-            reminders=ReminderService(AgendaRepository(db), notifier, timers, clock.now),
+            reminders=ReminderService(
+                AgendaRepository(db),
+                notifier,
+                DeadlineTimers(timers, settings.send_rate, clock.now),
+                clock.now,
+            ),
             timezones=TimezoneService(users, settings.event_timezone),
         )
 

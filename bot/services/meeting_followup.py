@@ -54,27 +54,34 @@ class MeetingFollowUp(MeetingBase):
     # -- timers --------------------------------------------------------------------------
     def drop(self, meeting_id: int) -> None:
         """Forget a meeting's timers (it was cancelled, declined or moved)."""
-        timers = self.services.timers
+        timers = self.services.reminders.timers
         for name in timers.names(f"{TIMER_PREFIX}{meeting_id}:"):
             timers.cancel(name)
 
-    def plan(self, meeting: MeetingRecord) -> int:
+    async def plan(
+        self, meeting: MeetingRecord, targets: list[tuple[int, int, set[int]]] | None = None
+    ) -> int:
         """(Re)make the timers of one meeting; returns how many. Only a confirmed meeting
-        has any."""
+        has any. Its reminder timers are planned with the session reminders
+        (``bot.services.deadlines``), sized by the reps who get each lead time
+        (``targets``, as :meth:`_targets` gives them, read here when not given)."""
         self.drop(meeting.id)
         if meeting.state != CONFIRMED:
             return 0
-        timers, now, planned = self.services.timers, self.services.clock.now(), 0
+        if targets is None:
+            targets = await self._targets(meeting)
+        deadlines, now, planned = self.services.reminders.timers, self.services.clock.now(), 0
         for lead in MEETING_LEADS:
             due = meeting.starts_at - timedelta(minutes=lead)
             if due > now:
-                timers.at(
+                deadlines.at(
                     remind_timer(meeting.id, lead),
                     due,
+                    sum(lead in leads for _, _, leads in targets),
                     functools.partial(self.remind, meeting.id, lead, meeting.starts_at),
                 )
                 planned += 1
-        timers.at(
+        self.services.timers.at(
             end_timer(meeting.id), meeting.ends_at, functools.partial(self.ask_feedback, meeting.id)
         )
         return planned + 1
@@ -88,10 +95,11 @@ class MeetingFollowUp(MeetingBase):
         for meeting in await self.queries.confirmed_from(now):
             if only_missing and end_timer(meeting.id) in planned:
                 continue
-            self.plan(meeting)
+            targets = await self._targets(meeting)
+            await self.plan(meeting, targets)
             done["planned"] += 1
             if late:
-                done["late"] += await self._late(meeting)
+                done["late"] += await self._late(meeting, targets)
         done["feedback"] = 0
         for meeting in await self.queries.feedback_due(now):
             done["feedback"] += await self.ask_feedback(meeting.id)
@@ -155,14 +163,14 @@ class MeetingFollowUp(MeetingBase):
         ]
         return await self._send_reminders(meeting, picks)
 
-    async def _late(self, meeting: MeetingRecord) -> int:
+    async def _late(self, meeting: MeetingRecord, targets: list[tuple[int, int, set[int]]]) -> int:
         """After a restart: each rep's nearest lead time that passed, if the meeting has not
         started (a reminder sent before under the same key is not sent again)."""
         now = self.services.clock.now()
         if meeting.starts_at <= now:
             return 0
         picks = []
-        for rep, company, leads in await self._targets(meeting):
+        for rep, company, leads in targets:
             passed = [lead for lead in leads if meeting.starts_at - timedelta(minutes=lead) <= now]
             if passed:
                 picks.append((rep, company, min(passed)))

@@ -257,7 +257,7 @@ class MeetingScheduler(MeetingBase):
             )
             if booking.kind == "ok" and booking.meeting is not None:
                 placed += 1
-                followup.plan(booking.meeting)
+                await followup.plan(booking.meeting)
                 await self.tell(booking.meeting, "meeting_scheduled", companies=(a, b))
             else:
                 names = (await self.name_of(a) or "?", await self.name_of(b) or "?")

@@ -176,7 +176,7 @@ class MeetingService(MeetingBase):
         )
         if done is None:
             return await self._stale(meeting.id, company)
-        self.followup.plan(done)
+        await self.followup.plan(done)
         await self.tell(
             done, "meeting_confirmed", companies=(done.company_a, done.company_b), skip=user_id
         )

@@ -7,7 +7,11 @@ sees the JobQueue); :meth:`ReminderService.rebuild` throws them all away and mak
 from the database, at start-up and after any agenda change. A timer that fires re-reads its
 session (a stale one does nothing) and queues one notice per subscriber keyed
 ``reminder:<user>:<session>:<lead>@<start>`` — so a reminder is never queued twice for one
-start time, while a session moved to a new time gets fresh reminders. An import made by
+start time, while a session moved to a new time gets fresh reminders. The timers are
+:class:`~bot.services.deadlines.DeadlineTimers`: a timer runs early enough that its last
+reminder is out by the due time at ``SEND_RATE`` (all sessions planned together), and the
+reminder, rendered when it is sent, says how long is really left ("starts in 18 minutes" for
+a 15-minute reminder sent early) and the start time. An import made by
 another process (the CLI) is noticed by :meth:`ReminderService.watch`, which
 ``bot.runtime.jobs`` runs every ``WATCH_EVERY``.
 """
@@ -21,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.agenda import LEADS
+from bot.services.deadlines import DeadlineTimers
 from bot.services.notices import Delivery, Notice, Notifier
-from bot.services.timers import Timers
 from storage.agenda import AgendaRepository, Change, Session
 from storage.outbox import PRIORITY_NORMAL, PRIORITY_URGENT
 
@@ -70,7 +74,7 @@ class ReminderService:
         self,
         agenda: AgendaRepository,
         notifier: Notifier,
-        timers: Timers,
+        timers: DeadlineTimers,
         now: Callable[[], datetime],
     ) -> None:
         self.agenda = agenda
@@ -136,6 +140,7 @@ class ReminderService:
         """
         now = self.now()
         sessions = await self.agenda.not_started(now)
+        sizes = await self.agenda.reminder_counts(now)
         report = RebuildReport(sessions=len(sessions))
         # No await from here to the end of the loop: nobody sees half a set of timers.
         for name in self.planned():
@@ -148,7 +153,8 @@ class ReminderService:
                 due = session.starts_at - timedelta(minutes=lead)
                 if due > now:
                     action = functools.partial(self.fire, session.id, lead, session.starts_at)
-                    self.timers.at(job_name(session.id, lead), due, action)
+                    size = sizes.get((session.id, lead), 0)
+                    self.timers.at(job_name(session.id, lead), due, size, action)
                     report.jobs += 1
                 else:
                     past.append(lead)
