@@ -15,10 +15,10 @@ from telegram.ext import CommandHandler, ConversationHandler
 from bot.runtime.context import ForumContext
 from handlers.callbacks.codec import CallbackData
 from handlers.html import split_message
-from handlers.i18n import Texts, texts
+from handlers.i18n import N_, Texts, texts
 
-CANCELLED = "Cancelled. Nothing was saved. Send /help to see what you can do."
-NOT_ORGANISER = "Sorry, this is for the forum organisers only."
+CANCELLED = N_("Cancelled. Nothing was saved. Send /help to see what you can do.")
+NOT_ORGANISER = N_("Sorry, this is for the forum organisers only.")
 
 # Callback data is never trusted. The numbers our buttons carry (row ids, list positions) are
 # plain ASCII decimals that SQLite can bind; anything else (a negative, 10**30, "²", an
@@ -69,7 +69,8 @@ async def cancel_conversation(update: Update, context: ForumContext) -> int:
         context.user_data.pop("draft", None)
     if update.callback_query:
         await update.callback_query.answer()
-    await reply(update, CANCELLED, reply_markup=ReplyKeyboardRemove())
+    tx = await reader(update, context)
+    await reply(update, tx._(CANCELLED), reply_markup=ReplyKeyboardRemove())
     return ConversationHandler.END
 
 
@@ -105,10 +106,11 @@ async def organiser_id(update: Update, context: ForumContext) -> int | None:
     """
     user = update.effective_user
     if user is None or not await context.services.is_organiser(user.id):
+        refusal = (await reader(update, context))._(NOT_ORGANISER)
         if update.callback_query:
-            await update.callback_query.answer(NOT_ORGANISER, show_alert=True)
+            await update.callback_query.answer(refusal, show_alert=True)
         else:
-            await reply(update, NOT_ORGANISER)
+            await reply(update, refusal)
         return None
     return user.id
 

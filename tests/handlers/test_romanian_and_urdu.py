@@ -205,6 +205,13 @@ async def test_a_romanian_and_an_urdu_rep_each_read_their_language(
     for user in (ioana, bilal):
         got: SentMessage = await user.expect(has(BROADCAST), timeout=10)
         assert got.text is not None
+    # An organiser's command refused, and /cancel in a conversation: in their language too.
+    await ioana.send("/stats")
+    await ioana.expect(said(RO, "Sorry, this is for the forum organisers only."))
+    await bilal.send("/timezone")
+    await bilal.expect(lambda m: bool(m.buttons()))
+    await bilal.send("/cancel")
+    await bilal.expect(said(UR, "Cancelled. Nothing was saved. Send /help to see what you can do."))
     assert_every_message_in_its_language(sandbox, ioana.id, bilal.id, BROADCAST)
 
 
