@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.forum import load_forum
+from bot.services.catalogue import sync_forum
 from sandbox import Sandbox
 from storage.companies import CompanyRepository
 from storage.db import Database
@@ -51,12 +53,14 @@ async def seed(path: Path, participants: int) -> None:
             [(uid, stamp, stamp) for uid in ids],
         )
         companies = CompanyRepository(db)
-        sectors = await companies.sectors()
-        intents = [i.name for i in await companies.intents()]
+        # The forum's sectors and intents are rows the companies refer to, as at start-up.
+        forum = await sync_forum(db, load_forum())
+        sectors = [s.key for s in forum.sectors]
+        intents = [i.key for i in forum.intents]
         now = datetime.fromisoformat(stamp)
         for n, uid in enumerate(ids[: participants // 2]):
             side = n % 2
-            country = ("Romania", "Pakistan")[side]
+            country = forum.codes[side]
             await companies.create(
                 {
                     "name": f"Company {n}",
