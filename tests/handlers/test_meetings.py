@@ -11,7 +11,7 @@ import icalendar
 
 from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox, SandboxUser, SentMessage
 from storage.meeting_choices import MeetingChoices
 from tests.support.flows import request_intro
 from tests.support.harness import BotHarness
@@ -26,6 +26,13 @@ from tests.support.meetkit import (
     open_picker,
     replan,
 )
+
+
+async def propose_first_slot(ana: SandboxUser, imran: SandboxUser) -> SentMessage:
+    """Ana proposes the block's first slot to LahoreQA; Imran's proposal message."""
+    await open_picker(ana, "LahoreQA")
+    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
+    return await imran.expect("proposes a 1:1 meeting")
 
 
 async def test_book_confirm_reminder_with_link_then_feedback(
@@ -164,9 +171,7 @@ async def test_decline_frees_the_slot_and_tells_the_proposer(
     start = clock.now() + timedelta(hours=2)
     await add_block(fb, start, slots=2)
     ana, ro, imran, _ = await _introduced(sandbox, fb)
-    await open_picker(ana, "LahoreQA")
-    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
-    await imran.expect("proposes a 1:1 meeting")
+    await propose_first_slot(ana, imran)
     assert len(await live_meetings(fb)) == 1
     await imran.press("✖️ Decline")
     await imran.expect("You declined the meeting with SoftRo Automation")
@@ -187,9 +192,7 @@ async def test_reschedule_and_cancel_tell_the_other_side(
     start = clock.now() + timedelta(hours=2)
     await add_block(fb, start, slots=3)
     ana, ro, imran, _ = await _introduced(sandbox, fb)
-    await open_picker(ana, "LahoreQA")
-    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
-    await imran.expect("proposes a 1:1 meeting")
+    await propose_first_slot(ana, imran)
     await imran.press("✅ Confirm")
     await ana.expect("Meeting booked")
     (meeting,) = await meetings_of(fb, ro)
@@ -241,9 +244,7 @@ async def test_meetings_in_ics_with_their_link(
     start = clock.now() + timedelta(hours=2)
     await add_block(fb, start, slots=2)
     ana, ro, imran, _ = await _introduced(sandbox, fb)
-    await open_picker(ana, "LahoreQA")
-    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
-    await imran.expect("proposes a 1:1 meeting")
+    await propose_first_slot(ana, imran)
     # A proposal is not in the calendar yet.
     await ana.send("/ics")
     await ana.expect("not subscribed to any session")
