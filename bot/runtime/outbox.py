@@ -21,6 +21,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -153,38 +154,27 @@ class WindowedRateLimiter(AIORateLimiter):
         )
 
 
+@dataclass(eq=False)
 class OutboxSender:
-    def __init__(
-        self,
-        bot: Bot,
-        outbox: OutboxRepository,
-        users: UserRepository,
-        clock: Clock,
-        *,
-        rate: float = 25.0,
-        per_chat_interval: float = 1.0,
-        max_attempts: int = MAX_ATTEMPTS,
-        bad_request_attempts: int = BAD_REQUEST_ATTEMPTS,
-        retry_base_seconds: float = 1.0,
-        send_timeout: float | None = None,
-        window: SendWindow | None = None,
-        window_cap: int = WINDOW_CAP,
-        render: Render | None = None,
-    ) -> None:
-        self.bot = bot
-        self.render = render
-        self.outbox = outbox
-        self.users = users
-        self.clock = clock
+    bot: Bot
+    outbox: OutboxRepository
+    users: UserRepository
+    clock: Clock
+    _: KW_ONLY
+    rate: InitVar[float] = 25.0
+    per_chat_interval: float = 1.0
+    max_attempts: int = MAX_ATTEMPTS
+    bad_request_attempts: int = BAD_REQUEST_ATTEMPTS
+    retry_base_seconds: float = 1.0
+    # Seconds to wait for Telegram's answer to a send (None: PTB's read timeout).
+    send_timeout: float | None = None
+    window: SendWindow | None = None
+    window_cap: int = WINDOW_CAP
+    render: Render | None = None
+    hooks: list[SentHook] = field(default_factory=list, init=False)
+
+    def __post_init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
-        self.per_chat_interval = per_chat_interval
-        self.max_attempts = max_attempts
-        self.bad_request_attempts = bad_request_attempts
-        self.retry_base_seconds = retry_base_seconds
-        # Seconds to wait for Telegram's answer to a send (None: PTB's read timeout).
-        self.send_timeout = send_timeout
-        self.window = window
-        self.window_cap = window_cap
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._next_slot = 0.0
@@ -193,7 +183,6 @@ class OutboxSender:
         self._stopping = False
         self._send_done = asyncio.Event()
         self._send_done.set()
-        self.hooks: list[SentHook] = []
 
     # -- public --------------------------------------------------------------------------
     async def enqueue(self, messages: list[NewMessage]) -> int:

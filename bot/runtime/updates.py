@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,28 +66,20 @@ def health_answer(vitals: Vitals) -> tuple[int, dict[str, Any]]:
     return (503 if vitals.wedged else 200), body
 
 
+@dataclass(eq=False)
 class UpdateSource:
     """Starts and stops the one way this bot receives updates. ``on_fatal`` gets the line
     for the operator when a conflict makes running on pointless."""
 
-    def __init__(
-        self,
-        app: ForumApplication,
-        settings: Settings,
-        *,
-        on_fatal: Callable[[str], None],
-        poll_interval: float = 0.0,
-        poll_timeout: int = 10,
-        public_url: Callable[[int], str] | None = None,
-    ) -> None:
-        self.app = app
-        self.settings = settings
-        self.on_fatal = on_fatal
-        self.poll_interval = poll_interval
-        self.poll_timeout = poll_timeout
-        # Tests serve on a free port and tell Telegram (the sandbox) that address instead.
-        self.public_url = public_url
-        self.server: WebhookServer | None = None
+    app: ForumApplication
+    settings: Settings
+    _: KW_ONLY
+    on_fatal: Callable[[str], None]
+    poll_interval: float = 0.0
+    poll_timeout: int = 10
+    # Tests serve on a free port and tell Telegram (the sandbox) that address instead.
+    public_url: Callable[[int], str] | None = None
+    server: WebhookServer | None = field(default=None, init=False)
 
     @property
     def webhook(self) -> bool:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
@@ -75,21 +74,14 @@ class _Seen:
     suppressed: int = 0
 
 
+@dataclass(eq=False)
 class AlertService:
-    def __init__(
-        self,
-        notifier: Notifier,
-        users: UserRepository,
-        admin_ids: Iterable[int],
-        clock: Clock,
-        every: timedelta = ALERT_EVERY,
-    ) -> None:
-        self.notifier = notifier
-        self.users = users
-        self.admin_ids = frozenset(admin_ids)
-        self.clock = clock
-        self.every = every
-        self._seen: dict[tuple[str, str], _Seen] = {}
+    notifier: Notifier
+    users: UserRepository
+    admin_ids: frozenset[int]
+    clock: Clock
+    every: timedelta = ALERT_EVERY
+    _seen: dict[tuple[str, str], _Seen] = field(default_factory=dict, init=False)
 
     async def organiser_ids(self) -> list[int]:
         ids = set(self.admin_ids)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -84,30 +85,20 @@ def progress_key(broadcast_id: int) -> str:
     return f"broadcast-progress:{broadcast_id}"
 
 
+@dataclass(eq=False)
 class BroadcastService:
     """One per process: ``services.broadcasts``."""
 
-    def __init__(
-        self,
-        repo: BroadcastRepository,
-        *,
-        outbox: OutboxRepository,
-        audit: AuditLog,
-        notifier: Notifier,
-        timers: Timers,
-        clock: Clock,
-        settings: Settings,
-        forum: Forum,
-    ) -> None:
-        self.repo = repo
-        self.outbox = outbox
-        self.audit = audit
-        self.notifier = notifier
-        self.timers = timers
-        self.clock = clock
-        self.settings = settings
-        self.forum = forum
-        self.progress_interval = PROGRESS_SECONDS
+    repo: BroadcastRepository
+    _: KW_ONLY
+    outbox: OutboxRepository
+    audit: AuditLog
+    notifier: Notifier
+    timers: Timers
+    clock: Clock
+    settings: Settings
+    forum: Forum
+    progress_interval: float = field(default=PROGRESS_SECONDS, init=False)
 
     # -- reading ---------------------------------------------------------------------
     async def get(self, broadcast_id: int) -> BroadcastRecord | None:

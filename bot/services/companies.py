@@ -12,7 +12,7 @@ export are :mod:`bot.services.company_files`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -72,27 +72,21 @@ class _Owned:
     others: list[int]
 
 
+@dataclass(eq=False)
 class CompanyService:
-    def __init__(
-        self,
-        db: Database,
-        *,
-        companies: CompanyRepository,
-        links: LinkRepository,
-        users: UserRepository,
-        notifier: Notifier,
-        clock: Clock,
-        forum: Forum,
-        default_zone: str,
-    ) -> None:
-        self.companies = companies
-        self.links = links
-        self.users = users
+    db: InitVar[Database]
+    _: KW_ONLY
+    companies: CompanyRepository
+    links: LinkRepository
+    users: UserRepository
+    notifier: Notifier
+    clock: Clock
+    forum: Forum
+    default_zone: str
+    writes: CompanyWrites = field(init=False)
+
+    def __post_init__(self, db: Database) -> None:
         self.writes = CompanyWrites(db)
-        self.notifier = notifier
-        self.clock = clock
-        self.forum = forum
-        self.default_zone = default_zone
 
     # -- reading ---------------------------------------------------------------------------
     async def mine(self, user_id: int) -> CompanyRecord | None:

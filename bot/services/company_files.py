@@ -6,7 +6,7 @@ a company a rep owns) and export every company with its reps and claim link. Use
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 
 from bot.clock import Clock
 from bot.domain.company_files import (
@@ -32,21 +32,18 @@ class Export:
     count: int  # companies in it
 
 
+@dataclass(eq=False)
 class CompanyFiles:
-    def __init__(
-        self,
-        db: Database,
-        *,
-        companies: CompanyRepository,
-        links: LinkRepository,
-        clock: Clock,
-        forum: Forum,
-    ) -> None:
-        self.companies = companies
-        self.links = links
+    db: InitVar[Database]
+    _: KW_ONLY
+    companies: CompanyRepository
+    links: LinkRepository
+    clock: Clock
+    forum: Forum
+    writes: CompanyWrites = field(init=False)
+
+    def __post_init__(self, db: Database) -> None:
         self.writes = CompanyWrites(db)
-        self.clock = clock
-        self.forum = forum
 
     async def import_file(self, content: bytes) -> ImportReport:
         """Import a CSV file's bytes (raises :class:`~bot.domain.problems.Invalid` for a file

@@ -122,24 +122,15 @@ class AcceptedView:
     other: Contact
 
 
+@dataclass(eq=False)
 class IntroductionService:
-    def __init__(
-        self,
-        settings: Settings,
-        clock: Clock,
-        companies: CompanyRepository,
-        introductions: IntroductionRepository,
-        users: UserRepository,
-        notifier: Notifier,
-        matching: MatchingService,
-    ) -> None:
-        self.settings = settings
-        self.clock = clock
-        self.companies = companies
-        self.repo = introductions
-        self.users = users
-        self.notifier = notifier
-        self.matching = matching
+    settings: Settings
+    clock: Clock
+    companies: CompanyRepository
+    repo: IntroductionRepository
+    users: UserRepository
+    notifier: Notifier
+    matching: MatchingService
 
     # -- requests --------------------------------------------------------------------------
     async def check_target(

@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Collection, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.domain.matching import Profile, Rules
@@ -32,26 +33,19 @@ REBUILD_OVER = 200  # more changed (or short) companies than this at once: build
 log = logging.getLogger(__name__)
 
 
+@dataclass(eq=False)
 class LiveMatches:
-    def __init__(
-        self,
-        companies: CompanyRepository,
-        introductions: IntroductionRepository,
-        changes: MatchChangeLog,
-        vectors: Callable[[], ProfileVectors],
-        rules: Rules,
-        clock: Clock,
-    ) -> None:
-        self.companies = companies
-        self.introductions = introductions
-        self.changes = changes
-        self.vectors = vectors
-        self.rules = rules
-        self.clock = clock
-        self._lock = asyncio.Lock()
-        self._index: LiveIndex | None = None
-        self._seq = 0  # the change log is applied up to this
-        self.builds = 0  # full builds so far (the tests tell a catch-up from a rebuild)
+    companies: CompanyRepository
+    introductions: IntroductionRepository
+    changes: MatchChangeLog
+    vectors: Callable[[], ProfileVectors]
+    rules: Rules
+    clock: Clock
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _index: LiveIndex | None = field(default=None, init=False)
+    _seq: int = field(default=0, init=False)  # the change log is applied up to this
+    # Full builds so far (the tests tell a catch-up from a rebuild).
+    builds: int = field(default=0, init=False)
 
     @asynccontextmanager
     async def reading(self, companies: Iterable[int] | None, n: int) -> AsyncIterator[LiveIndex]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -106,32 +106,30 @@ class MatchStats:
         return self.states.get(ACCEPTED, 0) / self.decided if self.decided else None
 
 
+@dataclass(eq=False)
 class MatchingService:
-    def __init__(
-        self,
-        companies: CompanyRepository,
-        introductions: IntroductionRepository,
-        embeddings: EmbeddingRepository,
-        outbox: OutboxRepository,
-        notifier: Notifier,
-        forum: Forum,
-        clock: Clock,
-    ) -> None:
-        self.companies = companies
-        self.repo = introductions
-        self.embeddings = embeddings
-        self.outbox = outbox
-        self.notifier = notifier
-        self.forum = forum
-        self.clock = clock
+    companies: CompanyRepository
+    repo: IntroductionRepository
+    embeddings: EmbeddingRepository
+    outbox: OutboxRepository
+    notifier: Notifier
+    forum: Forum
+    clock: Clock
+    # False: every use reads all companies and ranks on the event loop, as before the
+    # index (bench/matching.py measures both in one run).
+    live: bool = field(default=True, init=False)
+
+    def __post_init__(self) -> None:
         # The forum file decides which countries pair and which intents meet.
-        self.rules = Rules.of(forum)
+        self.rules = Rules.of(self.forum)
         self.index = LiveMatches(
-            companies, introductions, MatchChangeLog(companies.db), self._vectors, self.rules, clock
+            self.companies,
+            self.repo,
+            MatchChangeLog(self.companies.db),
+            self._vectors,
+            self.rules,
+            self.clock,
         )
-        # False: every use reads all companies and ranks on the event loop, as before the
-        # index (bench/matching.py measures both in one run).
-        self.live = True
 
     def matcher(self) -> Matcher:
         return Matcher(self.rules)

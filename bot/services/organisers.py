@@ -10,7 +10,6 @@ of it through a notice (``organiser_promoted``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,24 +70,16 @@ def _user_id(raw: str) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+@dataclass(eq=False)
 class OrganiserService:
     """``services.organisers``."""
 
-    def __init__(
-        self,
-        users: UserRepository,
-        audit: AuditLog,
-        notifier: Notifier,
-        clock: Clock,
-        admin_ids: Iterable[int],
-        event_zone: ZoneInfo,
-    ) -> None:
-        self.event_zone = event_zone
-        self.users = users
-        self.audit = audit
-        self.notifier = notifier
-        self.clock = clock
-        self.admin_ids = frozenset(admin_ids)
+    users: UserRepository
+    audit: AuditLog
+    notifier: Notifier
+    clock: Clock
+    admin_ids: frozenset[int]
+    event_zone: ZoneInfo
 
     async def is_organiser(self, user_id: int | None) -> bool:
         """The server-side role check behind every organiser command and button."""
