@@ -33,7 +33,7 @@ from handlers.callbacks import (
     AgendaSubscribe,
     AgendaSubscribeAll,
 )
-from handlers.common import edit, reader, reply
+from handlers.common import edit, pressed, reader, reply
 from handlers.dates import date, duration, leads_text, time, times, until
 from handlers.i18n import Texts
 from handlers.meeting_texts import calendar_meeting
@@ -263,11 +263,7 @@ async def session_button(update: Update, context: ForumContext) -> None:
 
 
 async def subscribe_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = AgendaSubscribe.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, AgendaSubscribe)
     view = await AgendaService(context.services).subscribe(
         query.from_user.id, data.session, data.on
     )

@@ -1,16 +1,16 @@
 """Small pieces every handler module shares: replying safely, the /cancel fallback and the
-conversations built around it, the organiser check and reading numbers out of callback
-data."""
+conversations built around it (with their text steps), the organiser check and reading
+numbers out of callback data."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
-from telegram.ext import CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.runtime.context import ForumContext
 from handlers.callbacks.codec import CallbackData
@@ -37,6 +37,8 @@ async def reader(update: Update, context: ForumContext) -> Texts:
 
 
 Pressed = TypeVar("Pressed", bound=CallbackData)
+# A conversation step's handler: it returns the next state (None: stay).
+Step = Callable[[Update, ForumContext], Coroutine[Any, Any, Any]]
 
 
 async def pressed(
@@ -96,6 +98,29 @@ def conversation(
         persistent=True,
         allow_reentry=True,
     )
+
+
+def text_step(got: Step, *presses: Any, otherwise: Step) -> list[Any]:
+    """The handlers of a step that waits for text: ``got`` takes it, ``presses`` (buttons or
+    commands such as /skip) are the other ways on, and anything else that is not a command
+    (a photo, a sticker) gets ``otherwise``, which says what the step wants."""
+    return [
+        MessageHandler(filters.TEXT & ~filters.COMMAND, got),
+        *presses,
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, otherwise),
+    ]
+
+
+def say(message: str, state: str | None = None) -> Step:
+    """A handler that answers ``message`` (marked with ``N_``) in the user's language and
+    keeps the conversation at ``state``: what a step says to input it cannot take."""
+
+    async def answer(update: Update, context: ForumContext) -> str | None:
+        tx = await reader(update, context)
+        await reply(update, tx._(message))
+        return state
+
+    return answer
 
 
 async def organiser_id(update: Update, context: ForumContext) -> int | None:

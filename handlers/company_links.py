@@ -15,7 +15,7 @@ from bot.runtime.context import ForumContext
 from bot.services.companies import CompanyCard
 from handlers import start as start_handlers
 from handlers.callbacks import ClaimConsent
-from handlers.common import reader, reply
+from handlers.common import pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.profile import card_and_buttons, edit_or_reply, refused
 from handlers.registration.steps import CONSENT, PROMPTS
@@ -90,19 +90,15 @@ async def join(update: Update, context: ForumContext) -> None:
 
 
 async def claim_consent(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    pressed = ClaimConsent.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, button = await pressed(update, context, ClaimConsent)
     service = context.services.company_service
-    outcome = await service.answer_consent(query.from_user.id, pressed.company_id, pressed.agree)
+    outcome = await service.answer_consent(query.from_user.id, button.company_id, button.agree)
     if await refused(update, tx, outcome):
         return
     await query.answer()
     assert outcome.company is not None
     name = tx.user(outcome.company.name)
-    if pressed.agree:
+    if button.agree:
         text = tx._(
             "✅ Thank you: <b>{name}</b> is now matchable. Companies across the border see its "
             "public profile; its contacts go only to those you both say yes to. /matches "

@@ -16,16 +16,14 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
-from handlers.common import conversation, edit, pressed, reader, reply
-from handlers.i18n import Texts
+from handlers.common import conversation, edit, pressed, reader, reply, say, text_step
+from handlers.i18n import N_, Texts
 from handlers.match_texts import clip, public_card
 
 SEARCHES_KEY = "directory_searches"
@@ -284,21 +282,14 @@ async def got_words(update: Update, context: ForumContext) -> int:
     return ConversationHandler.END
 
 
-async def not_words(update: Update, context: ForumContext) -> str:
-    tx = await reader(update, context)
-    await reply(update, tx._("Please send the words as text, or /cancel."))
-    return WORDS
-
-
 def build_search_conversation() -> ConversationHandler[ForumContext]:
     return conversation(
         "directory_search",
         [CallbackQueryHandler(ask_words, pattern=DirSearch.filter())],
         {
-            WORDS: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_words),
-                MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_words),
-            ]
+            WORDS: text_step(
+                got_words, otherwise=say(N_("Please send the words as text, or /cancel."), WORDS)
+            )
         },
     )
 

@@ -14,16 +14,14 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.followups import ASK_NOTICE, NOTE_LIMIT, PRIVATE, FollowupService
 from handlers.callbacks import FollowupAnswer, FollowupChoice, FollowupNoNote
-from handlers.common import conversation, pressed, reader, reply
-from handlers.i18n import Texts
+from handlers.common import conversation, pressed, reader, reply, say, text_step
+from handlers.i18n import N_, Texts
 from handlers.notifications import Rendered, renderer
 
 NOTE = "followup_note"  # the conversation's one state: waiting for the optional note
@@ -164,22 +162,18 @@ async def no_note(update: Update, context: ForumContext) -> int:
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: ForumContext) -> str:
-    tx = await reader(update, context)
-    await reply(update, tx._("Please send the note as text, or press No note. /cancel to stop."))
-    return NOTE
-
-
 def build_conversation() -> ConversationHandler[ForumContext]:
     return conversation(
         "followup_note",
         [CallbackQueryHandler(answered, pattern=FollowupAnswer.filter())],
         {
-            NOTE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
+            NOTE: text_step(
+                got_note,
                 CallbackQueryHandler(no_note, pattern=FollowupNoNote.filter()),
-                MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_text),
-            ]
+                otherwise=say(
+                    N_("Please send the note as text, or press No note. /cancel to stop."), NOTE
+                ),
+            )
         },
     )
 

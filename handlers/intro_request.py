@@ -15,14 +15,12 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.runtime.context import ForumContext
 from bot.services.introductions import NOTE_LIMIT
 from handlers.callbacks import DirRequest, IntroRequest, NoteSend, NoteStop
-from handlers.common import conversation, edit, reader, reply
+from handlers.common import conversation, edit, reader, reply, text_step
 from handlers.i18n import Texts
 from handlers.match_texts import outcome_text
 
@@ -152,12 +150,12 @@ def build_intro_request_conversation() -> ConversationHandler[ForumContext]:
         CallbackQueryHandler(ask_note, pattern=IntroRequest.filter()),
         CallbackQueryHandler(ask_note_from_directory, pattern=DirRequest.filter()),
     ]
-    note_step: list[Any] = [
-        MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
+    note_step = text_step(
+        got_note,
         CallbackQueryHandler(send_without_note, pattern=NoteSend.filter()),
         CallbackQueryHandler(stop, pattern=NoteStop.filter()),
-        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
-    ]
+        otherwise=odd_input,
+    )
     return conversation("intro_request", entry, {NOTE: note_step})
 
 

@@ -15,7 +15,7 @@ from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.matching import MatchesView
 from handlers.callbacks import IntroRequest, MatchDismiss, MatchPage
-from handlers.common import edit, reader, reply
+from handlers.common import edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import no_matches, public_card
 from handlers.reasons import why_you_match
@@ -99,10 +99,7 @@ async def page(update: Update, context: ForumContext) -> None:
 
 
 async def dismiss(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = MatchDismiss.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, MatchDismiss)
     done = await context.services.matching.dismiss(query.from_user.id, data.company_id)
     if done.kind == "ok":
         notice = tx._("Noted: I won't suggest {name} again.").format(name=tx.user(done.name))

@@ -12,15 +12,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.runtime.context import ForumContext
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meetings import MeetingService
 from handlers.callbacks import MeetingHeld, MeetingRate
-from handlers.common import conversation, edit, pressed, reader, reply
+from handlers.common import conversation, edit, pressed, reader, reply, say, text_step
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, picker
 
@@ -134,12 +132,6 @@ async def skip(update: Update, context: ForumContext) -> object:
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: ForumContext) -> object:
-    tx = await reader(update, context)
-    await reply(update, tx._("Please type the note as text, or /skip."))
-    return NOTE
-
-
 def _forget(context: ForumContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(MEETING_KEY, None)
@@ -147,11 +139,11 @@ def _forget(context: ForumContext) -> None:
 
 def build_conversation() -> ConversationHandler[ForumContext]:
     entry: list[Any] = [CallbackQueryHandler(rate, pattern=MeetingRate.filter())]
-    steps: list[Any] = [
-        MessageHandler(filters.TEXT & ~filters.COMMAND, got_note),
+    steps = text_step(
+        got_note,
         CommandHandler("skip", skip),
-        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, not_text),
-    ]
+        otherwise=say(N_("Please type the note as text, or /skip."), NOTE),
+    )
     return conversation("meeting_feedback", entry, {NOTE: steps})
 
 

@@ -14,7 +14,7 @@ from bot.runtime.context import ForumContext
 from bot.runtime.persistence import forget
 from bot.services.erasure import Erasure, erase, my_data
 from handlers.callbacks import DeleteMe
-from handlers.common import reader, reply
+from handlers.common import pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.profile import edit_or_reply
 
@@ -135,17 +135,13 @@ def _done(tx: Texts, erased: Erasure) -> str:
 
 
 async def deleteme_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    pressed = DeleteMe.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, button = await pressed(update, context, DeleteMe)
     user_id = query.from_user.id
-    if not pressed.erase:
+    if not button.erase:
         await query.answer()
         await edit_or_reply(update, tx._("Nothing was deleted."))
         return
-    if pressed.user_id != user_id:
+    if button.user_id != user_id:
         await query.answer(tx._("You can't change that company."), show_alert=True)
         return
     await query.answer()

@@ -17,7 +17,7 @@ from bot.domain.profiles import profile_of
 from bot.runtime.context import ForumContext
 from bot.services.companies import CompanyCard, CompanyRecord, Outcome
 from handlers.callbacks import ProfileAct, ProfileAction, ProfileEdit
-from handlers.common import reader, reply
+from handlers.common import pressed, reader, reply
 from handlers.company_texts import card
 from handlers.fallback import EXPIRED_MENU
 from handlers.i18n import Texts
@@ -96,14 +96,10 @@ async def edit_or_reply(update: Update, text: str, **kwargs: object) -> None:
 
 
 async def profile_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    pressed = ProfileAct.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, button = await pressed(update, context, ProfileAct)
     service = context.services.company_service
-    user_id, company_id = query.from_user.id, pressed.company_id
-    action = pressed.action
+    user_id, company_id = query.from_user.id, button.company_id
+    action = button.action
     if action in ("pause", "resume"):
         paused = action == "pause"
         outcome = await service.set_paused(user_id, company_id, paused)

@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.runtime.context import ForumContext
 from bot.services.agenda import LEADS, AgendaService
 from handlers.callbacks import ReminderLead, RemindersDone
-from handlers.common import edit, reader, reply
+from handlers.common import edit, pressed, reader, reply
 from handlers.dates import lead_label, leads_text
 from handlers.i18n import Texts
 
@@ -51,11 +51,7 @@ async def reminders_command(update: Update, context: ForumContext) -> None:
 
 
 async def lead_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = ReminderLead.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, ReminderLead)
     done = await AgendaService(context.services).set_lead(query.from_user.id, data.minutes, data.on)
     if done.kind == "last":
         await query.answer(

@@ -14,7 +14,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
@@ -22,7 +21,7 @@ from bot.domain.timefmt import suggest_zones
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.callbacks import TimezonePick
-from handlers.common import conversation, reader, reply
+from handlers.common import conversation, pressed, reader, reply, text_step
 from handlers.dates import local_time, zone_city
 from handlers.i18n import Texts
 
@@ -139,11 +138,7 @@ async def typed(update: Update, context: ForumContext) -> str | int:
 
 
 async def picked(update: Update, context: ForumContext) -> str | int:
-    query = update.callback_query
-    if query is None:
-        return ConversationHandler.END
-    data = TimezonePick.unpack(query.data)
-    tx = await reader(update, context)
+    query, tx, data = await pressed(update, context, TimezonePick)
     name = await context.services.timezones.choose(query.from_user.id, data.zone)
     if name is None:
         await query.answer(tx._("Unknown time zone"))
@@ -172,8 +167,7 @@ def build_timezone_conversation() -> ConversationHandler[ForumContext]:
         {
             WAITING_ZONE: [
                 CallbackQueryHandler(picked, pattern=TimezonePick.filter()),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, odd_input),
+                *text_step(typed, otherwise=odd_input),
             ],
         },
     )

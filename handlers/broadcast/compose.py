@@ -35,7 +35,8 @@ from handlers.broadcast.steps import (
 )
 from handlers.broadcast.texts import audience_text
 from handlers.callbacks import BroadcastConfirm, BroadcastMenu
-from handlers.common import conversation, organiser_id, reader, reply
+from handlers.common import conversation, organiser_id, reader, reply, say, text_step
+from handlers.i18n import N_
 from handlers.invitations import invite_row, unclaimed_line
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m %H:%M")
@@ -88,21 +89,14 @@ async def got_message(update: Update, context: ForumContext) -> str | int:
     return AUDIENCE
 
 
-async def odd_message(update: Update, context: ForumContext) -> str:
-    tx = await reader(update, context)
-    await reply(
-        update,
-        tx._(
-            "I can broadcast text, a photo or a document (with a caption). Please send one "
-            "of those, or /cancel."
-        ),
-    )
-    return COMPOSE
-
-
-async def use_buttons(update: Update, context: ForumContext) -> None:
-    tx = await reader(update, context)
-    await reply(update, tx._("Please choose with the buttons above, or /cancel."))
+odd_message = say(
+    N_(
+        "I can broadcast text, a photo or a document (with a caption). Please send one "
+        "of those, or /cancel."
+    ),
+    COMPOSE,
+)
+use_buttons = say(N_("Please choose with the buttons above, or /cancel."))
 
 
 async def confirm(update: Update, context: ForumContext) -> str | int:
@@ -209,15 +203,6 @@ async def got_time(update: Update, context: ForumContext) -> str | int:
     return ConversationHandler.END
 
 
-async def time_expected(update: Update, context: ForumContext) -> str:
-    tx = await reader(update, context)
-    await reply(
-        update,
-        tx._("Please send the date and time as text, e.g. 2025-11-20 14:30, or /cancel."),
-    )
-    return WHEN
-
-
 def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
     private = filters.ChatType.PRIVATE
     not_command = ~filters.COMMAND
@@ -239,10 +224,13 @@ def build_broadcast_conversation() -> ConversationHandler[ForumContext]:
             CallbackQueryHandler(confirm, pattern=BroadcastConfirm.filter()),
             MessageHandler(anything_else, use_buttons),
         ],
-        WHEN: [
-            MessageHandler(filters.TEXT & not_command, got_time),
-            MessageHandler(anything_else, time_expected),
-        ],
+        WHEN: text_step(
+            got_time,
+            otherwise=say(
+                N_("Please send the date and time as text, e.g. 2025-11-20 14:30, or /cancel."),
+                WHEN,
+            ),
+        ),
     }
     states.update({old: states[new] for old, new in LEGACY_STATES.items()})
     return conversation("broadcast", [CommandHandler("broadcast", begin, filters=private)], states)
