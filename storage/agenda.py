@@ -15,7 +15,7 @@ from typing import Protocol
 
 import aiosqlite
 
-from storage.db import Database, fetch_all
+from storage.db import Repository, fetch_all
 from storage.rows import from_row
 
 DEFAULT_LEAD_MINUTES = 15
@@ -97,10 +97,7 @@ def _session(row: aiosqlite.Row) -> Session:
     )
 
 
-class AgendaRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class AgendaRepository(Repository):
     # -- sessions ------------------------------------------------------------------------
     async def get(self, session_id: int) -> Session | None:
         row = await self.db.fetchone("SELECT * FROM agenda_sessions WHERE id = ?", (session_id,))

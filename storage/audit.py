@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Repository
 
 MAX_DETAIL = 1000
 
@@ -35,10 +35,7 @@ class AuditEntry:
         return pseudonym(-self.actor_id) if self.actor_id < 0 else None
 
 
-class AuditLog:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class AuditLog(Repository):
     async def record(self, actor_id: int, action: str, detail: str = "", *, now: datetime) -> None:
         await self.db.execute(
             "INSERT INTO audit_log (actor_id, action, detail, created_at) VALUES (?, ?, ?, ?)",

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.outbox import STATES as OUTBOX_STATES
 from storage.outbox import OutboxRepository
 from storage.rows import from_row
@@ -130,10 +130,7 @@ def _audience_query(audience: Audience) -> tuple[str, list[Any]]:
     )
 
 
-class BroadcastRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class BroadcastRepository(Repository):
     # -- audiences -------------------------------------------------------------------
     async def recipients(self, audience: Audience) -> list[int]:
         sql, params = _audience_query(audience)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import Database, fetch_all
+from storage.db import Repository, fetch_all
 
 SECTORS = "sectors"
 INTENTS = "partnership_intents"
@@ -30,10 +30,7 @@ class CatalogueEntry:
     active: bool
 
 
-class CatalogueRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class CatalogueRepository(Repository):
     async def sync(
         self, sectors: Sequence[tuple[str, str]], intents: Sequence[tuple[str, str]]
     ) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from storage.company_reps import CompanyReps
-from storage.db import Database, fetch_all
+from storage.db import Repository, fetch_all
 from storage.rows import from_row
 
 PROFILE_FIELDS = (
@@ -91,10 +91,7 @@ class CompanyRecord:
         return self.complete and self.consent and not self.paused
 
 
-class CompanyRepository(CompanyReps):
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class CompanyRepository(Repository, CompanyReps):
     # -- profiles ------------------------------------------------------------------------
     async def create(
         self,

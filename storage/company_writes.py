@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from storage.companies import CompanyRepository, check_fields, insert_company, update_company
-from storage.db import Database, fetch_one
+from storage.db import Repository, fetch_one
 
 # What an import did with a row (``CompanyWrites.upsert_import``).
 IMPORT_CREATED = "created"
@@ -19,11 +19,8 @@ IMPORT_UPDATED = "updated"
 IMPORT_MANAGED = "managed"  # the company has a rep, who owns its profile: nothing changed
 
 
-class CompanyWrites:
+class CompanyWrites(Repository):
     """Writes that span a company and its reps in one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
 
     async def register(
         self,

@@ -191,6 +191,13 @@ class Database:
         return await fetch_all(self.conn, sql, params)
 
 
+class Repository:
+    """What every repository is: queries over the shared connection, ``self.db``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
 async def fetch_one(
     conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
 ) -> aiosqlite.Row | None:

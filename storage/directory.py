@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 
-from storage.db import Database
+from storage.db import Database, Repository
 
 # bm25 weights: a word in the name counts ten times a word in offers or seeks.
 RANK = "bm25(company_search, 10.0, 1.0, 1.0)"
@@ -24,10 +24,7 @@ def phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-class CompanySearch:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class CompanySearch(Repository):
     async def _fresh(self) -> None:
         row = await self.db.fetchone(
             "SELECT count(*), coalesce(max(updated_at), ''), coalesce(sum(id), 0), "

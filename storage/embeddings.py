@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Repository
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,7 @@ class StoredEmbedding:
     vectors: bytes
 
 
-class EmbeddingRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class EmbeddingRepository(Repository):
     async def all(self) -> dict[int, StoredEmbedding]:
         return await self.of()
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 NO_CONTACT, ONGOING, SIGNED, PRIVATE = "none", "ongoing", "signed", "private"
@@ -46,10 +46,7 @@ def _record(r: aiosqlite.Row) -> FollowupRecord:
     )
 
 
-class FollowupRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class FollowupRepository(Repository):
     async def due(self, accepted_before: datetime) -> list[tuple[int, int]]:
         """(introduction, company) pairs to ask now: sides of introductions accepted before
         ``accepted_before`` that have a rep and were not asked yet."""

@@ -3,13 +3,10 @@ only, by company id, so the service can intersect them with the matcher's answer
 
 from __future__ import annotations
 
-from storage.db import Database
+from storage.db import Repository
 
 
-class FunnelQueries:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class FunnelQueries(Repository):
     async def _ids(self, sql: str) -> set[int]:
         return {int(r[0]) for r in await self.db.fetchall(sql)}
 

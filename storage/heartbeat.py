@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 
@@ -32,10 +32,7 @@ def _iso(when: datetime | None) -> str | None:
     return when.isoformat() if when else None
 
 
-class HeartbeatRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class HeartbeatRepository(Repository):
     async def started(self, *, pid: int, mode: str, now: datetime) -> None:
         """A new run: the previous run's row is replaced whole."""
         await self.db.execute(

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, fetch_one
+from storage.db import Repository, fetch_one
 from storage.rows import from_row
 
 PENDING, ACCEPTED, DECLINED, EXPIRED = "pending", "accepted", "declined", "expired"
@@ -62,10 +62,7 @@ def _record(r: aiosqlite.Row) -> IntroductionRecord:
     )
 
 
-class IntroductionRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class IntroductionRepository(Repository):
     async def create(
         self,
         requester_id: int,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 INVITATION, REMINDER = "invitation", "reminder"
@@ -53,10 +53,7 @@ class InvitationRecord:
     claimed: bool
 
 
-class InvitationRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class InvitationRepository(Repository):
     async def unclaimed(self) -> list[Unclaimed]:
         rows = await self.db.fetchall(
             f"""

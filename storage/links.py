@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 INVITE = "invite"
@@ -44,10 +44,7 @@ def _record(r: aiosqlite.Row) -> LinkRecord:
     return from_row(LinkRecord, r)
 
 
-class LinkRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class LinkRepository(Repository):
     async def create(
         self,
         company_id: int,

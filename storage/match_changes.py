@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Database, fetch_all, fetch_one
+from storage.db import Repository, fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,7 @@ class Changes:
         return bool(self.companies or self.pairs or self.reopened or self.gap)
 
 
-class MatchChangeLog:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class MatchChangeLog(Repository):
     async def last(self) -> int:
         """The newest change so far (0 before any): an index built after this call is
         current up to it."""

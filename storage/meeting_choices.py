@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.agenda import to_utc
-from storage.db import Database
+from storage.db import Repository
 
 HELD = ("yes", "no", "moved")
 
@@ -32,10 +32,7 @@ class PlanRecord:
     plan: list[dict[str, Any]]
 
 
-class MeetingChoices:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class MeetingChoices(Repository):
     # -- availability ------------------------------------------------------------------
     async def unavailable(self, company_ids: list[int]) -> set[tuple[int, str]]:
         """(company, slot start) of every slot these companies blocked."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from storage.agenda import MEETINGS, to_utc
-from storage.db import Database
+from storage.db import Repository
 from storage.meetings import (
     CANCELLED,
     CONFIRMED,
@@ -21,10 +21,7 @@ from storage.meetings import (
 from storage.rows import from_row
 
 
-class MeetingQueries:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class MeetingQueries(Repository):
     async def live(self) -> list[MeetingRecord]:
         """Every proposed or confirmed meeting, past ones too, by time."""
         rows = await self.db.fetchall(

@@ -18,7 +18,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.agenda import MEETINGS, to_utc
-from storage.db import Database, fetch_all
+from storage.db import Repository, fetch_all
 from storage.rows import from_row
 
 PROPOSED, CONFIRMED, DECLINED, CANCELLED, EXPIRED = (
@@ -106,10 +106,7 @@ def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
     )
 
 
-class MeetingRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class MeetingRepository(Repository):
     # -- reading -------------------------------------------------------------------------
     async def get(self, meeting_id: int) -> MeetingRecord | None:
         row = await self.db.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))

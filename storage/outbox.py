@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 PENDING, SENT, FAILED, BLOCKED, CANCELLED = "pending", "sent", "failed", "blocked", "cancelled"
@@ -65,10 +65,7 @@ def _row(r: aiosqlite.Row) -> OutboxRow:
     )
 
 
-class OutboxRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class OutboxRepository(Repository):
     async def enqueue(self, messages: Iterable[NewMessage], *, now: datetime) -> int:
         """Insert in one transaction; a dedupe key seen before is skipped. Returns rows added."""
         stamp = now.isoformat()

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Database
+from storage.db import Repository
 
 # Columns that hold a person (a Telegram id) are left out of the report.
 PERSON_COLUMNS = frozenset(
@@ -30,10 +30,7 @@ class IntroductionRow:
     reasons: tuple[str, ...]
 
 
-class ReportQueries:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class ReportQueries(Repository):
     async def introductions(self) -> list[IntroductionRow]:
         rows = await self.db.fetchall(
             """

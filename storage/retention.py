@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Repository
 
 
-class RetentionRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class RetentionRepository(Repository):
     async def inactive_users(self, before: datetime) -> list[int]:
         """Users whose last action in the bot was before ``before``."""
         rows = await self.db.fetchall(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.db import Database
+from storage.db import Repository
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,7 @@ class Snapshot:
     subscribers: int = 0
 
 
-class StatsQueries:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class StatsQueries(Repository):
     async def _one(self, sql: str, params: tuple[str, ...] = ()) -> int:
         row = await self.db.fetchone(sql, params)
         return int(row[0] or 0) if row else 0

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Repository
 from storage.rows import from_row
 
 PARTICIPANT = "participant"
@@ -42,10 +42,7 @@ def _record(row: aiosqlite.Row) -> UserRecord:
     )
 
 
-class UserRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class UserRepository(Repository):
     async def seen(
         self,
         telegram_id: int,
