@@ -51,6 +51,16 @@ async def pressed(
     return query, await reader(update, context), kind.unpack(query.data)
 
 
+async def organiser_pressed(
+    update: Update, context: ForumContext, kind: type[Pressed]
+) -> tuple[CallbackQuery, Texts, Pressed] | None:
+    """:func:`pressed` for an organiser's button: the role re-checked on the server first;
+    None for anyone else, who has been told (:func:`organiser_id`)."""
+    if await organiser_id(update, context) is None:
+        return None
+    return await pressed(update, context, kind)
+
+
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
     """Answer in the chat the update came from, splitting text over 4096 characters."""
     chat = update.effective_chat
@@ -111,13 +121,15 @@ def text_step(got: Step, *presses: Any, otherwise: Step) -> list[Any]:
     ]
 
 
-def say(message: str, state: str | None = None) -> Step:
-    """A handler that answers ``message`` (marked with ``N_``) in the user's language and
-    keeps the conversation at ``state``: what a step says to input it cannot take."""
+def say(message: str, state: str | None = None, **values: str) -> Step:
+    """A handler that answers ``message`` (marked with ``N_``; its placeholders filled from
+    ``values``) in the user's language and keeps the conversation at ``state``: what a step
+    says to input it cannot take."""
 
     async def answer(update: Update, context: ForumContext) -> str | None:
         tx = await reader(update, context)
-        await reply(update, tx._(message))
+        text = tx._(message)
+        await reply(update, text.format(**values) if values else text)
         return state
 
     return answer

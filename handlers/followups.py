@@ -152,9 +152,7 @@ async def got_note(update: Update, context: ForumContext) -> str | int:
 
 
 async def no_note(update: Update, context: ForumContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
+    query, tx, _ = await pressed(update, context, FollowupNoNote)
     await query.answer()
     context.user_data.pop(PENDING_KEY, None)  # type: ignore[union-attr]
     await _drop_buttons(query)

@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot.runtime.context import ForumContext
 from bot.services.introductions import NOTE_LIMIT
 from handlers.callbacks import DirRequest, IntroRequest, NoteSend, NoteStop
-from handlers.common import conversation, edit, reader, reply, text_step
+from handlers.common import conversation, edit, pressed, reader, reply, text_step
 from handlers.i18n import Texts
 from handlers.match_texts import outcome_text
 
@@ -122,9 +122,7 @@ async def send_without_note(update: Update, context: ForumContext) -> int:
 
 
 async def stop(update: Update, context: ForumContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    tx = await reader(update, context)
+    query, tx, _ = await pressed(update, context, NoteStop)
     await query.answer()
     context.user_data.pop(TARGET_KEY, None)  # type: ignore[union-attr]
     context.user_data.pop(ANY_COMPANY_KEY, None)  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.invitations import DONE_NOTICE, SMTP_SETTINGS, InvitationService, Plan
 from handlers.callbacks import InviteCancel, InviteSend, InviteUnclaimed
-from handlers.common import audit, edit, organiser_id, reader, reply
+from handlers.common import audit, edit, organiser_id, organiser_pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -169,12 +169,11 @@ async def show_preview(update: Update, context: ForumContext) -> None:
 
 
 async def send_pressed(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    actor = await organiser_id(update, context)
-    if actor is None:
+    got = await organiser_pressed(update, context, InviteSend)
+    if got is None:
         return
-    tx = await reader(update, context)
+    query, tx, _ = got
+    actor = query.from_user.id
     service = InvitationService(context.services)
     plan = await service.plan()
     if not plan.mail_ready or not plan.to_send:
@@ -194,11 +193,10 @@ async def send_pressed(update: Update, context: ForumContext) -> None:
 
 
 async def cancel_pressed(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if await organiser_id(update, context) is None:
+    got = await organiser_pressed(update, context, InviteCancel)
+    if got is None:
         return
-    tx = await reader(update, context)
+    query, tx, _ = got
     await query.answer()
     await edit(query, tx._("No e-mails sent."))
 

@@ -12,7 +12,7 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_schedule import GridSlot, LeftOutPair, MeetingScheduler, Preview
 from bot.services.meetings import MeetingService
 from handlers.callbacks import SchedulePlan
-from handlers.common import audit, edit, organiser_id, reader, reply
+from handlers.common import audit, edit, organiser_id, organiser_pressed, reader, reply
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import clock_times, day
 
@@ -156,13 +156,11 @@ async def schedule_command(update: Update, context: ForumContext) -> None:
 
 
 async def plan_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    actor = await organiser_id(update, context)
-    if actor is None:
+    got = await organiser_pressed(update, context, SchedulePlan)
+    if got is None:
         return
-    tx = await reader(update, context)
-    data = SchedulePlan.unpack(query.data)
+    query, tx, data = got
+    actor = query.from_user.id
     scheduler = MeetingScheduler(context.services)
     if not data.apply:
         await query.answer()

@@ -21,9 +21,9 @@ from bot.domain.timefmt import suggest_zones
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from handlers.callbacks import TimezonePick
-from handlers.common import conversation, pressed, reader, reply, text_step
+from handlers.common import conversation, pressed, reader, reply, say, text_step
 from handlers.dates import local_time, zone_city
-from handlers.i18n import Texts
+from handlers.i18n import N_, Texts
 
 WAITING_ZONE = "timezone:waiting"
 # What may be typed, said the same way wherever it is asked.
@@ -148,16 +148,14 @@ async def picked(update: Update, context: ForumContext) -> str | int:
     return ConversationHandler.END
 
 
-async def odd_input(update: Update, context: ForumContext) -> str:
-    tx = await reader(update, context)
-    await reply(
-        update,
-        tx._(
-            "Please send the zone as text. Type a city such as {city} or {other_city}, your "
-            "country, or an IANA name such as {iana}, or tap a city above."
-        ).format(**EXAMPLES),
-    )
-    return WAITING_ZONE
+odd_input = say(
+    N_(
+        "Please send the zone as text. Type a city such as {city} or {other_city}, your "
+        "country, or an IANA name such as {iana}, or tap a city above."
+    ),
+    WAITING_ZONE,
+    **EXAMPLES,
+)
 
 
 def build_timezone_conversation() -> ConversationHandler[ForumContext]:

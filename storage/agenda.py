@@ -100,30 +100,30 @@ def _session(row: aiosqlite.Row) -> Session:
 class AgendaRepository(Repository):
     # -- sessions ------------------------------------------------------------------------
     async def get(self, session_id: int) -> Session | None:
-        row = await self.db.fetchone("SELECT * FROM agenda_sessions WHERE id = ?", (session_id,))
-        return _session(row) if row else None
+        return await self.read_one(
+            _session, "SELECT * FROM agenda_sessions WHERE id = ?", (session_id,)
+        )
 
     async def upcoming(self, now: datetime) -> list[Session]:
         """Sessions not cancelled and not over yet, by start time."""
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _session,
             "SELECT * FROM agenda_sessions WHERE cancelled = 0 AND ends_at > ? "
             "ORDER BY starts_at, id",
             (to_utc(now),),
         )
-        return [_session(r) for r in rows]
 
     async def not_started(self, now: datetime) -> list[Session]:
         """Sessions not cancelled whose start is still ahead: those that need reminders."""
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _session,
             "SELECT * FROM agenda_sessions WHERE cancelled = 0 AND starts_at > ? "
             "ORDER BY starts_at, id",
             (to_utc(now),),
         )
-        return [_session(r) for r in rows]
 
     async def all(self) -> list[Session]:
-        rows = await self.db.fetchall("SELECT * FROM agenda_sessions ORDER BY starts_at, id")
-        return [_session(r) for r in rows]
+        return await self.read_all(_session, "SELECT * FROM agenda_sessions ORDER BY starts_at, id")
 
     async def fingerprint(self) -> tuple[int, str]:
         """Changes whenever the agenda does (for noticing imports made by another process)."""
@@ -266,12 +266,12 @@ class AgendaRepository(Repository):
         return {int(r[0]) for r in rows}
 
     async def subscribed_sessions(self, user_id: int) -> list[Session]:
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _session,
             "SELECT s.* FROM agenda_sessions s JOIN agenda_subscriptions a ON a.session_id = s.id "
             "WHERE a.user_id = ? AND s.cancelled = 0 ORDER BY s.starts_at, s.id",
             (user_id,),
         )
-        return [_session(r) for r in rows]
 
     async def subscribers(self, session_id: int) -> list[tuple[int, str | None]]:
         """(user id, time zone) of the reachable subscribers of a session."""

@@ -200,19 +200,20 @@ class BroadcastRepository(Repository):
             return int(cursor.lastrowid)
 
     async def get(self, broadcast_id: int) -> BroadcastRecord | None:
-        row = await self.db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-        return _record(row) if row else None
+        return await self.read_one(
+            _record, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,)
+        )
 
     async def with_state(self, *states: str) -> list[BroadcastRecord]:
         marks = ", ".join("?" for _ in states)
-        rows = await self.db.fetchall(
-            f"SELECT * FROM broadcasts WHERE state IN ({marks}) ORDER BY id", states
+        return await self.read_all(
+            _record, f"SELECT * FROM broadcasts WHERE state IN ({marks}) ORDER BY id", states
         )
-        return [_record(r) for r in rows]
 
     async def recent(self, limit: int = 20) -> list[BroadcastRecord]:
-        rows = await self.db.fetchall("SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,))
-        return [_record(r) for r in rows]
+        return await self.read_all(
+            _record, "SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
+        )
 
     async def transition(
         self,

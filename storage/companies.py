@@ -162,8 +162,7 @@ class CompanyRepository(Repository, CompanyReps):
         return [_record(r) for r in rows]
 
     async def _load(self, where: str, params: Sequence[Any]) -> list[CompanyRecord]:
-        rows = await self.db.fetchall(_SELECT.format(where=where), params)
-        return [_record(r) for r in rows]
+        return await self.read_all(_record, _SELECT.format(where=where), params)
 
     async def delete(self, company_id: int) -> bool:
         return await self.db.execute("DELETE FROM companies WHERE id = ?", (company_id,)) > 0

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from storage.backup import BackupResult, backup_database, stamp
+
+T = TypeVar("T")
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
@@ -196,6 +198,19 @@ class Repository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def read_one(
+        self, make: Callable[[aiosqlite.Row], T], sql: str, params: Sequence[Any] = ()
+    ) -> T | None:
+        """The first row of a query as ``make`` reads it (None: no row)."""
+        found = await self.db.fetchone(sql, params)
+        return None if found is None else make(found)
+
+    async def read_all(
+        self, make: Callable[[aiosqlite.Row], T], sql: str, params: Sequence[Any] = ()
+    ) -> list[T]:
+        """Every row of a query as ``make`` reads it."""
+        return [make(found) for found in await self.db.fetchall(sql, params)]
 
 
 async def fetch_one(

@@ -75,11 +75,11 @@ class FollowupRepository(Repository):
         return changed > 0
 
     async def get(self, intro_id: int, company_id: int) -> FollowupRecord | None:
-        row = await self.db.fetchone(
+        return await self.read_one(
+            _record,
             "SELECT * FROM followups WHERE introduction_id = ? AND company_id = ?",
             (intro_id, company_id),
         )
-        return _record(row) if row else None
 
     async def answer(
         self, intro_id: int, company_id: int, answer: str, *, by: int, now: datetime

@@ -141,8 +141,7 @@ class IntroductionRepository(Repository):
             return CreateOutcome("created", _record(row), sent_today + 1)
 
     async def get(self, intro_id: int) -> IntroductionRecord | None:
-        row = await self.db.fetchone("SELECT * FROM introductions WHERE id = ?", (intro_id,))
-        return _record(row) if row else None
+        return await self.read_one(_record, "SELECT * FROM introductions WHERE id = ?", (intro_id,))
 
     async def decide(self, intro_id: int, state: str, *, by: int | None, now: datetime) -> bool:
         """Move a pending introduction to ``state``; False if it was no longer pending."""
@@ -156,19 +155,19 @@ class IntroductionRepository(Repository):
         return changed > 0
 
     async def for_company(self, company_id: int) -> list[IntroductionRecord]:
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _record,
             "SELECT * FROM introductions WHERE requester_company_id = ? "
             "OR target_company_id = ? ORDER BY created_at DESC, id DESC",
             (company_id, company_id),
         )
-        return [_record(r) for r in rows]
 
     async def expired(self, now: datetime) -> list[IntroductionRecord]:
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _record,
             "SELECT * FROM introductions WHERE state = ? AND expires_at <= ? ORDER BY id",
             (PENDING, now.isoformat()),
         )
-        return [_record(r) for r in rows]
 
     async def without_notice(
         self, state: str, what: str, *, receiver: str
@@ -179,7 +178,8 @@ class IntroductionRepository(Repository):
         if receiver not in ("requester_company_id", "target_company_id"):
             raise ValueError(f"unknown receiver column {receiver!r}")
         # A range over the unique dedupe_key index: ';' sorts right after ':'.
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _record,
             f"""
             SELECT i.* FROM introductions i
             WHERE i.state = ?
@@ -192,13 +192,11 @@ class IntroductionRepository(Repository):
             """,
             (state, what, what),
         )
-        return [_record(r) for r in rows]
 
     async def pending(self) -> list[IntroductionRecord]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM introductions WHERE state = ? ORDER BY id", (PENDING,)
+        return await self.read_all(
+            _record, "SELECT * FROM introductions WHERE state = ? ORDER BY id", (PENDING,)
         )
-        return [_record(r) for r in rows]
 
     async def mark_reminded(self, intro_id: int, now: datetime) -> bool:
         changed = await self.db.execute(

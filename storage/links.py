@@ -66,8 +66,7 @@ class LinkRepository(Repository):
         return LinkRecord(token, company_id, kind, created_by, now.isoformat(), expires, None, None)
 
     async def get(self, token: str) -> LinkRecord | None:
-        row = await self.db.fetchone("SELECT * FROM company_links WHERE token = ?", (token,))
-        return _record(row) if row else None
+        return await self.read_one(_record, "SELECT * FROM company_links WHERE token = ?", (token,))
 
     async def use(self, token: str, user_id: int, *, now: datetime) -> bool:
         """Mark the token used by ``user_id``; False if it was used or expired meanwhile."""
@@ -80,12 +79,12 @@ class LinkRepository(Repository):
 
     async def open_claim(self, company_id: int, *, now: datetime) -> LinkRecord | None:
         """The company's newest unused, unexpired claim link, if any."""
-        row = await self.db.fetchone(
+        return await self.read_one(
+            _record,
             "SELECT * FROM company_links WHERE company_id = ? AND kind = ? AND used_at IS NULL "
             "AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC LIMIT 1",
             (company_id, CLAIM, now.isoformat()),
         )
-        return _record(row) if row else None
 
     async def open_claims(self, *, now: datetime) -> dict[int, LinkRecord]:
         """Every company's open claim link, by company id (for exports)."""

@@ -24,27 +24,27 @@ from storage.rows import from_row
 class MeetingQueries(Repository):
     async def live(self) -> list[MeetingRecord]:
         """Every proposed or confirmed meeting, past ones too, by time."""
-        rows = await self.db.fetchall(
-            f"SELECT * FROM meetings WHERE state IN {LIVE_SQL} ORDER BY starts_at, table_no"
+        return await self.read_all(
+            meeting_from_row,
+            f"SELECT * FROM meetings WHERE state IN {LIVE_SQL} ORDER BY starts_at, table_no",
         )
-        return [meeting_from_row(r) for r in rows]
 
     async def confirmed_from(self, moment: datetime) -> list[MeetingRecord]:
         """Confirmed meetings that end after ``moment`` (those that need timers)."""
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            meeting_from_row,
             "SELECT * FROM meetings WHERE state = 'confirmed' AND ends_at > ? ORDER BY starts_at",
             (to_utc(moment),),
         )
-        return [meeting_from_row(r) for r in rows]
 
     async def feedback_due(self, now: datetime) -> list[MeetingRecord]:
         """Confirmed meetings that have ended and whose reps were not asked about them yet."""
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            meeting_from_row,
             "SELECT * FROM meetings WHERE state = 'confirmed' AND ends_at <= ? "
             "AND feedback_asked_at IS NULL ORDER BY ends_at, id",
             (to_utc(now),),
         )
-        return [meeting_from_row(r) for r in rows]
 
     async def blocks(self) -> list[BlockRecord]:
         rows = await self.db.fetchall(

@@ -109,15 +109,16 @@ def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
 class MeetingRepository(Repository):
     # -- reading -------------------------------------------------------------------------
     async def get(self, meeting_id: int) -> MeetingRecord | None:
-        row = await self.db.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
-        return meeting_from_row(row) if row else None
+        return await self.read_one(
+            meeting_from_row, "SELECT * FROM meetings WHERE id = ?", (meeting_id,)
+        )
 
     async def for_company(self, company_id: int) -> list[MeetingRecord]:
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            meeting_from_row,
             "SELECT * FROM meetings WHERE company_a = ? OR company_b = ? ORDER BY starts_at, id",
             (company_id, company_id),
         )
-        return [meeting_from_row(r) for r in rows]
 
     async def mark_feedback_asked(self, meeting_id: int, now: datetime) -> bool:
         changed = await self.db.execute(

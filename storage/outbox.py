@@ -99,12 +99,12 @@ class OutboxRepository(Repository):
 
     async def due(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
         """Pending rows whose time has come, most urgent first."""
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _row,
             "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ? "
             "ORDER BY priority, not_before, id LIMIT ?",
             (now.isoformat(), limit),
         )
-        return [_row(r) for r in rows]
 
     async def is_pending(self, row_id: int) -> bool:
         row = await self.db.fetchone("SELECT state FROM outbox WHERE id = ?", (row_id,))
@@ -154,8 +154,7 @@ class OutboxRepository(Repository):
         raise ValueError("say what to cancel")
 
     async def get(self, row_id: int) -> OutboxRow | None:
-        row = await self.db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
-        return _row(row) if row else None
+        return await self.read_one(_row, "SELECT * FROM outbox WHERE id = ?", (row_id,))
 
     async def counts(
         self,

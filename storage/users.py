@@ -76,8 +76,9 @@ class UserRepository(Repository):
         )
 
     async def get(self, telegram_id: int) -> UserRecord | None:
-        row = await self.db.fetchone("SELECT * FROM users WHERE telegram_id = ?", (telegram_id,))
-        return _record(row) if row else None
+        return await self.read_one(
+            _record, "SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)
+        )
 
     async def with_username(self, username: str) -> list[UserRecord]:
         """Every stored user with this username, compared without case as Telegram does.
@@ -85,11 +86,11 @@ class UserRepository(Repository):
         More than one is possible: a username freed by one account can be taken by another,
         and the first keeps the old one here until they write to the bot again.
         """
-        rows = await self.db.fetchall(
+        return await self.read_all(
+            _record,
             "SELECT * FROM users WHERE lower(username) = lower(?) ORDER BY last_seen DESC",
             (username.lstrip("@"),),
         )
-        return [_record(r) for r in rows]
 
     async def set_timezone(self, telegram_id: int, timezone: str) -> None:
         await self.db.execute(
@@ -124,8 +125,7 @@ class UserRepository(Repository):
         )
 
     async def organisers(self) -> list[UserRecord]:
-        rows = await self.db.fetchall("SELECT * FROM users WHERE role = ?", (ORGANISER,))
-        return [_record(r) for r in rows]
+        return await self.read_all(_record, "SELECT * FROM users WHERE role = ?", (ORGANISER,))
 
     async def active_ids(self) -> list[int]:
         rows = await self.db.fetchall(

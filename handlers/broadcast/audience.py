@@ -24,7 +24,7 @@ from handlers.callbacks import (
     BroadcastTo,
 )
 from handlers.callbacks.codec import InvalidCallback
-from handlers.common import reply
+from handlers.common import organiser_pressed, reply
 from handlers.i18n import Texts
 
 SESSIONS_SHOWN = 40
@@ -156,11 +156,11 @@ async def choose_audience(update: Update, context: ForumContext) -> str | int:
 
 async def open_menu(update: Update, context: ForumContext) -> str | int:
     """The sectors, the sessions, or back to the audiences."""
-    pressed = await organiser_press(update, context)
-    if pressed is None:
+    got = await organiser_pressed(update, context, BroadcastMenu)
+    if got is None:
         return ConversationHandler.END
-    query, tx = pressed
-    menu = BroadcastMenu.unpack(query.data).menu
+    query, tx, data = got
+    menu = data.menu
     forum = context.services.forum
     await query.answer()
     if menu == "sector":

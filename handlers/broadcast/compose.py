@@ -31,11 +31,18 @@ from handlers.broadcast.steps import (
     draft_parts,
     drop_draft,
     expired,
-    organiser_press,
 )
 from handlers.broadcast.texts import audience_text
 from handlers.callbacks import BroadcastConfirm, BroadcastMenu
-from handlers.common import conversation, organiser_id, reader, reply, say, text_step
+from handlers.common import (
+    conversation,
+    organiser_id,
+    organiser_pressed,
+    reader,
+    reply,
+    say,
+    text_step,
+)
 from handlers.i18n import N_
 from handlers.invitations import invite_row, unclaimed_line
 
@@ -100,11 +107,11 @@ use_buttons = say(N_("Please choose with the buttons above, or /cancel."))
 
 
 async def confirm(update: Update, context: ForumContext) -> str | int:
-    pressed = await organiser_press(update, context)
-    if pressed is None:
+    got = await organiser_pressed(update, context, BroadcastConfirm)
+    if got is None:
         return ConversationHandler.END
-    query, tx = pressed
-    choice = BroadcastConfirm.unpack(query.data).choice
+    query, tx, data = got
+    choice = data.choice
     if choice == "cancel":
         await query.answer()
         drop_draft(context)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.runtime.context import ForumContext
-from handlers.broadcast.steps import organiser_press
 from handlers.broadcast.texts import listed_text, listing_keyboard
 from handlers.callbacks import BroadcastCancel, BroadcastStop
-from handlers.common import organiser_id, reader, reply
+from handlers.common import organiser_id, organiser_pressed, reader, reply
 
 LISTED = 20
 
@@ -41,19 +40,18 @@ async def cancel_pressed(update: Update, context: ForumContext) -> None:
 
 async def _pressed(update: Update, context: ForumContext, *, stop: bool) -> None:
     """Stop a running broadcast, or cancel a scheduled one; a second press changes nothing."""
-    pressed = await organiser_press(update, context)
-    if pressed is None:
+    kind: type[BroadcastStop | BroadcastCancel] = BroadcastStop if stop else BroadcastCancel
+    got = await organiser_pressed(update, context, kind)
+    if got is None:
         return
-    query, tx = pressed
+    query, tx, data = got
     service = context.services.broadcasts
-    actor = query.from_user.id
+    actor, number = query.from_user.id, data.broadcast_id
     if stop:
-        number = BroadcastStop.unpack(query.data).broadcast_id
         done = await service.stop(number, actor)
         answer = tx._("Broadcast #{id} stopped.") if done else None
         refused = tx._("That broadcast is not running any more.")
     else:
-        number = BroadcastCancel.unpack(query.data).broadcast_id
         done = await service.cancel(number, actor)
         answer = tx._("Broadcast #{id} cancelled.") if done else None
         refused = tx._("That broadcast is no longer scheduled.")
