@@ -73,20 +73,27 @@ class _Owned:
 
 
 @dataclass(eq=False)
-class CompanyService:
+class CompanyStore:
+    """What the companies' use cases work on: the companies, their links and the writes
+    that span a company and its reps (:mod:`bot.services.company_files` too)."""
+
     db: InitVar[Database]
     _: KW_ONLY
     companies: CompanyRepository
     links: LinkRepository
-    users: UserRepository
-    notifier: Notifier
     clock: Clock
     forum: Forum
-    default_zone: str
     writes: CompanyWrites = field(init=False)
 
     def __post_init__(self, db: Database) -> None:
         self.writes = CompanyWrites(db)
+
+
+@dataclass(eq=False, kw_only=True)
+class CompanyService(CompanyStore):
+    users: UserRepository
+    notifier: Notifier
+    default_zone: str
 
     # -- reading ---------------------------------------------------------------------------
     async def mine(self, user_id: int) -> CompanyRecord | None:

@@ -6,9 +6,8 @@ a company a rep owns) and export every company with its reps and claim link. Use
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, InitVar, dataclass, field
+from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain.company_files import (
     ImportReport,
     check_size,
@@ -17,11 +16,9 @@ from bot.domain.company_files import (
     format_companies,
     parse,
 )
-from bot.forum import Forum
-from storage.companies import CompanyRepository
-from storage.company_writes import IMPORT_CREATED, IMPORT_MANAGED, CompanyWrites
-from storage.db import Database
-from storage.links import CLAIM, LinkRepository
+from bot.services.companies import CompanyStore
+from storage.company_writes import IMPORT_CREATED, IMPORT_MANAGED
+from storage.links import CLAIM
 
 __all__ = ["CompanyFiles", "Export", "ImportReport", "check_size"]
 
@@ -32,18 +29,8 @@ class Export:
     count: int  # companies in it
 
 
-@dataclass(eq=False)
-class CompanyFiles:
-    db: InitVar[Database]
-    _: KW_ONLY
-    companies: CompanyRepository
-    links: LinkRepository
-    clock: Clock
-    forum: Forum
-    writes: CompanyWrites = field(init=False)
-
-    def __post_init__(self, db: Database) -> None:
-        self.writes = CompanyWrites(db)
+class CompanyFiles(CompanyStore):
+    """The organisers' companies CSV import and export (``services.company_files``)."""
 
     async def import_file(self, content: bytes) -> ImportReport:
         """Import a CSV file's bytes (raises :class:`~bot.domain.problems.Invalid` for a file
