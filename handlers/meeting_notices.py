@@ -9,7 +9,7 @@ a cancelled meeting's reminder is never sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -39,16 +39,49 @@ async def _load(
     return view, await service.zone_of(int(data.get("to", 0)))
 
 
+# A meeting notice's renderer, given the meeting as it is now and the reader's zones.
+MeetingRenderer = Callable[
+    [Texts, MeetingView, ReaderZones, Mapping[str, Any], Services], Rendered | None
+]
+
+
+def _meeting_notice(
+    kind: str, state: str, *, same_rev: bool = False
+) -> Callable[[MeetingRenderer], MeetingRenderer]:
+    """Register the renderer of a notice about a meeting in ``state``; a stale notice (see
+    :func:`_load`) renders as None before it is called."""
+
+    def register(render: MeetingRenderer) -> MeetingRenderer:
+        @renderer(kind)
+        async def rendered(
+            tx: Texts, data: Mapping[str, Any], services: Services
+        ) -> Rendered | None:
+            loaded = await _load(data, services, state, same_rev=same_rev)
+            return None if loaded is None else render(tx, *loaded, data, services)
+
+        return render
+
+    return register
+
+
+def _named(tx: Texts, view: MeetingView, own: ReaderZones) -> dict[str, str]:
+    """What the notices' sentences fill in: ``{partner}`` and ``{when}`` (in the reader's zones)."""
+    return {
+        "partner": tx.user(view.partner_name),
+        "when": when(tx, view.starts_at, view.ends_at, own),
+    }
+
+
 def _act(view: MeetingView, label: str, action: MeetingAction) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=MeetingAct(view.id, view.rev, action).pack())
 
 
-@renderer("meeting_proposed")
-async def proposed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "proposed", same_rev=True)
-    if loaded is None or loaded[0].waiting_for != "us":
+@_meeting_notice("meeting_proposed", "proposed", same_rev=True)
+def proposed(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    if view.waiting_for != "us":
         return None  # answered, moved again or withdrawn meanwhile
-    view, own = loaded
     partner = tx.user(view.partner_name)
     if data.get("was"):
         was = datetime.fromisoformat(data["was"])
@@ -75,41 +108,28 @@ async def proposed(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     return Rendered(text=text, reply_markup=keyboard)
 
 
-@renderer("meeting_confirmed")
-async def confirmed(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "confirmed", same_rev=True)
-    if loaded is None:
-        return None
-    view, own = loaded
-    head = tx._("✅ <b>Meeting booked</b> with {partner}.").format(
-        partner=tx.user(view.partner_name)
-    )
+@_meeting_notice("meeting_confirmed", "confirmed", same_rev=True)
+def confirmed(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    head = tx._("✅ <b>Meeting booked</b> with {partner}.").format(**_named(tx, view, own))
     tail = tx._("I will remind you 10 minutes before. /meetings to reschedule or cancel.")
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}\n\n{tail}")
 
 
-@renderer("meeting_declined")
-async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "declined")
-    if loaded is None:
-        return None
-    view, own = loaded
-    text = tx._("✖️ {partner} declined the meeting on {when}.").format(
-        partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
-    )
+@_meeting_notice("meeting_declined", "declined")
+def declined(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    text = tx._("✖️ {partner} declined the meeting on {when}.").format(**_named(tx, view, own))
     return Rendered(text=text)
 
 
-@renderer("meeting_cancelled")
-async def cancelled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "cancelled")
-    if loaded is None:
-        return None
-    view, own = loaded
-    values = {
-        "partner": tx.user(view.partner_name),
-        "when": when(tx, view.starts_at, view.ends_at, own),
-    }
+@_meeting_notice("meeting_cancelled", "cancelled")
+def cancelled(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    values = _named(tx, view, own)
     if data.get("by") == "organisers":
         text = tx._(
             "❌ Your meeting with {partner} on {when} is cancelled: the organisers changed the "
@@ -122,14 +142,12 @@ async def cancelled(tx: Texts, data: Mapping[str, Any], services: Services) -> R
     return Rendered(text=text)
 
 
-@renderer("meeting_scheduled")
-async def scheduled(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "confirmed", same_rev=True)
-    if loaded is None:
-        return None
-    view, own = loaded
+@_meeting_notice("meeting_scheduled", "confirmed", same_rev=True)
+def scheduled(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
     head = tx._("🗓 <b>The organisers booked a 1:1 meeting for you</b> with {partner}.").format(
-        partner=tx.user(view.partner_name)
+        **_named(tx, view, own)
     )
     tail = tx._("Cannot make it? Propose another slot, or decline: they will be told.")
     keyboard = InlineKeyboardMarkup(
@@ -138,12 +156,12 @@ async def scheduled(tx: Texts, data: Mapping[str, Any], services: Services) -> R
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}\n\n{tail}", reply_markup=keyboard)
 
 
-@renderer("meeting_reminder")
-async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "confirmed")
-    if loaded is None or loaded[0].starts_at != datetime.fromisoformat(data["start"]):
+@_meeting_notice("meeting_reminder", "confirmed")
+def reminder(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
+    if view.starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
-    view, own = loaded
     now = services.clock.now()
     template, left = countdown(
         tx,
@@ -157,13 +175,11 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 
 
-@renderer("meeting_feedback")
-async def feedback(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    loaded = await _load(data, services, "confirmed")
-    if loaded is None:
-        return None
-    view, own = loaded
+@_meeting_notice("meeting_feedback", "confirmed")
+def feedback(
+    tx: Texts, view: MeetingView, own: ReaderZones, data: Mapping[str, Any], services: Services
+) -> Rendered | None:
     text = tx._("Did your meeting with <b>{partner}</b> on {when} take place?").format(
-        partner=tx.user(view.partner_name), when=when(tx, view.starts_at, view.ends_at, own)
+        **_named(tx, view, own)
     )
     return Rendered(text=text, reply_markup=held_keyboard(tx, view.id))

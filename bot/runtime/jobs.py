@@ -14,7 +14,9 @@ thread.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
@@ -47,8 +49,26 @@ async def _digests(services: Services) -> None:
         log.info("new-matches digests sent to %d companies", told)
 
 
+async def _sweep(services: Services) -> None:
+    await MeetingFollowUp(services).sweep()
+
+
 async def _followups_due(services: Services) -> None:
     await FollowupService(services).run_due()
+
+
+# The repeating jobs over the services: name, interval, job, seconds to the first run.
+REPEATING: tuple[tuple[str, timedelta, Callable[[Services], Awaitable[None]], float], ...] = (
+    ("meetings:sweep", SWEEP_EVERY, _sweep, SWEEP_EVERY.total_seconds()),
+    (
+        "introductions:due",
+        INTRODUCTIONS_DUE_EVERY,
+        _introductions_due,
+        INTRODUCTIONS_DUE_FIRST_SECONDS,
+    ),
+    ("introductions:digest", DIGEST_EVERY, _digests, DIGEST_EVERY.total_seconds()),
+    ("followups:due", FOLLOWUPS_DUE_EVERY, _followups_due, FOLLOWUPS_DUE_FIRST_SECONDS),
+)
 
 
 async def start(app: ForumApplication) -> None:
@@ -66,32 +86,10 @@ async def start(app: ForumApplication) -> None:
     )
     done = await MeetingFollowUp(services).plan_all(late=True)
     log.info("meetings at start-up: %s", done)
-    services.timers.every(
-        "meetings:sweep",
-        SWEEP_EVERY,
-        lambda: MeetingFollowUp(services).sweep(),
-        first=SWEEP_EVERY.total_seconds(),
-    )
-    services.timers.every(
-        "introductions:due",
-        INTRODUCTIONS_DUE_EVERY,
-        lambda: _introductions_due(services),
-        first=INTRODUCTIONS_DUE_FIRST_SECONDS,
-    )
+    for name, interval, job, first in REPEATING:
+        services.timers.every(name, interval, functools.partial(job, services), first=first)
     # The matching index is built in a worker thread now rather than at the first /matches.
     services.timers.at("matching:index", services.clock.now(), services.matching.index.warm)
-    services.timers.every(
-        "introductions:digest",
-        DIGEST_EVERY,
-        lambda: _digests(services),
-        first=DIGEST_EVERY.total_seconds(),
-    )
-    services.timers.every(
-        "followups:due",
-        FOLLOWUPS_DUE_EVERY,
-        lambda: _followups_due(services),
-        first=FOLLOWUPS_DUE_FIRST_SECONDS,
-    )
 
 
 async def stop(app: ForumApplication) -> None:
