@@ -9,6 +9,7 @@ a company erased meanwhile, renders as None and is dropped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -99,29 +100,34 @@ async def accepted(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
 
 
 async def _to_requester(
-    tx: Texts, data: Mapping[str, Any], services: Services, state: str, text: str
+    tx: Texts, data: Mapping[str, Any], services: Services, *, state: str, text: str
 ) -> Rendered | None:
     """The requester told how the request ended (``text`` names the asked company)."""
     name = await services.intros.answered(int(data["intro"]), state)
     return None if name is None else Rendered(text=tx._(text).format(name=tx.user(name)))
 
 
-@renderer("intro_declined")
-async def declined(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    text = N_(
-        "{name} cannot take your introduction request further now. Send /matches to see your "
-        "other matches."
-    )
-    return await _to_requester(tx, data, services, DECLINED, text)
-
-
-@renderer("intro_expired")
-async def expired(tx: Texts, data: Mapping[str, Any], services: Services) -> Rendered | None:
-    text = N_(
-        "⌛ Your introduction request to {name} expired without an answer. Send /matches to "
-        "see your other matches."
-    )
-    return await _to_requester(tx, data, services, EXPIRED, text)
+# How a request ended, told to the requester: notice kind, the request's state, the text.
+_ENDINGS = (
+    (
+        "intro_declined",
+        DECLINED,
+        N_(
+            "{name} cannot take your introduction request further now. Send /matches to see "
+            "your other matches."
+        ),
+    ),
+    (
+        "intro_expired",
+        EXPIRED,
+        N_(
+            "⌛ Your introduction request to {name} expired without an answer. Send /matches "
+            "to see your other matches."
+        ),
+    ),
+)
+for _kind, _state, _text in _ENDINGS:
+    renderer(_kind)(functools.partial(_to_requester, state=_state, text=_text))
 
 
 @renderer("match_digest")
