@@ -16,7 +16,7 @@ from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.organisers import PROMOTED_NOTICE, AuditLine, Person, RoleChange
 from handlers.commands import publish_for_organiser
-from handlers.common import organiser_id, reader, reply
+from handlers.common import for_organisers, organiser_id, reader, reply
 from handlers.dashboard import stats
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
@@ -143,11 +143,8 @@ def audit_line(tx: Texts, line: AuditLine, zone: Any) -> str:
     )
 
 
-async def audit(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def audit(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     lines = await context.services.organisers.audit_log(AUDIT_LIMIT)
     if not lines:
         await reply(update, tx._("The audit log is empty."))

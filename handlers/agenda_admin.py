@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.domain.agenda_files import MAX_FILE_BYTES
 from bot.runtime.context import ForumContext
 from bot.services.agenda import AgendaFileError, AgendaService, AgendaUpdate
-from handlers.common import audit, organiser_id, reader, reply
+from handlers.common import audit, for_organisers, organiser_id, reader, reply
 from handlers.i18n import Texts
 
 # How many sessions of each kind the import report names.
@@ -26,10 +26,8 @@ def import_help_text(tx: Texts, event_zone: str) -> str:
     ).format(zone=tx.user(event_zone))
 
 
-async def import_help(update: Update, context: ForumContext) -> None:
-    if await organiser_id(update, context) is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def import_help(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     await reply(update, import_help_text(tx, context.services.settings.event_timezone))
 
 

@@ -4,6 +4,7 @@ numbers out of callback data."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
@@ -150,6 +151,25 @@ async def organiser_id(update: Update, context: ForumContext) -> int | None:
             await reply(update, refusal)
         return None
     return user.id
+
+
+OrganiserCommand = Callable[[Update, ForumContext, int, Texts], Coroutine[Any, Any, None]]
+
+
+def for_organisers(
+    command: OrganiserCommand,
+) -> Callable[[Update, ForumContext], Coroutine[Any, Any, None]]:
+    """An organiser command: the role is checked on the server for each update (anyone else
+    is told no, :func:`organiser_id`, and nothing runs); ``command`` also gets the
+    organiser's id and texts."""
+
+    @functools.wraps(command)
+    async def checked(update: Update, context: ForumContext) -> None:
+        actor = await organiser_id(update, context)
+        if actor is not None:
+            await command(update, context, actor, await reader(update, context))
+
+    return checked
 
 
 async def audit(context: ForumContext, actor_id: int, action: str, detail: str = "") -> None:

@@ -14,7 +14,7 @@ from bot.domain.company_files import COLUMNS
 from bot.domain.problems import Invalid
 from bot.runtime.context import ForumContext
 from bot.services.company_files import ImportReport, check_size
-from handlers.common import audit, organiser_id, reader, reply
+from handlers.common import audit, for_organisers, organiser_id, reader, reply
 from handlers.company_texts import problem_text
 from handlers.i18n import Texts
 
@@ -125,10 +125,8 @@ def _report_message(tx: Texts, report: ImportReport) -> tuple[str, bool]:
     return text, cut == 0
 
 
-async def import_help(update: Update, context: ForumContext) -> None:
-    if await organiser_id(update, context) is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def import_help(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     await reply(
         update,
         tx._(

@@ -11,7 +11,7 @@ from bot.runtime.context import ForumContext
 from bot.services.invitations import InvitationService
 from bot.services.stats import Dashboard, MeetingCounts, dashboard
 from handlers.broadcast.texts import delivery_line
-from handlers.common import organiser_id, reader, reply
+from handlers.common import for_organisers, reply
 from handlers.i18n import Texts
 from handlers.invitations import invite_row, unclaimed_line
 from handlers.outcomes import funnel_text
@@ -89,12 +89,11 @@ def dashboard_text(tx: Texts, forum: Forum, board: Dashboard) -> str:
     return "\n".join(lines)
 
 
-async def stats(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
+@for_organisers
+async def stats(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     chat = update.effective_chat
-    if actor is None or chat is None:
+    if chat is None:
         return
-    tx = await reader(update, context)
     services = context.services
     board = await dashboard(services)
     text = dashboard_text(tx, services.forum, board)

@@ -17,7 +17,7 @@ from bot.services.introductions import ACCEPTED, DECLINED, EXPIRED, PENDING
 from bot.services.intros_view import Listing, listing
 from bot.services.matching import MatchStats, rows_to_csv
 from handlers.callbacks import IntroAnswer, IntroAnswerBefore
-from handlers.common import audit, organiser_id, reader, reply
+from handlers.common import audit, for_organisers, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import contact_card, outcome_text, state_label
 from handlers.outcomes import funnel_text
@@ -177,21 +177,20 @@ def stats_text(tx: Texts, stats: MatchStats, funnel: str, context: ForumContext)
     return "\n".join(lines)
 
 
-async def matchstats_command(update: Update, context: ForumContext) -> None:
-    if await organiser_id(update, context) is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def matchstats_command(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     services = context.services
     funnel = funnel_text(tx, await compute_funnel(services))
     await reply(update, stats_text(tx, await services.matching.stats(), funnel, context))
 
 
-async def exportmatches_command(update: Update, context: ForumContext) -> None:
+@for_organisers
+async def exportmatches_command(
+    update: Update, context: ForumContext, actor: int, tx: Texts
+) -> None:
     chat = update.effective_chat
-    actor = await organiser_id(update, context)
-    if actor is None or chat is None:
+    if chat is None:
         return
-    tx = await reader(update, context)
     top = EXPORT_TOP_DEFAULT
     if context.args:
         raw = context.args[0]

@@ -12,7 +12,13 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_schedule import GridSlot, LeftOutPair, MeetingScheduler, Preview
 from bot.services.meetings import MeetingService
 from handlers.callbacks import SchedulePlan
-from handlers.common import audit, edit, organiser_id, organiser_pressed, reader, reply
+from handlers.common import (
+    audit,
+    edit,
+    for_organisers,
+    organiser_pressed,
+    reply,
+)
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import clock_times, day
 
@@ -128,11 +134,8 @@ def preview_text(tx: Texts, preview: Preview, own: ReaderZones, limit: int) -> s
     return "\n".join(lines)
 
 
-async def schedule_command(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def schedule_command(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     own = await MeetingService(context.services).zone_of(actor)
     await reply(update, tx._("🧮 Solving… (up to 10 seconds)"))
     preview = await MeetingScheduler(context.services).preview(actor)
@@ -223,11 +226,8 @@ def grid_text(tx: Texts, grid: list[GridSlot], own: ReaderZones) -> str:
     return "\n".join(lines)
 
 
-async def grid_command(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def grid_command(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     own = await MeetingService(context.services).zone_of(actor)
     grid = await MeetingScheduler(context.services).grid()
     await reply(update, grid_text(tx, grid, own))

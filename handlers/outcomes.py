@@ -9,7 +9,7 @@ from telegram.ext import Application, CommandHandler
 from bot.runtime.context import ForumContext
 from bot.services.funnel import Funnel
 from bot.services.report import build as build_report
-from handlers.common import audit, organiser_id, reader
+from handlers.common import audit, for_organisers
 from handlers.i18n import Texts
 
 
@@ -40,12 +40,11 @@ def funnel_text(tx: Texts, funnel: Funnel) -> str:
     return "\n".join(lines)
 
 
-async def report_command(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
+@for_organisers
+async def report_command(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     chat = update.effective_chat
-    if actor is None or chat is None:
+    if chat is None:
         return
-    tx = await reader(update, context)
     services = context.services
     content = await build_report(services)
     day = services.clock.now().astimezone(services.settings.tz)

@@ -8,16 +8,14 @@ from telegram import Update
 from bot.runtime.context import ForumContext
 from handlers.broadcast.texts import listed_text, listing_keyboard
 from handlers.callbacks import BroadcastCancel, BroadcastStop
-from handlers.common import organiser_id, organiser_pressed, reader, reply
+from handlers.common import for_organisers, organiser_pressed, reply
+from handlers.i18n import Texts
 
 LISTED = 20
 
 
-async def list_broadcasts(update: Update, context: ForumContext) -> None:
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return
-    tx = await reader(update, context)
+@for_organisers
+async def list_broadcasts(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
     service = context.services.broadcasts
     items = await service.listing(LISTED)
     if not items:
