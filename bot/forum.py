@@ -40,6 +40,11 @@ def _translations(table: Mapping[str, Any], field_name: str) -> dict[str, str]:
     }
 
 
+def translated(text: str, translations: Mapping[str, str], language: str | None) -> str:
+    """``text`` in ``language`` where the forum file translates it, otherwise as written."""
+    return translations.get(language, text) if language else text
+
+
 @dataclass(frozen=True)
 class Labelled:
     """Something with an English label and optional translations per language code."""
@@ -48,9 +53,7 @@ class Labelled:
     translations: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def label_in(self, language: str | None) -> str:
-        if language and language in self.translations:
-            return self.translations[language]
-        return self.label
+        return translated(self.label, self.translations, language)
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,7 @@ class Country(Labelled):
         return self.label
 
     def zone_label_in(self, language: str | None) -> str:
-        if language and language in self.zone_translations:
-            return self.zone_translations[language]
-        return self.zone_label
+        return translated(self.zone_label, self.zone_translations, language)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,7 @@ class Intent(Labelled):
     phrase_translations: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def phrase_in(self, language: str | None) -> str:
-        if language and language in self.phrase_translations:
-            return self.phrase_translations[language]
-        return self.phrase or self.label.lower()
+        return translated(self.phrase or self.label.lower(), self.phrase_translations, language)
 
 
 @dataclass(frozen=True)
@@ -107,9 +106,7 @@ class Forum:
     retired_intents: tuple[Intent, ...] = ()
 
     def name_in(self, language: str | None) -> str:
-        if language and language in self.name_translations:
-            return self.name_translations[language]
-        return self.name
+        return translated(self.name, self.name_translations, language)
 
     @property
     def codes(self) -> tuple[str, str]:

@@ -8,7 +8,7 @@ company; buttons carry ids and the meeting's revision, never list positions.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.meeting_slots import ReaderZones
@@ -23,7 +23,7 @@ from handlers.callbacks import (
     MeetingsOptIn,
 )
 from handlers.common import edit, pressed, reader, reply
-from handlers.i18n import Texts
+from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, card, move_picker, picker, when
 
 
@@ -54,6 +54,22 @@ async def _own_zone(context: ForumContext, user_id: int) -> ReaderZones:
     return await MeetingService(context.services).zone_of(user_id)
 
 
+async def _sent(
+    query: CallbackQuery,
+    tx: Texts,
+    result: Result,
+    meeting: MeetingView,
+    own: ReaderZones,
+    text: str,
+) -> None:
+    """A proposal went out: ``text`` (marked with ``N_``) says so in place of the picker."""
+    await query.answer()
+    told = tx._(text).format(
+        partner=tx.user(result.partner_name), when=when(tx, meeting.starts_at, meeting.ends_at, own)
+    )
+    await edit(query, told, None)
+
+
 # -- booking -------------------------------------------------------------------------------
 async def book_open(update: Update, context: ForumContext) -> None:
     query, tx, data = await pressed(update, context, MeetingBook)
@@ -80,15 +96,11 @@ async def book_slot(update: Update, context: ForumContext) -> None:
     )
     own = await _own_zone(context, query.from_user.id)
     if result.kind == "proposed" and result.meeting is not None:
-        await query.answer()
-        text = tx._(
+        sent = N_(
             "📨 Proposed to {partner}: {when}. I will tell you when they answer; /meetings "
             "lists your meetings."
-        ).format(
-            partner=tx.user(result.partner_name),
-            when=when(tx, result.meeting.starts_at, result.meeting.ends_at, own),
         )
-        await edit(query, text, None)
+        await _sent(query, tx, result, result.meeting, own, sent)
         return
     if result.kind in ("no_company", "not_allowed", "upcoming"):
         await query.answer(refusal(tx, result), show_alert=True)
@@ -180,14 +192,10 @@ async def move_slot(update: Update, context: ForumContext) -> None:
     result = await service.move(user_id, data.meeting, data.rev, data.block, data.start)
     own = await _own_zone(context, user_id)
     if result.kind == "moved" and result.meeting is not None:
-        await query.answer()
-        text = tx._(
+        sent = N_(
             "📨 Proposed the new time to {partner}: {when}. I will tell you when they answer."
-        ).format(
-            partner=tx.user(result.partner_name),
-            when=when(tx, result.meeting.starts_at, result.meeting.ends_at, own),
         )
-        await edit(query, text, None)
+        await _sent(query, tx, result, result.meeting, own, sent)
         return
     if result.kind in ("refused", "stale", "no_company"):
         await query.answer(refusal(tx, result), show_alert=True)

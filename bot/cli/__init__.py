@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from bot.cli import agenda, companies, demo, invitations, operations, report, retention
 from bot.cli.common import EXIT_CONFIG
@@ -94,38 +95,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The commands that run one coroutine for their exit code, by name.
+COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
+    "status": lambda args: operations.status(),
+    "backup": lambda args: operations.backup(args.file),
+    "restore": lambda args: operations.restore(args.file),
+    "delete-webhook": lambda args: operations.delete_webhook(),
+    "import-companies": lambda args: companies.import_companies(args.file),
+    "export": lambda args: companies.export_companies(args.file),
+    "import-agenda": lambda args: agenda.import_agenda(args.file),
+    "export-matches": lambda args: companies.export_matches(args.top, args.file),
+    "send-invitations": lambda args: invitations.send_invitations(
+        dry_run=args.dry_run, csv_path=args.csv
+    ),
+    "purge": lambda args: retention.purge(args.before, dry_run=args.dry_run),
+    "report": lambda args: report.report(args.file),
+    "schedule-meetings": lambda args: agenda.schedule_meetings(dry_run=args.dry_run),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
     try:
         if command == "migrate":
             return operations.migrate_check() if args.check else asyncio.run(operations.migrate())
-        if command == "status":
-            return asyncio.run(operations.status())
-        if command == "backup":
-            return asyncio.run(operations.backup(args.file))
-        if command == "restore":
-            return asyncio.run(operations.restore(args.file))
-        if command == "delete-webhook":
-            return asyncio.run(operations.delete_webhook())
-        if command == "import-companies":
-            return asyncio.run(companies.import_companies(args.file))
-        if command == "export":
-            return asyncio.run(companies.export_companies(args.file))
-        if command == "import-agenda":
-            return asyncio.run(agenda.import_agenda(args.file))
-        if command == "export-matches":
-            return asyncio.run(companies.export_matches(args.top, args.file))
-        if command == "send-invitations":
-            return asyncio.run(
-                invitations.send_invitations(dry_run=args.dry_run, csv_path=args.csv)
-            )
-        if command == "purge":
-            return asyncio.run(retention.purge(args.before, dry_run=args.dry_run))
-        if command == "report":
-            return asyncio.run(report.report(args.file))
-        if command == "schedule-meetings":
-            return asyncio.run(agenda.schedule_meetings(dry_run=args.dry_run))
+        if command in COMMANDS:
+            return asyncio.run(COMMANDS[command](args))
         if command == "demo":
             return demo.demo(quiet=args.quiet)
         settings = load_settings()
