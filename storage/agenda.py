@@ -16,7 +16,7 @@ from typing import Protocol
 import aiosqlite
 
 from storage.db import Repository, fetch_all
-from storage.rows import from_row
+from storage.rows import timed_from_row
 
 DEFAULT_LEAD_MINUTES = 15
 TALK, MEETINGS = "talk", "meetings"  # a session's kind: a talk, or a block of 1:1 meeting slots
@@ -88,13 +88,7 @@ class ImportResult:
 
 
 def _session(row: aiosqlite.Row) -> Session:
-    return from_row(
-        Session,
-        row,
-        starts_at=datetime.fromisoformat(row["starts_at"]),
-        ends_at=datetime.fromisoformat(row["ends_at"]),
-        cancelled=bool(row["cancelled"]),
-    )
+    return timed_from_row(Session, row, cancelled=bool(row["cancelled"]))
 
 
 class AgendaRepository(Repository):
@@ -106,24 +100,20 @@ class AgendaRepository(Repository):
 
     async def upcoming(self, now: datetime) -> list[Session]:
         """Sessions not cancelled and not over yet, by start time."""
-        return await self.read_all(
-            _session,
-            "SELECT * FROM agenda_sessions WHERE cancelled = 0 AND ends_at > ? "
-            "ORDER BY starts_at, id",
-            (to_utc(now),),
-        )
+        return await self._sessions("cancelled = 0 AND ends_at > ?", (to_utc(now),))
 
     async def not_started(self, now: datetime) -> list[Session]:
         """Sessions not cancelled whose start is still ahead: those that need reminders."""
-        return await self.read_all(
-            _session,
-            "SELECT * FROM agenda_sessions WHERE cancelled = 0 AND starts_at > ? "
-            "ORDER BY starts_at, id",
-            (to_utc(now),),
-        )
+        return await self._sessions("cancelled = 0 AND starts_at > ?", (to_utc(now),))
 
     async def all(self) -> list[Session]:
-        return await self.read_all(_session, "SELECT * FROM agenda_sessions ORDER BY starts_at, id")
+        return await self._sessions("1 = 1")
+
+    async def _sessions(self, where: str, params: Sequence[object] = ()) -> list[Session]:
+        """The sessions ``where`` (a fixed condition) selects, by start time."""
+        return await self.read_all(
+            _session, f"SELECT * FROM agenda_sessions WHERE {where} ORDER BY starts_at, id", params
+        )
 
     async def fingerprint(self) -> tuple[int, str]:
         """Changes whenever the agenda does (for noticing imports made by another process)."""

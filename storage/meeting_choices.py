@@ -11,6 +11,7 @@ from typing import Any
 
 from storage.agenda import to_utc
 from storage.db import Repository
+from storage.meetings import company_slots
 
 HELD = ("yes", "no", "moved")
 
@@ -36,14 +37,7 @@ class MeetingChoices(Repository):
     # -- availability ------------------------------------------------------------------
     async def unavailable(self, company_ids: list[int]) -> set[tuple[int, str]]:
         """(company, slot start) of every slot these companies blocked."""
-        if not company_ids:
-            return set()
-        marks = ",".join("?" * len(company_ids))
-        rows = await self.db.fetchall(
-            f"SELECT company_id, slot_start FROM meeting_unavailable WHERE company_id IN ({marks})",
-            tuple(company_ids),
-        )
-        return {(int(r[0]), str(r[1])) for r in rows}
+        return await company_slots(self.db, "meeting_unavailable", company_ids)
 
     async def all_unavailable(self) -> dict[int, set[str]]:
         rows = await self.db.fetchall("SELECT company_id, slot_start FROM meeting_unavailable")
@@ -106,18 +100,17 @@ class MeetingChoices(Repository):
         )
 
     async def set_rating(self, meeting_id: int, user_id: int, rating: int) -> bool:
-        changed = await self.db.execute(
-            "UPDATE meeting_feedback SET rating = ? WHERE meeting_id = ? AND user_id = ? "
-            "AND held = 'yes'",
-            (rating, meeting_id, user_id),
-        )
-        return changed > 0
+        return await self._after_yes("rating", rating, meeting_id, user_id)
 
     async def set_note(self, meeting_id: int, user_id: int, note: str) -> bool:
+        return await self._after_yes("note", note, meeting_id, user_id)
+
+    async def _after_yes(self, column: str, value: object, meeting_id: int, user_id: int) -> bool:
+        """Set the rating or the note of a rep's "yes, it took place"; False without one."""
         changed = await self.db.execute(
-            "UPDATE meeting_feedback SET note = ? WHERE meeting_id = ? AND user_id = ? "
+            f"UPDATE meeting_feedback SET {column} = ? WHERE meeting_id = ? AND user_id = ? "
             "AND held = 'yes'",
-            (note, meeting_id, user_id),
+            (value, meeting_id, user_id),
         )
         return changed > 0
 

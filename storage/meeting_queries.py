@@ -16,9 +16,10 @@ from storage.meetings import (
     PROPOSED,
     BlockRecord,
     MeetingRecord,
+    company_slots,
     meeting_from_row,
 )
-from storage.rows import from_row
+from storage.rows import timed_from_row
 
 
 class MeetingQueries(Repository):
@@ -52,26 +53,11 @@ class MeetingQueries(Repository):
             "WHERE kind = ? AND cancelled = 0 ORDER BY starts_at, id",
             (MEETINGS,),
         )
-        return [
-            from_row(
-                BlockRecord,
-                r,
-                starts_at=datetime.fromisoformat(r["starts_at"]),
-                ends_at=datetime.fromisoformat(r["ends_at"]),
-            )
-            for r in rows
-        ]
+        return [timed_from_row(BlockRecord, r) for r in rows]
 
     async def seats(self, company_ids: list[int]) -> set[tuple[int, str]]:
         """(company, slot start) of every live meeting of these companies."""
-        if not company_ids:
-            return set()
-        marks = ",".join("?" * len(company_ids))
-        rows = await self.db.fetchall(
-            f"SELECT company_id, slot_start FROM meeting_seats WHERE company_id IN ({marks})",
-            tuple(company_ids),
-        )
-        return {(int(r[0]), str(r[1])) for r in rows}
+        return await company_slots(self.db, "meeting_seats", company_ids)
 
     async def load(self) -> dict[tuple[int, str], int]:
         """Live meetings per (block, slot start)."""

@@ -18,8 +18,8 @@ from datetime import datetime
 import aiosqlite
 
 from storage.agenda import MEETINGS, to_utc
-from storage.db import Repository, fetch_all
-from storage.rows import from_row
+from storage.db import Database, Repository, fetch_all
+from storage.rows import timed_from_row
 
 PROPOSED, CONFIRMED, DECLINED, CANCELLED, EXPIRED = (
     "proposed",
@@ -97,13 +97,21 @@ class Booking:
     company: int | None = None
 
 
-def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
-    return from_row(
-        MeetingRecord,
-        row,
-        starts_at=datetime.fromisoformat(row["starts_at"]),
-        ends_at=datetime.fromisoformat(row["ends_at"]),
+async def company_slots(db: Database, table: str, company_ids: list[int]) -> set[tuple[int, str]]:
+    """(company, slot start) of every row of ``table`` (``meeting_seats`` or
+    ``meeting_unavailable``) for these companies."""
+    if not company_ids:
+        return set()
+    marks = ",".join("?" * len(company_ids))
+    rows = await db.fetchall(
+        f"SELECT company_id, slot_start FROM {table} WHERE company_id IN ({marks})",
+        tuple(company_ids),
     )
+    return {(int(r[0]), str(r[1])) for r in rows}
+
+
+def meeting_from_row(row: aiosqlite.Row) -> MeetingRecord:
+    return timed_from_row(MeetingRecord, row)
 
 
 class MeetingRepository(Repository):

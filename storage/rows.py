@@ -6,6 +6,7 @@ reading (JSON, a datetime, a 0/1 flag, a joined list), and those are named at th
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 import aiosqlite
@@ -21,3 +22,15 @@ def from_row(cls: type[Record], row: aiosqlite.Row, **read: object) -> Record:
     which are given already read."""
     as_stored = {f.name: row[f.name] for f in dataclasses.fields(cls) if f.name not in read}
     return cls(**as_stored, **read)
+
+
+def timed_from_row(cls: type[Record], row: aiosqlite.Row, **read: object) -> Record:
+    """:func:`from_row` for a record with a time span: ``starts_at`` and ``ends_at`` are read
+    from their ISO text."""
+    return from_row(
+        cls,
+        row,
+        starts_at=datetime.fromisoformat(row["starts_at"]),
+        ends_at=datetime.fromisoformat(row["ends_at"]),
+        **read,
+    )
