@@ -186,31 +186,21 @@ async def agenda_command(update: Update, context: ForumContext) -> None:
 
 
 async def open_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
+    query, tx, _ = await pressed(update, context, AgendaOpen)
     await query.answer()
-    text, markup = await _page(context, await reader(update, context), query.from_user.id, 0)
+    text, markup = await _page(context, tx, query.from_user.id, 0)
     await reply(update, text, reply_markup=markup)
 
 
 async def page_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = AgendaPage.unpack(query.data)
+    query, tx, data = await pressed(update, context, AgendaPage)
     await query.answer()
-    text, markup = await _page(
-        context, await reader(update, context), query.from_user.id, data.page
-    )
+    text, markup = await _page(context, tx, query.from_user.id, data.page)
     await edit(query, text, markup)
 
 
 async def subscribe_all_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    tx = await reader(update, context)
+    query, tx, _ = await pressed(update, context, AgendaSubscribeAll)
     user_id = query.from_user.id
     done = await AgendaService(context.services).subscribe_all(user_id)
     if done.added:

@@ -4,6 +4,8 @@ chart of companies by sector and country."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.forum import Forum
@@ -28,16 +30,7 @@ def meetings_line(tx: Texts, m: MeetingCounts) -> str:
         "<b>1:1 meetings</b>: {confirmed} confirmed · {proposed} proposed · {declined} "
         "declined · {cancelled} cancelled · {expired} expired; took place {held} · did not "
         "{not_held} · moved {moved}"
-    ).format(
-        confirmed=m.confirmed,
-        proposed=m.proposed,
-        declined=m.declined,
-        cancelled=m.cancelled,
-        expired=m.expired,
-        held=m.held,
-        not_held=m.not_held,
-        moved=m.moved,
-    )
+    ).format(**dataclasses.asdict(m))
     if m.mean_rating is not None:
         line += tx._(", mean rating {rating}/5").format(rating=f"{m.mean_rating:.1f}")
     return line

@@ -66,10 +66,7 @@ async def lead_button(update: Update, context: ForumContext) -> None:
 
 
 async def done_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    tx = await reader(update, context)
+    query, tx, _ = await pressed(update, context, RemindersDone)
     leads = await AgendaService(context.services).leads(query.from_user.id)
     await query.answer(tx._("Saved"))
     text = tx._("⏰ Saved: reminders <b>{leads}</b> each session.").format(

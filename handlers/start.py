@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.runtime.context import ForumContext
 from handlers.callbacks import AgendaOpen, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
-from handlers.common import reader, reply
+from handlers.common import pressed, reader, reply
 from handlers.i18n import Texts
 
 
@@ -71,11 +71,8 @@ async def help_command(update: Update, context: ForumContext) -> None:
 
 
 async def help_button(update: Update, context: ForumContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
+    query, tx, _ = await pressed(update, context, HomeHelp)
     await query.answer()
-    tx = await reader(update, context)
     await reply(update, await help_text(tx, query.from_user.id, context))
 
 
