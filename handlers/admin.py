@@ -16,7 +16,7 @@ from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.organisers import PROMOTED_NOTICE, AuditLine, Person, RoleChange
 from handlers.commands import publish_for_organiser
-from handlers.common import for_organisers, organiser_id, reader, reply
+from handlers.common import for_organisers, reply
 from handlers.dashboard import stats
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
@@ -66,12 +66,10 @@ def refusal(tx: Texts, change: RoleChange, command: str) -> str | None:
     return "\n".join(lines)
 
 
-async def _change(update: Update, context: ForumContext, command: str) -> RoleChange | None:
+async def _change(
+    update: Update, context: ForumContext, actor: int, tx: Texts, command: str
+) -> RoleChange | None:
     """Run /promote or /demote for the organiser who sent it; None when it did not run."""
-    actor = await organiser_id(update, context)
-    if actor is None:
-        return None
-    tx = await reader(update, context)
     args = context.args or []
     if len(args) != 1:
         await reply(
@@ -91,11 +89,11 @@ async def _change(update: Update, context: ForumContext, command: str) -> RoleCh
     return change
 
 
-async def promote(update: Update, context: ForumContext) -> None:
-    change = await _change(update, context, "promote")
+@for_organisers
+async def promote(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
+    change = await _change(update, context, actor, tx, "promote")
     if change is None or change.person is None:
         return
-    tx = await reader(update, context)
     person = who(tx, change.person)
     if change.kind == "already":
         await reply(update, tx._("{person} is already an organiser.").format(person=person))
@@ -104,11 +102,11 @@ async def promote(update: Update, context: ForumContext) -> None:
     await reply(update, tx._("✅ {person} is now an organiser.").format(person=person))
 
 
-async def demote(update: Update, context: ForumContext) -> None:
-    change = await _change(update, context, "demote")
+@for_organisers
+async def demote(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
+    change = await _change(update, context, actor, tx, "demote")
     if change is None or change.person is None:
         return
-    tx = await reader(update, context)
     person = who(tx, change.person)
     if change.kind == "by_setting":
         await reply(

@@ -31,17 +31,16 @@ async def reminder(tx: Texts, data: Mapping[str, Any], services: Services) -> Re
         return None  # cancelled or moved since: its reminders go with it
     if session.ends_at <= now:
         return None  # sent so late that it is over
-    template, left = countdown(
-        tx,
-        session.starts_at,
-        now,
-        at_start=tx._("⏰ <b>{title}</b> is starting now"),
-        ahead=tx._("⏰ <b>{title}</b> starts in {duration}"),
-        past=tx._("⏰ <b>{title}</b> started {duration} ago"),
-    )
-    head = template.format(title=tx.user(session.title), duration=left)
     lines = [
-        head,
+        countdown(
+            tx,
+            session.starts_at,
+            now,
+            at_start=tx._("⏰ <b>{title}</b> is starting now"),
+            ahead=tx._("⏰ <b>{title}</b> starts in {duration}"),
+            past=tx._("⏰ <b>{title}</b> started {duration} ago"),
+            title=tx.user(session.title),
+        ),
         tx._("🕙 {when}").format(
             when=when(tx, session.starts_at, found.zone, services.forum.zone_labels(tx.language))
         ),

@@ -148,16 +148,25 @@ def until(tx: Texts, start: datetime, now: datetime) -> str:
 
 
 def countdown(
-    tx: Texts, start: datetime, now: datetime, *, at_start: str, ahead: str, past: str
-) -> tuple[str, str]:
-    """Which of three whole sentences (already translated) fits where ``now`` is, and the
-    ``{duration}`` to fill in: ``at_start`` ("… is starting now"), ``ahead`` ("… starts in
-    {duration}") or ``past`` ("… started {duration} ago")."""
+    tx: Texts,
+    start: datetime,
+    now: datetime,
+    *,
+    at_start: str,
+    ahead: str,
+    past: str,
+    **values: str,
+) -> str:
+    """Which of three whole sentences (already translated) fits where ``now`` is, with its
+    ``{duration}`` and ``values`` filled in: ``at_start`` ("… is starting now"), ``ahead``
+    ("… starts in {duration}") or ``past`` ("… started {duration} ago")."""
     if abs(start - now) < NOW_WINDOW:
-        return at_start, ""
-    if start > now:
-        return ahead, duration(tx, start - now)
-    return past, duration(tx, now - start)
+        template, left = at_start, ""
+    elif start > now:
+        template, left = ahead, duration(tx, start - now)
+    else:
+        template, left = past, duration(tx, now - start)
+    return template.format(duration=left, **values)
 
 
 def lead_label(tx: Texts, minutes: int) -> str:

@@ -162,16 +162,15 @@ def reminder(
 ) -> Rendered | None:
     if view.starts_at != datetime.fromisoformat(data["start"]):
         return None  # cancelled or moved since: its reminders go with it
-    now = services.clock.now()
-    template, left = countdown(
+    head = countdown(
         tx,
         view.starts_at,
-        now,
+        services.clock.now(),
         at_start=tx._("⏰ Your meeting with <b>{partner}</b> is starting now."),
         ahead=tx._("⏰ Your meeting with <b>{partner}</b> starts in {duration}."),
         past=tx._("⏰ Your meeting with <b>{partner}</b> started {duration} ago."),
+        partner=tx.user(view.partner_name),
     )
-    head = template.format(partner=tx.user(view.partner_name), duration=left)
     return Rendered(text=f"{head}\n\n{card(tx, view, own)}")
 
 
