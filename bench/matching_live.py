@@ -113,7 +113,7 @@ async def run(path_name: str, per_country: int) -> dict[str, float]:
             out[name] = time.perf_counter() - started
 
         await asyncio.gather(
-            timed("export_s", matching.export_rows(10)), timed("digest_s", matching.send_digests())
+            timed("export_s", matching.export(10)), timed("digest_s", matching.send_digests())
         )
         stop.set()
         await prober

@@ -8,7 +8,8 @@ embeddings come in with the profiles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.domain.matching.profiles import (
 )
 from bot.domain.matching.screen import ERROR, Features, Workspace
 
-_CHUNK = 128
+_CHUNK = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
 _SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
 Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
@@ -94,11 +95,25 @@ class MatchIndex:
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
-        work = Workspace()
-        for start in range(0, len(ro), _CHUNK):
-            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+        works = (Workspace(), Workspace())
+
+        def screen(block: int) -> np.ndarray[Any, Any]:
+            start = block * _CHUNK
+            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, works[block % 2])
             keep.merge(theirs.T, start)
-            self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
+            return mine
+
+        # numpy releases the GIL, so a worker screens the next block while this thread scores
+        # the current one exactly (Python): two buffers, and at most one block ahead.
+        blocks = range(-(-len(ro) // _CHUNK))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-screen") as pool:
+            ahead = pool.submit(screen, 0)
+            for block in blocks:
+                mine = ahead.result()
+                if block + 1 < len(blocks):
+                    ahead = pool.submit(screen, block + 1)
+                start = block * _CHUNK
+                self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
         for j, me in enumerate(pk):
             unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
             approx, where = keep.values[j].copy(), keep.where[j]
@@ -183,8 +198,11 @@ class MatchIndex:
                 out.append(m)
         return out
 
-    def top_all(self) -> dict[int, list[Match]]:
-        return {company_id: self.top(company_id) for company_id in sorted(self.tops)}
+    def each_top(self) -> Iterator[tuple[int, list[Match]]]:
+        """Every company's top list with its reasons, by id, one at a time: a reader that
+        writes them out (an export) never holds them all."""
+        for company_id in sorted(self.tops):
+            yield company_id, self.top(company_id)
 
     def top_ids(self, company_id: int) -> list[int]:
         return [row[2] for row in self.tops.get(company_id, [])]
