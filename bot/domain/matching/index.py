@@ -95,13 +95,11 @@ class MatchIndex:
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
-        works = (Workspace(), Workspace())
+        works = (Workspace.of(_CHUNK, len(pk)), Workspace.of(_CHUNK, len(pk)))
 
-        def screen(block: int) -> np.ndarray[Any, Any]:
+        def screen(block: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
             start = block * _CHUNK
-            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, works[block % 2])
-            keep.merge(theirs.T, start)
-            return mine
+            return ro_f.block(pk_f, start, start + _CHUNK, w, works[block % 2])
 
         # numpy releases the GIL, so a worker screens the next block while this thread scores
         # the current one exactly (Python): two buffers, and at most one block ahead.
@@ -109,10 +107,11 @@ class MatchIndex:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-screen") as pool:
             ahead = pool.submit(screen, 0)
             for block in blocks:
-                mine = ahead.result()
+                mine, theirs = ahead.result()
                 if block + 1 < len(blocks):
                     ahead = pool.submit(screen, block + 1)
                 start = block * _CHUNK
+                keep.merge(theirs.T, start)
                 self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
         for j, me in enumerate(pk):
             unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
