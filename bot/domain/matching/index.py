@@ -28,12 +28,11 @@ from bot.domain.matching.profiles import (
     Weights,
     pair_key,
 )
-from bot.domain.matching.screen import ERROR, Features, Workspace
+from bot.domain.matching.screen import Features, Workspace
+from bot.domain.matching.select import SELECT, Kept, Row, Shortlist, best, shortlists
 
 _CHUNK = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
-_SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
-Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
 
 
 @dataclass(frozen=True)
@@ -94,12 +93,17 @@ class MatchIndex:
         blocked = self._blocked(ro, pk)
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
-        keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
+        keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         works = (Workspace.of(_CHUNK, len(pk)), Workspace.of(_CHUNK, len(pk)))
 
-        def screen(block: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        def screen(block: int) -> tuple[Any, Any, list[Shortlist | None]]:
             start = block * _CHUNK
-            return ro_f.block(pk_f, start, start + _CHUNK, w, works[block % 2])
+            work = works[block % 2]
+            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+            for i, me in enumerate(ro[start : start + len(mine)]):
+                if me.id in blocked:
+                    mine[i, blocked[me.id]] = -np.inf
+            return mine, theirs, shortlists(mine, self.k, work)
 
         # numpy releases the GIL, so a worker screens the next block while this thread scores
         # the current one exactly (Python): two buffers, and at most one block ahead.
@@ -107,23 +111,26 @@ class MatchIndex:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-screen") as pool:
             ahead = pool.submit(screen, 0)
             for block in blocks:
-                mine, theirs = ahead.result()
+                mine, theirs, firsts = ahead.result()
                 if block + 1 < len(blocks):
                     ahead = pool.submit(screen, block + 1)
                 start = block * _CHUNK
                 keep.merge(theirs.T, start)
-                self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
+                for me, row, shortlist in zip(ro[start:], mine, firsts, strict=False):
+                    found = best(row, self.k, self._exact(me, pk_side, None), first=shortlist)
+                    assert found is not None  # complete rows: nothing unseen
+                    self.tops[me.id] = found
         for j, me in enumerate(pk):
             unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
             approx, where = keep.values[j].copy(), keep.where[j]
             if me.id in blocked:
                 approx[np.isin(where, blocked[me.id])] = -np.inf
-            found = _best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
+            found = best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
             if found is None:  # the few kept were not enough: screen this one in full
                 row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
                 if me.id in blocked:
                     row[blocked[me.id]] = -np.inf
-                found = _best(row, self.k, self._exact(me, ro_side, None))
+                found = best(row, self.k, self._exact(me, ro_side, None))
                 assert found is not None
             self.tops[me.id] = found
 
@@ -138,20 +145,6 @@ class MatchIndex:
                     blocked.setdefault(x, []).append(in_pk[y])
                     blocked.setdefault(y, []).append(in_ro[x])
         return blocked
-
-    def _select(
-        self,
-        rows: list[Profile],
-        scores: np.ndarray[Any, Any],
-        cols: _Side,
-        blocked: dict[int, list[int]],
-    ) -> None:
-        for me, row in zip(rows, scores, strict=True):
-            if me.id in blocked:
-                row[blocked[me.id]] = -np.inf
-            found = _best(row, self.k, self._exact(me, cols, None))
-            assert found is not None  # complete rows: nothing unseen
-            self.tops[me.id] = found
 
     def _exact(
         self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None
@@ -232,12 +225,12 @@ class MatchIndex:
             both = self.matcher.prepared_scores(me, across.prepared[j])
             return None if both is None else (-both[0], -both[1], others[j].id)
 
-        own = _best(mine, self.k, exact) or []
+        own = best(mine, self.k, exact) or []
         self.tops[profile.id] = own
         for j in np.flatnonzero(np.isfinite(theirs)).tolist():
             other = others[j]
             current = self.tops.setdefault(other.id, [])
-            if len(current) >= self.k and -theirs[j] > current[-1][0] + _SELECT:
+            if len(current) >= self.k and -theirs[j] > current[-1][0] + SELECT:
                 continue
             both = self.matcher.prepared_scores(across.prepared[j], me)
             if both is None:
@@ -283,8 +276,8 @@ class MatchIndex:
             if pair_key(me_id, b.profile.id) in self.excluded or b.profile.id == me_id:
                 continue
             parts = self.matcher.parts(me, b, sem=values[j])
-            if _loose_reason(parts, _SELECT):
-                mine[j], theirs[j] = self.matcher.totals(parts, margin=_SELECT)
+            if _loose_reason(parts, SELECT):
+                mine[j], theirs[j] = self.matcher.totals(parts, margin=SELECT)
         return mine, theirs
 
 
@@ -320,64 +313,6 @@ class _Side:
         )
         self.offers = np.vstack([self.offers, offer[None, :]])
         self.seeks = np.vstack([self.seeks, need[None, :]])
-
-
-def _best(
-    approx: np.ndarray[Any, Any],
-    k: int,
-    exact: Callable[[list[int]], list[Row | None]],
-    *,
-    unseen: float = -np.inf,
-) -> list[Row] | None:
-    """The k best rows by exact score, reading as few as the float scores ``approx`` allow.
-
-    Float scores are never below exact ones by more than ERROR, but a pair may turn out to
-    have no reason (competitors' text is none), so the candidates widen until the k-th exact
-    row is safely above every pair not read. ``unseen`` bounds the float scores of pairs
-    not in ``approx`` at all; None when those might matter.
-    """
-    finite = int(np.isfinite(approx).sum())
-    if k <= 0:
-        return []
-    take = min(k, finite)
-    read: dict[int, Row | None] = {}
-    while take > 0:
-        top = np.partition(approx, len(approx) - take)[len(approx) - take]
-        new = [j for j in np.flatnonzero(approx >= top - _SELECT).tolist() if j not in read]
-        read.update(zip(new, exact(new), strict=True))
-        rows = sorted(r for r in read.values() if r is not None)
-        if len(rows) >= k:
-            kth = -rows[k - 1][0]
-            if kth >= top - _SELECT + ERROR and kth > unseen + ERROR:
-                return rows[:k]
-        if take >= finite:
-            break
-        take = min(finite, take * 2)
-    rows = sorted(r for r in read.values() if r is not None)
-    return rows[:k] if unseen == -np.inf else None
-
-
-class _Kept:
-    """The best few float scores per row over many column blocks, and where they came
-    from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
-    :meth:`unseen`."""
-
-    def __init__(self, rows: int, m: int) -> None:
-        self.values = np.full((rows, m), -np.inf, dtype=np.float32)
-        self.where = np.full((rows, m), -1, dtype=np.int64)
-        self.m = m
-
-    def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
-        values = np.concatenate([self.values, block], axis=1)
-        cols = np.arange(first_col, first_col + block.shape[1])
-        where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
-        best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
-        self.values = np.take_along_axis(values, best, axis=1)
-        self.where = np.take_along_axis(where, best, axis=1)
-
-    def unseen(self, row: int) -> float:
-        lowest = float(self.values[row].min())
-        return lowest if np.isfinite(lowest) else -np.inf
 
 
 def _loose_reason(parts: PairParts, slack: float) -> bool:

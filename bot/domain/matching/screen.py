@@ -260,8 +260,9 @@ _FLOATS = (
     "size",
     "mine",
     "theirs",
+    "ordered",  # the index's shortlists (bot.domain.matching.index)
 )
-_BOOLS = ("flag", "reason", "rivals", "by_concepts")
+_BOOLS = ("flag", "reason", "rivals", "by_concepts", "near")
 
 
 class Workspace:
