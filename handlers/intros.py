@@ -211,7 +211,7 @@ async def exportmatches_command(update: Update, context: ForumContext) -> None:
         return
     await audit(context, actor, "export matches", f"top {top}, {found.rows} rows")
     await chat.send_document(
-        document=InputFile(found.csv.encode("utf-8"), filename=tx.plain(f"matches-top{top}.csv")),
+        document=InputFile(found.data, filename=tx.plain(f"matches-top{top}.csv")),
         caption=tx._("Top {top} matches: {rows} rows for {companies} companies.").format(
             top=top, rows=found.rows, companies=found.companies
         ),

@@ -79,6 +79,6 @@ async def export_matches(top: int, path: str) -> int:
         found = await services.matching.export(top)
     finally:
         await db.close()
-    await asyncio.to_thread(Path(path).write_text, found.csv, encoding="utf-8")
+    await asyncio.to_thread(Path(path).write_bytes, found.data)
     print(f"Wrote {found.rows} rows ({found.companies} companies, top {top}) to {path}")
     return 0

@@ -289,11 +289,11 @@ class MatchingService:
 
 @dataclass(frozen=True)
 class MatchesExport:
-    """Everyone's top matches as the text of a CSV file: one row per (company, suggested
-    match), companies in name order, ranks from 1, countries by their names in the forum
-    file, reasons in English, every cell defused for spreadsheets."""
+    """Everyone's top matches as a CSV file (UTF-8): one row per (company, suggested match),
+    companies in name order, ranks from 1, countries by their names in the forum file,
+    reasons in English, every cell defused for spreadsheets."""
 
-    csv: str
+    data: bytes
     rows: int
     companies: int
 
@@ -315,10 +315,12 @@ def _export_from(
     profiles: list[Profile], tops: dict[int, list[int]], matcher: Matcher, forum: Forum
 ) -> MatchesExport:
     """:func:`export_csv` of lists already worked out (company id -> match ids). Rows are
-    written as their reasons are worked out: 100,000 of them never sit in memory as dicts."""
+    written as their reasons are worked out, straight to UTF-8: 100,000 of them never sit in
+    memory as dicts or as text of 4 bytes a character (one "—" widens all of a str)."""
     by_id = {p.id: p for p in profiles}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     rows = companies = 0
     for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
@@ -337,6 +339,7 @@ def _export_from(
             writer.writerow([spreadsheet_safe(cell) for cell in cells])
         rows += rank
         companies += rank > 0
+    text.flush()
     return MatchesExport(out.getvalue(), rows, companies)
 
 
