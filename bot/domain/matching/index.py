@@ -9,12 +9,12 @@ embeddings come in with the profiles.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from bot.domain.matching.blocks import Cosines, Screened, Side, ahead, as_cosines
 from bot.domain.matching.core import Matcher
 from bot.domain.matching.pair import PairParts, Prepared
 from bot.domain.matching.profiles import (
@@ -29,7 +29,7 @@ from bot.domain.matching.profiles import (
     pair_key,
 )
 from bot.domain.matching.screen import Features, Workspace
-from bot.domain.matching.select import SELECT, Kept, Row, Shortlist, best, shortlists
+from bot.domain.matching.select import SELECT, Kept, Row, best
 
 _CHUNK = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
@@ -61,7 +61,7 @@ class MatchIndex:
         self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
         self.tops: dict[int, list[Row]] = {}
         # Per country: its companies and their embeddings stacked, for one new company.
-        self._sides: dict[str, _Side] = {}
+        self._sides: dict[str, Side] = {}
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -88,38 +88,55 @@ class MatchIndex:
         w = self.matcher.weights
         ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims, topics, services, w)
         pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims, topics, services, w)
-        ro_side = self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
-        pk_side = self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        ro_side = self._sides[first] = Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        pk_side = self._sides[second] = Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
         blocked = self._blocked(ro, pk)
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         works = (Workspace.of(_CHUNK, len(pk)), Workspace.of(_CHUNK, len(pk)))
 
-        def screen(block: int) -> tuple[Any, Any, list[Shortlist | None]]:
+        def screen(block: int) -> Screened:
             start = block * _CHUNK
             work = works[block % 2]
             mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+            keep.merge(theirs.T, start)
             for i, me in enumerate(ro[start : start + len(mine)]):
                 if me.id in blocked:
                     mine[i, blocked[me.id]] = -np.inf
-            return mine, theirs, shortlists(mine, self.k, work)
+            return Screened.of(mine, None, prep_ro[start:], pk_side, self.k, work)
 
-        # numpy releases the GIL, so a worker screens the next block while this thread scores
-        # the current one exactly (Python): two buffers, and at most one block ahead.
-        blocks = range(-(-len(ro) // _CHUNK))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-screen") as pool:
-            ahead = pool.submit(screen, 0)
-            for block in blocks:
-                mine, theirs, firsts = ahead.result()
-                if block + 1 < len(blocks):
-                    ahead = pool.submit(screen, block + 1)
-                start = block * _CHUNK
-                keep.merge(theirs.T, start)
-                for me, row, shortlist in zip(ro[start:], mine, firsts, strict=False):
-                    found = best(row, self.k, self._exact(me, pk_side, None), first=shortlist)
-                    assert found is not None  # complete rows: nothing unseen
-                    self.tops[me.id] = found
+        for block, done in ahead(-(-len(ro) // _CHUNK), screen):
+            for i, me in enumerate(ro[block * _CHUNK : block * _CHUNK + len(done.approx)]):
+                exact = self._exact(me, pk_side, None, done.cosines[i])
+                found = best(done.approx[i], self.k, exact, first=done.firsts[i])
+                assert found is not None  # complete rows: nothing unseen
+                self.tops[me.id] = found
+
+        def kept(block: int) -> Screened:
+            rows = slice(block * _CHUNK, (block + 1) * _CHUNK)
+            approx, where = keep.values[rows].copy(), keep.where[rows]
+            for i, me in enumerate(pk[rows]):
+                if me.id in blocked:
+                    approx[i, np.isin(where[i], blocked[me.id])] = -np.inf
+            return Screened.of(approx, where, prep_pk[rows], ro_side, self.k, Workspace())
+
+        for block, done in ahead(-(-len(pk) // _CHUNK), kept):
+            assert done.where is not None
+            for i, me in enumerate(pk[block * _CHUNK : block * _CHUNK + len(done.approx)]):
+                j = block * _CHUNK + i
+                exact = self._exact(me, ro_side, done.where[i], done.cosines[i])
+                # keep.unseen: before excluded pairs were taken out of the kept
+                found = best(
+                    done.approx[i], self.k, exact, unseen=keep.unseen(j), first=done.firsts[i]
+                )
+                if found is None:  # the few kept were not enough: screen this one in full
+                    row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
+                    if me.id in blocked:
+                        row[blocked[me.id]] = -np.inf
+                    found = best(row, self.k, self._exact(me, ro_side, None))
+                    assert found is not None
+                self.tops[me.id] = found
         for j, me in enumerate(pk):
             unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
             approx, where = keep.values[j].copy(), keep.where[j]
@@ -147,11 +164,16 @@ class MatchIndex:
         return blocked
 
     def _exact(
-        self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None
+        self,
+        me: Profile,
+        side: Side,
+        where: np.ndarray[Any, Any] | None,
+        known: Cosines | None = None,
     ) -> Callable[[list[int]], list[Row | None]]:
         """Positions in a row of float scores -> the exact rank rows of those pairs (None
         where no match); ``where`` maps positions to ``side`` when the row keeps only a few.
-        One numpy call gives all their embedding cosines (one per pair cost ~10 us each)."""
+        One numpy call gives all their embedding cosines (one per pair cost ~10 us each),
+        unless ``known`` has them (:func:`first_cosines`)."""
         mine = self.matcher.prepare(me)
         parts, totals = self.matcher.parts, self.matcher.totals
         cols, prepared = side.profiles, side.prepared
@@ -160,11 +182,13 @@ class MatchIndex:
             at = js if where is None else where[js].tolist()
             if mine.rows is None:
                 sem: list[Any] = [None] * len(at)
+            elif known is not None and all(j in known for j in at):
+                sem = [known[j] for j in at]
             else:
                 # A 2x2 product per pair as in Matcher.parts, so the same float32 sums (one
                 # product over all of them adds in another order: scores move in the 6th digit)
                 theirs = np.stack([side.offers[at], side.seeks[at]], axis=2)
-                sem = [(n, g, o, s) for (n, s), (o, g) in (mine.rows @ theirs).tolist()]
+                sem = as_cosines((mine.rows @ theirs).tolist())
             out: list[Row | None] = []
             for col, values in zip(at, sem, strict=True):
                 other = prepared[col]
@@ -244,15 +268,15 @@ class MatchIndex:
         self._side(profile.country).append(profile, me)
         return AddResult(self.top(profile.id), entered)
 
-    def _side(self, country: str) -> _Side:
+    def _side(self, country: str) -> Side:
         side = self._sides.get(country)
         if side is None:
             members = [p for p in self.profiles.values() if p.country == country]
-            side = self._sides[country] = _Side.of(members, self.matcher)
+            side = self._sides[country] = Side.of(members, self.matcher)
         return side
 
     def _screen(
-        self, me: Prepared, side: _Side
+        self, me: Prepared, side: Side
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Float scores of ``me`` for each company of ``side``, and of each for ``me``
         (-inf where the pair has no reason or was excluded): never below the exact ones."""
@@ -279,40 +303,6 @@ class MatchIndex:
             if _loose_reason(parts, SELECT):
                 mine[j], theirs[j] = self.matcher.totals(parts, margin=SELECT)
         return mine, theirs
-
-
-@dataclass
-class _Side:
-    """One country's matchable companies, in a fixed order, with their embeddings stacked
-    (zero rows without embeddings); one new company is appended."""
-
-    profiles: list[Profile]
-    prepared: list[Prepared]
-    offers: np.ndarray[Any, Any]
-    seeks: np.ndarray[Any, Any]
-
-    @classmethod
-    def of(cls, profiles: list[Profile], matcher: Matcher) -> _Side:
-        prepared = [matcher.prepare(p) for p in profiles]
-        dims = next((len(p.rows[0]) for p in prepared if p.rows is not None), 1)
-        offers = np.zeros((len(prepared), dims), dtype=np.float32)
-        seeks = np.zeros_like(offers)
-        for i, p in enumerate(prepared):
-            if p.rows is not None:
-                seeks[i], offers[i] = p.rows
-        return cls(profiles, prepared, offers, seeks)
-
-    def append(self, profile: Profile, prepared: Prepared) -> None:
-        self.profiles.append(profile)
-        self.prepared.append(prepared)
-        dims = self.offers.shape[1]
-        need, offer = (
-            prepared.rows
-            if prepared.rows is not None and prepared.rows.shape[1] == dims
-            else (np.zeros(dims, dtype=np.float32),) * 2
-        )
-        self.offers = np.vstack([self.offers, offer[None, :]])
-        self.seeks = np.vstack([self.seeks, need[None, :]])
 
 
 def _loose_reason(parts: PairParts, slack: float) -> bool:
