@@ -31,7 +31,7 @@ from bot.domain.matching.profiles import (
 from bot.domain.matching.screen import Features, Workspace
 from bot.domain.matching.select import SELECT, Kept, Row, best
 
-_CHUNK = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
+BLOCK_ROWS = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
 
 
@@ -94,37 +94,37 @@ class MatchIndex:
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
-        works = (Workspace.of(_CHUNK, len(pk)), Workspace.of(_CHUNK, len(pk)))
+        works = (Workspace.of(BLOCK_ROWS, len(pk)), Workspace.of(BLOCK_ROWS, len(pk)))
 
         def screen(block: int) -> Screened:
-            start = block * _CHUNK
+            start = block * BLOCK_ROWS
             work = works[block % 2]
-            mine, theirs = ro_f.block(pk_f, start, start + _CHUNK, w, work)
+            mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
             for i, me in enumerate(ro[start : start + len(mine)]):
                 if me.id in blocked:
                     mine[i, blocked[me.id]] = -np.inf
             return Screened.of(mine, None, prep_ro[start:], pk_side, self.k, work)
 
-        for block, done in ahead(-(-len(ro) // _CHUNK), screen):
-            for i, me in enumerate(ro[block * _CHUNK : block * _CHUNK + len(done.approx)]):
+        for block, done in ahead(-(-len(ro) // BLOCK_ROWS), screen):
+            for i, me in enumerate(ro[block * BLOCK_ROWS : block * BLOCK_ROWS + len(done.approx)]):
                 exact = self._exact(me, pk_side, None, done.cosines[i])
                 found = best(done.approx[i], self.k, exact, first=done.firsts[i])
                 assert found is not None  # complete rows: nothing unseen
                 self.tops[me.id] = found
 
         def kept(block: int) -> Screened:
-            rows = slice(block * _CHUNK, (block + 1) * _CHUNK)
+            rows = slice(block * BLOCK_ROWS, (block + 1) * BLOCK_ROWS)
             approx, where = keep.values[rows].copy(), keep.where[rows]
             for i, me in enumerate(pk[rows]):
                 if me.id in blocked:
                     approx[i, np.isin(where[i], blocked[me.id])] = -np.inf
             return Screened.of(approx, where, prep_pk[rows], ro_side, self.k, Workspace())
 
-        for block, done in ahead(-(-len(pk) // _CHUNK), kept):
+        for block, done in ahead(-(-len(pk) // BLOCK_ROWS), kept):
             assert done.where is not None
-            for i, me in enumerate(pk[block * _CHUNK : block * _CHUNK + len(done.approx)]):
-                j = block * _CHUNK + i
+            for i, me in enumerate(pk[block * BLOCK_ROWS : block * BLOCK_ROWS + len(done.approx)]):
+                j = block * BLOCK_ROWS + i
                 exact = self._exact(me, ro_side, done.where[i], done.cosines[i])
                 # keep.unseen: before excluded pairs were taken out of the kept
                 found = best(
