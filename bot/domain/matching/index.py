@@ -31,7 +31,7 @@ from bot.domain.matching.profiles import (
 from bot.domain.matching.screen import Features, Workspace
 from bot.domain.matching.select import SELECT, Kept, Row, best
 
-BLOCK_ROWS = 64  # rows per block: two blocks' buffers are ~35 MB at 5,000 companies across
+BLOCK_ROWS = 32  # rows per block: two blocks' buffers are ~25 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
 
 
