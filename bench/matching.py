@@ -17,6 +17,7 @@ Run: ``.venv/bin/python bench/matching.py [N_PER_COUNTRY]``.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import subprocess
@@ -180,7 +181,7 @@ def synthetic(company_id: int, country: str, rnd: random.Random) -> Profile:
 
 
 VARIANTS = {"lexical": LEXICAL, "new": CALIBRATED}
-REPEAT = 3
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))  # best of: the machine is shared
 
 
 def quality() -> None:
@@ -219,23 +220,23 @@ def speed(variant: str, per_country: int) -> dict[str, float]:
         took, took_cpu = time.perf_counter() - wall, time.process_time() - cpu
         if took < out["rank_s"]:
             out["rank_s"], out["rank_cpu_s"] = took, took_cpu
-        lists = index.top_all()
+        # As an export reads them: one company's list at a time.
+        out["with_matches"] = sum(1 for _, found in index.each_top() if found)
         out["reasons_s"] = min(out["reasons_s"], time.perf_counter() - wall)
-        out["with_matches"] = sum(1 for found in lists.values() if found)
-        del lists
         started = time.perf_counter()
         if weights.semantic:
             new = with_vectors([new])[0]
         added = index.add(new)
         out["add_ms"] = min(out["add_ms"], (time.perf_counter() - started) * 1000)
         out["entered"] = len(added.entered)
+    # Before the check below, which prepares everyone again once per company it checks.
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The index must agree with the one-company path.
     assert index is not None
     everyone = [*items, new]
     for p in [*items[:20], new]:
         expected = [m.other.id for m in rank(p, everyone, RULES, limit=10, weights=weights)]
         assert index.top_ids(p.id) == expected, (p.id, index.top_ids(p.id), expected)
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 

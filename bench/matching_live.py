@@ -12,8 +12,11 @@ loop) and with it, in one run:
   digest took;
 - the index's first build (start-up, in a worker thread) and the peak RSS.
 
-Run: ``.venv/bin/python bench/matching_live.py [N_PER_COUNTRY]`` (``--path new|old`` runs one
-path in a process of its own, for its peak RSS).
+The companies and their embeddings are written first, by a process of their own: each path
+then starts on that database as a restarted bot finds it (a copy each, since the digest
+writes). Run: ``.venv/bin/python bench/matching_live.py [N_PER_COUNTRY]`` (``--seed DB N``
+writes a database, ``--path new|old DB`` measures one path on it in a process of its own, for
+its peak RSS).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import asyncio
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,15 +84,22 @@ async def probe(stop: asyncio.Event, services: Services, out: list[float]) -> No
         due = max(due, loop.time())
 
 
-async def run(path_name: str, per_country: int) -> dict[str, float]:
+async def write(db_path: Path, per_country: int) -> None:
+    """The companies and their embeddings (computed once and stored), as a bot leaves them."""
+    db = await Database.open(db_path)
+    services = await Services.open(Settings(bot_token="0:bench", database_path=db_path), db)
+    await seed(services, per_country)
+    await services.matching.profiles()
+    await db.close()
+
+
+async def run(path_name: str, db_path: Path) -> dict[str, float]:
     out: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "bench.db"
-        db = await Database.open(db_path)
+    db = await Database.open(db_path)
+    try:
         services = await Services.open(Settings(bot_token="0:bench", database_path=db_path), db)
-        ids = await seed(services, per_country)
+        ids = sorted(c.id for c in await services.companies.all())
         matching = services.matching
-        await matching.profiles()  # the embeddings, computed once and stored (not timed)
         matching.live = path_name == "new"
         if matching.live:
             started = time.perf_counter()
@@ -113,7 +124,7 @@ async def run(path_name: str, per_country: int) -> dict[str, float]:
             out[name] = time.perf_counter() - started
 
         await asyncio.gather(
-            timed("export_s", matching.export_rows(10)), timed("digest_s", matching.send_digests())
+            timed("export_s", matching.export(10)), timed("digest_s", matching.send_digests())
         )
         stop.set()
         await prober
@@ -121,25 +132,36 @@ async def run(path_name: str, per_country: int) -> dict[str, float]:
         out["reply_p99_ms"] = pct(latencies, 0.99)
         out["reply_max_ms"] = max(latencies)
         out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finally:
         await db.close()
     return out
 
 
 def main() -> None:
     args = sys.argv[1:]
+    if args and args[0] == "--seed":
+        asyncio.run(write(Path(args[1]), int(args[2])))
+        return
     if args and args[0] == "--path":
-        print(json.dumps(asyncio.run(run(args[1], int(args[2])))))
+        print(json.dumps(asyncio.run(run(args[1], Path(args[2])))))
         return
     per_country = int(args[0]) if args else 5000
     results = {}
-    for name in ("old", "new"):
-        done = subprocess.run(
-            [sys.executable, __file__, "--path", name, str(per_country)],
-            check=True,
-            capture_output=True,
-            text=True,
+    with tempfile.TemporaryDirectory() as tmp:
+        seeded = Path(tmp) / "seeded.db"
+        subprocess.run(
+            [sys.executable, __file__, "--seed", str(seeded), str(per_country)], check=True
         )
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        for name in ("old", "new"):
+            copy = Path(tmp) / f"{name}.db"
+            shutil.copy(seeded, copy)
+            done = subprocess.run(
+                [sys.executable, __file__, "--path", name, str(copy)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[name] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"{2 * per_country:,} companies in the bot's process (SQLite, real services)")
     print(f"{'':52} {'before':>10} {'index':>10}")
     rows = [

@@ -15,7 +15,7 @@ from bot.runtime.context import ForumContext
 from bot.services.funnel import compute as compute_funnel
 from bot.services.introductions import ACCEPTED, DECLINED, EXPIRED, PENDING
 from bot.services.intros_view import Listing, listing
-from bot.services.matching import MatchStats, rows_to_csv
+from bot.services.matching import MatchStats
 from handlers.callbacks import IntroAnswer, IntroAnswerBefore
 from handlers.common import audit, for_organisers, reader, reply
 from handlers.i18n import Texts
@@ -204,17 +204,15 @@ async def exportmatches_command(
             return
         top = int(raw)
     # English reasons, whoever asks: the file is for spreadsheets and colleagues.
-    rows = await context.services.matching.export_rows(top)
-    if not rows:
+    found = await context.services.matching.export(top)
+    if not found.rows:
         await reply(update, tx._("There are no matches to export yet."))
         return
-    data = rows_to_csv(rows).encode("utf-8")
-    companies = len({r["company"] for r in rows})
-    await audit(context, actor, "export matches", f"top {top}, {len(rows)} rows")
+    await audit(context, actor, "export matches", f"top {top}, {found.rows} rows")
     await chat.send_document(
-        document=InputFile(data, filename=tx.plain(f"matches-top{top}.csv")),
+        document=InputFile(found.data, filename=tx.plain(f"matches-top{top}.csv")),
         caption=tx._("Top {top} matches: {rows} rows for {companies} companies.").format(
-            top=top, rows=len(rows), companies=companies
+            top=top, rows=found.rows, companies=found.companies
         ),
     )
 

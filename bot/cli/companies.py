@@ -67,7 +67,6 @@ async def export_matches(top: int, path: str) -> int:
     """``export-matches --top K FILE.csv``: every company's top K matches, reasons in
     English; no bot, just the database."""
     from bot.services.container import Services
-    from bot.services.matching import rows_to_csv
     from storage.db import Database
 
     if top < 1:
@@ -77,10 +76,9 @@ async def export_matches(top: int, path: str) -> int:
     db = await Database.open(settings.database_path)
     try:
         services = await Services.open(settings, db)
-        rows = await services.matching.export_rows(top)
+        found = await services.matching.export(top)
     finally:
         await db.close()
-    await asyncio.to_thread(Path(path).write_text, rows_to_csv(rows), encoding="utf-8")
-    companies = len({r["company"] for r in rows})
-    print(f"Wrote {len(rows)} rows ({companies} companies, top {top}) to {path}")
+    await asyncio.to_thread(Path(path).write_bytes, found.data)
+    print(f"Wrote {found.rows} rows ({found.companies} companies, top {top}) to {path}")
     return 0

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.matching import CALIBRATED, LEXICAL, MatchIndex
+from bot.domain.matching import CALIBRATED, LEXICAL, MatchIndex, pair_key, rank
+from bot.domain.matching.index import BLOCK_ROWS
 from tests.support.matching_eval import RULES, Scores, evaluate, labels, profiles, with_vectors
 
 # What the matcher reached (bench/match_quality.py, bench/matching.py): train 100% / 0.982,
@@ -62,3 +63,15 @@ def test_the_set_is_what_it_says() -> None:
     }
     for case in cases:
         assert items[case.company].country != items[case.expected].country
+
+
+def test_the_bulk_build_agrees_with_rank_across_blocks() -> None:
+    # More companies a side than one block of the bulk build (its worker, shortlists and
+    # batched cosines, on both sides), with embeddings and some pairs excluded.
+    items = with_vectors(profiles())
+    assert min(sum(p.country == c for p in items) for c in RULES.countries) > BLOCK_ROWS
+    excluded = {pair_key(a.id, b.id) for a, b in zip(items[::7], items[3::11], strict=False)}
+    index = MatchIndex(items, RULES, k=10, excluded=excluded)
+    for p in items:
+        expected = rank(p, items, RULES, excluded=excluded, limit=10)
+        assert index.top_ids(p.id) == [m.other.id for m in expected], p.name

@@ -114,11 +114,11 @@ class Matcher:
             some = offer if offer is not None else need
             if some is not None:
                 zero = np.zeros(len(some), dtype=np.float32)
-                found.rows = np.stack(
-                    [need if need is not None else zero, offer if offer is not None else zero]
+                found.share_rows(
+                    np.stack(
+                        [need if need is not None else zero, offer if offer is not None else zero]
+                    )
                 )
-                found.seek_vec, found.offer_vec = found.rows[0], found.rows[1]
-                found.cols = found.rows[::-1].T
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[id(p)] = found

@@ -141,3 +141,10 @@ class Prepared:
     con_same: dict[str, float] = field(default_factory=dict)
     # Quotable parts with their terms and concepts, filled when a reason first needs them.
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
+
+    def share_rows(self, rows: np.ndarray[Any, Any]) -> None:
+        """Hold the embeddings as ``rows`` (the same values, in an array shared with other
+        companies) instead of an array of their own."""
+        self.rows = rows
+        self.seek_vec, self.offer_vec = rows[0], rows[1]
+        self.cols = rows[::-1].T
