@@ -5,7 +5,7 @@ declined; rescheduled and cancelled with notices; /meetings and /ics."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 
@@ -20,7 +20,7 @@ from tests.support.meetkit import (
     LINK_PREFIX,
     add_block,
     booked,
-    introduce,
+    introduced_pair,
     live_meetings,
     meetings_of,
     open_picker,
@@ -113,10 +113,9 @@ async def test_book_confirm_reminder_with_link_then_feedback(
 
 
 async def _introduced(
-    sandbox: Sandbox, fb: BotHarness
+    sandbox: Sandbox, fb: BotHarness, start: datetime, *, slots: int
 ) -> tuple[SandboxUser, int, SandboxUser, int]:
-    ana, ro, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, ro, imran, pk = await introduced_pair(sandbox, fb, start, slots=slots)
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     return ana, ro, imran, pk
@@ -126,8 +125,7 @@ async def test_the_other_side_proposes_another_slot(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=3)
     await open_picker(ana, "LahoreQA")
     await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
     await ana.expect("Proposed to LahoreQA")
@@ -169,8 +167,7 @@ async def test_decline_frees_the_slot_and_tells_the_proposer(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
     await propose_first_slot(ana, imran)
     assert len(await live_meetings(fb)) == 1
     await imran.press("✖️ Decline")
@@ -190,8 +187,7 @@ async def test_reschedule_and_cancel_tell_the_other_side(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=3)
     await propose_first_slot(ana, imran)
     await imran.press("✅ Confirm")
     await ana.expect("Meeting booked")
@@ -242,8 +238,7 @@ async def test_meetings_in_ics_with_their_link(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
     await propose_first_slot(ana, imran)
     # A proposal is not in the calendar yet.
     await ana.send("/ics")
@@ -271,8 +266,7 @@ async def test_we_moved_it_offers_the_free_slots_to_book_the_new_time(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=1)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, pk = await _introduced(sandbox, fb)
+    ana, ro, imran, pk = await _introduced(sandbox, fb, start, slots=3)
     meeting = await booked(fb, ana.id, pk, imran.id, start)
     await ana.expect("Meeting booked")
     clock.advance(hours=1, minutes=21)  # the first slot is over; the other two are ahead

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from bot.domain.agenda import SessionInput, keys_in
 from bot.services.meeting_followup import MeetingFollowUp
-from sandbox import SandboxUser
+from sandbox import Sandbox, SandboxUser
 from storage.agenda import MEETINGS
 from storage.meetings import MeetingRecord, MeetingRepository
 from tests.support.harness import BotHarness
+from tests.support.matchkit import pair
 
 LINK_PREFIX = "https://meet.jit.si/ForumBridge-"
 
@@ -69,6 +70,17 @@ async def introduce(bot: BotHarness, asker: int, target_company: int, answerer: 
     decided = await service.decide(answerer, intro.id, accept=True)
     assert decided.ok, decided.text
     return intro.id
+
+
+async def introduced_pair(
+    sandbox: Sandbox, bot: BotHarness, start: datetime, *, slots: int
+) -> tuple[SandboxUser, int, SandboxUser, int]:
+    """A meetings block of ``slots`` slots from ``start``, and Ana of SoftRo introduced to
+    Imran of LahoreQA (``matchkit.pair``): (ana, SoftRo's id, imran, LahoreQA's id)."""
+    await add_block(bot, start, slots=slots)
+    ana, ro, imran, pk = await pair(sandbox, bot)
+    await introduce(bot, ana.id, pk, imran.id)
+    return ana, ro, imran, pk
 
 
 async def meetings_of(bot: BotHarness, company_id: int) -> list[MeetingRecord]:
