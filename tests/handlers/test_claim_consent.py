@@ -8,7 +8,7 @@ import io
 
 from handlers.callbacks import ClaimConsent
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import alerted, answer, document, press
+from tests.support.flows import alerted, answer, document, edit_field, press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -75,8 +75,7 @@ async def test_a_claimed_company_is_not_matched_until_its_rep_agrees(
 
     # Later, the rep gives it where any rep does: /profile → Edit → Consent.
     await answer(imran, "/profile", "Consent: not given")
-    await press(imran, "✏️ Edit", "Which field")
-    await press(imran, "Consent", "Edit · Consent")
+    await edit_field(imran, "Consent", "Edit · Consent")
     await press(imran, "✅ I agree", "Saved: Consent")
     stored = await fb.services.companies.get(lahore)
     assert stored is not None and stored.consent and stored.matchable

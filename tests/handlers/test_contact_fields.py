@@ -6,7 +6,7 @@ this (in any shape) still show."""
 from __future__ import annotations
 
 from sandbox import Sandbox
-from tests.support.flows import answer, press, register
+from tests.support.flows import answer, edit_field, press, register
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -30,8 +30,7 @@ async def test_registration_checks_email_and_reads_phone_in_the_companys_country
     await register(u, "Carpathian Code", email="ana@softro.example", phone="+40 721 234 567")
     await u.send("/profile")
     await u.expect("Carpathian Code")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "Email", "Edit · Contact email")
+    await edit_field(u, "Email", "Edit · Contact email")
     await answer(u, "a..b@x.ro", "not an email address")
     await answer(u, "ana@x", "not an email address")
     await answer(u, "ana@EXÄMPLE.ro", "Saved: Contact email")

@@ -10,7 +10,16 @@ from pathlib import Path
 
 from sandbox import Sandbox, SandboxUser
 from storage.db import Database
-from tests.support.flows import answer, compose, document, is_report, press, register, request_intro
+from tests.support.flows import (
+    answer,
+    compose,
+    document,
+    edit_field,
+    is_report,
+    press,
+    register,
+    request_intro,
+)
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -192,8 +201,7 @@ async def test_deleteme_of_a_colleague_keeps_the_company_without_them(
     await ana.expect(f"{FIRST} {LAST} joined")
     # Bob edits the company's contact: from now on those fields are his.
     await answer(bob, "/profile", "Reps in Telegram: 2")
-    await press(bob, "✏️ Edit", "Which field")
-    await press(bob, "Email", "Edit · Contact email")
+    await edit_field(bob, "Email", "Edit · Contact email")
     await answer(bob, EMAIL, "Saved: Contact email")
     await answer(bob, "/cancel", "Cancelled")
 

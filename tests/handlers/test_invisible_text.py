@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, press, register
+from tests.support.flows import answer, edit_field, press, register, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -65,8 +65,7 @@ async def test_registration_refuses_answers_that_show_nothing(
     await press(u, "🇷🇴 Romania", "Step 3 of 12")
     await answer(u, "\u200b\u2067\u2069", "no visible characters")
     await answer(u, "Iași", "Step 4 of 12")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await tick(u, "Fintech")
     await press(u, "✅ Done (1 chosen)", "Step 5 of 12")
     await answer(u, "\u200b" * 20 + "\n\n" + "\u202e" * 20, "no visible characters")
     await answer(u, "/cancel", "Nothing was saved")
@@ -89,8 +88,7 @@ async def test_controls_are_dropped_from_what_is_stored(sandbox: Sandbox, fb: Bo
     # Editing a field goes through the same check.
     await u.send("/profile")
     await u.expect("Acme Soft")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "Name", "Edit · Company name")
+    await edit_field(u, "Name", "Edit · Company name")
     await answer(u, "\u202d\u200b", "no visible characters")
 
 

@@ -9,7 +9,7 @@ import re
 
 from handlers.callbacks import DeleteMe, ProfileAct, ProfileEdit
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, document, press, register, request_intro
+from tests.support.flows import answer, document, edit_field, press, register, request_intro, tick
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 
@@ -33,16 +33,14 @@ async def test_edit_one_field_only_that_step(sandbox: Sandbox, running: BotHarne
     u = sandbox.user(4002, "Edit")
     await register(u, "Editable SRL")
     await answer(u, "/profile", "Editable SRL")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "City", "Edit · City")
+    await edit_field(u, "City", "Edit · City")
     await answer(u, "1", "at least 2 characters")
     await answer(u, "Timișoara", "Saved: City")
     company = await running.services.companies.by_rep(4002)
     assert company is not None and company.city == "Timișoara"
     assert company.name == "Editable SRL"
     await press(u, "Sectors", "Edit · Sectors")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await tick(u, "Fintech")
     await press(u, "✅ Done (3 chosen)", "Saved: Sectors")
     await press(u, "✅ Done", "up to date")
     company = await running.services.companies.by_rep(4002)
@@ -132,8 +130,7 @@ async def test_invite_and_join_then_colleague_edits_and_last_leaves(
     assert await running.services.companies.by_rep(4008) is None
     # The colleague can edit.
     await answer(dan, "/profile", "Reps in Telegram: 2")
-    await press(dan, "✏️ Edit", "Which field")
-    await press(dan, "Website", "Edit · Website")
+    await edit_field(dan, "Website", "Edit · Website")
     await answer(dan, "https://team.example", "Saved: Website")
     await answer(dan, "/cancel", "Cancelled")
     fresh = await running.services.companies.get(company.id)

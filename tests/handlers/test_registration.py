@@ -8,7 +8,7 @@ import asyncio
 
 from bot.config import Settings
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import OFFERS, SEEKS, answer, press, register
+from tests.support.flows import OFFERS, SEEKS, answer, begin_registration, press, register, tick
 from tests.support.harness import BotHarness
 
 
@@ -79,8 +79,7 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await asyncio.sleep(0.1)
     assert "Step 5" not in (u.last.text or "")
     for sector in ("Telecom", "Fintech", "Edtech", "Blockchain", "Healthtech"):
-        await u.press(sector)
-        await u.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()))
+        await tick(u, sector)
     await u.press("Cybersecurity")  # a sixth: refused with an alert, nothing changes
     await asyncio.sleep(0.1)
     answers = [c for c in sandbox.calls_of("answerCallbackQuery") if c.params.get("text")]
@@ -90,8 +89,7 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await answer(u, "y" * 10_000, "10,000 characters; the limit for what you offer is 1,000")
     await answer(u, "We build fintech apps", "Step 6 of 12")
     await answer(u, "We seek resellers abroad", "Step 7 of 12")
-    await u.press("Joint venture")
-    await u.expect(lambda m: "✓ Joint venture" in str(m.buttons()))
+    await tick(u, "Joint venture")
     await press(u, "✅ Done (1 chosen)", "Step 8 of 12")
     await press(u, "1000+", "Step 9 of 12")
     await answer(u, "ftp://files.example", "http:// or https://")
@@ -128,8 +126,7 @@ async def test_back_keeps_answers_and_skip_only_where_optional(
     await answer(u, "/back", "Step 2 of 12")
     await press(u, "🇵🇰 Pakistan", "Step 3 of 12")
     await answer(u, "/skip", "Step 4 of 12")
-    await u.press("Telecom")
-    await u.expect(lambda m: "✓ Telecom" in str(m.buttons()))
+    await tick(u, "Telecom")
     await answer(u, "/back", "Step 3 of 12")
     await answer(u, "Karachi", "Step 4 of 12")
     # The sectors chosen before going back are still ticked.
@@ -140,10 +137,7 @@ async def test_cancel_at_several_steps_saves_nothing(sandbox: Sandbox, running: 
     u = sandbox.user(3005, "Cancel")
     await answer(u, "/register", "Step 1 of 12")
     await answer(u, "/cancel", "Nothing was saved")
-    await answer(u, "/register", "Step 1 of 12")
-    await answer(u, "Cancel Co", "Step 2 of 12")
-    await press(u, "🇷🇴 Romania", "Step 3 of 12")
-    await answer(u, "Bucharest", "Step 4 of 12")
+    await begin_registration(u, "Cancel Co", "🇷🇴 Romania", "Bucharest")
     await answer(u, "/cancel", "Nothing was saved")
     # The country menu of the cancelled registration is dead.
     await u.press("Telecom")
@@ -207,12 +201,8 @@ async def test_restart_resumes_same_step_with_answers(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     u = sandbox.user(3008, "Restart")
-    await answer(u, "/register", "Step 1 of 12")
-    await answer(u, "Restart Tech", "Step 2 of 12")
-    await press(u, "🇵🇰 Pakistan", "Step 3 of 12")
-    await answer(u, "Lahore", "Step 4 of 12")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await begin_registration(u, "Restart Tech", "🇵🇰 Pakistan", "Lahore")
+    await tick(u, "Fintech")
     await running.restart()
     # The live menu still works after the restart.
     await press(u, "✅ Done (1 chosen)", "Step 5 of 12")
@@ -222,8 +212,7 @@ async def test_restart_resumes_same_step_with_answers(
     await answer(u, "Payments integration services", "Step 6 of 12")
     await running.restart()
     await answer(u, "Partners for lending software", "Step 7 of 12")
-    await u.press("Joint venture")
-    await u.expect(lambda m: "✓ Joint venture" in str(m.buttons()))
+    await tick(u, "Joint venture")
     await press(u, "✅ Done (1 chosen)", "Step 8 of 12")
     await press(u, "51–200", "Step 9 of 12")
     await answer(u, "/skip", "Contact person")

@@ -5,20 +5,46 @@ from __future__ import annotations
 
 import asyncio
 
-from sandbox import Sandbox, SandboxUser, SentMessage
+from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
 
 
-async def answer(user: SandboxUser, text: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def answer(user: SandboxUser, text: str, expect: Matcher, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.send(text)
     return (await user.expect(expect, timeout)).text or ""
 
 
-async def press(user: SandboxUser, button: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def press(user: SandboxUser, button: str, expect: Matcher, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.press(button)
     return (await user.expect(expect, timeout)).text or ""
+
+
+async def tick(user: SandboxUser, label: str, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Press a choice of a multiple-choice menu and wait until the menu shows it ticked."""
+    await user.press(label)
+    await user.expect(lambda m: f"✓ {label}" in str(m.buttons()), timeout)
+
+
+async def begin_registration(
+    user: SandboxUser,
+    name: str,
+    country: str,
+    city: str | None,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """/register through name, country and city (``None``: skipped), up to the sectors."""
+    await answer(user, "/register", "Step 1 of 12", timeout)
+    await answer(user, name, "Step 2 of 12", timeout)
+    await press(user, country, "Step 3 of 12", timeout)
+    await answer(user, city or "/skip", "Step 4 of 12", timeout)
+
+
+async def edit_field(user: SandboxUser, field: str, heading: str) -> str:
+    """From the /profile card: "✏️ Edit", then ``field``; the text of its step (``heading``)."""
+    await press(user, "✏️ Edit", "Which field")
+    return await press(user, field, heading)
 
 
 async def register(
@@ -40,19 +66,14 @@ async def register(
     confirm: bool = True,
     timeout: float = 5.0,  # noqa: ASYNC109  (a burst of users needs more)
 ) -> None:
-    await answer(user, "/register", "Step 1 of 12", timeout)
-    await answer(user, name, "Step 2 of 12", timeout)
-    await press(user, country, "Step 3 of 12", timeout)
-    await answer(user, city or "/skip", "Step 4 of 12", timeout)
+    await begin_registration(user, name, country, city, timeout)
     for sector in sectors:
-        await user.press(sector)
-        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()), timeout)
+        await tick(user, sector, timeout)
     await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12", timeout)
     await answer(user, offers, "Step 6 of 12", timeout)
     await answer(user, seeks, "Step 7 of 12", timeout)
     for intent in intents:
-        await user.press(intent)
-        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()), timeout)
+        await tick(user, intent, timeout)
     await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12", timeout)
     await press(user, size, "Step 9 of 12", timeout)
     await answer(user, website or "/skip", "Contact person", timeout)
