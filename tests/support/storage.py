@@ -1,11 +1,15 @@
 """A migrated database whose catalogue of sectors and intents is synced from the forum file
-that ships, as the bot does at start-up: what the storage tests start from."""
+that ships, as the bot does at start-up: what the storage tests start from; and rows the
+storage tests and benchmarks put in it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot.forum import load_forum
+from storage.broadcasts import Audience, BroadcastRepository
 from storage.catalogue import CatalogueRepository
 from storage.db import Database
 
@@ -18,3 +22,19 @@ async def open_synced(path: Path) -> Database:
         [(s.key, s.label) for s in FORUM.sectors], [(i.key, i.label) for i in FORUM.intents]
     )
     return database
+
+
+async def broadcast_to_everyone(
+    db: Database, by: int, summary: str, message_id: int, *, now: datetime, **fields: Any
+) -> int:
+    """A broadcast by ``by`` to everyone: copies of their message ``message_id``."""
+    return await BroadcastRepository(db).create(
+        created_by=by,
+        audience=Audience("everyone"),
+        audience_label="everyone",
+        summary=summary,
+        method="copyMessage",
+        payload={"from_chat_id": by, "message_id": message_id},
+        now=now,
+        **fields,
+    )
