@@ -6,15 +6,9 @@ import logging
 
 import pytest
 
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
+from tests.support.flows import started
 from tests.support.harness import ADMIN_ID, BotHarness
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await user.send("/start")
-    await user.expect("Welcome")
-    return user
 
 
 async def test_promote_by_username_then_demote_by_id(sandbox: Sandbox, running: BotHarness) -> None:

@@ -14,7 +14,8 @@ from bot.clock import FakeClock
 from bot.domain.agenda_files import parse_agenda
 from handlers.callbacks import AgendaSubscribe, ReminderLead
 from sandbox import Sandbox, SandboxUser
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness
+from tests.support.flows import organiser, send_sticker, started
+from tests.support.harness import REPO_ROOT, BotHarness
 
 SAMPLE = (REPO_ROOT / "data" / "sample_agenda.csv").read_bytes()
 HEADER = "title,start,end,speakers,track,description,link\n"
@@ -30,13 +31,6 @@ def clock() -> FakeClock:
 def bot(fb: BotHarness) -> BotHarness:
     """The shared FakeClock bot (conftest's ``fb``), on this module's clock."""
     return fb
-
-
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
 
 
 async def import_file(org: SandboxUser, content: bytes, name: str = "agenda.csv") -> str:
@@ -82,9 +76,7 @@ async def test_organiser_imports_sample_and_user_subscribes(
 
 async def test_start_button_opens_agenda(sandbox: Sandbox, bot: BotHarness) -> None:
     await import_file(await organiser(sandbox), SAMPLE)
-    rep = sandbox.user(1102, "Rep")
-    await rep.send("/start")
-    await rep.expect("Welcome")
+    rep = await started(sandbox, 1102, "Rep")
     await rep.press("🗓 Agenda")
     await rep.expect("Opening remarks")
 
@@ -130,17 +122,7 @@ async def test_timezone_odd_input_and_expired_button(sandbox: Sandbox, bot: BotH
     kim = sandbox.user(1105, "Kim")
     await kim.send("/timezone")
     menu = await kim.expect("Tap a city")
-    await kim.send_message(
-        sticker={
-            "file_id": "s",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await send_sticker(kim)
     await kim.expect("send the zone as text")
     await kim.send("/cancel")
     await kim.expect("Cancelled")

@@ -10,17 +10,10 @@ from datetime import UTC, datetime
 from bot.clock import FakeClock
 from bot.config import Settings
 from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop, BroadcastTo
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, NewMessage
-from tests.support.flows import compose, is_report
+from tests.support.flows import compose, is_report, send_sticker, started
 from tests.support.harness import ADMIN_ID, BotHarness
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str = "User", **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await user.send("/start")
-    await user.expect("Welcome")
-    return user
 
 
 async def wait_state(
@@ -121,17 +114,7 @@ async def test_odd_input_and_cancel(sandbox: Sandbox, running: BotHarness) -> No
     organiser = await started(sandbox, ADMIN_ID, "Org")
     await organiser.send("/broadcast")
     await organiser.expect("Send me the message")
-    await organiser.send_message(
-        sticker={
-            "file_id": "S",
-            "file_unique_id": "S",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await send_sticker(organiser)
     await organiser.expect("I can broadcast text, a photo or a document")
     await organiser.send("Hello all")
     await organiser.expect("Who should get it?")

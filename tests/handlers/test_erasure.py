@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.db import Database
 from tests.support.flows import (
     answer,
@@ -19,6 +19,7 @@ from tests.support.flows import (
     press,
     register,
     request_intro,
+    started,
 )
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
@@ -96,12 +97,6 @@ async def references(db: Database, value: int) -> list[str]:
             if row and row[0]:
                 found.append(f"{table}.{name}: {row[0]} row(s)")
     return found
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await answer(user, "/start", "Welcome")
-    return user
 
 
 async def test_deleteme_leaves_no_byte_of_the_person(

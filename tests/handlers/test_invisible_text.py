@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FakeClock
-from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, edit_field, press, register, tick
+from sandbox import Sandbox
+from tests.support.flows import answer, edit_field, organiser, press, register, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -109,13 +109,6 @@ async def test_csv_import_refuses_invisible_fields_with_their_line(
     names = sorted(c.name for c in await fb.services.companies.all())
     # The zero-width space stays (it is not a control); the bidi controls are gone.
     assert names == ["Alpha\u200b Co", "Delta Co"]
-
-
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
 
 
 async def test_names_stored_with_bidi_controls_are_shown_without(

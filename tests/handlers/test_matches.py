@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers.callbacks import IntroRequest
 from sandbox import Sandbox
+from tests.support.flows import send_sticker
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -49,18 +50,7 @@ async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHa
     await ana.expect("Add a short note")
     await ana.send("x" * 501)
     await ana.expect("501 characters long")
-    await sandbox.send_message(
-        ana.id,
-        sticker={
-            "file_id": "stk",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        },
-    )
+    await send_sticker(ana)
     await ana.expect("type your note as text")
     await ana.send("/cancel")
     await ana.expect("Cancelled")

@@ -10,8 +10,9 @@ from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meeting_schedule import MeetingScheduler
 from handlers.callbacks import SchedulePlan
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.meeting_choices import MeetingChoices
+from tests.support.flows import organiser
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
 from tests.support.meetkit import add_block, introduce, live_meetings
@@ -36,13 +37,6 @@ async def forum(sandbox: Sandbox, fb: BotHarness, start: datetime) -> dict[str, 
     for slot in await MeetingScheduler(fb.services).all_slots():
         await choices.set_available(karachi, slot.starts_at, False)
     return {"SoftRo": ro, "LahoreQA": pk, "CarpaCode": carpa, "KarachiSoft": karachi}
-
-
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
 
 
 async def test_schedule_preview_then_apply_books_and_tells_both_sides(

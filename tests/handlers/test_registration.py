@@ -8,14 +8,22 @@ import asyncio
 
 from bot.config import Settings
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import OFFERS, SEEKS, answer, begin_registration, press, register, tick
+from tests.support.flows import (
+    OFFERS,
+    SEEKS,
+    answer,
+    begin_registration,
+    press,
+    register,
+    send_sticker,
+    started,
+    tick,
+)
 from tests.support.harness import BotHarness
 
 
 async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:
-    ana = sandbox.user(3001, "Ana")
-    await ana.send("/start")
-    await ana.expect("Welcome")
+    ana = await started(sandbox, 3001, "Ana")
     await ana.press("📝 Register my company")
     await ana.expect("Step 1 of 12")
     await register(ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
@@ -161,17 +169,7 @@ async def test_odd_input_gets_polite_reask(sandbox: Sandbox, running: BotHarness
     await u.send_document("x.csv", b"a,b", caption=None)
     await u.expect("text message")
     await answer(u, "Odd Input Ltd", "Step 2 of 12")
-    await u.send_message(
-        sticker={
-            "file_id": "s",
-            "file_unique_id": "s",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await send_sticker(u)
     await u.expect("choose with the buttons")
 
 

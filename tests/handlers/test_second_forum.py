@@ -14,8 +14,8 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import load_forum
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, press, register, request_intro
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
+from tests.support.flows import answer, organiser, press, register, request_intro
+from tests.support.harness import REPO_ROOT, BotHarness, sandbox_settings
 
 SECOND = load_forum(REPO_ROOT / "tests" / "data" / "forum_de_vn.toml")
 HANS_OFFERS = "Industrial IoT platforms for factories; we seek offshore developers"
@@ -161,8 +161,7 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
 async def test_agenda_timezone_import_and_organisers_in_another_forum(
     sandbox: Sandbox, fb: BotHarness
 ) -> None:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await answer(org, "/start", "Welcome")
+    org = await organiser(sandbox)
     # The event zone defaults to the forum file's.
     assert fb.services.settings.event_timezone == "Europe/Berlin"
     agenda = (

@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 from handlers.errors import SORRY
 from sandbox import Sandbox
+from tests.support.flows import send_sticker, started
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -41,9 +42,7 @@ async def test_help_lists_commands_for_the_role(sandbox: Sandbox, running: BotHa
 
 
 async def test_help_button_from_start(sandbox: Sandbox, running: BotHarness) -> None:
-    rep = sandbox.user(1004, "Rep")
-    await rep.send("/start")
-    await rep.expect("Welcome")
+    rep = await started(sandbox, 1004, "Rep")
     await rep.press("ℹ️ Help")
     await rep.expect("/help")
 
@@ -61,18 +60,7 @@ async def test_unknown_command_and_stray_text(sandbox: Sandbox, running: BotHarn
     assert "/frobnicate<b>" in reply.text
     await rep.send("hello there")
     await rep.expect("not sure what to do")
-    await sandbox.send_message(
-        1006,
-        sticker={
-            "file_id": "stk",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        },
-    )
+    await send_sticker(rep)
     await rep.expect("not sure what to do")
 
 

@@ -12,6 +12,7 @@ from bot.clock import FakeClock
 from bot.domain.agenda import SessionInput, keys_in
 from bot.services.agenda import AgendaService
 from sandbox import Sandbox, SentMessage
+from tests.support.flows import started
 from tests.support.harness import ADMIN_ID, BotHarness
 
 TITLE = "Opening <remarks> & *welcome*_"
@@ -48,9 +49,7 @@ async def add_session(
 
 
 async def join(sandbox: Sandbox, bot: BotHarness, user_id: int, *sessions: int) -> None:
-    user = sandbox.user(user_id, f"U{user_id}")
-    await user.send("/start")
-    await user.expect("Welcome")
+    await started(sandbox, user_id, f"U{user_id}")
     await bot.services.agenda.subscribe(user_id, sessions, now=bot.services.clock.now())
 
 

@@ -1,11 +1,13 @@
-"""Steps the end-to-end tests share: a rep registering, asking for an introduction, an
-organiser composing a broadcast, reading a document a command sends back."""
+"""Steps the end-to-end tests share: the organiser opening the chat, a rep registering,
+asking for an introduction, an organiser composing a broadcast, reading a document a command
+sends back."""
 
 from __future__ import annotations
 
 import asyncio
 
 from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
+from tests.support.harness import ADMIN_ID
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
@@ -19,6 +21,39 @@ async def answer(user: SandboxUser, text: str, expect: Matcher, timeout: float =
 async def press(user: SandboxUser, button: str, expect: Matcher, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.press(button)
     return (await user.expect(expect, timeout)).text or ""
+
+
+async def send_sticker(user: SandboxUser) -> None:
+    """A sticker where the bot expects text or a button: odd input every step must survive."""
+    await user.send_message(
+        sticker={
+            "file_id": "stk",
+            "file_unique_id": "u",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
+
+
+async def started(
+    sandbox: Sandbox,
+    user_id: int,
+    name: str = "User",
+    timeout: float = 5.0,  # noqa: ASYNC109
+    **fields: str,
+) -> SandboxUser:
+    """A user welcomed after /start (so the bot may write to them first)."""
+    user = sandbox.user(user_id, name, **fields)
+    await answer(user, "/start", "Welcome", timeout)
+    return user
+
+
+async def organiser(sandbox: Sandbox) -> SandboxUser:
+    """The organiser (``ADMIN_ID``), welcomed after /start."""
+    return await started(sandbox, ADMIN_ID, "Org")
 
 
 async def tick(user: SandboxUser, label: str, timeout: float = 5.0) -> None:  # noqa: ASYNC109
