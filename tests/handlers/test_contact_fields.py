@@ -6,7 +6,7 @@ this (in any shape) still show."""
 from __future__ import annotations
 
 from sandbox import Sandbox
-from tests.support.flows import answer, edit_field, press, register
+from tests.support.flows import answer, edit_field, note_prompt, press, register
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -80,10 +80,7 @@ async def test_phones_stored_before_are_still_shown(sandbox: Sandbox, fb: BotHar
     await imran.send("/profile")
     assert "Phone: 0300-123 4567 (office)" in ((await imran.expect("LahoreQA")).text or "")
     # The contact card after an introduction shows the number formatted too.
-    await imran.send("/matches")
-    await imran.expect("Match 1 of")
-    await imran.press("🤝 Request introduction")
-    await imran.expect("Add a short note")
+    await note_prompt(imran)
     await imran.press("📨 Send without a note")
     await ana.expect("Introduction request")
     await ana.press("✅ Accept")

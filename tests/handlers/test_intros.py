@@ -15,7 +15,7 @@ from bot.config import Settings
 from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.support.flows import request_intro
+from tests.support.flows import note_prompt, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -134,10 +134,7 @@ async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: 
         service = harness.services.intros
         assert (await service.request(ana.id, ids[0])).kind == "sent"
         assert (await service.request(ana.id, ids[1])).kind == "sent"
-        await ana.send("/matches")
-        await ana.expect("Match 1 of 1")
-        await ana.press("🤝 Request introduction")
-        await ana.expect("Add a short note")
+        await note_prompt(ana, "Match 1 of 1")
         await ana.press("📨 Send without a note")
         refused = await ana.expect("daily limit is 2")
         assert "sent 2 introduction requests in the last 24 hours" in (refused.text or "")
@@ -176,10 +173,7 @@ async def test_forged_and_double_presses(sandbox: Sandbox, fb: BotHarness) -> No
 
 async def test_double_send_press_sends_one_request(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    prompt = await ana.expect("Add a short note")
+    prompt = await note_prompt(ana)
     data = prompt.button_data()["📨 Send without a note"]
     await ana.press_data(prompt.message_id, data)
     await ana.press_data(prompt.message_id, data)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from sandbox import Sandbox
-from tests.support.flows import answer, edit_field, organiser, press, register, tick
+from tests.support.flows import answer, edit_field, note_prompt, organiser, press, register, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -125,10 +125,7 @@ async def test_names_stored_with_bidi_controls_are_shown_without(
     card = await imran.expect("Match 1 of")
     assert "SoftRo Automation" in (card.text or "") and bidi_free(card.text)
     # The introduction request Imran gets, and the contact card after he accepts.
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("Hello \u202efrom\u202c Cluj")
     request = await imran.expect("Introduction request")
     assert "SoftRo Automation" in (request.text or "") and bidi_free(request.text)

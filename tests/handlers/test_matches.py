@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.callbacks import IntroRequest
 from sandbox import Sandbox
-from tests.support.flows import send_sticker
+from tests.support.flows import note_prompt, send_sticker
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -44,10 +44,7 @@ async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness)
 
 async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _ = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("x" * 501)
     await ana.expect("501 characters long")
     await send_sticker(ana)
@@ -55,10 +52,7 @@ async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHa
     await ana.send("/cancel")
     await ana.expect("Cancelled")
     assert await fb.services.introductions.for_company(ro) == []
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("y" * 500)
     await ana.expect("request was sent")
     got = await imran.expect("Introduction request")

@@ -122,11 +122,16 @@ async def register(
         await press(user, "✅ Confirm", "is registered", timeout)
 
 
-async def request_intro(user: SandboxUser, note: str | None = None) -> None:
-    await user.send("/matches")
-    await user.expect("Match 1 of")
+async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessage:
+    """/matches, and "🤝 Request introduction" on the first card (its head starts with
+    ``card``): the question for a note."""
+    await answer(user, "/matches", card)
     await user.press("🤝 Request introduction")
-    await user.expect("Add a short note")
+    return await user.expect("Add a short note")
+
+
+async def request_intro(user: SandboxUser, note: str | None = None) -> None:
+    await note_prompt(user)
     if note is None:
         await user.press("📨 Send without a note")
     else:
