@@ -28,8 +28,7 @@ async def test_registration_checks_email_and_reads_phone_in_the_companys_country
 ) -> None:
     u = sandbox.user(3401, "Ana")
     await register(u, "Carpathian Code", email="ana@softro.example", phone="+40 721 234 567")
-    await u.send("/profile")
-    await u.expect("Carpathian Code")
+    await answer(u, "/profile", "Carpathian Code")
     await edit_field(u, "Email", "Edit · Contact email")
     await answer(u, "a..b@x.ro", "not an email address")
     await answer(u, "ana@x", "not an email address")
@@ -41,8 +40,7 @@ async def test_registration_checks_email_and_reads_phone_in_the_companys_country
     record = await running.services.companies.by_rep(3401)
     assert record is not None
     assert record.contact_email == "ana@exämple.ro" and record.contact_phone == "+40722000111"
-    await u.press("✅ Done")
-    await u.expect("up to date")
+    await press(u, "✅ Done", "up to date")
     await u.send("/profile")
     card = await u.expect("Carpathian Code")
     assert "Phone: +40 722 000 111" in (card.text or "")

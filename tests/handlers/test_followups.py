@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
 from sandbox import Sandbox
-from tests.support.flows import alerted, press, request_intro
+from tests.support.flows import alerted, answer, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import pair, rep
 
@@ -28,8 +28,7 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     await imran.expect("Introduction request")
     await press(imran, "✅ Accept", "You accepted")
     await ana.expect("Introduction made")
-    await eve.send("/deleteme")
-    await eve.expect("Are you sure")
+    await answer(eve, "/deleteme", "Are you sure")
     await press(eve, "🗑 Yes, delete everything", "Deleted")
 
     survey = FollowupService(services)
@@ -56,10 +55,8 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert sorted(r[0] for r in rows) == sorted([ana.id, dan.id, imran.id])
 
     # Dan answers for SoftRo, with a note; Ana's press then finds the answer given.
-    await dan.press("Talks ongoing")
-    await dan.expect("Would you add a short note")
-    await dan.send("We meet in Lahore in March <b>to sign</b>")
-    await dan.expect("your note is saved")
+    await press(dan, "Talks ongoing", "Would you add a short note")
+    await answer(dan, "We meet in Lahore in March <b>to sign</b>", "your note is saved")
     await ana.press("Agreement signed")
     await alerted(sandbox, "Your company already answered: Talks ongoing.")
     await press(imran, "Agreement signed", "Would you add a short note")
@@ -77,8 +74,7 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert "9. follow-up: agreement signed: 1 (50%)" in stats
 
     # Dan erases himself: his note goes, SoftRo's answer stays.
-    await dan.send("/deleteme")
-    await dan.expect("Are you sure")
+    await answer(dan, "/deleteme", "Are you sure")
     await press(dan, "🗑 Yes, delete everything", "Deleted")
     record = await survey.repo.get(1, ro)
     assert record is not None and record.answer == "ongoing"

@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import Forum
 from sandbox import Sandbox
-from tests.support.flows import request_intro
+from tests.support.flows import answer, press, request_intro
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.languages import FSI, PDI, RO, UR, said
 from tests.support.matchkit import pair
@@ -57,10 +57,10 @@ async def test_a_request_answered_before_its_notice_arrived_is_not_delivered(
     await sandbox.wait_idle()
     (row,) = await fb.services.outbox.rows(kind="intro_request")
     assert (row.state, row.attempts) == ("pending", 1)  # refused once, waiting to retry
-    await imran.send("/intros")
-    await imran.expect("Answer the requests waiting for you")
-    await imran.press("✅ Accept SoftRo Automation")
-    await imran.expect("You accepted the introduction with SoftRo Automation")
+    await answer(imran, "/intros", "Answer the requests waiting for you")
+    await press(
+        imran, "✅ Accept SoftRo Automation", "You accepted the introduction with SoftRo Automation"
+    )
     async with asyncio.timeout(10):
         while (await fb.services.outbox.rows(kind="intro_request"))[0].state == "pending":
             clock.advance(minutes=1)
@@ -138,8 +138,7 @@ async def test_sectors_and_intents_in_the_readers_language(
     listing = await ana.expect(said(RO, "Sector: {sector}", sector="Tehnologie financiară"))
     assert "LahoreQA" in (listing.text or "")
 
-    await ana.send("/matches")
-    await ana.expect("LahoreQA")
+    await answer(ana, "/matches", "LahoreQA")
     await ana.press(said(RO, "🤝 Request introduction"))
     await ana.expect(lambda m: [said(RO, "📨 Send without a note")] in m.buttons())
     await ana.press(said(RO, "📨 Send without a note"))

@@ -15,7 +15,7 @@ from bot.config import Settings
 from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.support.flows import note_prompt, request_intro
+from tests.support.flows import answer, note_prompt, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -35,8 +35,7 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     )
     assert "hello@softro.example" not in text and "+40" not in text
     assert got.buttons() == [["✅ Accept", "✖️ Decline"]]
-    await imran.press("✅ Accept")
-    await imran.expect("You accepted")
+    await press(imran, "✅ Accept", "You accepted")
     card_for_imran = await imran.expect("Introduction made: SoftRo Automation")
     assert "hello@softro.example" in (card_for_imran.text or "")
     assert "+40 700 000 000" in (card_for_imran.text or "")
@@ -51,41 +50,31 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     assert intro.state == "accepted" and intro.target_company_id == pk
     assert intro.note == "Hello <b>from</b> Cluj & Bucharest"
     # Once introduced, the pair is no longer offered in /matches.
-    await ana.send("/matches")
-    await ana.expect("None of the companies from Pakistan matches you yet")
+    await answer(ana, "/matches", "None of the companies from Pakistan matches you yet")
 
 
 async def test_decline_tells_requester_only_that(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, _ro, imran, _ = await pair(sandbox, fb)
     await request_intro(ana)
     await imran.expect("Introduction request")
-    await imran.press("✖️ Decline")
-    await imran.expect("You declined")
+    await press(imran, "✖️ Decline", "You declined")
     told = await ana.expect("cannot take your introduction request further now")
     assert "declin" not in (told.text or "").lower()
     # Never proposed again, to either side.
-    await ana.send("/matches")
-    await ana.expect("None of the companies")
-    await imran.send("/matches")
-    await imran.expect("None of the companies")
+    await answer(ana, "/matches", "None of the companies")
+    await answer(imran, "/matches", "None of the companies")
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
 
 
 async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await imran.send("/matches")
-    await imran.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
-    await ana.press("📨 Send without a note")
-    await ana.expect("request was sent")
+    await answer(ana, "/matches", "Match 1 of")
+    await answer(imran, "/matches", "Match 1 of")
+    await press(ana, "🤝 Request introduction", "Add a short note")
+    await press(ana, "📨 Send without a note", "request was sent")
     # Imran asks too, from the card he is still looking at.
-    await imran.press("🤝 Request introduction")
-    await imran.expect("Add a short note")
-    await imran.press("📨 Send without a note")
-    await imran.expect("already asked to meet you")
+    await press(imran, "🤝 Request introduction", "Add a short note")
+    await press(imran, "📨 Send without a note", "already asked to meet you")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     intros = await fb.services.introductions.for_company(ro)
@@ -194,8 +183,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     await imran.send("/intros")
     assert "SoftRo Automation — ⏳ waiting" in ((await imran.expect("Requests to you")).text or "")
 
-    await ana.send("/matchstats")
-    await ana.expect("for the forum organisers only")
+    await answer(ana, "/matchstats", "for the forum organisers only")
     admin = await rep(sandbox, ADMIN_ID, "Org")
     await admin.send("/matchstats")
     stats = (await admin.expect("Matching and introductions")).text or ""
@@ -206,8 +194,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     assert "5. introduction accepted: 0 (0%)" in stats
 
     await imran.press("✖️ Decline")
-    await admin.send("/exportmatches 3")
-    await admin.expect("no matches to export")
+    await answer(admin, "/exportmatches 3", "no matches to export")
     await company(fb, None, "Ravi RPA Labs", "Pakistan")
     await admin.send("/exportmatches 3")
     doc = await admin.expect(lambda m: m.kind == "document")

@@ -86,8 +86,7 @@ async def test_controls_are_dropped_from_what_is_stored(sandbox: Sandbox, fb: Bo
     assert record.offers == "Line one with a control\nline two"
     assert record.contact_name == "Ioana Popescu"
     # Editing a field goes through the same check.
-    await u.send("/profile")
-    await u.expect("Acme Soft")
+    await answer(u, "/profile", "Acme Soft")
     await edit_field(u, "Name", "Edit · Company name")
     await answer(u, "\u202d\u200b", "no visible characters")
 
@@ -151,10 +150,8 @@ async def test_broadcast_audience_names_are_shown_without_bidi_controls(
     )
     await org.send_document("agenda.csv", agenda.encode(), caption="/agenda_import")
     await org.expect("imported")
-    await org.send("/broadcast")
-    await org.expect("Send me the message")
-    await org.send("Doors open at 9")
-    await org.expect("Who should get it?")
+    await answer(org, "/broadcast", "Send me the message")
+    await answer(org, "Doors open at 9", "Who should get it?")
     await org.press("Subscribers of a session…")
     menu = await org.expect("Subscribers of which session?")
     assert bidi_free(str(menu.buttons())) and "Keynote AI" in str(menu.buttons())

@@ -12,7 +12,7 @@ from bot.services.meeting_schedule import MeetingScheduler
 from handlers.callbacks import SchedulePlan
 from sandbox import Sandbox
 from storage.meeting_choices import MeetingChoices
-from tests.support.flows import organiser
+from tests.support.flows import answer, organiser, press
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
 from tests.support.meetkit import add_block, introduce, live_meetings
@@ -103,10 +103,8 @@ async def test_cancel_a_preview_and_organisers_only(
 ) -> None:
     await forum(sandbox, fb, clock.now() + timedelta(hours=2))
     ana = sandbox.user(5101, "Ana")
-    await ana.send("/schedule")
-    await ana.expect("for the forum organisers only")
-    await ana.send("/meetings_all")
-    await ana.expect("for the forum organisers only")
+    await answer(ana, "/schedule", "for the forum organisers only")
+    await answer(ana, "/meetings_all", "for the forum organisers only")
     org = await organiser(sandbox)
     await org.send("/schedule")
     preview = await org.expect("Meeting schedule — preview", timeout=20)
@@ -116,8 +114,7 @@ async def test_cancel_a_preview_and_organisers_only(
     await sandbox.wait_idle()
     assert "organisers only" in str(sandbox.calls_of("answerCallbackQuery")[-1].params)
     assert await live_meetings(fb) == []
-    await org.press("✖️ Cancel")
-    await org.expect("Schedule preview cancelled; nothing was booked.")
+    await press(org, "✖️ Cancel", "Schedule preview cancelled; nothing was booked.")
     await org.press_data(preview.message_id, SchedulePlan(plan_id, True).pack())
     await org.expect("already applied or cancelled")
     assert await live_meetings(fb) == []
@@ -130,24 +127,26 @@ async def test_opted_in_companies_get_their_mutual_top_matches(
     ana, ro, imran, pk = await pair(sandbox, fb)
     # Not introduced; both tick "let the organisers book meetings for us" in /meetings.
     for user in (ana, imran):
-        await user.send("/meetings")
-        await user.expect("The organisers may book meetings for you: off")
-        await user.press("🤖 Let the organisers book meetings for us")
-        await user.expect("The organisers may book meetings for you: on")
+        await answer(user, "/meetings", "The organisers may book meetings for you: off")
+        await press(
+            user,
+            "🤖 Let the organisers book meetings for us",
+            "The organisers may book meetings for you: on",
+        )
     org = await organiser(sandbox)
     await org.send("/schedule")
     preview = await org.expect("Meeting schedule — preview", timeout=20)
     assert "Candidates: 0 accepted introductions and 1 mutual top-3 matches" in (preview.text or "")
     assert "SoftRo Automation ↔ LahoreQA (opt-in" in (preview.text or "")
-    await org.press("✅ Apply (1 meetings)")
-    await org.expect("Schedule applied")
+    await press(org, "✅ Apply (1 meetings)", "Schedule applied")
     (meeting,) = await live_meetings(fb)
     assert {meeting.company_a, meeting.company_b} == {ro, pk}
     await ana.expect("The organisers booked a 1:1 meeting for you")
     # Once one side switches the opt-in off, no more meetings are placed for the pair.
     await ana.send("/meetings")
-    await ana.press("🤖 Stop organisers booking for us")
-    await ana.expect("The organisers may book meetings for you: off")
+    await press(
+        ana, "🤖 Stop organisers booking for us", "The organisers may book meetings for you: off"
+    )
     again = await MeetingScheduler(fb.services).preview(ADMIN_ID, store=False)
     assert (again.accepted, again.opt_in, len(again.placed)) == (0, 0, 0)
 

@@ -14,7 +14,7 @@ from bot.services.notices import NOTICE_METHOD, Delivery, Notice
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 from sandbox import Sandbox
-from tests.support.flows import started
+from tests.support.flows import answer, started
 from tests.support.harness import BotHarness
 
 SEEN: list[tuple[str, Mapping[str, Any]]] = []
@@ -52,8 +52,7 @@ async def test_a_notice_is_rendered_at_sending_time_for_its_reader(
     ana = sandbox.user(8701, "Ana <b>", language_code="ro")
     imran = sandbox.user(8702, "Imran", language_code="ur")
     for user in (ana, imran):
-        await user.send("/start")
-        await user.expect("ForumBridge")
+        await answer(user, "/start", "ForumBridge")
     notifier = running.services.notifier
     queued = await notifier.send(
         [
