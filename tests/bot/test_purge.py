@@ -13,6 +13,7 @@ from sandbox import Sandbox
 from tests.support.flows import press, request_intro
 from tests.support.harness import BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
+from tests.support.storage import bare_company
 
 
 def stored(path: Path) -> bytes:
@@ -29,19 +30,15 @@ async def test_purge_erases_the_inactive_and_keeps_counts(
     bilal = await rep(sandbox, 5301, "Bilal", "bilal_active")
     await company(fb, bilal.id, "Karachi Active Systems", "Pakistan")
     services = fb.services
-    await services.companies.create(
-        {
-            "name": "Never Claimed SRL",
-            "country": "RO",
-            "offers": "Offers enough",
-            "seeks": "Seeks enough",
-            "contact_name": "Ion Neclaimat",
-            "contact_email": "ion@neverclaimed.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
+    await bare_company(
+        services.db,
+        "Never Claimed SRL",
+        "RO",
         now=clock.now(),
+        offers="Offers enough",
+        seeks="Seeks enough",
+        contact_name="Ion Neclaimat",
+        contact_email="ion@neverclaimed.example",
         source="import",
     )
     # Bilal came back after the forum; Ana and Imran did not.

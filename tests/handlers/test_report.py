@@ -17,6 +17,7 @@ from sandbox import Sandbox
 from tests.support.flows import compose, document, is_report, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
+from tests.support.storage import bare_company
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 STEPS = [
@@ -81,18 +82,14 @@ async def test_the_report_workbook(
     await services.companies.add_rep(ro, dan.id, now=clock.now())
     eve = await rep(sandbox, 5103, "Eve")
     await company(fb, eve.id, "Paused Bucharest Soft", "Romania", paused=1)
-    await services.companies.create(
-        {
-            "name": FORMULA,
-            "country": "PK",
-            "offers": "+cmd|' /C calc'!A0 and more offers",
-            "seeks": "@SUM(1,2) partners",
-            "contact_email": "x@formula.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
+    await bare_company(
+        services.db,
+        FORMULA,
+        "PK",
         now=clock.now(),
+        offers="+cmd|' /C calc'!A0 and more offers",
+        seeks="@SUM(1,2) partners",
+        contact_email="x@formula.example",
         source="import",
     )
     await request_intro(ana)

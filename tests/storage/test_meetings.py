@@ -27,18 +27,14 @@ from storage.meetings import (
     MeetingRepository,
     SlotChoice,
 )
+from tests.support.storage import bare_company
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 START = NOW + timedelta(hours=2)
 
 
 async def company(db: Database, name: str, country: str) -> int:
-    return await CompanyRepository(db).create(
-        {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
-        now=NOW,
-    )
+    return await bare_company(db, name, country, now=NOW)
 
 
 async def block(db: Database, *, tables: int = 2, slots: int = 3) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from bot.forum import load_forum
 from storage.broadcasts import Audience, BroadcastRepository
 from storage.catalogue import CatalogueRepository
+from storage.companies import CompanyRepository
 from storage.db import Database
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
@@ -37,4 +38,36 @@ async def broadcast_to_everyone(
         payload={"from_chat_id": by, "message_id": message_id},
         now=now,
         **fields,
+    )
+
+
+async def bare_company(
+    db: Database,
+    name: str,
+    country: str,
+    *,
+    now: datetime,
+    offers: str = "x",
+    seeks: str = "y",
+    sectors: tuple[str, ...] = ("fintech",),
+    partnerships: tuple[str, ...] = ("joint_venture",),
+    **options: Any,
+) -> int:
+    """A consenting company with little more than the schema asks for, stored directly
+    (no rep unless ``rep_id``): for tests of other rows, and as an import leaves one.
+    ``options``: more fields, and ``rep_id`` / ``source`` for the repository."""
+    create = {k: options.pop(k) for k in ("rep_id", "source") if k in options}
+    return await CompanyRepository(db).create(
+        {
+            "name": name,
+            "country": country,
+            "offers": offers,
+            "seeks": seeks,
+            "consent": 1,
+            **options,
+        },
+        sectors=list(sectors),
+        partnerships=list(partnerships),
+        now=now,
+        **create,
     )
