@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain.agenda import SessionInput, keys_in
+from bot.domain.agenda import keys_in
 from bot.runtime.local import LocalBot
 from sandbox import Sandbox, SandboxUser
-from storage.agenda import MEETINGS
 from tests.support.harness import sandbox_settings
+from tests.support.meetkit import meetings_block
 from tests.support.storage import bare_company
 
 BASE_ID = 20_000_000
@@ -44,16 +44,7 @@ async def setup(bot: LocalBot, n: int) -> dict[int, str]:
     now = services.clock.now()
     start = (now + timedelta(hours=2)).replace(second=0, microsecond=0)
     await services.agenda.apply_import(
-        [
-            SessionInput(
-                title="B2B meetings",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=20 * SLOTS),
-                kind=MEETINGS,
-                slot_minutes=20,
-                tables=TABLES,
-            )
-        ],
+        [meetings_block(start, slots=SLOTS, tables=TABLES)],
         now=now,
         key=keys_in(UTC),
     )

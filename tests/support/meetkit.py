@@ -16,6 +16,25 @@ from tests.support.matchkit import pair
 LINK_PREFIX = "https://meet.jit.si/ForumBridge-"
 
 
+def meetings_block(
+    start: datetime,
+    *,
+    slots: int,
+    tables: int,
+    slot_minutes: int = 20,
+    title: str = "B2B meetings",
+) -> SessionInput:
+    """A meetings block of ``slots`` slots from ``start``, as an agenda file gives one."""
+    return SessionInput(
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=slots * slot_minutes),
+        kind=MEETINGS,
+        slot_minutes=slot_minutes,
+        tables=tables,
+    )
+
+
 async def add_block(
     bot: BotHarness,
     start: datetime,
@@ -40,14 +59,7 @@ async def add_block(
         for s in await services.agenda.all()
         if not s.cancelled
     ]
-    item = SessionInput(
-        title=title,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=slots * slot_minutes),
-        kind=MEETINGS,
-        slot_minutes=slot_minutes,
-        tables=tables,
-    )
+    item = meetings_block(start, slots=slots, slot_minutes=slot_minutes, tables=tables, title=title)
     result = await services.agenda.apply_import(
         [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
     )
