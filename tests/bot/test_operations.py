@@ -17,7 +17,7 @@ from sandbox import Sandbox
 from storage.db import Database, migration_files
 from storage.heartbeat import HeartbeatRepository
 from tests.support.flows import compose, is_report, wait_until
-from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
+from tests.support.harness import ADMIN_ID, BotHarness, bot_env, bot_running, run_cli
 from tests.support.matchkit import rep
 
 
@@ -31,9 +31,7 @@ async def test_status_healthy_wedged_and_not_running(
 ) -> None:
     env = bot_env(sandbox, settings.database_path)
     # The heartbeat is written on the bot's clock: "now" for a healthy bot...
-    bot = BotHarness(sandbox, settings, clock=FakeClock(datetime.now(UTC)))
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=FakeClock(datetime.now(UTC))) as bot:
         user = await rep(sandbox, 7001, "Ion")
         await user.send("/start")
         await user.expect("Welcome")
@@ -48,8 +46,6 @@ async def test_status_healthy_wedged_and_not_running(
         # ...one more now, so that the row surely holds the update above.
         await bot.runtime.heartbeat.beat()
         code, out, _ = await run_cli("status", env=env, cwd=tmp_path)
-    finally:
-        await bot.stop()
     assert code == 0, out
     lines = out.splitlines()
     assert lines[0] == "ForumBridge: HEALTHY"

@@ -13,7 +13,7 @@ from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop,
 from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import answer, compose, is_report, press, send_sticker, started
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 
 
 async def wait_state(
@@ -167,9 +167,7 @@ async def test_non_organiser_is_refused_everything(sandbox: Sandbox, running: Bo
 
 
 async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> None:
-    harness = BotHarness(sandbox, settings)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings) as harness:
         harness.sender.interval = 0.2  # slow, so Stop lands mid-way
         organiser = await started(sandbox, ADMIN_ID, "Org")
         for i in range(30):
@@ -193,8 +191,6 @@ async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> No
         # The organiser also holds the preview; nothing cancelled went out after all.
         assert copies - 1 == counts["sent"]
         assert "broadcast.stop" in [e.action for e in await harness.services.audit.recent()]
-    finally:
-        await harness.stop()
 
 
 async def test_scheduled_broadcast_goes_out_at_its_time(
@@ -202,9 +198,7 @@ async def test_scheduled_broadcast_goes_out_at_its_time(
 ) -> None:
     # 08:59:59.4 UTC: a broadcast for 11:00 Bucharest (09:00 UTC) is due in 0.6 s real time.
     clock = FakeClock(datetime(2025, 11, 20, 8, 59, 59, 400000, tzinfo=UTC))
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock):
         organiser = await started(sandbox, ADMIN_ID, "Org")
         user = await started(sandbox, 5501, "U")
         await compose(organiser, "On time")
@@ -217,17 +211,13 @@ async def test_scheduled_broadcast_goes_out_at_its_time(
         copy = await user.expect("On time", timeout=5)
         assert copy is not None and time.monotonic() - asked >= 0.3
         await organiser.expect(is_report, timeout=10)
-    finally:
-        await harness.stop()
 
 
 async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
     sandbox: Sandbox, settings: Settings
 ) -> None:
     clock = FakeClock()
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as harness:
         organiser = await started(sandbox, ADMIN_ID, "Org")
         user = await started(sandbox, 5601, "U")
         for text, when in (
@@ -253,8 +243,6 @@ async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
         await sandbox.wait_idle()
         assert not [m for m in user.messages if m.text == "Cancelled one"]
         assert [m.text for m in user.messages].count("Later one") == 1
-    finally:
-        await harness.stop()
 
 
 async def test_start_answered_quickly_during_a_broadcast(

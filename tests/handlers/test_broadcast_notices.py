@@ -9,7 +9,7 @@ import sqlite3
 from bot.config import Settings
 from sandbox import Sandbox
 from tests.support.flows import compose, is_report, press
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 from tests.support.matchkit import rep
 
 
@@ -48,9 +48,7 @@ async def test_the_conversation_state_is_named_and_an_old_numbered_one_carries_o
 ) -> None:
     """Persisted states are names; a conversation saved by a version that numbered them
     (range(4): 2 was "confirm") carries on in the same step after the upgrade."""
-    harness = BotHarness(sandbox, settings)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings) as harness:
         organiser = await rep(sandbox, ADMIN_ID, "Org")
         user = await rep(sandbox, 5951, "U")
         await compose(organiser, "Across the upgrade")
@@ -65,5 +63,3 @@ async def test_the_conversation_state_is_named_and_an_old_numbered_one_carries_o
         await harness.start()
         await press(organiser, "✅ Send now", "is going out")
         await user.expect("Across the upgrade", timeout=10)
-    finally:
-        await harness.stop()

@@ -16,7 +16,7 @@ from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
 from tests.support.flows import answer, note_prompt, press, request_intro
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 from tests.support.matchkit import company, pair, rep
 
 
@@ -114,9 +114,7 @@ async def test_expiry_with_one_halfway_reminder(
 
 
 async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> None:
-    harness = BotHarness(sandbox, replace(settings, intro_daily_limit=2), clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, replace(settings, intro_daily_limit=2), clock=clock) as harness:
         ana = await rep(sandbox, 5301, "Ana")
         await company(harness, ana.id, "SoftRo Automation", "Romania")
         ids = [await company(harness, None, f"Lahore{n} QA", "Pakistan") for n in range(3)]
@@ -130,8 +128,6 @@ async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: 
         assert len(await harness.services.introductions.for_company(ids[2])) == 0
         clock.advance(hours=24, minutes=1)
         assert (await service.request(ana.id, ids[2])).kind == "sent"
-    finally:
-        await harness.stop()
 
 
 async def test_forged_and_double_presses(sandbox: Sandbox, fb: BotHarness) -> None:

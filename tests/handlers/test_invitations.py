@@ -19,7 +19,14 @@ from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from sandbox.mailbox import Mailbox
 from tests.support.flows import compose
-from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli, sandbox_settings
+from tests.support.harness import (
+    ADMIN_ID,
+    BotHarness,
+    bot_env,
+    bot_running,
+    run_cli,
+    sandbox_settings,
+)
 
 HEADER = (
     "name,country,city,sectors,offers,seeks,partnerships,size,website,contact_name,"
@@ -47,12 +54,8 @@ async def mailbot(
     sandbox: Sandbox, db_path: Path, clock: FakeClock, mail: Mailbox
 ) -> AsyncIterator[BotHarness]:
     settings = sandbox_settings(sandbox, db_path, smtp=mail.settings())
-    bot = BotHarness(sandbox, settings, clock=clock)
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def imported(sandbox: Sandbox) -> SandboxUser:

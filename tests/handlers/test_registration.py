@@ -19,7 +19,7 @@ from tests.support.flows import (
     started,
     tick,
 )
-from tests.support.harness import BotHarness
+from tests.support.harness import BotHarness, bot_running
 
 
 async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:
@@ -267,12 +267,8 @@ async def test_fifty_users_at_once_keep_their_own_answers(
     sandbox: Sandbox, settings: Settings
 ) -> None:
     # Without the rate limiter: its 30 messages/s would make this test about waiting.
-    running = BotHarness(sandbox, settings, rate_limiter=False)
-    await running.start()
-    try:
+    async with bot_running(sandbox, settings, rate_limiter=False) as running:
         await _fifty(sandbox, running)
-    finally:
-        await running.stop()
 
 
 async def _fifty(sandbox: Sandbox, running: BotHarness) -> None:

@@ -13,7 +13,7 @@ from telegram.request import HTTPXRequest
 from bot.runtime.health import ObservedRequest
 from bot.runtime.transport import AiohttpRequest, make_request
 from sandbox import Sandbox
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
+from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_running, sandbox_settings
 from tests.support.transportkit import ALICE, PNG, ForwardProxy, sandbox_bot
 
 SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
@@ -54,14 +54,10 @@ async def test_proxy_setting_carries_both_connections(
         settings = sandbox_settings(
             sandbox, tmp_path / "fb.db", http_transport=transport, proxy_url=proxy.url
         )
-        bot = BotHarness(sandbox, settings)
-        await bot.start()
-        try:
+        async with bot_running(sandbox, settings):
             ana = sandbox.user(ALICE, "Ana")
             await ana.send("/start")
             await ana.expect("Welcome to ForumBridge")
-        finally:
-            await bot.stop()
         assert "getUpdates" in proxy.seen and "sendMessage" in proxy.seen
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.clock import FakeClock
+from bot.config import Settings
 from sandbox import Sandbox
 from tests.support.flows import compose, is_report, register, request_intro
 from tests.support.harness import (
@@ -21,6 +23,7 @@ from tests.support.harness import (
     BotHarness,
     BotProcess,
     bot_env,
+    bot_running,
     free_port,
     webhook_settings,
 )
@@ -71,11 +74,11 @@ async def test_broadcast(sandbox: Sandbox, fb_both: BotHarness) -> None:
 
 
 @pytest.fixture
-async def webhook_bot(sandbox: Sandbox, settings: object, clock: FakeClock) -> BotHarness:
-    bot = BotHarness(sandbox, webhook_settings(settings), clock=clock)  # type: ignore[arg-type]
-    await bot.start()
-    yield bot  # type: ignore[misc]
-    await bot.stop()
+async def webhook_bot(
+    sandbox: Sandbox, settings: Settings, clock: FakeClock
+) -> AsyncIterator[BotHarness]:
+    async with bot_running(sandbox, webhook_settings(settings), clock=clock) as bot:
+        yield bot
 
 
 def _server_url(bot: BotHarness, path: str) -> str:

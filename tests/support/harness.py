@@ -8,6 +8,8 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -53,6 +55,19 @@ class BotHarness(LocalBot):
     def __init__(self, sandbox: Sandbox, settings: Settings, **options: Any) -> None:
         super().__init__(settings, **options)
         self.sandbox = sandbox
+
+
+@asynccontextmanager
+async def bot_running(
+    sandbox: Sandbox, settings: Settings, **options: Any
+) -> AsyncIterator[BotHarness]:
+    """The bot, started; stopped when the block ends, even when it failed."""
+    bot = BotHarness(sandbox, settings, **options)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
 
 
 def bot_env(sandbox: Sandbox, db_path: Path, **extra: str) -> dict[str, str]:
