@@ -155,3 +155,17 @@ class BotProcess:
                 proc.kill()
                 await proc.wait()
         cls.alive.clear()
+
+
+async def stderr_of_one_start(sandbox: Sandbox, env: dict[str, str], cwd: Path) -> str:
+    """``python -m bot run`` with ``env`` welcomes user 4242 after /start and is stopped:
+    what it wrote to stderr (its logs)."""
+    proc = BotProcess(env, cwd)
+    await proc.start()
+    user = sandbox.user(4242, "Ion")
+    try:
+        await user.send("/start")
+        await user.expect("Welcome", timeout=15)
+    finally:
+        err = await proc.terminate()
+    return err
