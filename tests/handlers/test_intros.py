@@ -66,6 +66,12 @@ async def test_decline_tells_requester_only_that(sandbox: Sandbox, fb: BotHarnes
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
 
 
+async def matchstats(sandbox: Sandbox) -> str:
+    """The organiser's /matchstats page."""
+    admin = await rep(sandbox, ADMIN_ID, "Org")
+    return await answer(admin, "/matchstats", "Matching and introductions")
+
+
 async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
     await answer(ana, "/matches", "Match 1 of")
@@ -181,8 +187,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
 
     await answer(ana, "/matchstats", "for the forum organisers only")
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    stats = await answer(admin, "/matchstats", "Matching and introductions")
     assert "Romania: 1 company" in stats and "Requests sent: 1" in stats
     # The one funnel: the pair was a match, and still counts as one once introduced.
     assert "3. have a cross-border match: 2 (100%)" in stats
@@ -279,15 +284,13 @@ async def test_a_bad_request_on_the_contact_card_is_retried(
     assert (row.state, row.attempts) == ("sent", 2)
 
     for user, own in ((ana, "SoftRo Automation"), (imran, "LahoreQA")):
-        await user.send("/intros")
-        listing = (await user.expect(f"Introductions of {own}")).text or ""
+        listing = await answer(user, "/intros", f"Introductions of {own}")
         assert "Contact details of your introductions" in listing
         assert cards_in(listing) == (True, True)
         assert "@ana_softro" in listing and "@imran_lhr" in listing
     eve = await rep(sandbox, 5999, "Eve")
     await company(fb, eve.id, "Eve Cluj Soft", "Romania")
-    await eve.send("/intros")
-    assert cards_in((await eve.expect("No introductions yet")).text or "") == (False, False)
+    assert cards_in(await answer(eve, "/intros", "No introductions yet")) == (False, False)
 
 
 async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
@@ -310,11 +313,8 @@ async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
     row = await final_row(fb, "intro_accepted", ana.id)
     assert (row.state, row.attempts) == ("failed", 4)
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
-    await ana.send("/intros")
-    assert cards_in((await ana.expect("Introductions of SoftRo")).text or "") == (True, True)
-    admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    assert cards_in(await answer(ana, "/intros", "Introductions of SoftRo")) == (True, True)
+    stats = await matchstats(sandbox)
     assert "Given up (after retries, or the chat is gone): 1" in stats
     assert "Timed out, maybe delivered (not sent again): 0" in stats
 
@@ -335,9 +335,7 @@ async def test_a_timed_out_contact_card_is_not_sent_twice(
     assert len(cards) == 1  # it did arrive, once
     row = await final_row(fb, "intro_accepted", ana.id)
     assert row.state == "unknown"
-    admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    stats = await matchstats(sandbox)
     assert "Timed out, maybe delivered (not sent again): 1" in stats
     assert "Given up (after retries, or the chat is gone): 0" in stats
 
