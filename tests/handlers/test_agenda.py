@@ -257,8 +257,7 @@ async def test_summer_time_day_shows_right_offsets(sandbox: Sandbox, bot: BotHar
     assert "2 added" in report
     sam = sandbox.user(1111, "Sam")
     await answer(sam, "/timezone Europe/London", "Europe/London")
-    await sam.send("/agenda")
-    text = (await sam.expect("Agenda")).text or ""
+    text = await answer(sam, "/agenda", "Agenda")
     # Romania is UTC+2 before 03:00 local and UTC+3 after; London still on GMT; Karachi +5.
     assert "02:30 Bucharest · 05:30 Karachi · 00:30 London — Night owl" in text
     assert "13:00 Bucharest · 15:00 Karachi · 11:00 London — After the change" in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
 from sandbox import Sandbox
-from tests.support.flows import alerted, answer, press, request_intro
+from tests.support.flows import accepted_in_chat, alerted, answer, press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import pair, rep
 
@@ -24,9 +24,7 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     eve = await rep(sandbox, 5202, "Eve")  # Imran's colleague, who erases herself
     await services.companies.add_rep(ro, dan.id, now=clock.now())
     await services.companies.add_rep(pk, eve.id, now=clock.now())
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     await ana.expect("Introduction made")
     await answer(eve, "/deleteme", "Are you sure")
     await press(eve, "🗑 Yes, delete everything", "Deleted")
@@ -68,8 +66,7 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert other is not None and other.answer == "signed" and other.note == ""
 
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/stats")
-    stats = (await admin.expect("Forum dashboard")).text or ""
+    stats = await answer(admin, "/stats", "Forum dashboard")
     assert "8. follow-up: talks ongoing (or agreement): 2 (100%)" in stats
     assert "9. follow-up: agreement signed: 1 (50%)" in stats
 
@@ -85,9 +82,7 @@ async def test_a_crash_between_question_and_record_asks_nobody_twice(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     clock.advance(days=61)
     survey = FollowupService(fb.services)
     assert await survey.run_due() == 2
@@ -108,9 +103,7 @@ async def test_a_forged_answer_is_refused(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     ana, ro, imran, pk = await pair(sandbox, fb)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     clock.advance(days=61)
     await FollowupService(fb.services).run_due()
     question = await ana.expect(QUESTION)

@@ -122,8 +122,7 @@ async def test_sectors_and_intents_in_the_readers_language(
     the English labels."""
     sandbox.user(5101, "Ana", username="ana_softro", language_code="ro")
     ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    card = (await ana.expect("LahoreQA")).text or ""
+    card = await answer(ana, "/matches", "LahoreQA")
     assert "Sectoare: Tehnologie financiară" in card
     assert (
         "• dumneavoastră: doriți să externalizați lucrări — ei: livrați ca subcontractant" in card

@@ -18,7 +18,7 @@ import segno
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from sandbox.mailbox import Mailbox
-from tests.support.flows import compose
+from tests.support.flows import answer, compose
 from tests.support.harness import (
     ADMIN_ID,
     BotHarness,
@@ -129,8 +129,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
     ]
 
     # A second run the same day sends nothing.
-    await org.send("/invite_unclaimed")
-    again = (await org.expect("Claim invitations")).text or ""
+    again = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "• 2 were invited less than 3 days ago" in again
     assert "Nothing to send now." in again
     assert "Gamma Grid" in again  # the bounce is listed
@@ -142,8 +141,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
 
     # Three days later, the one still unclaimed gets a reminder; Ana's company does not.
     clock.advance(days=3)
-    await org.send("/invite_unclaimed")
-    third = (await org.expect("Claim invitations")).text or ""
+    third = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "2 imported companies are not claimed yet" in third
     assert "• 1 gets a reminder (invited 3 or more days ago)" in third
     await org.press("✉️ Send 1 e-mail")
@@ -155,8 +153,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
     assert [m for m in messages if "ana@alpha" in str(m["To"])] == [to_ana]
     # And nothing more after that: invited and reminded.
     clock.advance(days=3)
-    await org.send("/invite_unclaimed")
-    last = (await org.expect("Claim invitations")).text or ""
+    last = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "• 1 was invited and reminded already" in last and "Nothing to send now." in last
 
 
@@ -164,8 +161,7 @@ async def test_without_smtp_the_settings_are_named_and_a_mail_merge_file_comes(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     org = await imported(sandbox)
-    await org.send("/invite_unclaimed")
-    told = (await org.expect("E-mail is not set up")).text or ""
+    told = await answer(org, "/invite_unclaimed", "E-mail is not set up")
     for setting in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM"):
         assert setting in told
     doc = await org.expect(lambda m: m.kind == "document")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.domain.matching import Matcher
 from sandbox import Sandbox
+from tests.support.flows import answer
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -31,15 +32,13 @@ async def test_changes_reach_the_next_matches_without_a_rebuild(
     await ana.expect("Match 1 of 2")
 
     await companies.update(pk, {"name": "LahoreQA Testing"}, now=now)
-    await ana.send("/matches")
-    shown = (await ana.expect("Match 1 of 2")).text or ""
+    shown = await answer(ana, "/matches", "Match 1 of 2")
     await ana.press("Next ▶")
     shown += (await ana.expect("Match 2 of 2")).text or ""
     assert "LahoreQA Testing" in shown
 
     await companies.update(pk, {"paused": 1}, now=now)
-    await ana.send("/matches")
-    only = (await ana.expect("Match 1 of 1")).text or ""
+    only = await answer(ana, "/matches", "Match 1 of 1")
     assert "Ravi RPA Labs" in only and "LahoreQA" not in only
 
     await companies.delete(ravi)

@@ -14,7 +14,7 @@ import openpyxl
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
 from sandbox import Sandbox
-from tests.support.flows import compose, document, is_report, press, request_intro
+from tests.support.flows import accepted_in_chat, compose, document, is_report, press
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
 from tests.support.storage import bare_company
@@ -92,9 +92,7 @@ async def test_the_report_workbook(
         contact_email="x@formula.example",
         source="import",
     )
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     clock.advance(days=61)
     assert await FollowupService(services).run_due() == 2
     await dan.expect("What came of your contact")

@@ -139,6 +139,14 @@ async def request_intro(user: SandboxUser, note: str | None = None) -> None:
     await user.expect(lambda m: "request was sent" in (m.text or "") or "already" in (m.text or ""))
 
 
+async def accepted_in_chat(asker: SandboxUser, answerer: SandboxUser) -> None:
+    """``asker`` asks for an introduction to their first match, and ``answerer`` (a rep of
+    that company) accepts it from the request in the chat."""
+    await request_intro(asker)
+    await answerer.expect("Introduction request")
+    await press(answerer, "✅ Accept", "You accepted")
+
+
 async def compose(organiser: SandboxUser, text: str = "Forum starts at <b>10:00</b>!") -> None:
     await organiser.send("/broadcast")
     await organiser.expect("Send me the message")
