@@ -21,11 +21,11 @@ from tests.support.harness import (
     ADMIN_ID,
     WEBHOOK_SECRET,
     BotHarness,
-    BotProcess,
     bot_env,
     bot_running,
     free_port,
     webhook_settings,
+    welcoming_process,
 )
 from tests.support.matchkit import pair, rep
 
@@ -166,20 +166,16 @@ async def test_python_m_bot_run_in_webhook_mode(sandbox: Sandbox, tmp_path: Path
         WEBHOOK_SECRET=WEBHOOK_SECRET,
         PORT=str(port),
     )
-    proc = BotProcess(env, tmp_path)
-    await proc.start()
-    user = sandbox.user(6401, "Ion")
-    try:
-        await user.send("/start")
-        await user.expect("Welcome", timeout=20)
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 200
-                assert json.loads(await response.text())["mode"] == "webhook"
-            async with http.post(f"http://127.0.0.1:{port}/hook", json={}) as response:
-                assert response.status == 403
-    finally:
-        err = await proc.terminate()
+    async with (
+        welcoming_process(sandbox, env, tmp_path, user_id=6401, timeout=20) as proc,
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+            assert json.loads(await response.text())["mode"] == "webhook"
+        async with http.post(f"http://127.0.0.1:{port}/hook", json={}) as response:
+            assert response.status == 403
+    err = proc.stderr
     assert sandbox.webhook_attempts and sandbox.webhook_attempts[0].ok
     assert "(webhook)" in err and "webhook request refused (403): no secret token" in err
     assert WEBHOOK_SECRET not in err and sandbox.token not in err

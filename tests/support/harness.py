@@ -119,6 +119,7 @@ class BotProcess:
         self.cwd = cwd
         self.argv = argv or [sys.executable, "-m", "bot", "run"]
         self.proc: asyncio.subprocess.Process | None = None
+        self.stderr = ""  # what it wrote there, once terminated
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
@@ -146,7 +147,8 @@ class BotProcess:
         finally:
             if self.proc.returncode is None:
                 self.proc.kill()
-        return err.decode()
+        self.stderr = err.decode()
+        return self.stderr
 
     @classmethod
     async def kill_all(cls) -> None:
@@ -157,15 +159,31 @@ class BotProcess:
         cls.alive.clear()
 
 
-async def stderr_of_one_start(sandbox: Sandbox, env: dict[str, str], cwd: Path) -> str:
-    """``python -m bot run`` with ``env`` welcomes user 4242 after /start and is stopped:
-    what it wrote to stderr (its logs)."""
+@asynccontextmanager
+async def welcoming_process(
+    sandbox: Sandbox,
+    env: dict[str, str],
+    cwd: Path,
+    *,
+    user_id: int = 4242,
+    timeout: float = 15,  # noqa: ASYNC109
+) -> AsyncIterator[BotProcess]:
+    """``python -m bot run`` with ``env``, once it has welcomed ``user_id`` after /start;
+    terminated when the block ends (its stderr is then in ``stderr``)."""
     proc = BotProcess(env, cwd)
     await proc.start()
-    user = sandbox.user(4242, "Ion")
+    user = sandbox.user(user_id, "Ion")
     try:
         await user.send("/start")
-        await user.expect("Welcome", timeout=15)
+        await user.expect("Welcome", timeout=timeout)
+        yield proc
     finally:
-        err = await proc.terminate()
-    return err
+        await proc.terminate()
+
+
+async def stderr_of_one_start(sandbox: Sandbox, env: dict[str, str], cwd: Path) -> str:
+    """What ``python -m bot run`` with ``env`` wrote to stderr (its logs) when it welcomed
+    one user and was stopped."""
+    async with welcoming_process(sandbox, env, cwd) as proc:
+        pass
+    return proc.stderr
