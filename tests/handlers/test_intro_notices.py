@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import Forum
 from sandbox import Sandbox
-from tests.support.flows import answer, press, request_intro
+from tests.support.flows import accepted_in_chat, answer, press, request_intro
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.languages import FSI, PDI, RO, UR, said
 from tests.support.matchkit import pair
@@ -24,9 +24,7 @@ from tests.support.matchkit import pair
 async def test_the_outbox_keeps_ids_not_texts(sandbox: Sandbox, fb: BotHarness) -> None:
     """Neither the note nor the contact details are copied into the outbox."""
     ana, ro, imran, pk = await pair(sandbox, fb)
-    await request_intro(ana, "A note only Imran reads")
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran, "A note only Imran reads")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     (request,) = await fb.services.outbox.rows(kind="intro_request")

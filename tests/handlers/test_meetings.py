@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
 from sandbox import Sandbox, SandboxUser, SentMessage
 from storage.meeting_choices import MeetingChoices
-from tests.support.flows import answer, press, request_intro
+from tests.support.flows import accepted_in_chat, answer, press
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 from tests.support.meetkit import (
@@ -43,9 +43,7 @@ async def test_book_confirm_reminder_with_link_then_feedback(
     # two seconds after it is booked.
     start = clock.now() + timedelta(minutes=10, seconds=2)
     await add_block(fb, start, slots=3)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran)
     card = await ana.expect("Introduction made: LahoreQA")
     assert card.buttons() == [["📅 Book a meeting"]]
 

@@ -16,7 +16,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.flows import compose, is_report, register, request_intro
+from tests.support.flows import accepted_in_chat, compose, is_report, register
 from tests.support.harness import (
     ADMIN_ID,
     WEBHOOK_SECRET,
@@ -52,9 +52,7 @@ async def test_registration(sandbox: Sandbox, fb_both: BotHarness) -> None:
 
 async def test_introduction(sandbox: Sandbox, fb_both: BotHarness) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb_both)
-    await request_intro(ana, "Hello from Cluj")
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran, "Hello from Cluj")
     await imran.expect("Introduction made: SoftRo Automation")
     await ana.expect("Introduction made: LahoreQA")
     _check_transport(sandbox, fb_both)

@@ -139,10 +139,12 @@ async def request_intro(user: SandboxUser, note: str | None = None) -> None:
     await user.expect(lambda m: "request was sent" in (m.text or "") or "already" in (m.text or ""))
 
 
-async def accepted_in_chat(asker: SandboxUser, answerer: SandboxUser) -> None:
+async def accepted_in_chat(
+    asker: SandboxUser, answerer: SandboxUser, note: str | None = None
+) -> None:
     """``asker`` asks for an introduction to their first match, and ``answerer`` (a rep of
     that company) accepts it from the request in the chat."""
-    await request_intro(asker)
+    await request_intro(asker, note)
     await answerer.expect("Introduction request")
     await press(answerer, "✅ Accept", "You accepted")
 
