@@ -9,7 +9,16 @@ import re
 
 from handlers.callbacks import DeleteMe, ProfileAct, ProfileEdit
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, document, edit_field, press, register, request_intro, tick
+from tests.support.flows import (
+    answer,
+    document,
+    edit_field,
+    press,
+    register,
+    registered_company,
+    request_intro,
+    tick,
+)
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 
@@ -233,9 +242,7 @@ async def test_mydata_shows_the_other_side_as_public_card_until_accepted(
 
 async def test_deleteme_erases_user_and_company(sandbox: Sandbox, running: BotHarness) -> None:
     u = sandbox.user(4014, "Gone")
-    await register(u, "Gone SRL")
-    company = await running.services.companies.by_rep(4014)
-    assert company is not None
+    company = await registered_company(running, u, "Gone SRL")
     await answer(u, "/deleteme", "Are you sure")
     await press(u, "No, keep my data", "Nothing was deleted")
     assert await running.services.users.get(4014) is not None

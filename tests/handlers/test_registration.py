@@ -15,6 +15,7 @@ from tests.support.flows import (
     begin_registration,
     press,
     register,
+    registered_company,
     send_sticker,
     started,
     tick,
@@ -26,9 +27,7 @@ async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:
     ana = await started(sandbox, 3001, "Ana")
     await ana.press("📝 Register my company")
     await ana.expect("Step 1 of 12")
-    await register(ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
-    company = await running.services.companies.by_rep(3001)
-    assert company is not None
+    company = await registered_company(running, ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
     assert company.name == "Ștefan & Țară <b>Soft</b> ăâî 🚀"
     # Stored by the forum file's code and keys.
     assert company.country == "RO" and company.city == "Cluj-Napoca"

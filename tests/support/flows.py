@@ -5,9 +5,11 @@ sends back."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
-from tests.support.harness import ADMIN_ID
+from storage.companies import CompanyRecord
+from tests.support.harness import ADMIN_ID, BotHarness
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
@@ -128,6 +130,16 @@ async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessag
     await answer(user, "/matches", card)
     await user.press("🤝 Request introduction")
     return await user.expect("Add a short note")
+
+
+async def registered_company(
+    bot: BotHarness, user: SandboxUser, name: str, **answers: Any
+) -> CompanyRecord:
+    """``register`` (with its ``answers``), and the company as stored."""
+    await register(user, name, **answers)
+    company = await bot.services.companies.by_rep(user.id)
+    assert company is not None
+    return company
 
 
 async def request_intro(user: SandboxUser, note: str | None = None) -> None:
