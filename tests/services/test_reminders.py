@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.agenda import SessionInput, keys_in
+from bot.domain.agenda import SessionInput
 from bot.services.agenda import AgendaService
 from sandbox import Sandbox, SentMessage
+from tests.support.agenda import add_to_agenda
 from tests.support.flows import started
 from tests.support.harness import ADMIN_ID, BotHarness
 
@@ -27,13 +28,6 @@ def bot(fb: BotHarness) -> BotHarness:
 async def add_session(
     bot: BotHarness, start: datetime, title: str = TITLE, minutes: int = 30
 ) -> int:
-    services = bot.services
-    tz = services.settings.tz
-    existing = [
-        SessionInput(title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, link=s.link)
-        for s in await services.agenda.all()
-        if not s.cancelled
-    ]
     item = SessionInput(
         title=title,
         starts_at=start,
@@ -41,11 +35,9 @@ async def add_session(
         speakers="Sajjad Syed",
         link="https://forum.example.org/live",
     )
-    result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), key=keys_in(tz)
-    )
-    await services.reminders.rebuild(late=False)
-    return result.added[0].id
+    session_id = await add_to_agenda(bot, item)
+    await bot.services.reminders.rebuild(late=False)
+    return session_id
 
 
 async def join(sandbox: Sandbox, bot: BotHarness, user_id: int, *sessions: int) -> None:

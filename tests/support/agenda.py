@@ -1,11 +1,14 @@
-"""A session as the agenda stores it, for the tests of what is made from one (.ics files)."""
+"""Agenda rows for the tests: a session as the agenda stores it (for what is made from one,
+.ics files), and a session added to the running bot's agenda."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.domain.agenda import SessionInput, keys_in
 from storage.agenda import Session
+from tests.support.harness import BotHarness
 
 
 def stored_session(
@@ -28,3 +31,26 @@ def stored_session(
         cancelled=False,
         **values,
     )
+
+
+async def add_to_agenda(bot: BotHarness, item: SessionInput) -> int:
+    """The agenda imported again with ``item`` added (the sessions not cancelled keep their
+    title, times, link and meeting fields): the new session's id."""
+    services = bot.services
+    existing = [
+        SessionInput(
+            title=s.title,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            link=s.link,
+            kind=s.kind,
+            slot_minutes=s.slot_minutes,
+            tables=s.tables,
+        )
+        for s in await services.agenda.all()
+        if not s.cancelled
+    ]
+    result = await services.agenda.apply_import(
+        [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
+    )
+    return result.added[0].id

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain.agenda import SessionInput, keys_in
+from bot.domain.agenda import SessionInput
 from bot.services.meeting_followup import MeetingFollowUp
 from sandbox import Sandbox, SandboxUser
 from storage.agenda import MEETINGS
 from storage.meetings import MeetingRecord, MeetingRepository
+from tests.support.agenda import add_to_agenda
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 
@@ -45,25 +46,8 @@ async def add_block(
     title: str = "B2B meetings",
 ) -> int:
     """A meetings block of ``slots`` slots from ``start`` (other sessions stay)."""
-    services = bot.services
-    existing = [
-        SessionInput(
-            title=s.title,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            link=s.link,
-            kind=s.kind,
-            slot_minutes=s.slot_minutes,
-            tables=s.tables,
-        )
-        for s in await services.agenda.all()
-        if not s.cancelled
-    ]
     item = meetings_block(start, slots=slots, slot_minutes=slot_minutes, tables=tables, title=title)
-    result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
-    )
-    return result.added[0].id
+    return await add_to_agenda(bot, item)
 
 
 async def introduce(bot: BotHarness, asker: int, target_company: int, answerer: int) -> int:
