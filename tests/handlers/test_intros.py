@@ -17,7 +17,7 @@ from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
 from tests.support.flows import answer, note_prompt, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness, bot_running
-from tests.support.matchkit import company, pair, rep
+from tests.support.matchkit import MATCH_COLUMNS, company, pair, rep
 
 
 async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -200,15 +200,7 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     await admin.send("/exportmatches 3")
     doc = await admin.expect(lambda m: m.kind == "document")
     rows = list(csv.DictReader(io.StringIO((doc.content or b"").decode())))
-    assert rows[0].keys() == {
-        "company",
-        "country",
-        "match",
-        "match_country",
-        "rank",
-        "score",
-        "reasons",
-    }
+    assert rows[0].keys() == set(MATCH_COLUMNS)
     assert {(r["company"], r["match"], r["rank"]) for r in rows} == {
         ("SoftRo Automation", "Ravi RPA Labs", "1"),
         ("Ravi RPA Labs", "SoftRo Automation", "1"),
