@@ -128,9 +128,8 @@ async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: 
         assert (await service.request(ana.id, ids[0])).kind == "sent"
         assert (await service.request(ana.id, ids[1])).kind == "sent"
         await note_prompt(ana, "Match 1 of 1")
-        await ana.press("📨 Send without a note")
-        refused = await ana.expect("daily limit is 2")
-        assert "sent 2 introduction requests in the last 24 hours" in (refused.text or "")
+        refused = await press(ana, "📨 Send without a note", "daily limit is 2")
+        assert "sent 2 introduction requests in the last 24 hours" in refused
         assert len(await harness.services.introductions.for_company(ids[2])) == 0
         clock.advance(hours=24, minutes=1)
         assert (await service.request(ana.id, ids[2])).kind == "sent"
@@ -179,9 +178,8 @@ async def test_double_send_press_sends_one_request(sandbox: Sandbox, fb: BotHarn
 async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await request_intro(ana)
-    await ana.send("/intros")
-    listing = await ana.expect("Introductions of SoftRo Automation")
-    assert "LahoreQA — ⏳ waiting" in (listing.text or "")
+    listing = await answer(ana, "/intros", "Introductions of SoftRo Automation")
+    assert "LahoreQA — ⏳ waiting" in listing
     await imran.send("/intros")
     assert "SoftRo Automation — ⏳ waiting" in ((await imran.expect("Requests to you")).text or "")
 

@@ -78,10 +78,9 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
 ) -> None:
     org = await imported(sandbox)
     mail.refuse.add("nobody@gamma.example")
-    await org.send("/invite_unclaimed")
-    preview = await org.expect("Claim invitations")
-    assert "3 imported companies are not claimed yet" in (preview.text or "")
-    assert "• 3 get an invitation" in (preview.text or "")
+    preview = await answer(org, "/invite_unclaimed", "Claim invitations")
+    assert "3 imported companies are not claimed yet" in preview
+    assert "• 3 get an invitation" in preview
     await org.press("✉️ Send 3 e-mails")
     await org.expect("Sending 3 e-mails")
     done = await org.expect("Claim invitations sent")

@@ -33,13 +33,11 @@ async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness)
     assert second.buttons()[-1] == ["◀ Previous"]
     names = {"LahoreQA", "Ravi <RPA> Labs"}
     shown_second = next(n for n in names if n in (second.text or ""))
-    await ana.press("🙅 Not interested")
-    after = await ana.expect("won't suggest")
-    assert "Match 1 of 1" in (after.text or "")
-    assert shown_second not in (after.text or "").split("again.")[-1]
-    await ana.send("/matches")
-    again = await ana.expect("Match 1 of 1")
-    assert shown_second not in (again.text or "")
+    after = await press(ana, "🙅 Not interested", "won't suggest")
+    assert "Match 1 of 1" in after
+    assert shown_second not in after.split("again.")[-1]
+    again = await answer(ana, "/matches", "Match 1 of 1")
+    assert shown_second not in again
 
 
 async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHarness) -> None:

@@ -88,14 +88,12 @@ async def test_schedule_preview_then_apply_books_and_tells_both_sides(
     assert len(await live_meetings(fb)) == 1
 
     # The grid and the dashboard.
-    await org.send("/meetings_all")
-    grid = await org.expect("All meetings")
-    assert "B2B meetings — Thu 20 Nov" in (grid.text or "")
-    assert f"{SLOT_1} — " in (grid.text or "") and "/1 tables" in (grid.text or "")
-    assert (grid.text or "").count("✅ ") == 2  # the legend and the one meeting left
-    await org.send("/stats")
-    stats = await org.expect("Forum dashboard")
-    assert "1:1 meetings: 1 confirmed · 0 proposed · 1 declined" in (stats.text or "")
+    grid = await answer(org, "/meetings_all", "All meetings")
+    assert "B2B meetings — Thu 20 Nov" in grid
+    assert f"{SLOT_1} — " in grid and "/1 tables" in grid
+    assert grid.count("✅ ") == 2  # the legend and the one meeting left
+    stats = await answer(org, "/stats", "Forum dashboard")
+    assert "1:1 meetings: 1 confirmed · 0 proposed · 1 declined" in stats
 
 
 async def test_cancel_a_preview_and_organisers_only(

@@ -199,10 +199,9 @@ async def test_reschedule_and_cancel_tell_the_other_side(
         f"meeting:{meeting.id}:remind:60",
     ]
 
-    await ana.send("/meetings")
-    page = await ana.expect("1:1 meetings of SoftRo Automation")
-    assert "LahoreQA" in (page.text or "") and "✅ Confirmed." in (page.text or "")
-    assert LINK_PREFIX + meeting.token in (page.text or "")
+    page = await answer(ana, "/meetings", "1:1 meetings of SoftRo Automation")
+    assert "LahoreQA" in page and "✅ Confirmed." in page
+    assert LINK_PREFIX + meeting.token in page
     await press(ana, "🔁 Reschedule LahoreQA", "Another time with LahoreQA")
     await press(
         ana, "Thu 20 Nov · 12:20 Bucharest · 15:20 Karachi", "Proposed the new time to LahoreQA"
