@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
-from sandbox import Sandbox
+from sandbox import Sandbox, SandboxUser
 from tests.support.flows import accepted_in_chat, alerted, answer, press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import pair, rep
@@ -78,14 +78,22 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert record.note == "" and record.answered_by is None
 
 
+async def surveyed(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> tuple[SandboxUser, int, SandboxUser, int]:
+    """Ana (SoftRo) and Imran (LahoreQA) introduced in the chat and, 61 days on, both asked
+    what came of it."""
+    ana, ro, imran, pk = await pair(sandbox, fb)
+    await accepted_in_chat(ana, imran)
+    clock.advance(days=61)
+    assert await FollowupService(fb.services).run_due() == 2
+    return ana, ro, imran, pk
+
+
 async def test_a_crash_between_question_and_record_asks_nobody_twice(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
-    ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await accepted_in_chat(ana, imran)
-    clock.advance(days=61)
-    survey = FollowupService(fb.services)
-    assert await survey.run_due() == 2
+    ana, _ro, imran, _pk = await surveyed(sandbox, fb, clock)
     await ana.expect(QUESTION)
     await imran.expect(QUESTION)
     # As if the process died after queueing the questions, before recording them.
@@ -102,10 +110,7 @@ async def test_a_crash_between_question_and_record_asks_nobody_twice(
 async def test_a_forged_answer_is_refused(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
-    ana, ro, imran, pk = await pair(sandbox, fb)
-    await accepted_in_chat(ana, imran)
-    clock.advance(days=61)
-    await FollowupService(fb.services).run_due()
+    ana, ro, _imran, pk = await surveyed(sandbox, fb, clock)
     question = await ana.expect(QUESTION)
     # Ana answers for the other company: refused, nothing saved.
     data = question.button_data()["Agreement signed"].replace(f":{ro}:", f":{pk}:")
