@@ -16,7 +16,7 @@ from bot.runtime.status import read_status
 from sandbox import Sandbox
 from storage.db import Database, migration_files
 from storage.heartbeat import HeartbeatRepository
-from tests.support.flows import compose, is_report, wait_until
+from tests.support.flows import answer, compose, is_report, press, wait_until
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, bot_running, run_cli
 from tests.support.matchkit import rep
 
@@ -33,8 +33,7 @@ async def test_status_healthy_wedged_and_not_running(
     # The heartbeat is written on the bot's clock: "now" for a healthy bot...
     async with bot_running(sandbox, settings, clock=FakeClock(datetime.now(UTC))) as bot:
         user = await rep(sandbox, 7001, "Ion")
-        await user.send("/start")
-        await user.expect("Welcome")
+        await answer(user, "/start", "Welcome")
         # The heartbeat job beats a second after the start, then every 30 s...
         beats = HeartbeatRepository(bot.services.db)
         async with asyncio.timeout(10):
@@ -108,8 +107,7 @@ async def test_backup_during_a_broadcast_then_restore(
     for i in range(24):
         await rep(sandbox, 7100 + i, f"U{i}")
     await compose(organiser, "Backed up")
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
+    await press(organiser, "Everyone", "That is the preview")
     await organiser.press("✅ Send now")
     await wait_until(lambda: len(sandbox.calls_of("copyMessage")) >= 3, 15)
 

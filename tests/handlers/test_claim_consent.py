@@ -43,8 +43,7 @@ async def claimed(sandbox: Sandbox, fb: BotHarness) -> tuple[SandboxUser, Sandbo
     # Nobody has claimed it: matchable on the organisers' word.
     await answer(ana, "/matches", "Lahore QA Works")
     imran = sandbox.user(5201, "Imran")
-    await imran.send(f"/start {payload}")
-    await imran.expect("You now represent")
+    await answer(imran, f"/start {payload}", "You now represent")
     question = await imran.expect("until you, its rep, agree")
     assert "Press “I agree” to be matchable." in (question.text or "")
     assert question.buttons() == [["✅ I agree"], ["Not now (don't match me)"]]

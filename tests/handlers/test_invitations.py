@@ -18,7 +18,7 @@ import segno
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from sandbox.mailbox import Mailbox
-from tests.support.flows import answer, compose
+from tests.support.flows import answer, compose, press
 from tests.support.harness import (
     ADMIN_ID,
     BotHarness,
@@ -81,8 +81,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
     preview = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "3 imported companies are not claimed yet" in preview
     assert "• 3 get an invitation" in preview
-    await org.press("✉️ Send 3 e-mails")
-    await org.expect("Sending 3 e-mails")
+    await press(org, "✉️ Send 3 e-mails", "Sending 3 e-mails")
     done = await org.expect("Claim invitations sent")
     text = done.text or ""
     assert "Invitations: 2" in text and "Reminders: 0" in text
@@ -135,8 +134,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
 
     # Ana claims her company with the link from the e-mail.
     ana = sandbox.user(7301, "Ana")
-    await ana.send(f"/start {link.group(1)}")
-    await ana.expect("You now represent Alpha Apps")
+    await answer(ana, f"/start {link.group(1)}", "You now represent Alpha Apps")
 
     # Three days later, the one still unclaimed gets a reminder; Ana's company does not.
     clock.advance(days=3)
@@ -198,8 +196,7 @@ async def test_stats_and_broadcast_say_how_many_are_not_claimed(
 
     # Not for participants, whatever they press.
     eve = sandbox.user(7302, "Eve")
-    await eve.send("/invite_unclaimed")
-    await eve.expect("for the forum organisers only")
+    await answer(eve, "/invite_unclaimed", "for the forum organisers only")
 
 
 async def test_the_command_line_lists_then_sends(

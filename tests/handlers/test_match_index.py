@@ -28,8 +28,7 @@ async def test_changes_reach_the_next_matches_without_a_rebuild(
     builds = index.builds
 
     ravi = await company(fb, None, "Ravi RPA Labs", "Pakistan")
-    await ana.send("/matches")
-    await ana.expect("Match 1 of 2")
+    await answer(ana, "/matches", "Match 1 of 2")
 
     await companies.update(pk, {"name": "LahoreQA Testing"}, now=now)
     shown = await answer(ana, "/matches", "Match 1 of 2")
@@ -42,8 +41,7 @@ async def test_changes_reach_the_next_matches_without_a_rebuild(
     assert "Ravi RPA Labs" in only and "LahoreQA" not in only
 
     await companies.delete(ravi)
-    await ana.send("/matches")
-    await ana.expect("ready to be matched")
+    await answer(ana, "/matches", "ready to be matched")
 
     await companies.update(pk, {"paused": 0}, now=now)
     await ana.send("/matches")
@@ -73,8 +71,7 @@ async def test_a_reply_is_answered_while_an_export_is_worked_out(
     monkeypatch.setattr(Matcher, "match", slow)
     await admin.send("/exportmatches 3")
     assert await asyncio.to_thread(started.wait, 20)
-    await other.send("/help")
-    await other.expect("/start")
+    await answer(other, "/help", "/start")
     release.set()
     await admin.expect(lambda m: m.kind == "document")
     assert held == [True]  # the export waited for the reply, not the other way round

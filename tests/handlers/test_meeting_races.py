@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser, SentMessage
+from tests.support.flows import answer
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 from tests.support.meetkit import add_block, introduce, live_meetings, open_picker
@@ -20,8 +21,7 @@ SLOT_3 = "Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi"
 
 async def picker_for(user: SandboxUser, partner: str) -> SentMessage:
     """Open the slot picker for ``partner`` from /meetings."""
-    await user.send("/meetings")
-    await user.expect("1:1 meetings of")
+    await answer(user, "/meetings", "1:1 meetings of")
     await user.press(f"📅 Book: {partner}")
     return await user.expect(f"Book a meeting with {partner}")
 

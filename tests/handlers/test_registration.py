@@ -25,8 +25,7 @@ from tests.support.harness import BotHarness, bot_running
 
 async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:
     ana = await started(sandbox, 3001, "Ana")
-    await ana.press("📝 Register my company")
-    await ana.expect("Step 1 of 12")
+    await press(ana, "📝 Register my company", "Step 1 of 12")
     company = await registered_company(running, ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
     assert company.name == "Ștefan & Țară <b>Soft</b> ăâî 🚀"
     # Stored by the forum file's code and keys.

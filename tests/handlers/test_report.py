@@ -14,7 +14,7 @@ import openpyxl
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
 from sandbox import Sandbox
-from tests.support.flows import accepted_in_chat, compose, document, is_report, press
+from tests.support.flows import accepted_in_chat, answer, compose, document, is_report, press
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
 from tests.support.storage import bare_company
@@ -98,8 +98,7 @@ async def test_the_report_workbook(
     await dan.expect("What came of your contact")
     await imran.expect("What came of your contact")
     await press(dan, "Talks ongoing", "Would you add a short note")
-    await dan.send("Dan's secret plan with LahoreQA")
-    await dan.expect("your note is saved")
+    await answer(dan, "Dan's secret plan with LahoreQA", "your note is saved")
     await press(imran, "Agreement signed", "Would you add a short note")
     await press(imran, "No note", "Thank you.")
     admin = await rep(sandbox, ADMIN_ID, "Org")
@@ -164,8 +163,7 @@ async def test_the_report_workbook(
     assert row[1] == "Thanks for coming" and row[6] == row[7] == 5  # 5 users, all sent
 
     # Dan erases himself; the report written by the command line no longer has his note.
-    await dan.send("/deleteme")
-    await dan.expect("Are you sure")
+    await answer(dan, "/deleteme", "Are you sure")
     await press(dan, "🗑 Yes, delete everything", "Deleted")
     target = tmp_path / "report.xlsx"
     code, out, err = await run_cli(
@@ -182,6 +180,5 @@ async def test_the_report_workbook(
 
 async def test_report_is_for_organisers_only(sandbox: Sandbox, fb: BotHarness) -> None:
     eve = await rep(sandbox, 5301, "Eve")
-    await eve.send("/report")
-    await eve.expect("for the forum organisers only")
+    await answer(eve, "/report", "for the forum organisers only")
     assert not sandbox.calls_of("sendDocument")

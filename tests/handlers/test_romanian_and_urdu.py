@@ -178,8 +178,7 @@ async def test_a_romanian_and_an_urdu_rep_each_read_their_language(
 
     # -- a broadcast: the organiser's words as written, the framing in each language ----
     org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/broadcast")
-    await org.expect("Send me the message")
+    await answer(org, "/broadcast", "Send me the message")
     await org.send(BROADCAST)
     await org.expect("Who should get it?")
     await org.press("Everyone")

@@ -145,8 +145,7 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
     assert "Spree Automation GmbH" in (request.text or "") and "🇩🇪 Berlin, Germany" in (
         request.text or ""
     )
-    await linh.press("✅ Accept")
-    await linh.expect("You accepted")
+    await press(linh, "✅ Accept", "You accepted")
     for_linh = await linh.expect("Introduction made: Spree Automation GmbH")
     assert "hans@spree.example" in (for_linh.text or "") and "+49 30 901820" in (
         for_linh.text or ""

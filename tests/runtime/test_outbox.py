@@ -6,7 +6,7 @@ import asyncio
 
 from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, PRIORITY_URGENT, NewMessage
-from tests.support.flows import started
+from tests.support.flows import answer, started
 from tests.support.harness import BotHarness
 
 
@@ -176,8 +176,7 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     sender = running.sender
     sender.retry_base_seconds = 0.2
     organiser = sandbox.user(900001, "Org")
-    await organiser.send("Big news for everyone")
-    await organiser.expect("not sure")
+    await answer(organiser, "Big news for everyone", "not sure")
     source = next(iter(sandbox._chats[900001].incoming))
     recipients = list(range(100_000, 102_000))
     stamp = services.clock.now().isoformat()

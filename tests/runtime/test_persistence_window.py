@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sandbox import Sandbox
-from tests.support.flows import started, wait_until
+from tests.support.flows import answer, started, wait_until
 from tests.support.harness import BotProcess, bot_env
 
 LOST = "I lost your last answer in a restart — send /register to continue."
@@ -38,8 +38,7 @@ async def test_kill_right_after_a_question_keeps_the_answer_before_it(
 ) -> None:
     proc = await bot_process(sandbox, tmp_path)
     ana = await started(sandbox, 7101, "Ana", timeout=20)
-    await ana.send("/register")
-    await ana.expect("Step 1 of 12")
+    await answer(ana, "/register", "Step 1 of 12")
     # The next question reaches Telegram, and the bot dies before it hears back: the
     # moment the user can see a question whose answer the old 1 s window had not saved.
     sandbox.inject("slow", chat_id=7101, delay=2.0, methods=("sendMessage",))
@@ -51,8 +50,7 @@ async def test_kill_right_after_a_question_keeps_the_answer_before_it(
     proc = await bot_process(sandbox, tmp_path)
     await ana.press("🇷🇴 Romania", message_id=question.message_id)
     await ana.expect("Step 3 of 12", timeout=20)
-    await ana.send("/back")
-    await ana.expect("Step 2 of 12")
+    await answer(ana, "/back", "Step 2 of 12")
     await ana.send("/back")
     first = await ana.expect("Step 1 of 12")
     assert "Window Test SRL" in (first.text or ""), first.text
@@ -76,14 +74,11 @@ async def test_answer_lost_in_a_restart_is_said_so_not_shrugged_off(
     await ioana.send("Lost Answer SRL")
     await ioana.expect(LOST, timeout=20)
     # Someone who never started a registration is not told they lost anything.
-    await stranger.send("hello there")
-    await stranger.expect("I'm not sure what to do with that")
+    await answer(stranger, "hello there", "I'm not sure what to do with that")
     assert not any(LOST in (m.text or "") for m in stranger.messages)
     # And the way on works.
-    await ioana.send("/register")
-    await ioana.expect("Step 1 of 12")
-    await ioana.send("Lost Answer SRL")
-    await ioana.expect("Step 2 of 12")
+    await answer(ioana, "/register", "Step 1 of 12")
+    await answer(ioana, "Lost Answer SRL", "Step 2 of 12")
     await proc.terminate()
 
 

@@ -16,7 +16,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.flows import accepted_in_chat, compose, is_report, register
+from tests.support.flows import accepted_in_chat, answer, compose, is_report, press, register
 from tests.support.harness import (
     ADMIN_ID,
     WEBHOOK_SECRET,
@@ -62,8 +62,7 @@ async def test_broadcast(sandbox: Sandbox, fb_both: BotHarness) -> None:
     organiser = await rep(sandbox, ADMIN_ID, "Org")
     users = [await rep(sandbox, 6100 + i, f"U{i}") for i in range(4)]
     await compose(organiser)
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
+    await press(organiser, "Everyone", "That is the preview")
     await organiser.press("✅ Send now")
     await organiser.expect(is_report, timeout=10)
     for user in users:
@@ -112,8 +111,7 @@ async def test_requests_without_the_right_secret_are_refused_and_logged(
     # Nothing reached the bot: no welcome to the forged user. The real path still works.
     await sandbox.wait_idle()
     assert user.messages == []
-    await user.send("/start")
-    await user.expect("Welcome")
+    await answer(user, "/start", "Welcome")
 
 
 async def test_a_failed_delivery_is_retried(sandbox: Sandbox, webhook_bot: BotHarness) -> None:

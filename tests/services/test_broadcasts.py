@@ -14,7 +14,7 @@ from handlers.broadcast.texts import duration, progress_bar, progress_text, repo
 from handlers.i18n import texts
 from sandbox import Sandbox
 from storage.broadcasts import EVERYONE, SESSION, Audience, BroadcastRecord
-from tests.support.flows import started
+from tests.support.flows import answer, started
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -94,8 +94,7 @@ async def test_startup_enqueues_a_running_broadcast_that_has_no_rows(
 ) -> None:
     await harness.start()
     organiser = sandbox.user(ADMIN_ID, "Org")
-    await organiser.send("Crash between the two writes")
-    await organiser.expect("not sure")
+    await answer(organiser, "Crash between the two writes", "not sure")
     reader = await started(sandbox, 7101, "R")
     services = harness.services
     bid = await services.broadcasts.repo.create(
