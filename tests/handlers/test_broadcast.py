@@ -13,7 +13,7 @@ from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop,
 from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import answer, compose, is_report, press, send_sticker, started
-from tests.support.harness import ADMIN_ID, BotHarness, bot_running
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running, down_while
 
 
 async def wait_state(
@@ -235,9 +235,7 @@ async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
         second = (await harness.services.broadcasts.recent())[0]
         await press(organiser, f"✖️ Cancel #{second.id}", "is cancelled")
         await organiser.press_data(listing.message_id, BroadcastCancel(second.id).pack())  # replay
-        await harness.stop()
-        clock.advance(hours=3)  # both times pass while the bot is down
-        await harness.start()
+        await down_while(harness, clock, hours=3)  # both times pass while the bot is down
         await user.expect("Later one", timeout=10)
         await organiser.expect(is_report, timeout=10)
         await sandbox.wait_idle()

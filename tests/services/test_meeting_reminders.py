@@ -12,7 +12,7 @@ from bot.services.meeting_followup import MeetingFollowUp
 from handlers.notifications import render
 from sandbox import Sandbox, SentMessage
 from storage.meetings import CANCELLED, LIVE, MeetingRepository
-from tests.support.harness import BotHarness
+from tests.support.harness import BotHarness, down_while
 from tests.support.meetkit import LINK_PREFIX, booked, introduced_pair
 
 
@@ -53,9 +53,7 @@ async def test_restart_past_the_reminder_sends_one_late_reminder(
     ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=1)
     await fb.services.agenda.set_leads(ana.id, [60, 15])
     await booked(fb, ana.id, pk, imran.id, start)
-    await fb.stop()
-    clock.advance(minutes=8)  # Ana's 15-minute mark passed while the bot was down
-    await fb.start()
+    await down_while(fb, clock, minutes=8)  # Ana's 15-minute mark passed while the bot was down
     late = await sandbox.wait_for(ana.id, "⏰ Your meeting", timeout=5)
     assert "starts in 12 minutes" in (late.text or "")
     await settle()

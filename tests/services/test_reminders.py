@@ -14,7 +14,7 @@ from bot.services.agenda import AgendaService
 from sandbox import Sandbox, SentMessage
 from tests.support.agenda import add_to_agenda
 from tests.support.flows import started
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness, down_while
 
 TITLE = "Opening <remarks> & *welcome*_"
 
@@ -112,9 +112,7 @@ async def test_restart_after_due_before_start_sends_a_late_one(
     sid = await add_session(bot, clock.now() + timedelta(minutes=20))
     await join(sandbox, bot, 5004, sid)
     await bot.services.agenda.set_leads(5004, [60, 15])
-    await bot.stop()
-    clock.advance(minutes=10)  # the 15-minute reminder was due 5 minutes ago
-    await bot.start()
+    await down_while(bot, clock, minutes=10)  # the 15-minute reminder was due 5 minutes ago
     late = await sandbox.wait_for(5004, "⏰", timeout=4)
     assert "in 10 minutes" in (late.text or "")
     await settle(bot)
@@ -127,9 +125,7 @@ async def test_restart_after_start_sends_nothing(
 ) -> None:
     sid = await add_session(bot, clock.now() + timedelta(minutes=20))
     await join(sandbox, bot, 5005, sid)
-    await bot.stop()
-    clock.advance(minutes=21)
-    await bot.start()
+    await down_while(bot, clock, minutes=21)
     await settle(bot, 1.5)
     assert reminders_of(sandbox, 5005) == []
     assert await bot.services.outbox.rows(kind="reminder") == []

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from bot.clock import FakeClock
 from bot.config import Settings
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox
@@ -68,6 +69,14 @@ async def bot_running(
         yield bot
     finally:
         await bot.stop()
+
+
+async def down_while(bot: BotHarness, clock: FakeClock, **elapsed: float) -> None:
+    """The bot stops, ``elapsed`` (``clock.advance``'s arguments) passes on its FakeClock
+    meanwhile, and it starts again: what a restart after an outage sees."""
+    await bot.stop()
+    clock.advance(**elapsed)
+    await bot.start()
 
 
 def bot_env(sandbox: Sandbox, db_path: Path, **extra: str) -> dict[str, str]:
