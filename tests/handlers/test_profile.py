@@ -13,6 +13,7 @@ from tests.support.flows import (
     answer,
     document,
     edit_field,
+    last_button,
     press,
     register,
     registered_company,
@@ -61,12 +62,10 @@ async def test_pause_resume_and_double_press(sandbox: Sandbox, running: BotHarne
     u = sandbox.user(4003, "Pause")
     await register(u, "Pausable SRL")
     await answer(u, "/profile", "Pausable SRL")
-    card = u.last
-    assert card is not None
-    pause = card.button_data()["⏸ Pause matching"]
-    await u.press_data(card.message_id, pause)
+    card_id, pause = last_button(u, "⏸ Pause matching")
+    await u.press_data(card_id, pause)
     await u.expect("Matching is paused")
-    await u.press_data(card.message_id, pause)  # a second press changes nothing
+    await u.press_data(card_id, pause)  # a second press changes nothing
     await sandbox.wait_idle()
     company = await running.services.companies.by_rep(4003)
     assert company is not None and company.paused and not company.matchable
@@ -180,12 +179,10 @@ async def test_delete_company_for_all_reps(sandbox: Sandbox, running: BotHarness
     await answer(dan, f"/start {payload}", "You now represent")
     await answer(ana, "/profile", "Doomed SRL")
     await press(ana, "🗑 Delete company", "cannot be undone")
-    confirm = ana.last
-    assert confirm is not None
-    data = confirm.button_data()["Yes, delete it"]
-    await ana.press_data(confirm.message_id, data)
+    confirm_id, data = last_button(ana, "Yes, delete it")
+    await ana.press_data(confirm_id, data)
     await ana.expect("was deleted")
-    await ana.press_data(confirm.message_id, data)  # again: nothing left to act on
+    await ana.press_data(confirm_id, data)  # again: nothing left to act on
     await dan.expect("was deleted by your colleague")
     assert await running.services.companies.all() == []
     await answer(dan, "/profile", "not registered")

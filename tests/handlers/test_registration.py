@@ -13,6 +13,7 @@ from tests.support.flows import (
     SEEKS,
     answer,
     begin_registration,
+    last_button,
     press,
     register,
     registered_company,
@@ -176,11 +177,9 @@ async def test_double_confirm_registers_once_and_old_menu_expires(
 ) -> None:
     u = sandbox.user(3007, "Twice")
     await register(u, "Twice Ltd", confirm=False)
-    summary = u.last
-    assert summary is not None
-    data = summary.button_data()["✅ Confirm"]
-    await u.press_data(summary.message_id, data)
-    await u.press_data(summary.message_id, data)
+    summary_id, data = last_button(u, "✅ Confirm")
+    await u.press_data(summary_id, data)
+    await u.press_data(summary_id, data)
     await u.expect("is registered")
     await sandbox.wait_idle()
     assert len(await running.services.companies.all()) == 1

@@ -132,6 +132,14 @@ async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessag
     return await user.expect("Add a short note")
 
 
+def last_button(user: SandboxUser, label: str) -> tuple[int, str]:
+    """The newest message's id and its button ``label``'s callback data: to press that same
+    button again later (a double press, a stale menu)."""
+    message = user.last
+    assert message is not None
+    return message.message_id, message.button_data()[label]
+
+
 async def registered_company(
     bot: BotHarness, user: SandboxUser, name: str, **answers: Any
 ) -> CompanyRecord:
