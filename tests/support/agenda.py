@@ -34,23 +34,11 @@ def stored_session(
 
 
 async def add_to_agenda(bot: BotHarness, item: SessionInput) -> int:
-    """The agenda imported again with ``item`` added (the sessions not cancelled keep their
-    title, times, link and meeting fields): the new session's id."""
+    """The agenda imported again as it stands (its sessions not cancelled, unchanged) with
+    ``item`` added: the new session's id."""
     services = bot.services
-    existing = [
-        SessionInput(
-            title=s.title,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            link=s.link,
-            kind=s.kind,
-            slot_minutes=s.slot_minutes,
-            tables=s.tables,
-        )
-        for s in await services.agenda.all()
-        if not s.cancelled
-    ]
+    kept = [s for s in await services.agenda.all() if not s.cancelled]
     result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
+        [*kept, item], now=services.clock.now(), key=keys_in(services.settings.tz)
     )
     return result.added[0].id
