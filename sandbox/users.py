@@ -3,13 +3,43 @@ the chat like a conversation (``send`` / ``press`` / ``expect``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .state import Matcher, SentMessage
 
-if TYPE_CHECKING:
-    # The server makes the handles; what they act through is its users' side.
-    from .server.actions import UserActions
+
+class Sandbox(Protocol):
+    """What a user handle needs of the sandbox server (``server.Sandbox`` provides it)."""
+
+    async def send_text(self, user_id: int, text: str) -> dict[str, Any]: ...
+    async def send_message(self, user_id: int, **fields: Any) -> dict[str, Any]: ...
+    async def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        mime_type: str = "text/csv",
+    ) -> dict[str, Any]: ...
+    async def press(
+        self, user_id: int, button: str, *, message_id: int | None = None
+    ) -> dict[str, Any]: ...
+    async def press_data(self, user_id: int, message_id: int, data: str) -> dict[str, Any]: ...
+    async def block(self, user_id: int) -> None: ...
+    async def unblock(self, user_id: int) -> None: ...
+    def messages(self, user_id: int) -> list[SentMessage]: ...
+    def transcript(self, user_id: int) -> str: ...
+    async def _wait_message(
+        self,
+        chat_id: int,
+        match: Matcher,
+        *,
+        timeout: float,  # noqa: ASYNC109
+        after: int,
+        edited_since: int,
+        what: str,
+    ) -> SentMessage: ...
 
 
 __all__ = ["SandboxUser"]
@@ -19,7 +49,7 @@ class SandboxUser:
     """One user (private chat id == user id). ``expect`` waits for a message or edit that
     appeared after this user's last action (send, press, upload, block)."""
 
-    def __init__(self, sandbox: UserActions, user_id: int) -> None:
+    def __init__(self, sandbox: Sandbox, user_id: int) -> None:
         self.sandbox = sandbox
         self.id = user_id
         self._cursor_index = 0
