@@ -30,7 +30,7 @@ from bot.runtime.local import LocalBot
 from bot.services.broadcasts import Draft
 from sandbox import Sandbox
 from storage.broadcasts import EVERYONE, Audience
-from tests.support.harness import sandbox_settings
+from tests.support.harness import bot_settings
 
 ORGANISER = 1
 TEXT = "📣 The forum opens in one hour: https://example.org/live"
@@ -52,7 +52,7 @@ async def run(
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as folder:
         async with Sandbox(enforce_rate_limits=True) as sandbox:
-            settings = sandbox_settings(
+            settings = bot_settings(
                 sandbox,
                 Path(folder) / "bench.db",
                 admin_ids=frozenset({ORGANISER}),

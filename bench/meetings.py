@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.domain.agenda import keys_in
 from bot.runtime.local import LocalBot
 from sandbox import Sandbox, SandboxUser
-from tests.support.harness import sandbox_settings
+from tests.support.harness import bot_settings
 from tests.support.meetkit import meetings_block
 from tests.support.storage import bare_company
 
@@ -154,7 +154,7 @@ def pct(values: list[float], q: float) -> float:
 async def main(n: int) -> int:
     with tempfile.TemporaryDirectory(prefix="forumbridge-bench-") as folder:
         async with Sandbox() as sandbox:
-            settings = sandbox_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
+            settings = bot_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
             bot = LocalBot(settings, rate_limiter=False)
             await bot.start()
             try:

@@ -30,7 +30,7 @@ from bot.runtime.local import LocalBot
 from sandbox import Sandbox
 from storage.db import Database
 from storage.outbox import PRIORITY_BULK, NewMessage
-from tests.support.harness import sandbox_settings
+from tests.support.harness import bot_settings
 
 LEADS = (1440, 60, 15)
 
@@ -89,7 +89,7 @@ async def populate(db: Database, users: int, sessions: int, now: datetime) -> li
 async def main(users: int, sessions: int, deliver: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as folder:
         async with Sandbox() as sandbox:
-            settings = sandbox_settings(
+            settings = bot_settings(
                 sandbox, Path(folder) / "bench.db", log_level="WARNING", send_rate=25.0
             )
             db = await Database.open(settings.database_path)

@@ -47,13 +47,13 @@ async def _measure(
     from bot.runtime.processor import PerChatOrderedProcessor
     from bot.runtime.transport import build_requests
     from sandbox import Sandbox
-    from tests.support.harness import sandbox_settings
+    from tests.support.harness import bot_settings
 
     per_user = max(1, updates // users)
     total = per_user * users
     async with Sandbox(latency=0.0) as sandbox:
         with tempfile.TemporaryDirectory() as folder:
-            settings = sandbox_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
+            settings = bot_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
             if kind == "echo":
 
                 async def echo(update: Update, context: Any) -> None:

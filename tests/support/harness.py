@@ -23,11 +23,17 @@ ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
-    overrides.setdefault("admin_ids", frozenset({ADMIN_ID}))
+def bot_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
+    """The bot's settings against ``sandbox``, with its database at ``db_path``."""
     return local_settings(
         sandbox.token, sandbox.base_url, sandbox.base_file_url, db_path, **overrides
     )
+
+
+def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
+    """``bot_settings`` with the tests' organiser (``ADMIN_ID``) unless told otherwise."""
+    overrides.setdefault("admin_ids", frozenset({ADMIN_ID}))
+    return bot_settings(sandbox, db_path, **overrides)
 
 
 WEBHOOK_SECRET = "test-secret_0123456789"
