@@ -26,10 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.runtime.local import LocalBot, local_settings
+from bot.runtime.local import LocalBot
 from bot.services.broadcasts import Draft
 from sandbox import Sandbox
 from storage.broadcasts import EVERYONE, Audience
+from tests.support.harness import bot_settings
 
 ORGANISER = 1
 TEXT = "📣 The forum opens in one hour: https://example.org/live"
@@ -51,10 +52,8 @@ async def run(
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as folder:
         async with Sandbox(enforce_rate_limits=True) as sandbox:
-            settings = local_settings(
-                sandbox.token,
-                sandbox.base_url,
-                sandbox.base_file_url,
+            settings = bot_settings(
+                sandbox,
                 Path(folder) / "bench.db",
                 admin_ids=frozenset({ORGANISER}),
                 log_level="WARNING",

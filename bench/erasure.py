@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.audit import AuditLog
-from storage.broadcasts import Audience, BroadcastRepository
 from storage.db import Database
 from storage.erasure import erase_person
 from storage.outbox import NewMessage, OutboxRepository
+from tests.support.storage import broadcast_to_everyone
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 ORGANISER = 7_700_000_001
@@ -42,14 +42,8 @@ async def main(n: int) -> None:
                 ]
                 + [(ORGANISER, "Maria", "Ionescu", "maria_org", "x", "x")],
             )
-            broadcast = await BroadcastRepository(db).create(
-                created_by=ORGANISER,
-                audience=Audience("everyone"),
-                audience_label="everyone",
-                summary="Forum starts at 10:00, Maria Ionescu",
-                method="copyMessage",
-                payload={"from_chat_id": ORGANISER, "message_id": 9},
-                now=NOW,
+            broadcast = await broadcast_to_everyone(
+                db, ORGANISER, "Forum starts at 10:00, Maria Ionescu", 9, now=NOW
             )
             outbox = OutboxRepository(db)
             await outbox.enqueue(

@@ -24,10 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain.agenda import SessionInput, keys_in
-from bot.runtime.local import LocalBot, local_settings
+from bot.domain.agenda import keys_in
+from bot.runtime.local import LocalBot
 from sandbox import Sandbox, SandboxUser
-from storage.agenda import MEETINGS
+from tests.support.harness import bot_settings
+from tests.support.meetkit import meetings_block
+from tests.support.storage import bare_company
 
 BASE_ID = 20_000_000
 SLOTS, TABLES, PARTNERS = 9, 12, 3
@@ -42,16 +44,7 @@ async def setup(bot: LocalBot, n: int) -> dict[int, str]:
     now = services.clock.now()
     start = (now + timedelta(hours=2)).replace(second=0, microsecond=0)
     await services.agenda.apply_import(
-        [
-            SessionInput(
-                title="B2B meetings",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=20 * SLOTS),
-                kind=MEETINGS,
-                slot_minutes=20,
-                tables=TABLES,
-            )
-        ],
+        [meetings_block(start, slots=SLOTS, tables=TABLES)],
         now=now,
         key=keys_in(UTC),
     )
@@ -68,11 +61,13 @@ async def setup(bot: LocalBot, n: int) -> dict[int, str]:
                 language_code="en", now=now,
             )  # fmt: skip
             name = f"Bench {side} {i:03d}"
-            ids[side, i] = await services.companies.create(
-                {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-                sectors=[forum.sectors[0].key],
-                partnerships=[forum.intents[0].key],
+            ids[side, i] = await bare_company(
+                services.db,
+                name,
+                country,
                 now=now,
+                sectors=(forum.sectors[0].key,),
+                partnerships=(forum.intents[0].key,),
                 rep_id=rep,
             )
             names[ids[side, i]] = name
@@ -159,13 +154,7 @@ def pct(values: list[float], q: float) -> float:
 async def main(n: int) -> int:
     with tempfile.TemporaryDirectory(prefix="forumbridge-bench-") as folder:
         async with Sandbox() as sandbox:
-            settings = local_settings(
-                sandbox.token,
-                sandbox.base_url,
-                sandbox.base_file_url,
-                Path(folder) / "bench.db",
-                log_level="WARNING",
-            )
+            settings = bot_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
             bot = LocalBot(settings, rate_limiter=False)
             await bot.start()
             try:

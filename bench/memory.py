@@ -14,7 +14,6 @@ the end, the database size and the time it took.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from bot.services.catalogue import sync_forum
 from sandbox import Sandbox
 from storage.companies import CompanyRepository
 from storage.db import Database
+from tests.support.harness import bot_env
 
 REPO = Path(__file__).resolve().parent.parent
 ORGANISER = 1
@@ -105,12 +105,9 @@ async def measure(participants: int) -> None:
             for uid in ids:
                 sandbox.user(uid, "Participant")
                 sandbox._chats[uid].known = True
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
-            env.update(
-                BOT_TOKEN=sandbox.token,
-                BOT_API_BASE_URL=sandbox.base_url,
-                BOT_API_FILE_URL=sandbox.base_file_url,
-                DATABASE_PATH=str(database),
+            env = bot_env(
+                sandbox,
+                database,
                 ADMIN_IDS=str(ORGANISER),
                 LOG_LEVEL="WARNING",
                 SEND_RATE="30",

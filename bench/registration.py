@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.runtime.local import LocalBot, local_settings
+from bot.runtime.local import LocalBot
 from sandbox import Sandbox, SandboxUser
+from tests.support.harness import bot_settings
 
 BASE_ID = 10_000_000
 latencies: dict[str, list[float]] = defaultdict(list)
@@ -101,13 +102,7 @@ async def main(n: int) -> int:
     with tempfile.TemporaryDirectory(prefix="forumbridge-bench-") as folder:
         db_path = Path(folder) / "bench.db"
         async with Sandbox() as sandbox:
-            settings = local_settings(
-                sandbox.token,
-                sandbox.base_url,
-                sandbox.base_file_url,
-                db_path,
-                log_level="WARNING",
-            )
+            settings = bot_settings(sandbox, db_path, log_level="WARNING")
             bot = LocalBot(settings, rate_limiter=False)
             await bot.start()
             try:

@@ -26,10 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.runtime.local import LocalBot, local_settings
+from bot.runtime.local import LocalBot
 from sandbox import Sandbox
 from storage.db import Database
 from storage.outbox import PRIORITY_BULK, NewMessage
+from tests.support.harness import bot_settings
 
 LEADS = (1440, 60, 15)
 
@@ -88,13 +89,8 @@ async def populate(db: Database, users: int, sessions: int, now: datetime) -> li
 async def main(users: int, sessions: int, deliver: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as folder:
         async with Sandbox() as sandbox:
-            settings = local_settings(
-                sandbox.token,
-                sandbox.base_url,
-                sandbox.base_file_url,
-                Path(folder) / "bench.db",
-                log_level="WARNING",
-                send_rate=25.0,
+            settings = bot_settings(
+                sandbox, Path(folder) / "bench.db", log_level="WARNING", send_rate=25.0
             )
             db = await Database.open(settings.database_path)
             now = datetime.now(UTC)

@@ -43,22 +43,17 @@ async def _measure(
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-    from bot.runtime.local import LocalBot, local_settings
+    from bot.runtime.local import LocalBot
     from bot.runtime.processor import PerChatOrderedProcessor
     from bot.runtime.transport import build_requests
     from sandbox import Sandbox
+    from tests.support.harness import bot_settings
 
     per_user = max(1, updates // users)
     total = per_user * users
     async with Sandbox(latency=0.0) as sandbox:
         with tempfile.TemporaryDirectory() as folder:
-            settings = local_settings(
-                sandbox.token,
-                sandbox.base_url,
-                sandbox.base_file_url,
-                Path(folder) / "bench.db",
-                log_level="WARNING",
-            )
+            settings = bot_settings(sandbox, Path(folder) / "bench.db", log_level="WARNING")
             if kind == "echo":
 
                 async def echo(update: Update, context: Any) -> None:

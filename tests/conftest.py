@@ -10,7 +10,13 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.harness import BotHarness, BotProcess, sandbox_settings, webhook_settings
+from tests.support.harness import (
+    BotHarness,
+    BotProcess,
+    bot_running,
+    sandbox_settings,
+    webhook_settings,
+)
 
 
 @pytest.fixture
@@ -46,12 +52,8 @@ async def harness(sandbox: Sandbox, settings: Settings) -> AsyncIterator[BotHarn
 @pytest.fixture
 async def fb(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
     """The bot, started on the test's FakeClock (``clock``), which the test moves by hand."""
-    bot = BotHarness(sandbox, settings, clock=clock)
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 @pytest.fixture(params=["polling", "webhook"])
@@ -62,12 +64,8 @@ async def fb_both(
     sandbox with the secret token): for the flows that must work in both modes."""
     if request.param == "webhook":
         settings = webhook_settings(settings)
-    bot = BotHarness(sandbox, settings, clock=clock)
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 @pytest.fixture

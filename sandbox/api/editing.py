@@ -61,24 +61,22 @@ class EditingMethods(ApiBase):
         msg.version = self._bump()
 
     async def api_editMessageText(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
+        return self._edit_words(p, caption=False)
+
+    async def api_editMessageCaption(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
+        return self._edit_words(p, caption=True)
+
+    def _edit_words(self, p: dict[str, Any], *, caption: bool) -> Any:
+        """editMessageText (a text message's text) or editMessageCaption (a media message's
+        caption): the same edit, of the one the message has."""
         chat, msg = self._edit_target(p)
-        if msg.kind != "text":
-            raise bad_request("there is no text in the message to edit")
-        raw, plain, ents = self._parse_text_param(p)
+        if (msg.kind != "text") != caption:
+            what = "caption" if caption else "text"
+            raise bad_request(f"there is no {what} in the message to edit")
+        raw, plain, ents = self._parse_caption_param(p) if caption else self._parse_text_param(p)
         markup = self._markup(p)
         self._apply_edit(
             msg, text=plain, raw=raw, entities=ents, parse_mode=p.get("parse_mode"), markup=markup
-        )
-        return self.message_json(chat, msg)
-
-    async def api_editMessageCaption(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
-        chat, msg = self._edit_target(p)
-        if msg.kind == "text":
-            raise bad_request("there is no caption in the message to edit")
-        raw, caption, ents = self._parse_caption_param(p)
-        markup = self._markup(p)
-        self._apply_edit(
-            msg, text=caption, raw=raw, entities=ents, parse_mode=p.get("parse_mode"), markup=markup
         )
         return self.message_json(chat, msg)
 

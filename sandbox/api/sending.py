@@ -84,8 +84,36 @@ class SendingMethods(ApiBase):
 
     async def api_sendMessage(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
         chat = self._send_target(p)
-        raw, plain, ents = self._parse_text_param(p)
+        parsed = self._parse_text_param(p)
+        return self._deliver(chat, p, parsed, self._markup(p))
+
+    async def _send_media(self, p: dict[str, Any], f: dict[str, Upload], kind: str) -> Any:
+        chat = self._send_target(p)
+        parsed = self._parse_caption_param(p)
         markup = self._markup(p)
+        stored = self._resolve_file(p, f, kind)
+        return self._deliver(
+            chat,
+            p,
+            parsed,
+            markup,
+            kind=kind,
+            filename=stored.filename if kind == "document" else None,
+            content=stored.content,
+            file_id=stored.file_id,
+        )
+
+    def _deliver(
+        self,
+        chat: ChatState,
+        p: dict[str, Any],
+        parsed: tuple[str | None, str | None, list[dict[str, Any]]],
+        markup: dict[str, Any] | None,
+        **media: Any,
+    ) -> Any:
+        """A message the bot sends, once the checks passed: through the rate limits, into
+        the chat; answered as the Bot API does. ``parsed``: (raw, plain, entities)."""
+        raw, plain, ents = parsed
         self._rate_gate(chat)
         msg = SentMessage(
             message_id=chat.new_message_id(),
@@ -95,27 +123,7 @@ class SendingMethods(ApiBase):
             reply_markup=markup,
             entities=ents,
             raw_text=raw,
-        )
-        return self.message_json(chat, self._commit(chat, msg))
-
-    async def _send_media(self, p: dict[str, Any], f: dict[str, Upload], kind: str) -> Any:
-        chat = self._send_target(p)
-        raw, caption, ents = self._parse_caption_param(p)
-        markup = self._markup(p)
-        stored = self._resolve_file(p, f, kind)
-        self._rate_gate(chat)
-        msg = SentMessage(
-            message_id=chat.new_message_id(),
-            chat_id=chat.id,
-            text=caption,
-            parse_mode=p.get("parse_mode"),
-            reply_markup=markup,
-            entities=ents,
-            kind=kind,
-            filename=stored.filename if kind == "document" else None,
-            content=stored.content,
-            file_id=stored.file_id,
-            raw_text=raw,
+            **media,
         )
         return self.message_json(chat, self._commit(chat, msg))
 

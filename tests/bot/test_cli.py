@@ -10,7 +10,7 @@ import socket
 from pathlib import Path
 
 from sandbox import Sandbox
-from tests.support.harness import BotProcess, bot_env, run_cli
+from tests.support.harness import BotProcess, bot_env, run_cli, stderr_of_one_start
 
 
 def _no_bot_env() -> dict[str, str]:
@@ -93,14 +93,7 @@ async def test_migrate_command(tmp_path: Path) -> None:
 
 
 async def test_run_logs_updates_without_token(sandbox: Sandbox, tmp_path: Path) -> None:
-    proc = BotProcess(bot_env(sandbox, tmp_path / "run.db"), tmp_path)
-    await proc.start()
-    user = sandbox.user(4242, "Ion")
-    try:
-        await user.send("/start")
-        await user.expect("Welcome", timeout=15)
-    finally:
-        err = await proc.terminate()
+    err = await stderr_of_one_start(sandbox, bot_env(sandbox, tmp_path / "run.db"), tmp_path)
     assert "update=" in err and "user=4242" in err and "handler=handlers.start.start" in err
     assert sandbox.token not in err
     assert sandbox.token.split(":")[1] not in err

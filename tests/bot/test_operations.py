@@ -16,8 +16,8 @@ from bot.runtime.status import read_status
 from sandbox import Sandbox
 from storage.db import Database, migration_files
 from storage.heartbeat import HeartbeatRepository
-from tests.support.flows import compose, is_report, wait_until
-from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
+from tests.support.flows import answer, compose, is_report, press, wait_until
+from tests.support.harness import ADMIN_ID, BotHarness, bot_env, bot_running, run_cli
 from tests.support.matchkit import rep
 
 
@@ -31,12 +31,9 @@ async def test_status_healthy_wedged_and_not_running(
 ) -> None:
     env = bot_env(sandbox, settings.database_path)
     # The heartbeat is written on the bot's clock: "now" for a healthy bot...
-    bot = BotHarness(sandbox, settings, clock=FakeClock(datetime.now(UTC)))
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=FakeClock(datetime.now(UTC))) as bot:
         user = await rep(sandbox, 7001, "Ion")
-        await user.send("/start")
-        await user.expect("Welcome")
+        await answer(user, "/start", "Welcome")
         # The heartbeat job beats a second after the start, then every 30 s...
         beats = HeartbeatRepository(bot.services.db)
         async with asyncio.timeout(10):
@@ -48,8 +45,6 @@ async def test_status_healthy_wedged_and_not_running(
         # ...one more now, so that the row surely holds the update above.
         await bot.runtime.heartbeat.beat()
         code, out, _ = await run_cli("status", env=env, cwd=tmp_path)
-    finally:
-        await bot.stop()
     assert code == 0, out
     lines = out.splitlines()
     assert lines[0] == "ForumBridge: HEALTHY"
@@ -112,8 +107,7 @@ async def test_backup_during_a_broadcast_then_restore(
     for i in range(24):
         await rep(sandbox, 7100 + i, f"U{i}")
     await compose(organiser, "Backed up")
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
+    await press(organiser, "Everyone", "That is the preview")
     await organiser.press("✅ Send now")
     await wait_until(lambda: len(sandbox.calls_of("copyMessage")) >= 3, 15)
 

@@ -10,9 +10,10 @@ import openpyxl
 
 from bot.clock import FakeClock
 from sandbox import Sandbox
-from tests.support.flows import press, request_intro
+from tests.support.flows import accepted_in_chat
 from tests.support.harness import BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
+from tests.support.storage import bare_company
 
 
 def stored(path: Path) -> bytes:
@@ -23,25 +24,19 @@ async def test_purge_erases_the_inactive_and_keeps_counts(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock, db_path: Path, tmp_path: Path
 ) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     bilal = await rep(sandbox, 5301, "Bilal", "bilal_active")
     await company(fb, bilal.id, "Karachi Active Systems", "Pakistan")
     services = fb.services
-    await services.companies.create(
-        {
-            "name": "Never Claimed SRL",
-            "country": "RO",
-            "offers": "Offers enough",
-            "seeks": "Seeks enough",
-            "contact_name": "Ion Neclaimat",
-            "contact_email": "ion@neverclaimed.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
+    await bare_company(
+        services.db,
+        "Never Claimed SRL",
+        "RO",
         now=clock.now(),
+        offers="Offers enough",
+        seeks="Seeks enough",
+        contact_name="Ion Neclaimat",
+        contact_email="ion@neverclaimed.example",
         source="import",
     )
     # Bilal came back after the forum; Ana and Imran did not.

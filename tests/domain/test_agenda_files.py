@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.agenda_files import AgendaFileError, export_ics, parse_agenda, parse_csv, parse_time
 from bot.domain.timefmt import zone
-from storage.agenda import Session
+from tests.support.agenda import stored_session
 from tests.support.harness import REPO_ROOT, run_cli
 
 HEADER = "title,start,end,speakers,track,description,link\n"
@@ -148,16 +148,15 @@ def test_ics_import() -> None:
 
 def test_export_parses_back() -> None:
     start = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
-    session = Session(
-        id=7,
-        title="Q&A <live>",
+    session = stored_session(
+        7,
+        "Q&A <live>",
+        start,
+        timedelta(minutes=45),
         description="Questions; answers, \\ and more",
         speakers="Edward Crețescu",
         track="Plenary",
-        starts_at=start,
-        ends_at=start + timedelta(minutes=45),
         link="https://forum.example.org/q",
-        cancelled=False,
         updated_at=start.isoformat(),
     )
     data = export_ics([session], now=start)

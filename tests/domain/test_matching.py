@@ -3,7 +3,6 @@ and ranking on the sample companies that ship in data/sample_companies.csv."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from bot.domain.matching import reasons as kinds
 from bot.domain.matching.reasons import BOTH_WANT, THEY_OFFER, YOU_OFFER
 from bot.domain.reason_texts import render_all
 from bot.forum import load_forum, parse_forum
+from tests.support import matching_eval
 from tests.support.matching_eval import with_vectors
 
 REPO = Path(__file__).resolve().parents[2]
@@ -278,30 +278,8 @@ def test_reasons_read_from_the_viewer() -> None:
     assert match(b, nothing) is None  # no reason, no match
 
 
-def _key(found: Any) -> str:
-    """A sample file's country, sector or intent as stored: by code or key."""
-    assert found is not None
-    return str(getattr(found, "code", None) or found.key)
-
-
 def sample_profiles() -> list[Profile]:
-    with SAMPLE.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return [
-        Profile(
-            id=i,
-            name=r["name"],
-            country=_key(FORUM.find_country(r["country"])),
-            sectors=tuple(_key(FORUM.find_sector(s)) for s in r["sectors"].split(";") if s),
-            offers=r["offers"],
-            seeks=r["seeks"],
-            partnerships=tuple(
-                _key(FORUM.find_intent(s)) for s in r["partnerships"].split(";") if s
-            ),
-            size=r["size"] or None,
-        )
-        for i, r in enumerate(rows, start=1)
-    ]
+    return matching_eval.profiles(SAMPLE)
 
 
 def test_complementary_sample_pairs_rank_above_unrelated() -> None:

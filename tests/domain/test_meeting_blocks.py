@@ -18,7 +18,7 @@ from bot.domain.meeting_slots import (
     meeting_link,
     minute_key,
 )
-from storage.agenda import Session
+from tests.support.agenda import stored_session
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 HEADER = "title,start,end,speakers,track,description,link,kind,slot_minutes,tables\n"
@@ -96,20 +96,8 @@ def test_meeting_blocks_may_not_overlap_or_be_shorter_than_a_slot() -> None:
 
 def test_ics_keeps_a_meeting_block() -> None:
     start = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
-    block = Session(
-        id=3,
-        title="B2B meetings",
-        description="",
-        speakers="",
-        track="",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        link=None,
-        cancelled=False,
-        updated_at="",
-        kind="meetings",
-        slot_minutes=30,
-        tables=8,
+    block = stored_session(
+        3, "B2B meetings", start, timedelta(hours=2), kind="meetings", slot_minutes=30, tables=8
     )
     data = export_ics([block], now=start)
     (item,) = parse_agenda(data, "agenda.ics")

@@ -5,8 +5,6 @@ test_scheduler_properties.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bot.domain import scheduler_milp
@@ -18,22 +16,13 @@ from bot.domain.scheduler import (
     Problem,
     Reason,
     Schedule,
-    Slot,
     Status,
     greedy,
     schedule,
 )
+from tests.support.scheduling import slots
 
-START = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 A, B, C, D, E = 1, 2, 3, 4, 5
-
-
-def slots(*tables: int) -> list[Slot]:
-    """Slots 1, 2, ... of 20 minutes in time order, with the given tables each."""
-    return [
-        Slot(k, START + timedelta(minutes=20 * k), START + timedelta(minutes=20 * k + 20), 1, n)
-        for k, n in enumerate(tables, 1)
-    ]
 
 
 def placed(result: Schedule) -> dict[tuple[int, int], int]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -22,20 +21,11 @@ from bot.domain.scheduler import (
     Problem,
     Reason,
     Schedule,
-    Slot,
     Status,
     greedy,
     schedule,
 )
-
-START = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
-
-
-def slots(*tables: int) -> list[Slot]:
-    return [
-        Slot(k, START + timedelta(minutes=20 * k), START + timedelta(minutes=20 * k + 20), 1, n)
-        for k, n in enumerate(tables, 1)
-    ]
+from tests.support.scheduling import slots
 
 
 def check_plan(problem: Problem, result: Schedule) -> None:

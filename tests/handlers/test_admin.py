@@ -6,41 +6,28 @@ import logging
 
 import pytest
 
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
+from tests.support.flows import answer, started
 from tests.support.harness import ADMIN_ID, BotHarness
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await user.send("/start")
-    await user.expect("Welcome")
-    return user
 
 
 async def test_promote_by_username_then_demote_by_id(sandbox: Sandbox, running: BotHarness) -> None:
     admin = await started(sandbox, ADMIN_ID, "Org")
     maria = await started(sandbox, 6001, "Maria", username="maria_ro")
-    await maria.send("/broadcast")
-    await maria.expect("for the forum organisers only")
+    await answer(maria, "/broadcast", "for the forum organisers only")
 
-    await admin.send("/promote @Maria_RO")
-    await admin.expect("is now an organiser")
+    await answer(admin, "/promote @Maria_RO", "is now an organiser")
     await maria.expect("You are now an organiser")
-    await maria.send("/broadcast")
-    await maria.expect("Send me the message")
-    await maria.send("/cancel")
-    await maria.expect("Cancelled")
+    await answer(maria, "/broadcast", "Send me the message")
+    await answer(maria, "/cancel", "Cancelled")
     menu = sandbox.commands({"type": "chat", "chat_id": 6001})
     assert "broadcast" in [c["command"] for c in menu]
 
-    await admin.send("/promote 6001")
-    await admin.expect("already an organiser")
+    await answer(admin, "/promote 6001", "already an organiser")
     await maria.send(f"/demote {ADMIN_ID}")  # organisers from ADMIN_IDS stay
     await maria.expect("ADMIN_IDS")
-    await admin.send("/demote 6001")
-    await admin.expect("no longer an organiser")
-    await maria.send("/stats")
-    await maria.expect("for the forum organisers only")
+    await answer(admin, "/demote 6001", "no longer an organiser")
+    await answer(maria, "/stats", "for the forum organisers only")
 
     await admin.send("/audit")
     log = await admin.expect("Audit log")
@@ -51,10 +38,8 @@ async def test_promote_by_username_then_demote_by_id(sandbox: Sandbox, running: 
 
 async def test_promote_errors(sandbox: Sandbox, running: BotHarness) -> None:
     admin = await started(sandbox, ADMIN_ID, "Org")
-    await admin.send("/promote")
-    await admin.expect("Usage: /promote")
-    await admin.send("/promote @nobody_here")
-    await admin.expect("I don't know @nobody_here yet")
+    await answer(admin, "/promote", "Usage: /promote")
+    await answer(admin, "/promote @nobody_here", "I don't know @nobody_here yet")
     await admin.send("/demote <b>")
     await admin.expect("I don't know <b> yet")  # shown escaped, read back as typed
 
@@ -148,13 +133,10 @@ async def test_promote_and_demote_refuse_a_username_two_users_have(
     users = running.services.users
     assert [(await users.get(i)).role for i in (6301, 6302)] == ["participant"] * 2  # type: ignore[union-attr]
 
-    await admin.send("/promote 6302")
-    await admin.expect("New Owner (@twin_name, id 6302) is now an organiser")
-    await admin.send("/demote @Twin_Name")
-    await admin.expect("numeric id")
+    await answer(admin, "/promote 6302", "New Owner (@twin_name, id 6302) is now an organiser")
+    await answer(admin, "/demote @Twin_Name", "numeric id")
     assert (await users.get(6302)).role == "organiser"  # type: ignore[union-attr]
-    await admin.send("/demote 6302")
-    await admin.expect("is no longer an organiser")
+    await answer(admin, "/demote 6302", "is no longer an organiser")
     assert [e.action for e in await running.services.audit.recent()] == ["demote", "promote"]
 
 

@@ -14,7 +14,8 @@ from bot.clock import FakeClock
 from bot.domain.agenda_files import parse_agenda
 from handlers.callbacks import AgendaSubscribe, ReminderLead
 from sandbox import Sandbox, SandboxUser
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness
+from tests.support.flows import answer, organiser, press, send_sticker, started
+from tests.support.harness import REPO_ROOT, BotHarness
 
 SAMPLE = (REPO_ROOT / "data" / "sample_agenda.csv").read_bytes()
 HEADER = "title,start,end,speakers,track,description,link\n"
@@ -32,13 +33,6 @@ def bot(fb: BotHarness) -> BotHarness:
     return fb
 
 
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
-
-
 async def import_file(org: SandboxUser, content: bytes, name: str = "agenda.csv") -> str:
     await org.send_document(name, content, caption="/agenda_import")
     return (await org.expect(re.compile("imported|not imported"))).text or ""
@@ -52,41 +46,33 @@ async def test_organiser_imports_sample_and_user_subscribes(
     assert "9 added, 0 changed, 0 removed" in report
 
     ana = sandbox.user(1101, "Ana")
-    await ana.send("/agenda")
-    listing = await ana.expect("Agenda")
-    assert "10:00 Bucharest · 13:00 Karachi — Opening remarks" in (listing.text or "")
+    listing = await answer(ana, "/agenda", "Agenda")
+    assert "10:00 Bucharest · 13:00 Karachi — Opening remarks" in listing
     # A title with "&" is shown as typed.
-    assert "Case studies: Pakistani & Romanian partnerships" in (listing.text or "")
+    assert "Case studies: Pakistani & Romanian partnerships" in listing
 
     await ana.press("10:00 Opening remarks")
     details = await ana.expect("Not subscribed")
     assert "Radu-Dinel Miruță" in (details.text or "")
-    await ana.press("🔔 Subscribe")
-    await ana.expect("✅ Subscribed: reminders 15 minutes before")
+    await press(ana, "🔔 Subscribe", "✅ Subscribed: reminders 15 minutes before")
     # A double press (the same callback again) acts once.
     shown = AgendaSubscribe.unpack(details.button_data()["🔕 Unsubscribe"])
     await ana.press_data(details.message_id, AgendaSubscribe(True, shown.session).pack())
     await sandbox.wait_idle()
     ids = await bot.services.agenda.subscribed_ids(1101)
     assert len(ids) == 1
-    await ana.press("🔕 Unsubscribe")
-    await ana.expect("Not subscribed")
+    await press(ana, "🔕 Unsubscribe", "Not subscribed")
     assert await bot.services.agenda.subscribed_ids(1101) == set()
 
-    await ana.press("⬅ Agenda")
-    await ana.expect("Agenda")
-    await ana.press("🔔 Subscribe to all")
-    await ana.expect("Subscribed to all 9 upcoming sessions")
+    await press(ana, "⬅ Agenda", "Agenda")
+    await press(ana, "🔔 Subscribe to all", "Subscribed to all 9 upcoming sessions")
     assert len(await bot.services.agenda.subscribed_ids(1101)) == 9
 
 
 async def test_start_button_opens_agenda(sandbox: Sandbox, bot: BotHarness) -> None:
     await import_file(await organiser(sandbox), SAMPLE)
-    rep = sandbox.user(1102, "Rep")
-    await rep.send("/start")
-    await rep.expect("Welcome")
-    await rep.press("🗓 Agenda")
-    await rep.expect("Opening remarks")
+    rep = await started(sandbox, 1102, "Rep")
+    await press(rep, "🗓 Agenda", "Opening remarks")
 
 
 async def test_forged_or_stale_session_button(sandbox: Sandbox, bot: BotHarness) -> None:
@@ -104,53 +90,35 @@ async def test_forged_or_stale_session_button(sandbox: Sandbox, bot: BotHarness)
 async def test_london_user_sees_london_time(sandbox: Sandbox, bot: BotHarness) -> None:
     await import_file(await organiser(sandbox), SAMPLE)
     tom = sandbox.user(1104, "Tom")
-    await tom.send("/timezone")
-    await tom.expect("Tap a city")
-    await tom.send("Mars/Olympus")
-    wrong = await tom.expect("don't know the time zone")
-    assert "Europe/London" in (wrong.text or "")
-    await tom.send("europe/london")
-    await tom.expect("Your time zone is now Europe/London")
+    await answer(tom, "/timezone", "Tap a city")
+    wrong = await answer(tom, "Mars/Olympus", "don't know the time zone")
+    assert "Europe/London" in wrong
+    await answer(tom, "europe/london", "Your time zone is now Europe/London")
     await tom.send("/agenda")
     listing = await tom.expect("Agenda")
     assert "10:00 Bucharest · 13:00 Karachi · 08:00 London — Opening remarks" in (
         listing.text or ""
     )
     # A Karachi user sees just the two forum zones.
-    await tom.send("/timezone")
-    await tom.expect("Tap a city")
-    await tom.press("Karachi")
-    await tom.expect("Asia/Karachi")
-    await tom.send("/agenda")
-    listing = await tom.expect("Agenda")
-    assert "London" not in (listing.text or "")
+    await answer(tom, "/timezone", "Tap a city")
+    await press(tom, "Karachi", "Asia/Karachi")
+    listing = await answer(tom, "/agenda", "Agenda")
+    assert "London" not in listing
 
 
 async def test_timezone_odd_input_and_expired_button(sandbox: Sandbox, bot: BotHarness) -> None:
     kim = sandbox.user(1105, "Kim")
     await kim.send("/timezone")
     menu = await kim.expect("Tap a city")
-    await kim.send_message(
-        sticker={
-            "file_id": "s",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await send_sticker(kim)
     await kim.expect("send the zone as text")
-    await kim.send("/cancel")
-    await kim.expect("Cancelled")
+    await answer(kim, "/cancel", "Cancelled")
     await kim.press("Bucharest", message_id=menu.message_id)
     await sandbox.wait_idle()
     assert "expired" in str(sandbox.calls_of("answerCallbackQuery")[-1].params.get("text"))
     user = await bot.services.users.get(1105)
     assert user is not None and user.timezone is None
-    await kim.send("/timezone Asia/Karachi")
-    await kim.expect("Your time zone is now Asia/Karachi")
+    await answer(kim, "/timezone Asia/Karachi", "Your time zone is now Asia/Karachi")
 
 
 async def test_reminders_multi_select(sandbox: Sandbox, bot: BotHarness) -> None:
@@ -158,25 +126,21 @@ async def test_reminders_multi_select(sandbox: Sandbox, bot: BotHarness) -> None
     await lea.send("/reminders")
     menu = await lea.expect("Now: 15 minutes before")
     assert ["✅ 15 minutes before"] in menu.buttons()
-    await lea.press("▫️ 1 hour before")
-    await lea.expect("Now: 1 hour before and 15 minutes before")
+    await press(lea, "▫️ 1 hour before", "Now: 1 hour before and 15 minutes before")
     await lea.press("▫️ at start")
-    await lea.press("✅ 15 minutes before")
-    await lea.expect("Now: 1 hour before and at start")
+    await press(lea, "✅ 15 minutes before", "Now: 1 hour before and at start")
     assert await bot.services.agenda.leads(1106) == [60, 0]
     # The same "turn on 1 hour" press again changes nothing.
     await lea.press_data(menu.message_id, ReminderLead(True, 60).pack())
     await lea.press_data(menu.message_id, ReminderLead(True, 7).pack())  # forged: not a lead time
     await sandbox.wait_idle()
     assert await bot.services.agenda.leads(1106) == [60, 0]
-    await lea.press("Done")
-    await lea.expect("Saved: reminders 1 hour before and at start")
+    await press(lea, "Done", "Saved: reminders 1 hour before and at start")
 
 
 async def test_last_lead_time_cannot_be_removed(sandbox: Sandbox, bot: BotHarness) -> None:
     max_ = sandbox.user(1107, "Max")
-    await max_.send("/reminders")
-    await max_.expect("Reminders")
+    await answer(max_, "/reminders", "Reminders")
     await max_.press("✅ 15 minutes before")
     await sandbox.wait_idle()
     assert await bot.services.agenda.leads(1107) == [15]
@@ -185,12 +149,9 @@ async def test_last_lead_time_cannot_be_removed(sandbox: Sandbox, bot: BotHarnes
 async def test_ics_round_trips(sandbox: Sandbox, bot: BotHarness) -> None:
     await import_file(await organiser(sandbox), SAMPLE)
     ivo = sandbox.user(1108, "Ivo")
-    await ivo.send("/ics")
-    await ivo.expect("not subscribed to any session")
-    await ivo.send("/agenda")
-    await ivo.expect("Agenda")
-    await ivo.press("🔔 Subscribe to all")
-    await ivo.expect("Subscribed to all")
+    await answer(ivo, "/ics", "not subscribed to any session")
+    await answer(ivo, "/agenda", "Agenda")
+    await press(ivo, "🔔 Subscribe to all", "Subscribed to all")
     await ivo.send("/ics")
     doc = await ivo.expect(lambda m: m.kind == "document")
     assert doc.filename == "forum-agenda.ics" and doc.content
@@ -255,10 +216,8 @@ async def test_reimport_updates_and_notifies_subscribers(
     org = await organiser(sandbox)
     await import_file(org, SAMPLE)
     ana = sandbox.user(1110, "Ana <i>")
-    await ana.send("/agenda")
-    await ana.expect("Agenda")
-    await ana.press("🔔 Subscribe to all")
-    await ana.expect("Subscribed to all")
+    await answer(ana, "/agenda", "Agenda")
+    await press(ana, "🔔 Subscribe to all", "Subscribed to all")
     # Opening remarks move half an hour; the closing is dropped; a title with markup added.
     text = SAMPLE.decode()
     text = text.replace(
@@ -273,12 +232,10 @@ async def test_reimport_updates_and_notifies_subscribers(
     moved = await ana.expect("has a new time")
     assert "10:30 Bucharest · 13:30 Karachi" in (moved.text or "")
     await ana.expect("Closing and next steps is cancelled")
-    await ana.send("/agenda")
-    listing = await ana.expect("Agenda")
-    assert "Closing and next steps" not in (listing.text or "")
-    await ana.press("Later ▶")
-    later = await ana.expect("<b>Q&A</b> *live*")
-    assert "17:00 Bucharest" in (later.text or "")
+    listing = await answer(ana, "/agenda", "Agenda")
+    assert "Closing and next steps" not in listing
+    later = await press(ana, "Later ▶", "<b>Q&A</b> *live*")
+    assert "17:00 Bucharest" in later
     assert len(await bot.services.agenda.subscribed_ids(1110)) == 9
 
 
@@ -294,10 +251,8 @@ async def test_summer_time_day_shows_right_offsets(sandbox: Sandbox, bot: BotHar
     )
     assert "2 added" in report
     sam = sandbox.user(1111, "Sam")
-    await sam.send("/timezone Europe/London")
-    await sam.expect("Europe/London")
-    await sam.send("/agenda")
-    text = (await sam.expect("Agenda")).text or ""
+    await answer(sam, "/timezone Europe/London", "Europe/London")
+    text = await answer(sam, "/agenda", "Agenda")
     # Romania is UTC+2 before 03:00 local and UTC+3 after; London still on GMT; Karachi +5.
     assert "02:30 Bucharest · 05:30 Karachi · 00:30 London — Night owl" in text
     assert "13:00 Bucharest · 15:00 Karachi · 11:00 London — After the change" in text

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
+from tests.support.flows import press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import pair
 from tests.support.meetkit import booked, introduce, meetings_of
@@ -37,9 +38,8 @@ async def test_a_meetings_block_is_imported_and_shown(
     assert "14:00 Bucharest · 17:00 Karachi — B2B meetings 🤝" in text
     assert "🤝 = 1:1 meeting slots: book them from /meetings." in text
     assert "Opening remarks 🤝" not in text
-    await ana.press("14:00 B2B meetings")
-    details = await ana.expect("Not subscribed")
-    assert "🤝 1:1 meetings: 9 slots of 20 minutes, 12 meetings at a time." in (details.text or "")
+    details = await press(ana, "14:00 B2B meetings", "Not subscribed")
+    assert "🤝 1:1 meetings: 9 slots of 20 minutes, 12 meetings at a time." in details
 
 
 async def test_moving_a_block_cancels_its_meetings_and_tells_both(

@@ -10,17 +10,10 @@ from datetime import UTC, datetime
 from bot.clock import FakeClock
 from bot.config import Settings
 from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop, BroadcastTo
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, NewMessage
-from tests.support.flows import compose, is_report
-from tests.support.harness import ADMIN_ID, BotHarness
-
-
-async def started(sandbox: Sandbox, user_id: int, name: str = "User", **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await user.send("/start")
-    await user.expect("Welcome")
-    return user
+from tests.support.flows import answer, compose, is_report, press, send_sticker, started
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running, down_while
 
 
 async def wait_state(
@@ -41,8 +34,7 @@ async def test_broadcast_to_everyone_with_preview_progress_and_report(
     organiser = await started(sandbox, ADMIN_ID, "Org")
     users = [await started(sandbox, 5000 + i, f"U{i}") for i in range(6)]
     await compose(organiser)
-    await organiser.press("Everyone")
-    await organiser.expect("7 recipient(s)")
+    await press(organiser, "Everyone", "7 recipient(s)")
     preview = await organiser.expect("Forum starts at 10:00!")
     assert preview.entities and preview.entities[0]["type"] == "bold"
     await organiser.expect("That is the preview")
@@ -69,8 +61,7 @@ async def test_a_timed_out_copy_is_not_sent_twice(sandbox: Sandbox, running: Bot
     organiser = await started(sandbox, ADMIN_ID, "Org")
     users = [await started(sandbox, 5000 + i, f"U{i}") for i in range(3)]
     await compose(organiser)
-    await organiser.press("Everyone")
-    await organiser.expect("4 recipient(s)")
+    await press(organiser, "Everyone", "4 recipient(s)")
     await organiser.expect("That is the preview")
     sandbox.inject("timeout", chat_id=users[1].id, delay=60, methods=("copyMessage",))
     await organiser.press("✅ Send now")
@@ -100,15 +91,13 @@ async def test_photo_with_caption_to_a_country(sandbox: Sandbox, running: BotHar
             "INSERT INTO company_reps (company_id, user_id, joined_at) VALUES (?, ?, ?)",
             (cid, user, now),
         )
-    await organiser.send("/broadcast")
-    await organiser.expect("Send me the message")
+    await answer(organiser, "/broadcast", "Send me the message")
     await organiser.send_message(
         photo=[{"file_id": "PHOTO1", "file_unique_id": "P1", "width": 10, "height": 10}],
         caption="Our venue",
     )
     await organiser.expect("Who should get it?")
-    await organiser.press("🇷🇴 Romania")
-    await organiser.expect("1 recipient(s)")
+    await press(organiser, "🇷🇴 Romania", "1 recipient(s)")
     await organiser.expect("That is the preview")
     await organiser.press("✅ Send now")
     await organiser.expect(is_report, timeout=10)
@@ -119,26 +108,12 @@ async def test_photo_with_caption_to_a_country(sandbox: Sandbox, running: BotHar
 
 async def test_odd_input_and_cancel(sandbox: Sandbox, running: BotHarness) -> None:
     organiser = await started(sandbox, ADMIN_ID, "Org")
-    await organiser.send("/broadcast")
-    await organiser.expect("Send me the message")
-    await organiser.send_message(
-        sticker={
-            "file_id": "S",
-            "file_unique_id": "S",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await answer(organiser, "/broadcast", "Send me the message")
+    await send_sticker(organiser)
     await organiser.expect("I can broadcast text, a photo or a document")
-    await organiser.send("Hello all")
-    await organiser.expect("Who should get it?")
-    await organiser.send("everyone please")
-    await organiser.expect("choose with the buttons")
-    await organiser.send("/cancel")
-    await organiser.expect("Cancelled")
+    await answer(organiser, "Hello all", "Who should get it?")
+    await answer(organiser, "everyone please", "choose with the buttons")
+    await answer(organiser, "/cancel", "Cancelled")
     await organiser.press("Everyone")  # the old menu
     await sandbox.wait_idle()
     assert await running.services.broadcasts.recent() == []
@@ -167,12 +142,9 @@ async def test_non_organiser_is_refused_everything(sandbox: Sandbox, running: Bo
         await intruder.expect("for the forum organisers only")
     # A real scheduled broadcast the intruder tries to cancel, and buttons it forges.
     await compose(organiser, "Scheduled news")
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
-    await organiser.press("🕒 Schedule")
-    await organiser.expect("When should it go out?")
-    await organiser.send("2099-11-21 12:00")
-    await organiser.expect("is scheduled for")
+    await press(organiser, "Everyone", "That is the preview")
+    await press(organiser, "🕒 Schedule", "When should it go out?")
+    await answer(organiser, "2099-11-21 12:00", "is scheduled for")
     record = (await running.services.broadcasts.recent())[0]
     anchor = intruder.messages[-1].message_id
     for data in (
@@ -195,16 +167,13 @@ async def test_non_organiser_is_refused_everything(sandbox: Sandbox, running: Bo
 
 
 async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> None:
-    harness = BotHarness(sandbox, settings)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings) as harness:
         harness.sender.interval = 0.2  # slow, so Stop lands mid-way
         organiser = await started(sandbox, ADMIN_ID, "Org")
         for i in range(30):
             await started(sandbox, 5400 + i)
         await compose(organiser, "Stoppable")
-        await organiser.press("Everyone")
-        await organiser.expect("That is the preview")
+        await press(organiser, "Everyone", "That is the preview")
         await organiser.press("✅ Send now")
         progress = await organiser.expect("sending")
         await asyncio.sleep(0.6)
@@ -222,8 +191,6 @@ async def test_stop_cancels_the_rest(sandbox: Sandbox, settings: Settings) -> No
         # The organiser also holds the preview; nothing cancelled went out after all.
         assert copies - 1 == counts["sent"]
         assert "broadcast.stop" in [e.action for e in await harness.services.audit.recent()]
-    finally:
-        await harness.stop()
 
 
 async def test_scheduled_broadcast_goes_out_at_its_time(
@@ -231,37 +198,26 @@ async def test_scheduled_broadcast_goes_out_at_its_time(
 ) -> None:
     # 08:59:59.4 UTC: a broadcast for 11:00 Bucharest (09:00 UTC) is due in 0.6 s real time.
     clock = FakeClock(datetime(2025, 11, 20, 8, 59, 59, 400000, tzinfo=UTC))
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock):
         organiser = await started(sandbox, ADMIN_ID, "Org")
         user = await started(sandbox, 5501, "U")
         await compose(organiser, "On time")
-        await organiser.press("Everyone")
-        await organiser.expect("That is the preview")
-        await organiser.press("🕒 Schedule")
-        await organiser.expect("Europe/Bucharest")
-        await organiser.send("yesterday")
-        await organiser.expect("could not read that time")
-        await organiser.send("2025-11-20 10:00")
-        await organiser.expect("already passed")
+        await press(organiser, "Everyone", "That is the preview")
+        await press(organiser, "🕒 Schedule", "Europe/Bucharest")
+        await answer(organiser, "yesterday", "could not read that time")
+        await answer(organiser, "2025-11-20 10:00", "already passed")
         asked = time.monotonic()
-        await organiser.send("2025-11-20 11:00")
-        await organiser.expect("is scheduled for")
+        await answer(organiser, "2025-11-20 11:00", "is scheduled for")
         copy = await user.expect("On time", timeout=5)
         assert copy is not None and time.monotonic() - asked >= 0.3
         await organiser.expect(is_report, timeout=10)
-    finally:
-        await harness.stop()
 
 
 async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
     sandbox: Sandbox, settings: Settings
 ) -> None:
     clock = FakeClock()
-    harness = BotHarness(sandbox, settings, clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as harness:
         organiser = await started(sandbox, ADMIN_ID, "Org")
         user = await started(sandbox, 5601, "U")
         for text, when in (
@@ -269,29 +225,22 @@ async def test_scheduled_broadcast_survives_restart_and_can_be_cancelled(
             ("Cancelled one", "2025-11-20 13:00"),
         ):
             await compose(organiser, text)
-            await organiser.press("Everyone")
-            await organiser.expect("That is the preview")
-            await organiser.press("🕒 Schedule")
-            await organiser.expect("When should it go out?")
+            await press(organiser, "Everyone", "That is the preview")
+            await press(organiser, "🕒 Schedule", "When should it go out?")
             await organiser.send(when)
             await organiser.expect("is scheduled for")
         await organiser.send("/broadcasts")
         listing = await organiser.expect("Broadcasts")
         assert "scheduled for 2025-11-20 12:00" in (listing.text or "")
         second = (await harness.services.broadcasts.recent())[0]
-        await organiser.press(f"✖️ Cancel #{second.id}")
-        await organiser.expect("is cancelled")
+        await press(organiser, f"✖️ Cancel #{second.id}", "is cancelled")
         await organiser.press_data(listing.message_id, BroadcastCancel(second.id).pack())  # replay
-        await harness.stop()
-        clock.advance(hours=3)  # both times pass while the bot is down
-        await harness.start()
+        await down_while(harness, clock, hours=3)  # both times pass while the bot is down
         await user.expect("Later one", timeout=10)
         await organiser.expect(is_report, timeout=10)
         await sandbox.wait_idle()
         assert not [m for m in user.messages if m.text == "Cancelled one"]
         assert [m.text for m in user.messages].count("Later one") == 1
-    finally:
-        await harness.stop()
 
 
 async def test_start_answered_quickly_during_a_broadcast(

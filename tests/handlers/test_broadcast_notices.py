@@ -8,8 +8,8 @@ import sqlite3
 
 from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.flows import compose, is_report
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.flows import compose, is_report, press
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 from tests.support.matchkit import rep
 
 
@@ -28,8 +28,7 @@ async def test_a_progress_message_telegram_refused_once_is_sent_again_and_edited
     for i in range(60):
         await rep(sandbox, 5900 + i, "U")
     await compose(organiser, "Retried progress")
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
+    await press(organiser, "Everyone", "That is the preview")
     sandbox.inject("server_error", chat_id=ADMIN_ID, methods=("sendMessage",))
     await organiser.press("✅ Send now")
     progress = await organiser.expect("— sending", timeout=10)
@@ -49,14 +48,11 @@ async def test_the_conversation_state_is_named_and_an_old_numbered_one_carries_o
 ) -> None:
     """Persisted states are names; a conversation saved by a version that numbered them
     (range(4): 2 was "confirm") carries on in the same step after the upgrade."""
-    harness = BotHarness(sandbox, settings)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, settings) as harness:
         organiser = await rep(sandbox, ADMIN_ID, "Org")
         user = await rep(sandbox, 5951, "U")
         await compose(organiser, "Across the upgrade")
-        await organiser.press("Everyone")
-        await organiser.expect("That is the preview")
+        await press(organiser, "Everyone", "That is the preview")
         await harness.stop()
         with sqlite3.connect(settings.database_path) as db:
             (state,) = db.execute(
@@ -65,8 +61,5 @@ async def test_the_conversation_state_is_named_and_an_old_numbered_one_carries_o
             assert json.loads(state) == "broadcast:confirm"
             db.execute("UPDATE ptb_conversations SET state = '2' WHERE name = 'broadcast'")
         await harness.start()
-        await organiser.press("✅ Send now")
-        await organiser.expect("is going out")
+        await press(organiser, "✅ Send now", "is going out")
         await user.expect("Across the upgrade", timeout=10)
-    finally:
-        await harness.stop()

@@ -8,7 +8,7 @@ import io
 
 from handlers.callbacks import ClaimConsent
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import alerted, answer, document, press
+from tests.support.flows import alerted, answer, document, edit_field, press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -43,8 +43,7 @@ async def claimed(sandbox: Sandbox, fb: BotHarness) -> tuple[SandboxUser, Sandbo
     # Nobody has claimed it: matchable on the organisers' word.
     await answer(ana, "/matches", "Lahore QA Works")
     imran = sandbox.user(5201, "Imran")
-    await imran.send(f"/start {payload}")
-    await imran.expect("You now represent")
+    await answer(imran, f"/start {payload}", "You now represent")
     question = await imran.expect("until you, its rep, agree")
     assert "Press “I agree” to be matchable." in (question.text or "")
     assert question.buttons() == [["✅ I agree"], ["Not now (don't match me)"]]
@@ -75,8 +74,7 @@ async def test_a_claimed_company_is_not_matched_until_its_rep_agrees(
 
     # Later, the rep gives it where any rep does: /profile → Edit → Consent.
     await answer(imran, "/profile", "Consent: not given")
-    await press(imran, "✏️ Edit", "Which field")
-    await press(imran, "Consent", "Edit · Consent")
+    await edit_field(imran, "Consent", "Edit · Consent")
     await press(imran, "✅ I agree", "Saved: Consent")
     stored = await fb.services.companies.get(lahore)
     assert stored is not None and stored.consent and stored.matchable

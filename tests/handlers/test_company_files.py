@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from sandbox import Sandbox, SandboxUser, SentMessage
-from tests.support.flows import register
+from tests.support.flows import answer, press, register
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 
 SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
@@ -88,8 +88,7 @@ async def claim(rep: SandboxUser, org: SandboxUser, name: str) -> None:
     await org.send("/export")
     row = next(r for r in rows_of(await document(org)) if r["name"] == name)
     payload = row["claim_link"].split("?start=")[1]
-    await rep.send(f"/start {payload}")
-    await rep.expect("You now represent")
+    await answer(rep, f"/start {payload}", "You now represent")
 
 
 async def test_reimport_never_overrides_a_reps_company(
@@ -105,15 +104,12 @@ async def test_reimport_never_overrides_a_reps_company(
 
     ioana = sandbox.user(5101, "Ioana")
     await claim(ioana, org, "Carpathian Code SRL")
-    await ioana.send("/profile")
-    await ioana.expect("Carpathian Code SRL")
+    await answer(ioana, "/profile", "Carpathian Code SRL")
     await ioana.press("⏸ Pause matching")
     await ioana.expect(lambda m: "▶️ Resume matching" in str(m.buttons()))
-    await ioana.press("✏️ Edit")
-    await ioana.expect("Which field")
+    await press(ioana, "✏️ Edit", "Which field")
     await ioana.press("Email")
-    await ioana.send("ioana.new@carpathiancode.example")
-    await ioana.expect("Saved: Contact email")
+    await answer(ioana, "ioana.new@carpathiancode.example", "Saved: Contact email")
 
     bilal = sandbox.user(5102, "Bilal")
     await register(bilal, "Quetta QA Guild", country="🇵🇰 Pakistan", agree=False)
@@ -160,8 +156,7 @@ async def test_reimport_never_overrides_a_reps_company(
     # A company nobody claimed is still the organisers' to update.
     dunarea = await services.companies.by_name("Dunărea Security Labs", "RO")
     assert dunarea is not None and dunarea.offers.startswith("Round-the-clock SOC")
-    await org.send("/audit")
-    await org.expect("2 managed by their reps (older.csv)")
+    await answer(org, "/audit", "2 managed by their reps (older.csv)")
 
     # The command line follows the same rule: it is enforced where the rows are stored.
     await running.stop()

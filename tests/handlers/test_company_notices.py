@@ -11,7 +11,7 @@ import re
 
 from bot.services.notices import NOTICE_METHOD
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, press, register
+from tests.support.flows import answer, press, registered_company
 from tests.support.harness import BotHarness
 
 
@@ -29,9 +29,7 @@ async def test_colleagues_hear_through_notices_with_ids_not_names(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     ana = sandbox.user(4201, "Ana")
-    await register(ana, "Notice Board SRL")
-    company = await running.services.companies.by_rep(4201)
-    assert company is not None
+    company = await registered_company(running, ana, "Notice Board SRL")
     dan = await invited(sandbox, ana, 4202, "Dan")
     told = await ana.expect("joined")
     assert told.text == "👥 Dan Pop joined Notice Board SRL as a rep."
@@ -63,9 +61,7 @@ async def test_a_notice_about_someone_gone_meanwhile_is_dropped(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     ana = sandbox.user(4211, "Ana")
-    await register(ana, "Quiet Board SRL")
-    company = await running.services.companies.by_rep(4211)
-    assert company is not None
+    company = await registered_company(running, ana, "Quiet Board SRL")
     # A colleague who joined and was erased before the notice went out.
     await running.services.notifier.tell(
         [ana.id], "rep_joined", {"company": company.id, "user": 999}, key="gone"

@@ -6,7 +6,7 @@ this (in any shape) still show."""
 from __future__ import annotations
 
 from sandbox import Sandbox
-from tests.support.flows import answer, press, register
+from tests.support.flows import answer, edit_field, note_prompt, press, register
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -28,10 +28,8 @@ async def test_registration_checks_email_and_reads_phone_in_the_companys_country
 ) -> None:
     u = sandbox.user(3401, "Ana")
     await register(u, "Carpathian Code", email="ana@softro.example", phone="+40 721 234 567")
-    await u.send("/profile")
-    await u.expect("Carpathian Code")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "Email", "Edit · Contact email")
+    await answer(u, "/profile", "Carpathian Code")
+    await edit_field(u, "Email", "Edit · Contact email")
     await answer(u, "a..b@x.ro", "not an email address")
     await answer(u, "ana@x", "not an email address")
     await answer(u, "ana@EXÄMPLE.ro", "Saved: Contact email")
@@ -42,12 +40,10 @@ async def test_registration_checks_email_and_reads_phone_in_the_companys_country
     record = await running.services.companies.by_rep(3401)
     assert record is not None
     assert record.contact_email == "ana@exämple.ro" and record.contact_phone == "+40722000111"
-    await u.press("✅ Done")
-    await u.expect("up to date")
-    await u.send("/profile")
-    card = await u.expect("Carpathian Code")
-    assert "Phone: +40 722 000 111" in (card.text or "")
-    assert "Email: ana@exämple.ro" in (card.text or "")
+    await press(u, "✅ Done", "up to date")
+    card = await answer(u, "/profile", "Carpathian Code")
+    assert "Phone: +40 722 000 111" in card
+    assert "Email: ana@exämple.ro" in card
 
 
 async def test_a_pakistani_number_as_dialled_in_pakistan(
@@ -81,10 +77,7 @@ async def test_phones_stored_before_are_still_shown(sandbox: Sandbox, fb: BotHar
     await imran.send("/profile")
     assert "Phone: 0300-123 4567 (office)" in ((await imran.expect("LahoreQA")).text or "")
     # The contact card after an introduction shows the number formatted too.
-    await imran.send("/matches")
-    await imran.expect("Match 1 of")
-    await imran.press("🤝 Request introduction")
-    await imran.expect("Add a short note")
+    await note_prompt(imran)
     await imran.press("📨 Send without a note")
     await ana.expect("Introduction request")
     await ana.press("✅ Accept")

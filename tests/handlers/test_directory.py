@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import alerted, press
+from tests.support.flows import alerted, answer, press
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.matchkit import company, rep
 
@@ -99,14 +99,14 @@ async def test_introduction_from_a_card_and_the_same_country(
     service = fb.services.intros
     assert not (await service.check_target(ana.id, ids["cyber"])).ok
 
-    await ana.send("/companies")
-    await ana.expect("Companies from")
+    await answer(ana, "/companies", "Companies from")
     await press(ana, "🔎 Karachi CyberShield", "Penetration testing")
     card = ana.messages[-1]
     assert card.buttons() == [["🤝 Request introduction"], ["◀ Back to the list"]]
     await press(ana, "🤝 Request introduction", "Add a short note")
-    await ana.send("We heard your talk at the plenary")
-    await ana.expect("Your request was sent to Karachi CyberShield")
+    await answer(
+        ana, "We heard your talk at the plenary", "Your request was sent to Karachi CyberShield"
+    )
     request = await cyber.expect("Introduction request")
     assert "We heard your talk at the plenary" in (request.text or "")
     assert "SoftRo Automation" in (request.text or "")
@@ -118,8 +118,7 @@ async def test_introduction_from_a_card_and_the_same_country(
     await press(ana, "📨 Send without a note", "the daily limit is 1")
 
     # Her own country: marked, and no introduction, even from a forged button.
-    await ana.send("/companies")
-    await ana.expect("Companies from")
+    await answer(ana, "/companies", "Companies from")
     await press(ana, "My own country", "Your own country: same country — not matched")
     await press(ana, "🔎 Cluj Fintech", "Same country — not matched")
     own = ana.messages[-1]
@@ -138,11 +137,9 @@ async def test_no_company_no_directory_and_the_index_stays_off_disk(
 ) -> None:
     await forum(sandbox, fb)
     visitor: SandboxUser = await rep(sandbox, 5301, "Visitor")
-    await visitor.send("/companies")
-    await visitor.expect("Register your company first")
+    await answer(visitor, "/companies", "Register your company first")
     ana = sandbox.user(5101, "Ana")
-    await ana.send("/companies lahore")
-    await ana.expect("LahoreQA")
+    await answer(ana, "/companies lahore", "LahoreQA")
     # The FTS index is in the connection's memory, never in the database file.
     tables = await fb.services.db.fetchall(
         "SELECT name FROM sqlite_master WHERE name LIKE 'company_%'"

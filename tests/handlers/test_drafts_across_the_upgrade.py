@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from sandbox import Sandbox
-from tests.support.flows import compose, is_report, register
+from tests.support.flows import compose, is_report, press, register
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -31,8 +31,7 @@ async def test_a_registration_draft_with_names_is_stored_by_code_and_keys(
         "sectors": ["Cybersecurity", "RPA & automation"],
         "partnerships": ["Find resellers / distributors"],
     }
-    await ana.press("✅ Confirm")
-    await ana.expect("is registered")
+    await press(ana, "✅ Confirm", "is registered")
     stored = await running.services.companies.by_rep(8301)
     assert stored is not None
     assert (stored.country, stored.sectors, stored.partnerships) == (
@@ -50,8 +49,7 @@ async def test_a_broadcast_draft_with_a_country_name_reaches_that_country(
     await company(running, ana.id, "SoftRo", "Romania")
     await company(running, imran.id, "LahoreQA", "Pakistan")
     await compose(organiser, "Only for <b>Romania</b>")
-    await organiser.press("🇷🇴 Romania")
-    await organiser.expect("That is the preview")
+    await press(organiser, "🇷🇴 Romania", "That is the preview")
     assert running.app is not None
     draft = running.app.user_data[ADMIN_ID]["broadcast_draft"]
     assert draft["audience"] == {"kind": "country", "value": "RO"}

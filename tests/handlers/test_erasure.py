@@ -8,9 +8,19 @@ import json
 import re
 from pathlib import Path
 
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.db import Database
-from tests.support.flows import answer, compose, document, is_report, press, register, request_intro
+from tests.support.flows import (
+    answer,
+    compose,
+    document,
+    edit_field,
+    is_report,
+    press,
+    register,
+    request_intro,
+    started,
+)
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -89,12 +99,6 @@ async def references(db: Database, value: int) -> list[str]:
     return found
 
 
-async def started(sandbox: Sandbox, user_id: int, name: str, **kw: str) -> SandboxUser:
-    user = sandbox.user(user_id, name, **kw)
-    await answer(user, "/start", "Welcome")
-    return user
-
-
 async def test_deleteme_leaves_no_byte_of_the_person(
     sandbox: Sandbox, running: BotHarness, db_path: Path
 ) -> None:
@@ -123,8 +127,7 @@ async def test_deleteme_leaves_no_byte_of_the_person(
     await zen.expect("You are now an organiser")
     await answer(zen, "/promote 5301", "is now an organiser")
     await compose(zen, f"Greetings from {FIRST} <b>{LAST}</b>")
-    await zen.press("Everyone")
-    await zen.expect("That is the preview")
+    await press(zen, "Everyone", "That is the preview")
     await zen.press("✅ Send now")
     await zen.expect(is_report, timeout=10)
     await imran.expect(f"Greetings from {FIRST} {LAST}")
@@ -192,8 +195,7 @@ async def test_deleteme_of_a_colleague_keeps_the_company_without_them(
     await ana.expect(f"{FIRST} {LAST} joined")
     # Bob edits the company's contact: from now on those fields are his.
     await answer(bob, "/profile", "Reps in Telegram: 2")
-    await press(bob, "✏️ Edit", "Which field")
-    await press(bob, "Email", "Edit · Contact email")
+    await edit_field(bob, "Email", "Edit · Contact email")
     await answer(bob, EMAIL, "Saved: Contact email")
     await answer(bob, "/cancel", "Cancelled")
 

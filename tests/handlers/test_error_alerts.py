@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler
 
 from bot.clock import FakeClock
 from sandbox import Sandbox, SentMessage
+from tests.support.flows import answer
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import rep
 
@@ -48,8 +49,7 @@ async def test_alert_with_trace_id_throttled_per_distinct_error(
 
     # The same error twice more within ten minutes: logged each time, told to nobody.
     for _ in range(2):
-        await user.send("/boom")
-        await user.expect("something went wrong")
+        await answer(user, "/boom", "something went wrong")
         clock.advance(minutes=4)
     # A different error is told at once.
     await user.send("/other")

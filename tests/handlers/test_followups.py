@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
-from sandbox import Sandbox
-from tests.support.flows import alerted, press, request_intro
+from sandbox import Sandbox, SandboxUser
+from tests.support.flows import accepted_in_chat, alerted, answer, press
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import pair, rep
 
@@ -24,12 +24,9 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     eve = await rep(sandbox, 5202, "Eve")  # Imran's colleague, who erases herself
     await services.companies.add_rep(ro, dan.id, now=clock.now())
     await services.companies.add_rep(pk, eve.id, now=clock.now())
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     await ana.expect("Introduction made")
-    await eve.send("/deleteme")
-    await eve.expect("Are you sure")
+    await answer(eve, "/deleteme", "Are you sure")
     await press(eve, "🗑 Yes, delete everything", "Deleted")
 
     survey = FollowupService(services)
@@ -56,10 +53,8 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert sorted(r[0] for r in rows) == sorted([ana.id, dan.id, imran.id])
 
     # Dan answers for SoftRo, with a note; Ana's press then finds the answer given.
-    await dan.press("Talks ongoing")
-    await dan.expect("Would you add a short note")
-    await dan.send("We meet in Lahore in March <b>to sign</b>")
-    await dan.expect("your note is saved")
+    await press(dan, "Talks ongoing", "Would you add a short note")
+    await answer(dan, "We meet in Lahore in March <b>to sign</b>", "your note is saved")
     await ana.press("Agreement signed")
     await alerted(sandbox, "Your company already answered: Talks ongoing.")
     await press(imran, "Agreement signed", "Would you add a short note")
@@ -71,30 +66,34 @@ async def test_each_side_is_asked_once_and_answers_feed_the_funnel(
     assert other is not None and other.answer == "signed" and other.note == ""
 
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/stats")
-    stats = (await admin.expect("Forum dashboard")).text or ""
+    stats = await answer(admin, "/stats", "Forum dashboard")
     assert "8. follow-up: talks ongoing (or agreement): 2 (100%)" in stats
     assert "9. follow-up: agreement signed: 1 (50%)" in stats
 
     # Dan erases himself: his note goes, SoftRo's answer stays.
-    await dan.send("/deleteme")
-    await dan.expect("Are you sure")
+    await answer(dan, "/deleteme", "Are you sure")
     await press(dan, "🗑 Yes, delete everything", "Deleted")
     record = await survey.repo.get(1, ro)
     assert record is not None and record.answer == "ongoing"
     assert record.note == "" and record.answered_by is None
 
 
+async def surveyed(
+    sandbox: Sandbox, fb: BotHarness, clock: FakeClock
+) -> tuple[SandboxUser, int, SandboxUser, int]:
+    """Ana (SoftRo) and Imran (LahoreQA) introduced in the chat and, 61 days on, both asked
+    what came of it."""
+    ana, ro, imran, pk = await pair(sandbox, fb)
+    await accepted_in_chat(ana, imran)
+    clock.advance(days=61)
+    assert await FollowupService(fb.services).run_due() == 2
+    return ana, ro, imran, pk
+
+
 async def test_a_crash_between_question_and_record_asks_nobody_twice(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
-    ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
-    clock.advance(days=61)
-    survey = FollowupService(fb.services)
-    assert await survey.run_due() == 2
+    ana, _ro, imran, _pk = await surveyed(sandbox, fb, clock)
     await ana.expect(QUESTION)
     await imran.expect(QUESTION)
     # As if the process died after queueing the questions, before recording them.
@@ -111,12 +110,7 @@ async def test_a_crash_between_question_and_record_asks_nobody_twice(
 async def test_a_forged_answer_is_refused(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
-    ana, ro, imran, pk = await pair(sandbox, fb)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
-    clock.advance(days=61)
-    await FollowupService(fb.services).run_due()
+    ana, ro, _imran, pk = await surveyed(sandbox, fb, clock)
     question = await ana.expect(QUESTION)
     # Ana answers for the other company: refused, nothing saved.
     data = question.button_data()["Agreement signed"].replace(f":{ro}:", f":{pk}:")

@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import Forum
 from sandbox import Sandbox
-from tests.support.flows import request_intro
+from tests.support.flows import accepted_in_chat, answer, press, request_intro
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.languages import FSI, PDI, RO, UR, said
 from tests.support.matchkit import pair
@@ -24,9 +24,7 @@ from tests.support.matchkit import pair
 async def test_the_outbox_keeps_ids_not_texts(sandbox: Sandbox, fb: BotHarness) -> None:
     """Neither the note nor the contact details are copied into the outbox."""
     ana, ro, imran, pk = await pair(sandbox, fb)
-    await request_intro(ana, "A note only Imran reads")
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran, "A note only Imran reads")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     (request,) = await fb.services.outbox.rows(kind="intro_request")
@@ -57,10 +55,10 @@ async def test_a_request_answered_before_its_notice_arrived_is_not_delivered(
     await sandbox.wait_idle()
     (row,) = await fb.services.outbox.rows(kind="intro_request")
     assert (row.state, row.attempts) == ("pending", 1)  # refused once, waiting to retry
-    await imran.send("/intros")
-    await imran.expect("Answer the requests waiting for you")
-    await imran.press("✅ Accept SoftRo Automation")
-    await imran.expect("You accepted the introduction with SoftRo Automation")
+    await answer(imran, "/intros", "Answer the requests waiting for you")
+    await press(
+        imran, "✅ Accept SoftRo Automation", "You accepted the introduction with SoftRo Automation"
+    )
     async with asyncio.timeout(10):
         while (await fb.services.outbox.rows(kind="intro_request"))[0].state == "pending":
             clock.advance(minutes=1)
@@ -122,8 +120,7 @@ async def test_sectors_and_intents_in_the_readers_language(
     the English labels."""
     sandbox.user(5101, "Ana", username="ana_softro", language_code="ro")
     ana, _ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    card = (await ana.expect("LahoreQA")).text or ""
+    card = await answer(ana, "/matches", "LahoreQA")
     assert "Sectoare: Tehnologie financiară" in card
     assert (
         "• dumneavoastră: doriți să externalizați lucrări — ei: livrați ca subcontractant" in card
@@ -138,8 +135,7 @@ async def test_sectors_and_intents_in_the_readers_language(
     listing = await ana.expect(said(RO, "Sector: {sector}", sector="Tehnologie financiară"))
     assert "LahoreQA" in (listing.text or "")
 
-    await ana.send("/matches")
-    await ana.expect("LahoreQA")
+    await answer(ana, "/matches", "LahoreQA")
     await ana.press(said(RO, "🤝 Request introduction"))
     await ana.expect(lambda m: [said(RO, "📨 Send without a note")] in m.buttons())
     await ana.press(said(RO, "📨 Send without a note"))

@@ -15,9 +15,9 @@ from bot.config import Settings
 from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.support.flows import request_intro
-from tests.support.harness import ADMIN_ID, BotHarness
-from tests.support.matchkit import company, pair, rep
+from tests.support.flows import answer, note_prompt, press, request_intro
+from tests.support.harness import ADMIN_ID, BotHarness, bot_running
+from tests.support.matchkit import MATCH_COLUMNS, company, pair, rep
 
 
 async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -35,8 +35,7 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     )
     assert "hello@softro.example" not in text and "+40" not in text
     assert got.buttons() == [["✅ Accept", "✖️ Decline"]]
-    await imran.press("✅ Accept")
-    await imran.expect("You accepted")
+    await press(imran, "✅ Accept", "You accepted")
     card_for_imran = await imran.expect("Introduction made: SoftRo Automation")
     assert "hello@softro.example" in (card_for_imran.text or "")
     assert "+40 700 000 000" in (card_for_imran.text or "")
@@ -51,41 +50,37 @@ async def test_request_then_accept_both_get_contacts(sandbox: Sandbox, fb: BotHa
     assert intro.state == "accepted" and intro.target_company_id == pk
     assert intro.note == "Hello <b>from</b> Cluj & Bucharest"
     # Once introduced, the pair is no longer offered in /matches.
-    await ana.send("/matches")
-    await ana.expect("None of the companies from Pakistan matches you yet")
+    await answer(ana, "/matches", "None of the companies from Pakistan matches you yet")
 
 
 async def test_decline_tells_requester_only_that(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, _ro, imran, _ = await pair(sandbox, fb)
     await request_intro(ana)
     await imran.expect("Introduction request")
-    await imran.press("✖️ Decline")
-    await imran.expect("You declined")
+    await press(imran, "✖️ Decline", "You declined")
     told = await ana.expect("cannot take your introduction request further now")
     assert "declin" not in (told.text or "").lower()
     # Never proposed again, to either side.
-    await ana.send("/matches")
-    await ana.expect("None of the companies")
-    await imran.send("/matches")
-    await imran.expect("None of the companies")
+    await answer(ana, "/matches", "None of the companies")
+    await answer(imran, "/matches", "None of the companies")
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
+
+
+async def matchstats(sandbox: Sandbox) -> str:
+    """The organiser's /matchstats page."""
+    admin = await rep(sandbox, ADMIN_ID, "Org")
+    return await answer(admin, "/matchstats", "Matching and introductions")
 
 
 async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await imran.send("/matches")
-    await imran.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
-    await ana.press("📨 Send without a note")
-    await ana.expect("request was sent")
+    await answer(ana, "/matches", "Match 1 of")
+    await answer(imran, "/matches", "Match 1 of")
+    await press(ana, "🤝 Request introduction", "Add a short note")
+    await press(ana, "📨 Send without a note", "request was sent")
     # Imran asks too, from the card he is still looking at.
-    await imran.press("🤝 Request introduction")
-    await imran.expect("Add a short note")
-    await imran.press("📨 Send without a note")
-    await imran.expect("already asked to meet you")
+    await press(imran, "🤝 Request introduction", "Add a short note")
+    await press(imran, "📨 Send without a note", "already asked to meet you")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     intros = await fb.services.introductions.for_company(ro)
@@ -125,27 +120,19 @@ async def test_expiry_with_one_halfway_reminder(
 
 
 async def test_daily_limit_is_said(sandbox: Sandbox, settings: Settings, clock: FakeClock) -> None:
-    harness = BotHarness(sandbox, replace(settings, intro_daily_limit=2), clock=clock)
-    await harness.start()
-    try:
+    async with bot_running(sandbox, replace(settings, intro_daily_limit=2), clock=clock) as harness:
         ana = await rep(sandbox, 5301, "Ana")
         await company(harness, ana.id, "SoftRo Automation", "Romania")
         ids = [await company(harness, None, f"Lahore{n} QA", "Pakistan") for n in range(3)]
         service = harness.services.intros
         assert (await service.request(ana.id, ids[0])).kind == "sent"
         assert (await service.request(ana.id, ids[1])).kind == "sent"
-        await ana.send("/matches")
-        await ana.expect("Match 1 of 1")
-        await ana.press("🤝 Request introduction")
-        await ana.expect("Add a short note")
-        await ana.press("📨 Send without a note")
-        refused = await ana.expect("daily limit is 2")
-        assert "sent 2 introduction requests in the last 24 hours" in (refused.text or "")
+        await note_prompt(ana, "Match 1 of 1")
+        refused = await press(ana, "📨 Send without a note", "daily limit is 2")
+        assert "sent 2 introduction requests in the last 24 hours" in refused
         assert len(await harness.services.introductions.for_company(ids[2])) == 0
         clock.advance(hours=24, minutes=1)
         assert (await service.request(ana.id, ids[2])).kind == "sent"
-    finally:
-        await harness.stop()
 
 
 async def test_forged_and_double_presses(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -176,10 +163,7 @@ async def test_forged_and_double_presses(sandbox: Sandbox, fb: BotHarness) -> No
 
 async def test_double_send_press_sends_one_request(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    prompt = await ana.expect("Add a short note")
+    prompt = await note_prompt(ana)
     data = prompt.button_data()["📨 Send without a note"]
     await ana.press_data(prompt.message_id, data)
     await ana.press_data(prompt.message_id, data)
@@ -194,17 +178,14 @@ async def test_double_send_press_sends_one_request(sandbox: Sandbox, fb: BotHarn
 async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await request_intro(ana)
-    await ana.send("/intros")
-    listing = await ana.expect("Introductions of SoftRo Automation")
-    assert "LahoreQA — ⏳ waiting" in (listing.text or "")
+    listing = await answer(ana, "/intros", "Introductions of SoftRo Automation")
+    assert "LahoreQA — ⏳ waiting" in listing
     await imran.send("/intros")
     assert "SoftRo Automation — ⏳ waiting" in ((await imran.expect("Requests to you")).text or "")
 
-    await ana.send("/matchstats")
-    await ana.expect("for the forum organisers only")
+    await answer(ana, "/matchstats", "for the forum organisers only")
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    stats = await answer(admin, "/matchstats", "Matching and introductions")
     assert "Romania: 1 company" in stats and "Requests sent: 1" in stats
     # The one funnel: the pair was a match, and still counts as one once introduced.
     assert "3. have a cross-border match: 2 (100%)" in stats
@@ -212,21 +193,12 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
     assert "5. introduction accepted: 0 (0%)" in stats
 
     await imran.press("✖️ Decline")
-    await admin.send("/exportmatches 3")
-    await admin.expect("no matches to export")
+    await answer(admin, "/exportmatches 3", "no matches to export")
     await company(fb, None, "Ravi RPA Labs", "Pakistan")
     await admin.send("/exportmatches 3")
     doc = await admin.expect(lambda m: m.kind == "document")
     rows = list(csv.DictReader(io.StringIO((doc.content or b"").decode())))
-    assert rows[0].keys() == {
-        "company",
-        "country",
-        "match",
-        "match_country",
-        "rank",
-        "score",
-        "reasons",
-    }
+    assert rows[0].keys() == set(MATCH_COLUMNS)
     assert {(r["company"], r["match"], r["rank"]) for r in rows} == {
         ("SoftRo Automation", "Ravi RPA Labs", "1"),
         ("Ravi RPA Labs", "SoftRo Automation", "1"),
@@ -302,15 +274,13 @@ async def test_a_bad_request_on_the_contact_card_is_retried(
     assert (row.state, row.attempts) == ("sent", 2)
 
     for user, own in ((ana, "SoftRo Automation"), (imran, "LahoreQA")):
-        await user.send("/intros")
-        listing = (await user.expect(f"Introductions of {own}")).text or ""
+        listing = await answer(user, "/intros", f"Introductions of {own}")
         assert "Contact details of your introductions" in listing
         assert cards_in(listing) == (True, True)
         assert "@ana_softro" in listing and "@imran_lhr" in listing
     eve = await rep(sandbox, 5999, "Eve")
     await company(fb, eve.id, "Eve Cluj Soft", "Romania")
-    await eve.send("/intros")
-    assert cards_in((await eve.expect("No introductions yet")).text or "") == (False, False)
+    assert cards_in(await answer(eve, "/intros", "No introductions yet")) == (False, False)
 
 
 async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
@@ -333,11 +303,8 @@ async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
     row = await final_row(fb, "intro_accepted", ana.id)
     assert (row.state, row.attempts) == ("failed", 4)
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
-    await ana.send("/intros")
-    assert cards_in((await ana.expect("Introductions of SoftRo")).text or "") == (True, True)
-    admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    assert cards_in(await answer(ana, "/intros", "Introductions of SoftRo")) == (True, True)
+    stats = await matchstats(sandbox)
     assert "Given up (after retries, or the chat is gone): 1" in stats
     assert "Timed out, maybe delivered (not sent again): 0" in stats
 
@@ -358,9 +325,7 @@ async def test_a_timed_out_contact_card_is_not_sent_twice(
     assert len(cards) == 1  # it did arrive, once
     row = await final_row(fb, "intro_accepted", ana.id)
     assert row.state == "unknown"
-    admin = await rep(sandbox, ADMIN_ID, "Org")
-    await admin.send("/matchstats")
-    stats = (await admin.expect("Matching and introductions")).text or ""
+    stats = await matchstats(sandbox)
     assert "Timed out, maybe delivered (not sent again): 1" in stats
     assert "Given up (after retries, or the chat is gone): 0" in stats
 

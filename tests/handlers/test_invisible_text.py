@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FakeClock
-from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, press, register
+from sandbox import Sandbox
+from tests.support.flows import answer, edit_field, note_prompt, organiser, press, register, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -65,8 +65,7 @@ async def test_registration_refuses_answers_that_show_nothing(
     await press(u, "🇷🇴 Romania", "Step 3 of 12")
     await answer(u, "\u200b\u2067\u2069", "no visible characters")
     await answer(u, "Iași", "Step 4 of 12")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await tick(u, "Fintech")
     await press(u, "✅ Done (1 chosen)", "Step 5 of 12")
     await answer(u, "\u200b" * 20 + "\n\n" + "\u202e" * 20, "no visible characters")
     await answer(u, "/cancel", "Nothing was saved")
@@ -87,10 +86,8 @@ async def test_controls_are_dropped_from_what_is_stored(sandbox: Sandbox, fb: Bo
     assert record.offers == "Line one with a control\nline two"
     assert record.contact_name == "Ioana Popescu"
     # Editing a field goes through the same check.
-    await u.send("/profile")
-    await u.expect("Acme Soft")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "Name", "Edit · Company name")
+    await answer(u, "/profile", "Acme Soft")
+    await edit_field(u, "Name", "Edit · Company name")
     await answer(u, "\u202d\u200b", "no visible characters")
 
 
@@ -113,13 +110,6 @@ async def test_csv_import_refuses_invisible_fields_with_their_line(
     assert names == ["Alpha\u200b Co", "Delta Co"]
 
 
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
-
-
 async def test_names_stored_with_bidi_controls_are_shown_without(
     sandbox: Sandbox, fb: BotHarness
 ) -> None:
@@ -134,10 +124,7 @@ async def test_names_stored_with_bidi_controls_are_shown_without(
     card = await imran.expect("Match 1 of")
     assert "SoftRo Automation" in (card.text or "") and bidi_free(card.text)
     # The introduction request Imran gets, and the contact card after he accepts.
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("Hello \u202efrom\u202c Cluj")
     request = await imran.expect("Introduction request")
     assert "SoftRo Automation" in (request.text or "") and bidi_free(request.text)
@@ -163,10 +150,8 @@ async def test_broadcast_audience_names_are_shown_without_bidi_controls(
     )
     await org.send_document("agenda.csv", agenda.encode(), caption="/agenda_import")
     await org.expect("imported")
-    await org.send("/broadcast")
-    await org.expect("Send me the message")
-    await org.send("Doors open at 9")
-    await org.expect("Who should get it?")
+    await answer(org, "/broadcast", "Send me the message")
+    await answer(org, "Doors open at 9", "Who should get it?")
     await org.press("Subscribers of a session…")
     menu = await org.expect("Subscribers of which session?")
     assert bidi_free(str(menu.buttons())) and "Keynote AI" in str(menu.buttons())

@@ -18,8 +18,15 @@ import segno
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser
 from sandbox.mailbox import Mailbox
-from tests.support.flows import compose
-from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli, sandbox_settings
+from tests.support.flows import answer, compose, press
+from tests.support.harness import (
+    ADMIN_ID,
+    BotHarness,
+    bot_env,
+    bot_running,
+    run_cli,
+    sandbox_settings,
+)
 
 HEADER = (
     "name,country,city,sectors,offers,seeks,partnerships,size,website,contact_name,"
@@ -47,12 +54,8 @@ async def mailbot(
     sandbox: Sandbox, db_path: Path, clock: FakeClock, mail: Mailbox
 ) -> AsyncIterator[BotHarness]:
     settings = sandbox_settings(sandbox, db_path, smtp=mail.settings())
-    bot = BotHarness(sandbox, settings, clock=clock)
-    await bot.start()
-    try:
+    async with bot_running(sandbox, settings, clock=clock) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def imported(sandbox: Sandbox) -> SandboxUser:
@@ -75,12 +78,10 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
 ) -> None:
     org = await imported(sandbox)
     mail.refuse.add("nobody@gamma.example")
-    await org.send("/invite_unclaimed")
-    preview = await org.expect("Claim invitations")
-    assert "3 imported companies are not claimed yet" in (preview.text or "")
-    assert "• 3 get an invitation" in (preview.text or "")
-    await org.press("✉️ Send 3 e-mails")
-    await org.expect("Sending 3 e-mails")
+    preview = await answer(org, "/invite_unclaimed", "Claim invitations")
+    assert "3 imported companies are not claimed yet" in preview
+    assert "• 3 get an invitation" in preview
+    await press(org, "✉️ Send 3 e-mails", "Sending 3 e-mails")
     done = await org.expect("Claim invitations sent")
     text = done.text or ""
     assert "Invitations: 2" in text and "Reminders: 0" in text
@@ -126,21 +127,18 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
     ]
 
     # A second run the same day sends nothing.
-    await org.send("/invite_unclaimed")
-    again = (await org.expect("Claim invitations")).text or ""
+    again = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "• 2 were invited less than 3 days ago" in again
     assert "Nothing to send now." in again
     assert "Gamma Grid" in again  # the bounce is listed
 
     # Ana claims her company with the link from the e-mail.
     ana = sandbox.user(7301, "Ana")
-    await ana.send(f"/start {link.group(1)}")
-    await ana.expect("You now represent Alpha Apps")
+    await answer(ana, f"/start {link.group(1)}", "You now represent Alpha Apps")
 
     # Three days later, the one still unclaimed gets a reminder; Ana's company does not.
     clock.advance(days=3)
-    await org.send("/invite_unclaimed")
-    third = (await org.expect("Claim invitations")).text or ""
+    third = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "2 imported companies are not claimed yet" in third
     assert "• 1 gets a reminder (invited 3 or more days ago)" in third
     await org.press("✉️ Send 1 e-mail")
@@ -152,8 +150,7 @@ async def test_invitations_sent_recorded_not_repeated_reminded_and_claimed(
     assert [m for m in messages if "ana@alpha" in str(m["To"])] == [to_ana]
     # And nothing more after that: invited and reminded.
     clock.advance(days=3)
-    await org.send("/invite_unclaimed")
-    last = (await org.expect("Claim invitations")).text or ""
+    last = await answer(org, "/invite_unclaimed", "Claim invitations")
     assert "• 1 was invited and reminded already" in last and "Nothing to send now." in last
 
 
@@ -161,8 +158,7 @@ async def test_without_smtp_the_settings_are_named_and_a_mail_merge_file_comes(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     org = await imported(sandbox)
-    await org.send("/invite_unclaimed")
-    told = (await org.expect("E-mail is not set up")).text or ""
+    told = await answer(org, "/invite_unclaimed", "E-mail is not set up")
     for setting in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM"):
         assert setting in told
     doc = await org.expect(lambda m: m.kind == "document")
@@ -200,8 +196,7 @@ async def test_stats_and_broadcast_say_how_many_are_not_claimed(
 
     # Not for participants, whatever they press.
     eve = sandbox.user(7302, "Eve")
-    await eve.send("/invite_unclaimed")
-    await eve.expect("for the forum organisers only")
+    await answer(eve, "/invite_unclaimed", "for the forum organisers only")
 
 
 async def test_the_command_line_lists_then_sends(

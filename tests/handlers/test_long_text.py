@@ -5,7 +5,7 @@ Telegram accepts (the sandbox measures the shown text in UTF-16, as Telegram doe
 from __future__ import annotations
 
 from sandbox import Sandbox, SandboxUser, utf16_len
-from tests.support.flows import register
+from tests.support.flows import press, register
 from tests.support.harness import BotHarness
 
 SEND_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
@@ -54,8 +54,7 @@ async def test_a_summary_longer_than_a_message_is_sent_in_parts(
     first = ion.messages[ion.messages.index(last) - 1]
     assert "Step 12 of 12" in (first.text or "") and not first.buttons()
     assert offers in (first.text or "") + (last.text or "")
-    await ion.press("✅ Confirm")
-    await ion.expect("is registered")
+    await press(ion, "✅ Confirm", "is registered")
     # The used summary lost its buttons (its text was too long to replace).
     await sandbox.wait_idle()
     assert not last.buttons()

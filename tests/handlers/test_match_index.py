@@ -12,6 +12,7 @@ import pytest
 
 from bot.domain.matching import Matcher
 from sandbox import Sandbox
+from tests.support.flows import answer
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -27,24 +28,20 @@ async def test_changes_reach_the_next_matches_without_a_rebuild(
     builds = index.builds
 
     ravi = await company(fb, None, "Ravi RPA Labs", "Pakistan")
-    await ana.send("/matches")
-    await ana.expect("Match 1 of 2")
+    await answer(ana, "/matches", "Match 1 of 2")
 
     await companies.update(pk, {"name": "LahoreQA Testing"}, now=now)
-    await ana.send("/matches")
-    shown = (await ana.expect("Match 1 of 2")).text or ""
+    shown = await answer(ana, "/matches", "Match 1 of 2")
     await ana.press("Next ▶")
     shown += (await ana.expect("Match 2 of 2")).text or ""
     assert "LahoreQA Testing" in shown
 
     await companies.update(pk, {"paused": 1}, now=now)
-    await ana.send("/matches")
-    only = (await ana.expect("Match 1 of 1")).text or ""
+    only = await answer(ana, "/matches", "Match 1 of 1")
     assert "Ravi RPA Labs" in only and "LahoreQA" not in only
 
     await companies.delete(ravi)
-    await ana.send("/matches")
-    await ana.expect("ready to be matched")
+    await answer(ana, "/matches", "ready to be matched")
 
     await companies.update(pk, {"paused": 0}, now=now)
     await ana.send("/matches")
@@ -74,8 +71,7 @@ async def test_a_reply_is_answered_while_an_export_is_worked_out(
     monkeypatch.setattr(Matcher, "match", slow)
     await admin.send("/exportmatches 3")
     assert await asyncio.to_thread(started.wait, 20)
-    await other.send("/help")
-    await other.expect("/start")
+    await answer(other, "/help", "/start")
     release.set()
     await admin.expect(lambda m: m.kind == "document")
     assert held == [True]  # the export waited for the reply, not the other way round

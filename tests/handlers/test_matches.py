@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers.callbacks import IntroRequest
 from sandbox import Sandbox
+from tests.support.flows import answer, note_prompt, press, send_sticker
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -32,43 +33,23 @@ async def test_cards_paging_and_not_interested(sandbox: Sandbox, fb: BotHarness)
     assert second.buttons()[-1] == ["◀ Previous"]
     names = {"LahoreQA", "Ravi <RPA> Labs"}
     shown_second = next(n for n in names if n in (second.text or ""))
-    await ana.press("🙅 Not interested")
-    after = await ana.expect("won't suggest")
-    assert "Match 1 of 1" in (after.text or "")
-    assert shown_second not in (after.text or "").split("again.")[-1]
-    await ana.send("/matches")
-    again = await ana.expect("Match 1 of 1")
-    assert shown_second not in (again.text or "")
+    after = await press(ana, "🙅 Not interested", "won't suggest")
+    assert "Match 1 of 1" in after
+    assert shown_second not in after.split("again.")[-1]
+    again = await answer(ana, "/matches", "Match 1 of 1")
+    assert shown_second not in again
 
 
 async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _ = await pair(sandbox, fb)
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("x" * 501)
     await ana.expect("501 characters long")
-    await sandbox.send_message(
-        ana.id,
-        sticker={
-            "file_id": "stk",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        },
-    )
+    await send_sticker(ana)
     await ana.expect("type your note as text")
-    await ana.send("/cancel")
-    await ana.expect("Cancelled")
+    await answer(ana, "/cancel", "Cancelled")
     assert await fb.services.introductions.for_company(ro) == []
-    await ana.send("/matches")
-    await ana.expect("Match 1 of")
-    await ana.press("🤝 Request introduction")
-    await ana.expect("Add a short note")
+    await note_prompt(ana)
     await ana.send("y" * 500)
     await ana.expect("request was sent")
     got = await imran.expect("Introduction request")
@@ -77,21 +58,17 @@ async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHa
 
 async def test_says_why_there_are_no_matches(sandbox: Sandbox, fb: BotHarness) -> None:
     nobody = await rep(sandbox, 5701, "Nobody")
-    await nobody.send("/matches")
-    await nobody.expect("don't have a company yet")
+    await answer(nobody, "/matches", "don't have a company yet")
 
     ana = await rep(sandbox, 5702, "Ana")
     ro = await company(fb, ana.id, "SoftRo Automation", "Romania")
-    await ana.send("/matches")
-    await ana.expect("No company from Pakistan is ready to be matched yet")
+    await answer(ana, "/matches", "No company from Pakistan is ready to be matched yet")
 
     await fb.services.companies.update(ro, {"paused": 1}, now=fb.services.clock.now())
-    await ana.send("/matches")
-    await ana.expect("Your company is paused")
+    await answer(ana, "/matches", "Your company is paused")
 
     await fb.services.companies.update(ro, {"paused": 0, "seeks": ""}, now=fb.services.clock.now())
-    await ana.send("/matches")
-    await ana.expect("profile is not complete")
+    await answer(ana, "/matches", "profile is not complete")
 
 
 async def test_forged_request_button_is_refused(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -154,10 +131,8 @@ async def test_matches_understand_meaning_and_say_so(sandbox: Sandbox, fb: BotHa
     stored = await fb.services.embeddings.all()
     assert {shop, payroll} <= set(stored)  # computed for the ranking, kept for the next
 
-    await shop_rep.press("🤝 Request introduction")
-    await shop_rep.expect("Add a short note")
-    await shop_rep.press("📨 Send without a note")
-    await shop_rep.expect("request was sent")
+    await press(shop_rep, "🤝 Request introduction", "Add a short note")
+    await press(shop_rep, "📨 Send without a note", "request was sent")
     got = await payroll_rep.expect("Introduction request")
     assert "• you offer “payroll software for SMEs, salary slips and tax filings”, close in " in (
         got.text or ""

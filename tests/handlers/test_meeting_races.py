@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from sandbox import Sandbox, SandboxUser, SentMessage
+from tests.support.flows import answer
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 from tests.support.meetkit import add_block, introduce, live_meetings, open_picker
@@ -20,8 +21,7 @@ SLOT_3 = "Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi"
 
 async def picker_for(user: SandboxUser, partner: str) -> SentMessage:
     """Open the slot picker for ``partner`` from /meetings."""
-    await user.send("/meetings")
-    await user.expect("1:1 meetings of")
+    await answer(user, "/meetings", "1:1 meetings of")
     await user.press(f"📅 Book: {partner}")
     return await user.expect(f"Book a meeting with {partner}")
 
@@ -36,6 +36,25 @@ async def settled(user: SandboxUser, picker: SentMessage) -> SentMessage:
     return await user.expect(lambda m: m.message_id == picker.message_id and bool(m.edits))
 
 
+async def race(
+    first: SandboxUser, for_first: str, second: SandboxUser, for_second: str
+) -> list[SentMessage]:
+    """Each opens the slot picker for their partner, and both press the first slot at the
+    same moment: the two pickers once each press was answered."""
+    pickers = [await picker_for(first, for_first), await picker_for(second, for_second)]
+    await asyncio.gather(
+        first.press(SLOT_1, message_id=pickers[0].message_id),
+        second.press(SLOT_1, message_id=pickers[1].message_id),
+    )
+    return [await settled(first, pickers[0]), await settled(second, pickers[1])]
+
+
+async def karachisoft(sandbox: Sandbox, fb: BotHarness) -> tuple[SandboxUser, int]:
+    """Ravi and his KarachiSoft Labs: a second Pakistani company."""
+    ravi = await rep(sandbox, 5202, "Ravi")
+    return ravi, await company(fb, ravi.id, "KarachiSoft Labs", "Pakistan")
+
+
 async def test_two_reps_of_one_company_book_the_same_slot_at_once(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
@@ -43,18 +62,11 @@ async def test_two_reps_of_one_company_book_the_same_slot_at_once(
     ana, ro, imran, pk = await pair(sandbox, fb)
     dana = await rep(sandbox, 5102, "Dana")
     await fb.services.companies.add_rep(ro, dana.id, now=clock.now())
-    ravi = await rep(sandbox, 5202, "Ravi")
-    other = await company(fb, ravi.id, "KarachiSoft Labs", "Pakistan")
+    ravi, other = await karachisoft(sandbox, fb)
     await introduce(fb, ana.id, pk, imran.id)
     await introduce(fb, dana.id, other, ravi.id)
-    first = await picker_for(ana, "LahoreQA")
-    second = await picker_for(dana, "KarachiSoft Labs")
     # Both press the same first slot at the same moment, for different partners.
-    await asyncio.gather(
-        ana.press(SLOT_1, message_id=first.message_id),
-        dana.press(SLOT_1, message_id=second.message_id),
-    )
-    results = [await settled(ana, first), await settled(dana, second)]
+    results = await race(ana, "LahoreQA", dana, "KarachiSoft Labs")
     (meeting,) = await live_meetings(fb)
     assert meeting.starts_at == clock.now() + timedelta(hours=2)
     winners = [r for r in results if outcome(r) == "won"]
@@ -64,7 +76,7 @@ async def test_two_reps_of_one_company_book_the_same_slot_at_once(
     assert (lost.text or "").startswith("Your company already has a meeting at that time.")
     # ...and is shown the slots still free for that pair.
     assert [row[0] for row in lost.buttons()] == [SLOT_2, SLOT_3]
-    loser = dana if lost.message_id == second.message_id else ana
+    loser = dana if lost.message_id == results[1].message_id else ana
     await loser.press(SLOT_2, message_id=lost.message_id)
     assert outcome(await loser.expect("Proposed to")) == "won"
     assert len(await live_meetings(fb)) == 2
@@ -75,17 +87,10 @@ async def test_two_proposals_race_for_the_same_company_and_slot(
 ) -> None:
     await add_block(fb, clock.now() + timedelta(hours=2), slots=3)
     ana, ro, imran, pk = await pair(sandbox, fb)
-    ravi = await rep(sandbox, 5202, "Ravi")
-    other = await company(fb, ravi.id, "KarachiSoft Labs", "Pakistan")
+    ravi, other = await karachisoft(sandbox, fb)
     await introduce(fb, ana.id, pk, imran.id)
     await introduce(fb, ana.id, other, ravi.id)
-    first = await picker_for(imran, "SoftRo Automation")
-    second = await picker_for(ravi, "SoftRo Automation")
-    await asyncio.gather(
-        imran.press(SLOT_1, message_id=first.message_id),
-        ravi.press(SLOT_1, message_id=second.message_id),
-    )
-    results = [await settled(imran, first), await settled(ravi, second)]
+    results = await race(imran, "SoftRo Automation", ravi, "SoftRo Automation")
     (meeting,) = await live_meetings(fb)
     assert meeting.has(ro) and meeting.state == "proposed"
     losers = [r for r in results if outcome(r) != "won"]

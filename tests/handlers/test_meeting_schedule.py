@@ -10,8 +10,9 @@ from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meeting_schedule import MeetingScheduler
 from handlers.callbacks import SchedulePlan
-from sandbox import Sandbox, SandboxUser
+from sandbox import Sandbox
 from storage.meeting_choices import MeetingChoices
+from tests.support.flows import answer, organiser, press
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
 from tests.support.meetkit import add_block, introduce, live_meetings
@@ -36,13 +37,6 @@ async def forum(sandbox: Sandbox, fb: BotHarness, start: datetime) -> dict[str, 
     for slot in await MeetingScheduler(fb.services).all_slots():
         await choices.set_available(karachi, slot.starts_at, False)
     return {"SoftRo": ro, "LahoreQA": pk, "CarpaCode": carpa, "KarachiSoft": karachi}
-
-
-async def organiser(sandbox: Sandbox) -> SandboxUser:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/start")
-    await org.expect("Welcome")
-    return org
 
 
 async def test_schedule_preview_then_apply_books_and_tells_both_sides(
@@ -94,14 +88,12 @@ async def test_schedule_preview_then_apply_books_and_tells_both_sides(
     assert len(await live_meetings(fb)) == 1
 
     # The grid and the dashboard.
-    await org.send("/meetings_all")
-    grid = await org.expect("All meetings")
-    assert "B2B meetings — Thu 20 Nov" in (grid.text or "")
-    assert f"{SLOT_1} — " in (grid.text or "") and "/1 tables" in (grid.text or "")
-    assert (grid.text or "").count("✅ ") == 2  # the legend and the one meeting left
-    await org.send("/stats")
-    stats = await org.expect("Forum dashboard")
-    assert "1:1 meetings: 1 confirmed · 0 proposed · 1 declined" in (stats.text or "")
+    grid = await answer(org, "/meetings_all", "All meetings")
+    assert "B2B meetings — Thu 20 Nov" in grid
+    assert f"{SLOT_1} — " in grid and "/1 tables" in grid
+    assert grid.count("✅ ") == 2  # the legend and the one meeting left
+    stats = await answer(org, "/stats", "Forum dashboard")
+    assert "1:1 meetings: 1 confirmed · 0 proposed · 1 declined" in stats
 
 
 async def test_cancel_a_preview_and_organisers_only(
@@ -109,10 +101,8 @@ async def test_cancel_a_preview_and_organisers_only(
 ) -> None:
     await forum(sandbox, fb, clock.now() + timedelta(hours=2))
     ana = sandbox.user(5101, "Ana")
-    await ana.send("/schedule")
-    await ana.expect("for the forum organisers only")
-    await ana.send("/meetings_all")
-    await ana.expect("for the forum organisers only")
+    await answer(ana, "/schedule", "for the forum organisers only")
+    await answer(ana, "/meetings_all", "for the forum organisers only")
     org = await organiser(sandbox)
     await org.send("/schedule")
     preview = await org.expect("Meeting schedule — preview", timeout=20)
@@ -122,8 +112,7 @@ async def test_cancel_a_preview_and_organisers_only(
     await sandbox.wait_idle()
     assert "organisers only" in str(sandbox.calls_of("answerCallbackQuery")[-1].params)
     assert await live_meetings(fb) == []
-    await org.press("✖️ Cancel")
-    await org.expect("Schedule preview cancelled; nothing was booked.")
+    await press(org, "✖️ Cancel", "Schedule preview cancelled; nothing was booked.")
     await org.press_data(preview.message_id, SchedulePlan(plan_id, True).pack())
     await org.expect("already applied or cancelled")
     assert await live_meetings(fb) == []
@@ -136,24 +125,26 @@ async def test_opted_in_companies_get_their_mutual_top_matches(
     ana, ro, imran, pk = await pair(sandbox, fb)
     # Not introduced; both tick "let the organisers book meetings for us" in /meetings.
     for user in (ana, imran):
-        await user.send("/meetings")
-        await user.expect("The organisers may book meetings for you: off")
-        await user.press("🤖 Let the organisers book meetings for us")
-        await user.expect("The organisers may book meetings for you: on")
+        await answer(user, "/meetings", "The organisers may book meetings for you: off")
+        await press(
+            user,
+            "🤖 Let the organisers book meetings for us",
+            "The organisers may book meetings for you: on",
+        )
     org = await organiser(sandbox)
     await org.send("/schedule")
     preview = await org.expect("Meeting schedule — preview", timeout=20)
     assert "Candidates: 0 accepted introductions and 1 mutual top-3 matches" in (preview.text or "")
     assert "SoftRo Automation ↔ LahoreQA (opt-in" in (preview.text or "")
-    await org.press("✅ Apply (1 meetings)")
-    await org.expect("Schedule applied")
+    await press(org, "✅ Apply (1 meetings)", "Schedule applied")
     (meeting,) = await live_meetings(fb)
     assert {meeting.company_a, meeting.company_b} == {ro, pk}
     await ana.expect("The organisers booked a 1:1 meeting for you")
     # Once one side switches the opt-in off, no more meetings are placed for the pair.
     await ana.send("/meetings")
-    await ana.press("🤖 Stop organisers booking for us")
-    await ana.expect("The organisers may book meetings for you: off")
+    await press(
+        ana, "🤖 Stop organisers booking for us", "The organisers may book meetings for you: off"
+    )
     again = await MeetingScheduler(fb.services).preview(ADMIN_ID, store=False)
     assert (again.accepted, again.opt_in, len(again.placed)) == (0, 0, 0)
 

@@ -5,7 +5,7 @@ declined; rescheduled and cancelled with notices; /meetings and /ics."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 
@@ -13,14 +13,14 @@ from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
 from sandbox import Sandbox, SandboxUser, SentMessage
 from storage.meeting_choices import MeetingChoices
-from tests.support.flows import request_intro
+from tests.support.flows import accepted_in_chat, answer, press
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 from tests.support.meetkit import (
     LINK_PREFIX,
     add_block,
     booked,
-    introduce,
+    introduced_pair,
     live_meetings,
     meetings_of,
     open_picker,
@@ -43,9 +43,7 @@ async def test_book_confirm_reminder_with_link_then_feedback(
     # two seconds after it is booked.
     start = clock.now() + timedelta(minutes=10, seconds=2)
     await add_block(fb, start, slots=3)
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran)
     card = await ana.expect("Introduction made: LahoreQA")
     assert card.buttons() == [["📅 Book a meeting"]]
 
@@ -93,10 +91,8 @@ async def test_book_confirm_reminder_with_link_then_feedback(
     await ana.press("✅ Yes")
     stars = await ana.expect("How useful was the meeting?")
     assert stars.buttons() == [["⭐", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐"]]
-    await ana.press("⭐⭐⭐⭐")
-    await ana.expect("Anything to add")
-    await ana.send("Great <b>call</b>, next step: a pilot")
-    await ana.expect("Noted. Thank you!")
+    await press(ana, "⭐⭐⭐⭐", "Anything to add")
+    await answer(ana, "Great <b>call</b>, next step: a pilot", "Noted. Thank you!")
     feedback = await MeetingChoices(fb.services.db).feedback(meeting.id, ana.id)
     assert feedback is not None
     assert (feedback.held, feedback.rating, feedback.note) == (
@@ -113,10 +109,9 @@ async def test_book_confirm_reminder_with_link_then_feedback(
 
 
 async def _introduced(
-    sandbox: Sandbox, fb: BotHarness
+    sandbox: Sandbox, fb: BotHarness, start: datetime, *, slots: int
 ) -> tuple[SandboxUser, int, SandboxUser, int]:
-    ana, ro, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, ro, imran, pk = await introduced_pair(sandbox, fb, start, slots=slots)
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     return ana, ro, imran, pk
@@ -126,11 +121,9 @@ async def test_the_other_side_proposes_another_slot(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=3)
     await open_picker(ana, "LahoreQA")
-    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
-    await ana.expect("Proposed to LahoreQA")
+    await press(ana, "Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi", "Proposed to LahoreQA")
     first = await imran.expect("proposes a 1:1 meeting")
     await imran.press("🔁 Another slot")
     choices = await imran.expect("Another time with SoftRo Automation")
@@ -140,8 +133,11 @@ async def test_the_other_side_proposes_another_slot(
         "Thu 20 Nov · 12:20 Bucharest · 15:20 Karachi",
         "Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi",
     ]
-    await imran.press("Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi")
-    await imran.expect("Proposed the new time to SoftRo Automation")
+    await press(
+        imran,
+        "Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi",
+        "Proposed the new time to SoftRo Automation",
+    )
     moved = await ana.expect("asks to move your meeting")
     text = moved.text or ""
     assert "Thu 20 Nov · 12:40 Bucharest · 15:40 Karachi (20 min)" in text
@@ -149,15 +145,14 @@ async def test_the_other_side_proposes_another_slot(
     # Imran's first notice is out of date: its Confirm changes nothing.
     await imran.press("✅ Confirm", message_id=first.message_id)
     await sandbox.wait_idle()
-    answer = sandbox.calls_of("answerCallbackQuery")[-1]
-    assert "out of date" in str(answer.params.get("text"))
+    reply = sandbox.calls_of("answerCallbackQuery")[-1]
+    assert "out of date" in str(reply.params.get("text"))
     (meeting,) = await meetings_of(fb, ro)
     assert (
         meeting.state == "proposed"
         and meeting.proposer_company == (await fb.services.companies.by_rep(imran.id)).id
     )  # type: ignore[union-attr]
-    await ana.press("✅ Confirm")
-    await ana.expect("Booked")
+    await press(ana, "✅ Confirm", "Booked")
     booked = await imran.expect("Meeting booked")
     assert "12:40 Bucharest · 15:40 Karachi" in (booked.text or "")
     (meeting,) = await meetings_of(fb, ro)
@@ -169,12 +164,10 @@ async def test_decline_frees_the_slot_and_tells_the_proposer(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
     await propose_first_slot(ana, imran)
     assert len(await live_meetings(fb)) == 1
-    await imran.press("✖️ Decline")
-    await imran.expect("You declined the meeting with SoftRo Automation")
+    await press(imran, "✖️ Decline", "You declined the meeting with SoftRo Automation")
     told = await ana.expect("LahoreQA declined the meeting")
     assert "Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi" in (told.text or "")
     assert await live_meetings(fb) == []
@@ -190,8 +183,7 @@ async def test_reschedule_and_cancel_tell_the_other_side(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=3)
     await propose_first_slot(ana, imran)
     await imran.press("✅ Confirm")
     await ana.expect("Meeting booked")
@@ -207,14 +199,13 @@ async def test_reschedule_and_cancel_tell_the_other_side(
         f"meeting:{meeting.id}:remind:60",
     ]
 
-    await ana.send("/meetings")
-    page = await ana.expect("1:1 meetings of SoftRo Automation")
-    assert "LahoreQA" in (page.text or "") and "✅ Confirmed." in (page.text or "")
-    assert LINK_PREFIX + meeting.token in (page.text or "")
-    await ana.press("🔁 Reschedule LahoreQA")
-    await ana.expect("Another time with LahoreQA")
-    await ana.press("Thu 20 Nov · 12:20 Bucharest · 15:20 Karachi")
-    await ana.expect("Proposed the new time to LahoreQA")
+    page = await answer(ana, "/meetings", "1:1 meetings of SoftRo Automation")
+    assert "LahoreQA" in page and "✅ Confirmed." in page
+    assert LINK_PREFIX + meeting.token in page
+    await press(ana, "🔁 Reschedule LahoreQA", "Another time with LahoreQA")
+    await press(
+        ana, "Thu 20 Nov · 12:20 Bucharest · 15:20 Karachi", "Proposed the new time to LahoreQA"
+    )
     moved = await imran.expect("asks to move your meeting")
     assert "Was: Thu 20 Nov · 12:00 Bucharest" in (moved.text or "")
     # Moved back to a proposal: no reminders until it is confirmed again.
@@ -223,12 +214,9 @@ async def test_reschedule_and_cancel_tell_the_other_side(
     await ana.expect("Meeting booked")
     assert f"meeting:{meeting.id}:remind:10" in timers.names(f"meeting:{meeting.id}:")
 
-    await imran.send("/meetings")
-    await imran.expect("1:1 meetings of LahoreQA")
-    await imran.press("❌ Cancel SoftRo Automation")
-    await imran.expect("Cancel this meeting?")
-    await imran.press("Yes, cancel it")
-    await imran.expect("The meeting with SoftRo Automation is cancelled")
+    await answer(imran, "/meetings", "1:1 meetings of LahoreQA")
+    await press(imran, "❌ Cancel SoftRo Automation", "Cancel this meeting?")
+    await press(imran, "Yes, cancel it", "The meeting with SoftRo Automation is cancelled")
     told = await ana.expect("LahoreQA cancelled your meeting")
     assert "12:20 Bucharest" in (told.text or "")
     assert timers.names(f"meeting:{meeting.id}:") == []
@@ -242,12 +230,10 @@ async def test_meetings_in_ics_with_their_link(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    await add_block(fb, start, slots=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb)
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
     await propose_first_slot(ana, imran)
     # A proposal is not in the calendar yet.
-    await ana.send("/ics")
-    await ana.expect("not subscribed to any session")
+    await answer(ana, "/ics", "not subscribed to any session")
     await imran.press("✅ Confirm")
     await ana.expect("Meeting booked")
     (meeting,) = await meetings_of(fb, ro)
@@ -271,22 +257,21 @@ async def test_we_moved_it_offers_the_free_slots_to_book_the_new_time(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=1)
-    await add_block(fb, start, slots=3)
-    ana, ro, imran, pk = await _introduced(sandbox, fb)
+    ana, ro, imran, pk = await _introduced(sandbox, fb, start, slots=3)
     meeting = await booked(fb, ana.id, pk, imran.id, start)
     await ana.expect("Meeting booked")
     clock.advance(hours=1, minutes=21)  # the first slot is over; the other two are ahead
     await replan(fb)
     await sandbox.wait_for(imran.id, "take place?", timeout=5)
-    await imran.press("🔁 We moved it")
-    await imran.expect("Noted: you moved the meeting with SoftRo Automation.")
+    await press(imran, "🔁 We moved it", "Noted: you moved the meeting with SoftRo Automation.")
     picker = await imran.expect("Book a meeting with SoftRo Automation")
     assert [row[0] for row in picker.buttons()] == [
         "Thu 20 Nov · 11:40 Bucharest · 14:40 Karachi"
     ]  # 11:20 began a minute ago; 11:40 is the one left
     feedback = await MeetingChoices(fb.services.db).feedback(meeting.id, imran.id)
     assert feedback is not None and (feedback.held, feedback.rating) == ("moved", None)
-    await imran.press("Thu 20 Nov · 11:40 Bucharest · 14:40 Karachi")
-    await imran.expect("Proposed to SoftRo Automation")
+    await press(
+        imran, "Thu 20 Nov · 11:40 Bucharest · 14:40 Karachi", "Proposed to SoftRo Automation"
+    )
     await ana.expect("proposes a 1:1 meeting")
     assert [m.state for m in await meetings_of(fb, ro)] == ["confirmed", "proposed"]

@@ -9,7 +9,17 @@ import re
 
 from handlers.callbacks import DeleteMe, ProfileAct, ProfileEdit
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, document, press, register, request_intro
+from tests.support.flows import (
+    answer,
+    document,
+    edit_field,
+    last_button,
+    press,
+    register,
+    registered_company,
+    request_intro,
+    tick,
+)
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
 
@@ -33,16 +43,14 @@ async def test_edit_one_field_only_that_step(sandbox: Sandbox, running: BotHarne
     u = sandbox.user(4002, "Edit")
     await register(u, "Editable SRL")
     await answer(u, "/profile", "Editable SRL")
-    await press(u, "✏️ Edit", "Which field")
-    await press(u, "City", "Edit · City")
+    await edit_field(u, "City", "Edit · City")
     await answer(u, "1", "at least 2 characters")
     await answer(u, "Timișoara", "Saved: City")
     company = await running.services.companies.by_rep(4002)
     assert company is not None and company.city == "Timișoara"
     assert company.name == "Editable SRL"
     await press(u, "Sectors", "Edit · Sectors")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await tick(u, "Fintech")
     await press(u, "✅ Done (3 chosen)", "Saved: Sectors")
     await press(u, "✅ Done", "up to date")
     company = await running.services.companies.by_rep(4002)
@@ -54,12 +62,10 @@ async def test_pause_resume_and_double_press(sandbox: Sandbox, running: BotHarne
     u = sandbox.user(4003, "Pause")
     await register(u, "Pausable SRL")
     await answer(u, "/profile", "Pausable SRL")
-    card = u.last
-    assert card is not None
-    pause = card.button_data()["⏸ Pause matching"]
-    await u.press_data(card.message_id, pause)
+    card_id, pause = last_button(u, "⏸ Pause matching")
+    await u.press_data(card_id, pause)
     await u.expect("Matching is paused")
-    await u.press_data(card.message_id, pause)  # a second press changes nothing
+    await u.press_data(card_id, pause)  # a second press changes nothing
     await sandbox.wait_idle()
     company = await running.services.companies.by_rep(4003)
     assert company is not None and company.paused and not company.matchable
@@ -132,8 +138,7 @@ async def test_invite_and_join_then_colleague_edits_and_last_leaves(
     assert await running.services.companies.by_rep(4008) is None
     # The colleague can edit.
     await answer(dan, "/profile", "Reps in Telegram: 2")
-    await press(dan, "✏️ Edit", "Which field")
-    await press(dan, "Website", "Edit · Website")
+    await edit_field(dan, "Website", "Edit · Website")
     await answer(dan, "https://team.example", "Saved: Website")
     await answer(dan, "/cancel", "Cancelled")
     fresh = await running.services.companies.get(company.id)
@@ -174,12 +179,10 @@ async def test_delete_company_for_all_reps(sandbox: Sandbox, running: BotHarness
     await answer(dan, f"/start {payload}", "You now represent")
     await answer(ana, "/profile", "Doomed SRL")
     await press(ana, "🗑 Delete company", "cannot be undone")
-    confirm = ana.last
-    assert confirm is not None
-    data = confirm.button_data()["Yes, delete it"]
-    await ana.press_data(confirm.message_id, data)
+    confirm_id, data = last_button(ana, "Yes, delete it")
+    await ana.press_data(confirm_id, data)
     await ana.expect("was deleted")
-    await ana.press_data(confirm.message_id, data)  # again: nothing left to act on
+    await ana.press_data(confirm_id, data)  # again: nothing left to act on
     await dan.expect("was deleted by your colleague")
     assert await running.services.companies.all() == []
     await answer(dan, "/profile", "not registered")
@@ -236,9 +239,7 @@ async def test_mydata_shows_the_other_side_as_public_card_until_accepted(
 
 async def test_deleteme_erases_user_and_company(sandbox: Sandbox, running: BotHarness) -> None:
     u = sandbox.user(4014, "Gone")
-    await register(u, "Gone SRL")
-    company = await running.services.companies.by_rep(4014)
-    assert company is not None
+    company = await registered_company(running, u, "Gone SRL")
     await answer(u, "/deleteme", "Are you sure")
     await press(u, "No, keep my data", "Nothing was deleted")
     assert await running.services.users.get(4014) is not None

@@ -8,19 +8,26 @@ import asyncio
 
 from bot.config import Settings
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import OFFERS, SEEKS, answer, press, register
-from tests.support.harness import BotHarness
+from tests.support.flows import (
+    OFFERS,
+    SEEKS,
+    answer,
+    begin_registration,
+    last_button,
+    press,
+    register,
+    registered_company,
+    send_sticker,
+    started,
+    tick,
+)
+from tests.support.harness import BotHarness, bot_running
 
 
 async def test_full_registration(sandbox: Sandbox, running: BotHarness) -> None:
-    ana = sandbox.user(3001, "Ana")
-    await ana.send("/start")
-    await ana.expect("Welcome")
-    await ana.press("📝 Register my company")
-    await ana.expect("Step 1 of 12")
-    await register(ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
-    company = await running.services.companies.by_rep(3001)
-    assert company is not None
+    ana = await started(sandbox, 3001, "Ana")
+    await press(ana, "📝 Register my company", "Step 1 of 12")
+    company = await registered_company(running, ana, "Ștefan & Țară <b>Soft</b> ăâî 🚀")
     assert company.name == "Ștefan & Țară <b>Soft</b> ăâî 🚀"
     # Stored by the forum file's code and keys.
     assert company.country == "RO" and company.city == "Cluj-Napoca"
@@ -79,8 +86,7 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await asyncio.sleep(0.1)
     assert "Step 5" not in (u.last.text or "")
     for sector in ("Telecom", "Fintech", "Edtech", "Blockchain", "Healthtech"):
-        await u.press(sector)
-        await u.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()))
+        await tick(u, sector)
     await u.press("Cybersecurity")  # a sixth: refused with an alert, nothing changes
     await asyncio.sleep(0.1)
     answers = [c for c in sandbox.calls_of("answerCallbackQuery") if c.params.get("text")]
@@ -90,8 +96,7 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await answer(u, "y" * 10_000, "10,000 characters; the limit for what you offer is 1,000")
     await answer(u, "We build fintech apps", "Step 6 of 12")
     await answer(u, "We seek resellers abroad", "Step 7 of 12")
-    await u.press("Joint venture")
-    await u.expect(lambda m: "✓ Joint venture" in str(m.buttons()))
+    await tick(u, "Joint venture")
     await press(u, "✅ Done (1 chosen)", "Step 8 of 12")
     await press(u, "1000+", "Step 9 of 12")
     await answer(u, "ftp://files.example", "http:// or https://")
@@ -128,8 +133,7 @@ async def test_back_keeps_answers_and_skip_only_where_optional(
     await answer(u, "/back", "Step 2 of 12")
     await press(u, "🇵🇰 Pakistan", "Step 3 of 12")
     await answer(u, "/skip", "Step 4 of 12")
-    await u.press("Telecom")
-    await u.expect(lambda m: "✓ Telecom" in str(m.buttons()))
+    await tick(u, "Telecom")
     await answer(u, "/back", "Step 3 of 12")
     await answer(u, "Karachi", "Step 4 of 12")
     # The sectors chosen before going back are still ticked.
@@ -140,10 +144,7 @@ async def test_cancel_at_several_steps_saves_nothing(sandbox: Sandbox, running: 
     u = sandbox.user(3005, "Cancel")
     await answer(u, "/register", "Step 1 of 12")
     await answer(u, "/cancel", "Nothing was saved")
-    await answer(u, "/register", "Step 1 of 12")
-    await answer(u, "Cancel Co", "Step 2 of 12")
-    await press(u, "🇷🇴 Romania", "Step 3 of 12")
-    await answer(u, "Bucharest", "Step 4 of 12")
+    await begin_registration(u, "Cancel Co", "🇷🇴 Romania", "Bucharest")
     await answer(u, "/cancel", "Nothing was saved")
     # The country menu of the cancelled registration is dead.
     await u.press("Telecom")
@@ -167,17 +168,7 @@ async def test_odd_input_gets_polite_reask(sandbox: Sandbox, running: BotHarness
     await u.send_document("x.csv", b"a,b", caption=None)
     await u.expect("text message")
     await answer(u, "Odd Input Ltd", "Step 2 of 12")
-    await u.send_message(
-        sticker={
-            "file_id": "s",
-            "file_unique_id": "s",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        }
-    )
+    await send_sticker(u)
     await u.expect("choose with the buttons")
 
 
@@ -186,11 +177,9 @@ async def test_double_confirm_registers_once_and_old_menu_expires(
 ) -> None:
     u = sandbox.user(3007, "Twice")
     await register(u, "Twice Ltd", confirm=False)
-    summary = u.last
-    assert summary is not None
-    data = summary.button_data()["✅ Confirm"]
-    await u.press_data(summary.message_id, data)
-    await u.press_data(summary.message_id, data)
+    summary_id, data = last_button(u, "✅ Confirm")
+    await u.press_data(summary_id, data)
+    await u.press_data(summary_id, data)
     await u.expect("is registered")
     await sandbox.wait_idle()
     assert len(await running.services.companies.all()) == 1
@@ -207,12 +196,8 @@ async def test_restart_resumes_same_step_with_answers(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
     u = sandbox.user(3008, "Restart")
-    await answer(u, "/register", "Step 1 of 12")
-    await answer(u, "Restart Tech", "Step 2 of 12")
-    await press(u, "🇵🇰 Pakistan", "Step 3 of 12")
-    await answer(u, "Lahore", "Step 4 of 12")
-    await u.press("Fintech")
-    await u.expect(lambda m: "✓ Fintech" in str(m.buttons()))
+    await begin_registration(u, "Restart Tech", "🇵🇰 Pakistan", "Lahore")
+    await tick(u, "Fintech")
     await running.restart()
     # The live menu still works after the restart.
     await press(u, "✅ Done (1 chosen)", "Step 5 of 12")
@@ -222,8 +207,7 @@ async def test_restart_resumes_same_step_with_answers(
     await answer(u, "Payments integration services", "Step 6 of 12")
     await running.restart()
     await answer(u, "Partners for lending software", "Step 7 of 12")
-    await u.press("Joint venture")
-    await u.expect(lambda m: "✓ Joint venture" in str(m.buttons()))
+    await tick(u, "Joint venture")
     await press(u, "✅ Done (1 chosen)", "Step 8 of 12")
     await press(u, "51–200", "Step 9 of 12")
     await answer(u, "/skip", "Contact person")
@@ -280,12 +264,8 @@ async def test_fifty_users_at_once_keep_their_own_answers(
     sandbox: Sandbox, settings: Settings
 ) -> None:
     # Without the rate limiter: its 30 messages/s would make this test about waiting.
-    running = BotHarness(sandbox, settings, rate_limiter=False)
-    await running.start()
-    try:
+    async with bot_running(sandbox, settings, rate_limiter=False) as running:
         await _fifty(sandbox, running)
-    finally:
-        await running.stop()
 
 
 async def _fifty(sandbox: Sandbox, running: BotHarness) -> None:

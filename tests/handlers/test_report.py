@@ -14,9 +14,10 @@ import openpyxl
 from bot.clock import FakeClock
 from bot.services.followups import FollowupService
 from sandbox import Sandbox
-from tests.support.flows import compose, document, is_report, press, request_intro
+from tests.support.flows import accepted_in_chat, answer, compose, document, is_report, press
 from tests.support.harness import ADMIN_ID, BotHarness, bot_env, run_cli
 from tests.support.matchkit import company, pair, rep
+from tests.support.storage import bare_company
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 STEPS = [
@@ -81,30 +82,23 @@ async def test_the_report_workbook(
     await services.companies.add_rep(ro, dan.id, now=clock.now())
     eve = await rep(sandbox, 5103, "Eve")
     await company(fb, eve.id, "Paused Bucharest Soft", "Romania", paused=1)
-    await services.companies.create(
-        {
-            "name": FORMULA,
-            "country": "PK",
-            "offers": "+cmd|' /C calc'!A0 and more offers",
-            "seeks": "@SUM(1,2) partners",
-            "contact_email": "x@formula.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
+    await bare_company(
+        services.db,
+        FORMULA,
+        "PK",
         now=clock.now(),
+        offers="+cmd|' /C calc'!A0 and more offers",
+        seeks="@SUM(1,2) partners",
+        contact_email="x@formula.example",
         source="import",
     )
-    await request_intro(ana)
-    await imran.expect("Introduction request")
-    await press(imran, "✅ Accept", "You accepted")
+    await accepted_in_chat(ana, imran)
     clock.advance(days=61)
     assert await FollowupService(services).run_due() == 2
     await dan.expect("What came of your contact")
     await imran.expect("What came of your contact")
     await press(dan, "Talks ongoing", "Would you add a short note")
-    await dan.send("Dan's secret plan with LahoreQA")
-    await dan.expect("your note is saved")
+    await answer(dan, "Dan's secret plan with LahoreQA", "your note is saved")
     await press(imran, "Agreement signed", "Would you add a short note")
     await press(imran, "No note", "Thank you.")
     admin = await rep(sandbox, ADMIN_ID, "Org")
@@ -169,8 +163,7 @@ async def test_the_report_workbook(
     assert row[1] == "Thanks for coming" and row[6] == row[7] == 5  # 5 users, all sent
 
     # Dan erases himself; the report written by the command line no longer has his note.
-    await dan.send("/deleteme")
-    await dan.expect("Are you sure")
+    await answer(dan, "/deleteme", "Are you sure")
     await press(dan, "🗑 Yes, delete everything", "Deleted")
     target = tmp_path / "report.xlsx"
     code, out, err = await run_cli(
@@ -187,6 +180,5 @@ async def test_the_report_workbook(
 
 async def test_report_is_for_organisers_only(sandbox: Sandbox, fb: BotHarness) -> None:
     eve = await rep(sandbox, 5301, "Eve")
-    await eve.send("/report")
-    await eve.expect("for the forum organisers only")
+    await answer(eve, "/report", "for the forum organisers only")
     assert not sandbox.calls_of("sendDocument")

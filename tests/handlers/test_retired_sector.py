@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.forum import load_forum
 from sandbox import Sandbox
-from tests.support.flows import answer, press, register
+from tests.support.flows import answer, edit_field, press, register
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
 from tests.support.matchkit import company, rep
 
@@ -92,8 +92,7 @@ async def test_removed_sector_and_intent_stay_readable_and_are_no_longer_offered
     assert "both want a joint venture" in match
 
     # Editing her sectors offers only what the file lists.
-    await press(ana, "✏️ Edit", "Which field")
-    await press(ana, "Sectors", "Edit · Sectors")
+    await edit_field(ana, "Sectors", "Edit · Sectors")
     offered = [row[0] for row in (ana.last.buttons() if ana.last else [])]
     assert "RPA & automation" not in offered and "✓ Cybersecurity" in offered
     assert all("rpa" not in data for data in ana.last.button_data().values())  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from bot.clock import FakeClock
 from bot.domain.agenda import SessionInput, keys_in
 from handlers.i18n import Texts
 from sandbox import Sandbox, SandboxUser, SentMessage
+from tests.support.flows import answer, press, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.languages import FSI, PDI, RO, UR, said
 
@@ -50,44 +51,26 @@ async def register(
     """The whole registration in the reader's language: each step's head, each button's
     label and the forum's country, sector and intent names are the reader's."""
     forum = harness.services.forum
-    await user.press(said(tx, "📝 Register my company"))
-    await user.expect(has(step(tx, 1)))
-    await user.send(name)
-    await user.expect(has(step(tx, 2)))
-    await user.press(forum.flag_and_name(country, tx.language))
-    await user.expect(has(step(tx, 3)))
-    await user.send(city)
-    await user.expect(has(step(tx, 4)))
+    await press(user, said(tx, "📝 Register my company"), has(step(tx, 1)))
+    await answer(user, name, has(step(tx, 2)))
+    await press(user, forum.flag_and_name(country, tx.language), has(step(tx, 3)))
+    await answer(user, city, has(step(tx, 4)))
     for key in sectors:
-        label = forum.sector_label(key, tx.language)
-        await user.press(label)
-        await user.expect(lambda m, shown=label: f"✓ {shown}" in str(m.buttons()))
-    await user.press(tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", len(sectors)))
-    await user.expect(has(step(tx, 5)))
-    await user.send(offers)
-    await user.expect(has(step(tx, 6)))
-    await user.send(seeks)
-    await user.expect(has(step(tx, 7)))
-    label = forum.intent_label(intent, tx.language)
-    await user.press(label)
-    await user.expect(lambda m: f"✓ {label}" in str(m.buttons()))
-    await user.press(tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", 1))
-    await user.expect(has(step(tx, 8)))
-    await user.press("51–200")
-    await user.expect(has(step(tx, 9)))
-    await user.send("/skip")
-    await user.expect(has(said(tx, "Contact person")))
-    await user.send(contact)
-    await user.expect(has(said(tx, "Contact email")))
-    await user.send(email)
-    await user.expect(has(said(tx, "Phone")))
-    await user.send("/skip")
-    await user.expect(has(step(tx, 11)))
-    await user.press(said(tx, "✅ I agree"))
-    await user.expect(has(step(tx, 12)))
-    await user.press(said(tx, "✅ Confirm"))
-    registered = await user.expect(has("🎉"))
-    assert name in (registered.text or "")
+        await tick(user, forum.sector_label(key, tx.language))
+    await press(
+        user, tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", len(sectors)), has(step(tx, 5))
+    )
+    await answer(user, offers, has(step(tx, 6)))
+    await answer(user, seeks, has(step(tx, 7)))
+    await tick(user, forum.intent_label(intent, tx.language))
+    await press(user, tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", 1), has(step(tx, 8)))
+    await press(user, "51–200", has(step(tx, 9)))
+    await answer(user, "/skip", has(said(tx, "Contact person")))
+    await answer(user, contact, has(said(tx, "Contact email")))
+    await answer(user, email, has(said(tx, "Phone")))
+    await answer(user, "/skip", has(step(tx, 11)))
+    await press(user, said(tx, "✅ I agree"), has(step(tx, 12)))
+    assert name in await press(user, said(tx, "✅ Confirm"), has("🎉"))
 
 
 def isolated(text: str, typed: str) -> bool:
@@ -195,8 +178,7 @@ async def test_a_romanian_and_an_urdu_rep_each_read_their_language(
 
     # -- a broadcast: the organiser's words as written, the framing in each language ----
     org = sandbox.user(ADMIN_ID, "Org")
-    await org.send("/broadcast")
-    await org.expect("Send me the message")
+    await answer(org, "/broadcast", "Send me the message")
     await org.send(BROADCAST)
     await org.expect("Who should get it?")
     await org.press("Everyone")

@@ -14,8 +14,9 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import load_forum
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import answer, press, register, request_intro
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
+from tests.support.flows import answer, organiser, press, register, request_intro
+from tests.support.harness import REPO_ROOT, BotHarness, sandbox_settings
+from tests.support.storage import bare_company
 
 SECOND = load_forum(REPO_ROOT / "tests" / "data" / "forum_de_vn.toml")
 HANS_OFFERS = "Industrial IoT platforms for factories; we seek offshore developers"
@@ -118,18 +119,16 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
     # Companies that must not be proposed: one of Hans's own country, one of a country this
     # forum does not have (a database can hold one, e.g. after a change of forum file).
     for name, country in (("Isar Embedded AG", "DE"), ("Danube Offshore SRL", "RO")):
-        await companies.create(
-            {
-                "name": name,
-                "country": country,
-                "offers": LINH_OFFERS,
-                "seeks": LINH_SEEKS,
-                "contact_email": "x@example.org",
-                "consent": 1,
-            },
-            sectors=["industrial_iot"],
-            partnerships=["deliver"],
+        await bare_company(
+            fb.services.db,
+            name,
+            country,
             now=fb.services.clock.now(),
+            offers=LINH_OFFERS,
+            seeks=LINH_SEEKS,
+            sectors=("industrial_iot",),
+            partnerships=("deliver",),
+            contact_email="x@example.org",
         )
 
     # Matching pairs only across the forum's two countries.
@@ -146,8 +145,7 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
     assert "Spree Automation GmbH" in (request.text or "") and "🇩🇪 Berlin, Germany" in (
         request.text or ""
     )
-    await linh.press("✅ Accept")
-    await linh.expect("You accepted")
+    await press(linh, "✅ Accept", "You accepted")
     for_linh = await linh.expect("Introduction made: Spree Automation GmbH")
     assert "hans@spree.example" in (for_linh.text or "") and "+49 30 901820" in (
         for_linh.text or ""
@@ -161,8 +159,7 @@ async def test_registration_matching_and_an_introduction_in_another_forum(
 async def test_agenda_timezone_import_and_organisers_in_another_forum(
     sandbox: Sandbox, fb: BotHarness
 ) -> None:
-    org = sandbox.user(ADMIN_ID, "Org")
-    await answer(org, "/start", "Welcome")
+    org = await organiser(sandbox)
     # The event zone defaults to the forum file's.
     assert fb.services.settings.event_timezone == "Europe/Berlin"
     agenda = (
@@ -214,18 +211,15 @@ async def test_agenda_timezone_import_and_organisers_in_another_forum(
 
     # The organisers' screens name this forum's countries, and count matches across them
     # only: a company of another country (left from another forum file) has none.
-    await fb.services.companies.create(
-        {
-            "name": "Danube Offshore SRL",
-            "country": "RO",
-            "offers": "Offers long enough",
-            "seeks": "Seeks long enough",
-            "contact_email": "d@danube.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["deliver"],
+    await bare_company(
+        fb.services.db,
+        "Danube Offshore SRL",
+        "RO",
         now=fb.services.clock.now(),
+        offers="Offers long enough",
+        seeks="Seeks long enough",
+        partnerships=("deliver",),
+        contact_email="d@danube.example",
     )
     stats = await answer(org, "/stats", "Forum dashboard")
     assert "Companies: 4 — 🇩🇪 Germany 1 · 🇻🇳 Vietnam 2 · RO 1" in stats

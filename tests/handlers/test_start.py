@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 from handlers.errors import SORRY
 from sandbox import Sandbox
+from tests.support.flows import answer, press, send_sticker, started
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -23,8 +24,7 @@ async def test_start_greets_and_records_user(sandbox: Sandbox, running: BotHarne
 
 async def test_start_accepts_deep_link_payload(sandbox: Sandbox, running: BotHarness) -> None:
     bob = sandbox.user(1002, "Bob")
-    await bob.send("/start join_abc123")
-    await bob.expect("Welcome")
+    await answer(bob, "/start join_abc123", "Welcome")
     assert running.app is not None
     assert running.app.user_data[1002]["start_payload"] == "join_abc123"
 
@@ -41,17 +41,13 @@ async def test_help_lists_commands_for_the_role(sandbox: Sandbox, running: BotHa
 
 
 async def test_help_button_from_start(sandbox: Sandbox, running: BotHarness) -> None:
-    rep = sandbox.user(1004, "Rep")
-    await rep.send("/start")
-    await rep.expect("Welcome")
-    await rep.press("ℹ️ Help")
-    await rep.expect("/help")
+    rep = await started(sandbox, 1004, "Rep")
+    await press(rep, "ℹ️ Help", "/help")
 
 
 async def test_cancel_always_answers(sandbox: Sandbox, running: BotHarness) -> None:
     rep = sandbox.user(1005, "Rep")
-    await rep.send("/cancel")
-    await rep.expect("nothing to cancel")
+    await answer(rep, "/cancel", "nothing to cancel")
 
 
 async def test_unknown_command_and_stray_text(sandbox: Sandbox, running: BotHarness) -> None:
@@ -59,20 +55,8 @@ async def test_unknown_command_and_stray_text(sandbox: Sandbox, running: BotHarn
     await rep.send("/frobnicate<b>")
     reply = await rep.expect("don't know")
     assert "/frobnicate<b>" in reply.text
-    await rep.send("hello there")
-    await rep.expect("not sure what to do")
-    await sandbox.send_message(
-        1006,
-        sticker={
-            "file_id": "stk",
-            "file_unique_id": "u",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        },
-    )
+    await answer(rep, "hello there", "not sure what to do")
+    await send_sticker(rep)
     await rep.expect("not sure what to do")
 
 
@@ -97,8 +81,7 @@ async def test_a_button_that_fails_after_answering_still_gets_the_apology(
     """The /reminders handler answers the press, then its edit fails (a 500): the error
     handler's second answer is refused by Telegram, and the apology must still arrive."""
     rep = sandbox.user(1008, "Rep")
-    await rep.send("/reminders")
-    await rep.expect("When should I remind you")
+    await answer(rep, "/reminders", "When should I remind you")
     sandbox.inject("server_error", chat_id=1008, methods=("editMessageText",))
     pressed = await rep.press("▫️ 1 hour before")
     sorry = await rep.expect("something went wrong")

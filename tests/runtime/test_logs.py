@@ -15,7 +15,7 @@ import pytest
 
 from bot.runtime.logs import formatter, setup_sentry
 from sandbox import Sandbox
-from tests.support.harness import BotProcess, bot_env, run_cli
+from tests.support.harness import bot_env, run_cli, stderr_of_one_start
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -23,14 +23,8 @@ TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 async def test_json_lines_with_the_update_fields_and_no_token(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    proc = BotProcess(bot_env(sandbox, tmp_path / "j.db", LOG_FORMAT="json"), tmp_path)
-    await proc.start()
-    user = sandbox.user(4242, "Ion")
-    try:
-        await user.send("/start")
-        await user.expect("Welcome", timeout=15)
-    finally:
-        err = await proc.terminate()
+    env = bot_env(sandbox, tmp_path / "j.db", LOG_FORMAT="json")
+    err = await stderr_of_one_start(sandbox, env, tmp_path)
     records = [json.loads(line) for line in err.splitlines() if line.strip()]
     assert records and all({"time", "level", "logger", "message"} <= r.keys() for r in records)
     handled = [r for r in records if r.get("handler") == "handlers.start.start"]

@@ -14,6 +14,7 @@ from bot.services.notices import NOTICE_METHOD, Delivery, Notice
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 from sandbox import Sandbox
+from tests.support.flows import answer, started
 from tests.support.harness import BotHarness
 
 SEEN: list[tuple[str, Mapping[str, Any]]] = []
@@ -51,8 +52,7 @@ async def test_a_notice_is_rendered_at_sending_time_for_its_reader(
     ana = sandbox.user(8701, "Ana <b>", language_code="ro")
     imran = sandbox.user(8702, "Imran", language_code="ur")
     for user in (ana, imran):
-        await user.send("/start")
-        await user.expect("ForumBridge")
+        await answer(user, "/start", "ForumBridge")
     notifier = running.services.notifier
     queued = await notifier.send(
         [
@@ -82,9 +82,7 @@ async def test_a_notice_is_rendered_at_sending_time_for_its_reader(
 async def test_a_notice_about_someone_gone_is_dropped_not_sent(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
-    ana = sandbox.user(8711, "Ana")
-    await ana.send("/start")
-    await ana.expect("Welcome")
+    ana = await started(sandbox, 8711, "Ana")
     await running.services.notifier.tell([ana.id], "test_greeting", {"about": 1}, key="gone")
     counts = await settled(running, 1)
     assert counts["cancelled"] == 1
@@ -95,9 +93,7 @@ async def test_a_notice_about_someone_gone_is_dropped_not_sent(
 async def test_a_renderer_that_fails_ends_failed_and_the_queue_moves_on(
     sandbox: Sandbox, running: BotHarness
 ) -> None:
-    ana = sandbox.user(8721, "Ana")
-    await ana.send("/start")
-    await ana.expect("Welcome")
+    ana = await started(sandbox, 8721, "Ana")
     running.sender.retry_base_seconds = 0.01
     notifier = running.services.notifier
     await notifier.tell([ana.id], "test_broken", {}, key="broken")
@@ -112,9 +108,7 @@ async def test_an_edit_to_what_the_message_already_says_counts_as_sent(
 ) -> None:
     from storage.outbox import NewMessage
 
-    ana = sandbox.user(8731, "Ana")
-    await ana.send("/start")
-    await ana.expect("Welcome")
+    ana = await started(sandbox, 8731, "Ana")
     notifier = running.services.notifier
     plain = {"text": "Progress: 3 of 3", "parse_mode": "HTML"}
     await notifier.enqueue([NewMessage(ana.id, "first", "test_edit", plain)])

@@ -6,6 +6,7 @@ import asyncio
 
 from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, PRIORITY_URGENT, NewMessage
+from tests.support.flows import answer, started
 from tests.support.harness import BotHarness
 
 
@@ -47,8 +48,7 @@ async def test_delivers_once_each(sandbox: Sandbox, running: BotHarness) -> None
 async def test_faults_blocked_badrequest_retry(sandbox: Sandbox, running: BotHarness) -> None:
     ok, blocked, retry, ghost = 8101, 8102, 8103, 8104
     for uid in (ok, blocked, retry):
-        await sandbox.user(uid, "U").send("/start")
-        await sandbox.user(uid).expect("Welcome")
+        await started(sandbox, uid, "U")
     await sandbox.block(blocked)
     sandbox.inject("server_error", chat_id=retry, count=2)
     sender = running.sender
@@ -65,8 +65,7 @@ async def test_faults_blocked_badrequest_retry(sandbox: Sandbox, running: BotHar
 
 
 async def test_gives_up_after_five_retries(sandbox: Sandbox, running: BotHarness) -> None:
-    await sandbox.user(8201, "U").send("/start")
-    await sandbox.user(8201).expect("Welcome")
+    await started(sandbox, 8201, "U")
     sandbox.inject("server_error", chat_id=8201, count=-1)
     sender = running.sender
     sender.retry_base_seconds = 0.01
@@ -79,8 +78,7 @@ async def test_gives_up_after_five_retries(sandbox: Sandbox, running: BotHarness
 
 
 async def test_retry_after_pauses_then_delivers(sandbox: Sandbox, running: BotHarness) -> None:
-    await sandbox.user(8301, "U").send("/start")
-    await sandbox.user(8301).expect("Welcome")
+    await started(sandbox, 8301, "U")
     sandbox.inject("retry_after", retry_after=1, count=3)
     await running.sender.enqueue([text(8301, "r", "after the pause")])
     await wait_settled(running, 1, within=15)
@@ -178,8 +176,7 @@ async def test_two_thousand_recipients_under_faults(sandbox: Sandbox, running: B
     sender = running.sender
     sender.retry_base_seconds = 0.2
     organiser = sandbox.user(900001, "Org")
-    await organiser.send("Big news for everyone")
-    await organiser.expect("not sure")
+    await answer(organiser, "Big news for everyone", "not sure")
     source = next(iter(sandbox._chats[900001].incoming))
     recipients = list(range(100_000, 102_000))
     stamp = services.clock.now().isoformat()

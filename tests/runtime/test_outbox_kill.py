@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sandbox import Sandbox, SentMessage
 from storage.db import Database
-from tests.support.flows import wait_until
+from tests.support.flows import press, wait_until
 from tests.support.harness import ADMIN_ID, BotProcess, bot_env
 
 RECIPIENTS = list(range(300_000, 300_150))
@@ -46,8 +46,7 @@ async def test_kill_mid_broadcast_then_restart_completes_it(
         await organiser.expect("Send me the message", timeout=20)
         await organiser.send(TEXT)
         await organiser.expect("Who should get it?")
-        await organiser.press("Everyone")
-        await organiser.expect("That is the preview")
+        await press(organiser, "Everyone", "That is the preview")
         await organiser.press("✅ Send now")
         await wait_until(lambda: sum(copies(sandbox, u) for u in RECIPIENTS) >= 40, 15)
         await proc.kill()

@@ -12,6 +12,7 @@ from telegram.ext import ConversationHandler, MessageHandler, filters
 from sandbox import Sandbox
 from storage.db import Database
 from storage.persistence_store import PersistenceStore
+from tests.support.flows import answer
 from tests.support.harness import BotHarness, BotProcess, bot_env
 
 STEP = 1
@@ -41,14 +42,12 @@ async def test_conversation_survives_restart(sandbox: Sandbox, harness: BotHarne
     app = await harness.start()
     app.add_handler(_two_step(), group=-1)
     user = sandbox.user(7001, "Ana")
-    await user.send("begin")
-    await user.expect("Step one done")
+    await answer(user, "begin", "Step one done")
     await harness.stop()
 
     app = await harness.start()
     app.add_handler(_two_step(), group=-1)
-    await user.send("finish")
-    await user.expect("Finished; earlier answer kept")
+    await answer(user, "finish", "Finished; earlier answer kept")
 
 
 async def test_state_is_written_within_the_update_interval(
@@ -57,8 +56,7 @@ async def test_state_is_written_within_the_update_interval(
     app = await harness.start()
     app.add_handler(_two_step(), group=-1)
     user = sandbox.user(7002, "Ana")
-    await user.send("begin")
-    await user.expect("Step one done")
+    await answer(user, "begin", "Step one done")
     await asyncio.sleep(1.5)  # one persistence interval, real time: the flush is PTB's own loop
     reader = await Database.open(db_path, migrate=False)
     try:
@@ -111,11 +109,9 @@ async def test_unchanged_user_data_is_not_written_again(
     store.save_blob = counting
     user = sandbox.user(7004, "Ana")
     # The payload goes into user_data: one write; the chat's data is empty: none.
-    await user.send("/start hello")
-    await user.expect("Welcome")
+    await answer(user, "/start hello", "Welcome")
     await running.app.update_persistence()
     for _ in range(3):  # nothing changes any more: no write
-        await user.send("/help")
-        await user.expect("Commands")
+        await answer(user, "/help", "Commands")
         await running.app.update_persistence()
     assert sorted(writes) == [("user", 7004)]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sandbox import Sandbox, SandboxUser
-from tests.support.flows import wait_until
+from sandbox import Sandbox
+from tests.support.flows import answer, started, wait_until
 from tests.support.harness import BotProcess, bot_env
 
 LOST = "I lost your last answer in a restart — send /register to continue."
@@ -27,26 +27,18 @@ def sending(sandbox: Sandbox, chat_id: int, text: str) -> Callable[[], bool]:
     return sent
 
 
-async def started(sandbox: Sandbox, tmp_path: Path) -> BotProcess:
+async def bot_process(sandbox: Sandbox, tmp_path: Path) -> BotProcess:
     proc = BotProcess(bot_env(sandbox, tmp_path / "window.db"), tmp_path)
     await proc.start()
     return proc
 
 
-async def opened(sandbox: Sandbox, user_id: int, name: str) -> SandboxUser:
-    user = sandbox.user(user_id, name)
-    await user.send("/start")
-    await user.expect("Welcome", timeout=20)
-    return user
-
-
 async def test_kill_right_after_a_question_keeps_the_answer_before_it(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    proc = await started(sandbox, tmp_path)
-    ana = await opened(sandbox, 7101, "Ana")
-    await ana.send("/register")
-    await ana.expect("Step 1 of 12")
+    proc = await bot_process(sandbox, tmp_path)
+    ana = await started(sandbox, 7101, "Ana", timeout=20)
+    await answer(ana, "/register", "Step 1 of 12")
     # The next question reaches Telegram, and the bot dies before it hears back: the
     # moment the user can see a question whose answer the old 1 s window had not saved.
     sandbox.inject("slow", chat_id=7101, delay=2.0, methods=("sendMessage",))
@@ -55,11 +47,10 @@ async def test_kill_right_after_a_question_keeps_the_answer_before_it(
     await proc.kill()
     question = await ana.expect("Step 2 of 12", timeout=10)  # Telegram delivers it anyway
 
-    proc = await started(sandbox, tmp_path)
+    proc = await bot_process(sandbox, tmp_path)
     await ana.press("🇷🇴 Romania", message_id=question.message_id)
     await ana.expect("Step 3 of 12", timeout=20)
-    await ana.send("/back")
-    await ana.expect("Step 2 of 12")
+    await answer(ana, "/back", "Step 2 of 12")
     await ana.send("/back")
     first = await ana.expect("Step 1 of 12")
     assert "Window Test SRL" in (first.text or ""), first.text
@@ -69,9 +60,9 @@ async def test_kill_right_after_a_question_keeps_the_answer_before_it(
 async def test_answer_lost_in_a_restart_is_said_so_not_shrugged_off(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    proc = await started(sandbox, tmp_path)
-    ioana = await opened(sandbox, 7102, "Ioana")
-    stranger = await opened(sandbox, 7103, "Stranger")
+    proc = await bot_process(sandbox, tmp_path)
+    ioana = await started(sandbox, 7102, "Ioana", timeout=20)
+    stranger = await started(sandbox, 7103, "Stranger", timeout=20)
     # The bot dies while saying "Let's register", before its first question is saved.
     sandbox.inject("slow", chat_id=7102, delay=30.0, methods=("sendMessage",))
     await ioana.send("/register")
@@ -79,18 +70,15 @@ async def test_answer_lost_in_a_restart_is_said_so_not_shrugged_off(
     await proc.kill()
     sandbox.clear_faults()
 
-    proc = await started(sandbox, tmp_path)
+    proc = await bot_process(sandbox, tmp_path)
     await ioana.send("Lost Answer SRL")
     await ioana.expect(LOST, timeout=20)
     # Someone who never started a registration is not told they lost anything.
-    await stranger.send("hello there")
-    await stranger.expect("I'm not sure what to do with that")
+    await answer(stranger, "hello there", "I'm not sure what to do with that")
     assert not any(LOST in (m.text or "") for m in stranger.messages)
     # And the way on works.
-    await ioana.send("/register")
-    await ioana.expect("Step 1 of 12")
-    await ioana.send("Lost Answer SRL")
-    await ioana.expect("Step 2 of 12")
+    await answer(ioana, "/register", "Step 1 of 12")
+    await answer(ioana, "Lost Answer SRL", "Step 2 of 12")
     await proc.terminate()
 
 

@@ -12,6 +12,7 @@ from telegram.ext import ConversationHandler, MessageHandler, filters
 from bot.config import Settings
 from bot.runtime.processor import PerChatOrderedProcessor
 from sandbox import Sandbox
+from tests.support.flows import answer
 from tests.support.harness import BotHarness
 
 NAME, CITY = range(2)
@@ -57,10 +58,8 @@ async def test_fifty_users_in_conversations_never_mix(sandbox: Sandbox, settings
 
     async def chat(i: int) -> None:
         u = users[i]
-        await u.send("survey")
-        await u.expect("Your name?")
-        await u.send(f"name-{i}")
-        await u.expect("Your city?")
+        await answer(u, "survey", "Your name?")
+        await answer(u, f"name-{i}", "Your city?")
         await u.send(f"city-{i}")
         await u.expect(f"Saved: name-{i} from city-{i}", timeout=10)
 

@@ -13,7 +13,8 @@ from telegram.request import HTTPXRequest
 from bot.runtime.health import ObservedRequest
 from bot.runtime.transport import AiohttpRequest, make_request
 from sandbox import Sandbox
-from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
+from tests.support.flows import answer
+from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, bot_running, sandbox_settings
 from tests.support.transportkit import ALICE, PNG, ForwardProxy, sandbox_bot
 
 SAMPLE = REPO_ROOT / "data" / "sample_companies.csv"
@@ -54,14 +55,9 @@ async def test_proxy_setting_carries_both_connections(
         settings = sandbox_settings(
             sandbox, tmp_path / "fb.db", http_transport=transport, proxy_url=proxy.url
         )
-        bot = BotHarness(sandbox, settings)
-        await bot.start()
-        try:
+        async with bot_running(sandbox, settings):
             ana = sandbox.user(ALICE, "Ana")
-            await ana.send("/start")
-            await ana.expect("Welcome to ForumBridge")
-        finally:
-            await bot.stop()
+            await answer(ana, "/start", "Welcome to ForumBridge")
         assert "getUpdates" in proxy.seen and "sendMessage" in proxy.seen
 
 
@@ -102,8 +98,7 @@ async def test_bot_end_to_end_on_each_transport(
         assert isinstance(app.bot.request, ObservedRequest)
         assert isinstance(app.bot.request.inner, expected)
         ana = sandbox.user(ALICE, "Ana")
-        await ana.send("/start")
-        await ana.expect("Welcome to ForumBridge")
+        await answer(ana, "/start", "Welcome to ForumBridge")
         await ana.send("/mydata")
         export = await ana.expect(lambda m: m.kind == "document")
         assert export.content and json.loads(export.content)

@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.clock import FakeClock
+from bot.config import Settings
 from sandbox import Sandbox
-from tests.support.flows import compose, is_report, register, request_intro
+from tests.support.flows import accepted_in_chat, answer, compose, is_report, press, register
 from tests.support.harness import (
     ADMIN_ID,
     WEBHOOK_SECRET,
     BotHarness,
-    BotProcess,
     bot_env,
+    bot_running,
     free_port,
     webhook_settings,
+    welcoming_process,
 )
 from tests.support.matchkit import pair, rep
 
@@ -49,9 +52,7 @@ async def test_registration(sandbox: Sandbox, fb_both: BotHarness) -> None:
 
 async def test_introduction(sandbox: Sandbox, fb_both: BotHarness) -> None:
     ana, _ro, imran, _pk = await pair(sandbox, fb_both)
-    await request_intro(ana, "Hello from Cluj")
-    await imran.expect("Introduction request")
-    await imran.press("✅ Accept")
+    await accepted_in_chat(ana, imran, "Hello from Cluj")
     await imran.expect("Introduction made: SoftRo Automation")
     await ana.expect("Introduction made: LahoreQA")
     _check_transport(sandbox, fb_both)
@@ -61,8 +62,7 @@ async def test_broadcast(sandbox: Sandbox, fb_both: BotHarness) -> None:
     organiser = await rep(sandbox, ADMIN_ID, "Org")
     users = [await rep(sandbox, 6100 + i, f"U{i}") for i in range(4)]
     await compose(organiser)
-    await organiser.press("Everyone")
-    await organiser.expect("That is the preview")
+    await press(organiser, "Everyone", "That is the preview")
     await organiser.press("✅ Send now")
     await organiser.expect(is_report, timeout=10)
     for user in users:
@@ -71,11 +71,11 @@ async def test_broadcast(sandbox: Sandbox, fb_both: BotHarness) -> None:
 
 
 @pytest.fixture
-async def webhook_bot(sandbox: Sandbox, settings: object, clock: FakeClock) -> BotHarness:
-    bot = BotHarness(sandbox, webhook_settings(settings), clock=clock)  # type: ignore[arg-type]
-    await bot.start()
-    yield bot  # type: ignore[misc]
-    await bot.stop()
+async def webhook_bot(
+    sandbox: Sandbox, settings: Settings, clock: FakeClock
+) -> AsyncIterator[BotHarness]:
+    async with bot_running(sandbox, webhook_settings(settings), clock=clock) as bot:
+        yield bot
 
 
 def _server_url(bot: BotHarness, path: str) -> str:
@@ -111,8 +111,7 @@ async def test_requests_without_the_right_secret_are_refused_and_logged(
     # Nothing reached the bot: no welcome to the forged user. The real path still works.
     await sandbox.wait_idle()
     assert user.messages == []
-    await user.send("/start")
-    await user.expect("Welcome")
+    await answer(user, "/start", "Welcome")
 
 
 async def test_a_failed_delivery_is_retried(sandbox: Sandbox, webhook_bot: BotHarness) -> None:
@@ -163,20 +162,16 @@ async def test_python_m_bot_run_in_webhook_mode(sandbox: Sandbox, tmp_path: Path
         WEBHOOK_SECRET=WEBHOOK_SECRET,
         PORT=str(port),
     )
-    proc = BotProcess(env, tmp_path)
-    await proc.start()
-    user = sandbox.user(6401, "Ion")
-    try:
-        await user.send("/start")
-        await user.expect("Welcome", timeout=20)
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 200
-                assert json.loads(await response.text())["mode"] == "webhook"
-            async with http.post(f"http://127.0.0.1:{port}/hook", json={}) as response:
-                assert response.status == 403
-    finally:
-        err = await proc.terminate()
+    async with (
+        welcoming_process(sandbox, env, tmp_path, user_id=6401, timeout=20) as proc,
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+            assert json.loads(await response.text())["mode"] == "webhook"
+        async with http.post(f"http://127.0.0.1:{port}/hook", json={}) as response:
+            assert response.status == 403
+    err = proc.stderr
     assert sandbox.webhook_attempts and sandbox.webhook_attempts[0].ok
     assert "(webhook)" in err and "webhook request refused (403): no secret token" in err
     assert WEBHOOK_SECRET not in err and sandbox.token not in err

@@ -14,6 +14,7 @@ from handlers.broadcast.texts import duration, progress_bar, progress_text, repo
 from handlers.i18n import texts
 from sandbox import Sandbox
 from storage.broadcasts import EVERYONE, SESSION, Audience, BroadcastRecord
+from tests.support.flows import answer, started
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -93,11 +94,8 @@ async def test_startup_enqueues_a_running_broadcast_that_has_no_rows(
 ) -> None:
     await harness.start()
     organiser = sandbox.user(ADMIN_ID, "Org")
-    await organiser.send("Crash between the two writes")
-    await organiser.expect("not sure")
-    reader = sandbox.user(7101, "R")
-    await reader.send("/start")
-    await reader.expect("Welcome")
+    await answer(organiser, "Crash between the two writes", "not sure")
+    reader = await started(sandbox, 7101, "R")
     services = harness.services
     bid = await services.broadcasts.repo.create(
         created_by=ADMIN_ID,

@@ -28,6 +28,7 @@ from bot.services.embeddings import (
 from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.embeddings import EmbeddingRepository
+from tests.support.storage import bare_company
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
 RULES = Rules.of(FORUM)
@@ -83,18 +84,8 @@ def test_a_missing_model_is_reported_clearly() -> None:
 
 
 async def _company(db: Database, name: str, country: str, offers: str, seeks: str) -> int:
-    return await CompanyRepository(db).create(
-        {
-            "name": name,
-            "country": country,
-            "offers": offers,
-            "seeks": seeks,
-            "contact_email": "a@b.example",
-            "consent": 1,
-        },
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
-        now=NOW,
+    return await bare_company(
+        db, name, country, now=NOW, offers=offers, seeks=seeks, contact_email="a@b.example"
     )
 
 

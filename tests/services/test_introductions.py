@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from sandbox import Sandbox
 from tests.support.harness import BotHarness, bot_env, run_cli
-from tests.support.matchkit import company, rep
+from tests.support.matchkit import MATCH_COLUMNS, company, rep
 
 
 async def test_new_matches_digest_at_most_once_a_day(
@@ -51,15 +51,7 @@ async def test_export_matches_cli(
     assert code == 0, stderr
     assert "Wrote 3 rows" in stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == [
-        "company",
-        "country",
-        "match",
-        "match_country",
-        "rank",
-        "score",
-        "reasons",
-    ]
+    assert list(rows[0]) == MATCH_COLUMNS
     assert [(r["company"], r["rank"]) for r in rows] == [
         ("Karachi QA", "1"),
         ("LahoreQA", "1"),

@@ -12,9 +12,8 @@ from bot.services.meeting_followup import MeetingFollowUp
 from handlers.notifications import render
 from sandbox import Sandbox, SentMessage
 from storage.meetings import CANCELLED, LIVE, MeetingRepository
-from tests.support.harness import BotHarness
-from tests.support.matchkit import pair
-from tests.support.meetkit import LINK_PREFIX, add_block, booked, introduce
+from tests.support.harness import BotHarness, down_while
+from tests.support.meetkit import LINK_PREFIX, booked, introduced_pair
 
 
 def reminders_of(sandbox: Sandbox, user_id: int) -> list[SentMessage]:
@@ -30,9 +29,7 @@ async def test_restart_between_booking_and_reminder_gives_exactly_one(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(minutes=10, seconds=3)
-    await add_block(fb, start, slots=1)
-    ana, _, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=1)
     meeting = await booked(fb, ana.id, pk, imran.id, start)
     await fb.restart()
     # After the restart the reminder still comes, once, from the timers made at start-up.
@@ -53,14 +50,10 @@ async def test_restart_past_the_reminder_sends_one_late_reminder(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(minutes=20)
-    await add_block(fb, start, slots=1)
-    ana, _, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=1)
     await fb.services.agenda.set_leads(ana.id, [60, 15])
     await booked(fb, ana.id, pk, imran.id, start)
-    await fb.stop()
-    clock.advance(minutes=8)  # Ana's 15-minute mark passed while the bot was down
-    await fb.start()
+    await down_while(fb, clock, minutes=8)  # Ana's 15-minute mark passed while the bot was down
     late = await sandbox.wait_for(ana.id, "⏰ Your meeting", timeout=5)
     assert "starts in 12 minutes" in (late.text or "")
     await settle()
@@ -74,9 +67,7 @@ async def test_chosen_lead_times_come_on_top_of_the_ten_minutes(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(minutes=10, seconds=2)
-    await add_block(fb, start, slots=1)
-    ana, _, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=1)
     await fb.services.agenda.set_leads(ana.id, [0])  # "at start" chosen in /reminders
     await booked(fb, ana.id, pk, imran.id, start)
     first = await sandbox.wait_for(ana.id, "⏰ Your meeting", timeout=6)
@@ -94,9 +85,7 @@ async def test_a_queued_reminder_of_a_cancelled_or_moved_meeting_is_dropped(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=1)
-    await add_block(fb, start, slots=2)
-    ana, _, imran, pk = await pair(sandbox, fb)
-    await introduce(fb, ana.id, pk, imran.id)
+    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=2)
     meeting = await booked(fb, ana.id, pk, imran.id, start)
     data = {
         "meeting": meeting.id,

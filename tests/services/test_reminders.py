@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.agenda import SessionInput, keys_in
+from bot.domain.agenda import SessionInput
 from bot.services.agenda import AgendaService
 from sandbox import Sandbox, SentMessage
-from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.agenda import add_to_agenda
+from tests.support.flows import started
+from tests.support.harness import ADMIN_ID, BotHarness, down_while
 
 TITLE = "Opening <remarks> & *welcome*_"
 
@@ -26,13 +28,6 @@ def bot(fb: BotHarness) -> BotHarness:
 async def add_session(
     bot: BotHarness, start: datetime, title: str = TITLE, minutes: int = 30
 ) -> int:
-    services = bot.services
-    tz = services.settings.tz
-    existing = [
-        SessionInput(title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, link=s.link)
-        for s in await services.agenda.all()
-        if not s.cancelled
-    ]
     item = SessionInput(
         title=title,
         starts_at=start,
@@ -40,17 +35,13 @@ async def add_session(
         speakers="Sajjad Syed",
         link="https://forum.example.org/live",
     )
-    result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), key=keys_in(tz)
-    )
-    await services.reminders.rebuild(late=False)
-    return result.added[0].id
+    session_id = await add_to_agenda(bot, item)
+    await bot.services.reminders.rebuild(late=False)
+    return session_id
 
 
 async def join(sandbox: Sandbox, bot: BotHarness, user_id: int, *sessions: int) -> None:
-    user = sandbox.user(user_id, f"U{user_id}")
-    await user.send("/start")
-    await user.expect("Welcome")
+    await started(sandbox, user_id, f"U{user_id}")
     await bot.services.agenda.subscribe(user_id, sessions, now=bot.services.clock.now())
 
 
@@ -121,9 +112,7 @@ async def test_restart_after_due_before_start_sends_a_late_one(
     sid = await add_session(bot, clock.now() + timedelta(minutes=20))
     await join(sandbox, bot, 5004, sid)
     await bot.services.agenda.set_leads(5004, [60, 15])
-    await bot.stop()
-    clock.advance(minutes=10)  # the 15-minute reminder was due 5 minutes ago
-    await bot.start()
+    await down_while(bot, clock, minutes=10)  # the 15-minute reminder was due 5 minutes ago
     late = await sandbox.wait_for(5004, "⏰", timeout=4)
     assert "in 10 minutes" in (late.text or "")
     await settle(bot)
@@ -136,9 +125,7 @@ async def test_restart_after_start_sends_nothing(
 ) -> None:
     sid = await add_session(bot, clock.now() + timedelta(minutes=20))
     await join(sandbox, bot, 5005, sid)
-    await bot.stop()
-    clock.advance(minutes=21)
-    await bot.start()
+    await down_while(bot, clock, minutes=21)
     await settle(bot, 1.5)
     assert reminders_of(sandbox, 5005) == []
     assert await bot.services.outbox.rows(kind="reminder") == []

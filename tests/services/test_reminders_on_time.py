@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.agenda import SessionInput, keys_in
 from bot.services.reminders import job_name
 from sandbox import Sandbox
+from tests.support.flows import started
 from tests.support.harness import BotHarness, sandbox_settings
 
 RATE = 1.0
@@ -41,9 +42,7 @@ async def add_sessions(bot: BotHarness, start: datetime, *titles: str) -> list[i
 
 async def join(sandbox: Sandbox, bot: BotHarness, users: range, *sessions: int) -> None:
     for user_id in users:
-        user = sandbox.user(user_id, f"U{user_id}")
-        await user.send("/start")
-        await user.expect("Welcome")
+        await started(sandbox, user_id, f"U{user_id}")
         await bot.services.agenda.subscribe(user_id, sessions, now=bot.services.clock.now())
 
 

@@ -8,11 +8,12 @@ import json
 from datetime import UTC, datetime
 
 from storage.audit import AuditLog
-from storage.broadcasts import Audience, BroadcastRepository
+from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.erasure import erase_person
 from storage.outbox import NewMessage, OutboxRepository
 from storage.users import UserRepository
+from tests.support.storage import broadcast_to_everyone
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 PERSON, OTHER = 4242, 5000
@@ -79,36 +80,13 @@ async def test_messages_about_the_person_are_emptied_and_others_left_alone(db: D
 async def test_broadcasts_and_audit_keep_the_pseudonym(db: Database) -> None:
     await _people(db)
     broadcasts = BroadcastRepository(db)
-    scheduled = await broadcasts.create(
-        created_by=PERSON,
-        audience=Audience("everyone"),
-        audience_label="everyone",
-        summary="Greetings from Ana Popa",
-        method="copyMessage",
-        payload={"from_chat_id": PERSON, "message_id": 3},
-        now=NOW,
-        scheduled_for=NOW,
+    scheduled = await broadcast_to_everyone(
+        db, PERSON, "Greetings from Ana Popa", 3, now=NOW, scheduled_for=NOW
     )
-    running = await broadcasts.create(
-        created_by=PERSON,
-        audience=Audience("everyone"),
-        audience_label="everyone",
-        summary="Doors open",
-        method="copyMessage",
-        payload={"from_chat_id": PERSON, "message_id": 5},
-        now=NOW,
-    )
+    running = await broadcast_to_everyone(db, PERSON, "Doors open", 5, now=NOW)
     assert await broadcasts.transition(running, "running", from_states=("draft",), now=NOW)
     await broadcasts.set_progress_message(running, PERSON, 6)
-    theirs = await broadcasts.create(
-        created_by=OTHER,
-        audience=Audience("everyone"),
-        audience_label="everyone",
-        summary="Welcome, Omar here",
-        method="copyMessage",
-        payload={"from_chat_id": OTHER, "message_id": 4},
-        now=NOW,
-    )
+    theirs = await broadcast_to_everyone(db, OTHER, "Welcome, Omar here", 4, now=NOW)
     audit = AuditLog(db)
     await audit.record(OTHER, "promote", "4242 ana_p", now=NOW)
     await audit.record(PERSON, "broadcast.schedule", "#1 to everyone: Greetings from Ana", now=NOW)

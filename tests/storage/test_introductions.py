@@ -3,36 +3,17 @@ transaction, mutual requests, compare-and-set decisions, exclusions and digests.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-
-from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.introductions import CreateOutcome, IntroductionRepository
-from tests.support.storage import open_synced
+from tests.support.storage import bare_company
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_synced(tmp_path / "intros.db")
-    try:
-        yield database
-    finally:
-        await database.close()
-
-
 async def make(db: Database, name: str, country: str) -> int:
-    return await CompanyRepository(db).create(
-        {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
-        now=NOW,
-    )
+    return await bare_company(db, name, country, now=NOW)
 
 
 async def ask(

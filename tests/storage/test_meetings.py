@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.agenda import SessionInput, keys_in
-from storage.agenda import MEETINGS, AgendaRepository
+from bot.domain.agenda import keys_in
+from storage.agenda import AgendaRepository
 from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.meeting_choices import MeetingChoices
@@ -27,29 +27,19 @@ from storage.meetings import (
     MeetingRepository,
     SlotChoice,
 )
+from tests.support.meetkit import meetings_block
+from tests.support.storage import bare_company
 
 NOW = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 START = NOW + timedelta(hours=2)
 
 
 async def company(db: Database, name: str, country: str) -> int:
-    return await CompanyRepository(db).create(
-        {"name": name, "country": country, "offers": "x", "seeks": "y", "consent": 1},
-        sectors=["fintech"],
-        partnerships=["joint_venture"],
-        now=NOW,
-    )
+    return await bare_company(db, name, country, now=NOW)
 
 
 async def block(db: Database, *, tables: int = 2, slots: int = 3) -> int:
-    item = SessionInput(
-        title="B2B meetings",
-        starts_at=START,
-        ends_at=START + timedelta(minutes=20 * slots),
-        kind=MEETINGS,
-        slot_minutes=20,
-        tables=tables,
-    )
+    item = meetings_block(START, slots=slots, tables=tables)
     result = await AgendaRepository(db).apply_import([item], now=NOW, key=keys_in(UTC))
     return result.added[0].id
 

@@ -1,24 +1,87 @@
-"""Steps the end-to-end tests share: a rep registering, asking for an introduction, an
-organiser composing a broadcast, reading a document a command sends back."""
+"""Steps the end-to-end tests share: the organiser opening the chat, a rep registering,
+asking for an introduction, an organiser composing a broadcast, reading a document a command
+sends back."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from sandbox import Sandbox, SandboxUser, SentMessage
+from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
+from storage.companies import CompanyRecord
+from tests.support.harness import ADMIN_ID, BotHarness
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
 
 
-async def answer(user: SandboxUser, text: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def answer(user: SandboxUser, text: str, expect: Matcher, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.send(text)
     return (await user.expect(expect, timeout)).text or ""
 
 
-async def press(user: SandboxUser, button: str, expect: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def press(user: SandboxUser, button: str, expect: Matcher, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     await user.press(button)
     return (await user.expect(expect, timeout)).text or ""
+
+
+async def send_sticker(user: SandboxUser) -> None:
+    """A sticker where the bot expects text or a button: odd input every step must survive."""
+    await user.send_message(
+        sticker={
+            "file_id": "stk",
+            "file_unique_id": "u",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
+
+
+async def started(
+    sandbox: Sandbox,
+    user_id: int,
+    name: str = "User",
+    timeout: float = 5.0,  # noqa: ASYNC109
+    **fields: str,
+) -> SandboxUser:
+    """A user welcomed after /start (so the bot may write to them first)."""
+    user = sandbox.user(user_id, name, **fields)
+    await answer(user, "/start", "Welcome", timeout)
+    return user
+
+
+async def organiser(sandbox: Sandbox) -> SandboxUser:
+    """The organiser (``ADMIN_ID``), welcomed after /start."""
+    return await started(sandbox, ADMIN_ID, "Org")
+
+
+async def tick(user: SandboxUser, label: str, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Press a choice of a multiple-choice menu and wait until the menu shows it ticked."""
+    await user.press(label)
+    await user.expect(lambda m: f"✓ {label}" in str(m.buttons()), timeout)
+
+
+async def begin_registration(
+    user: SandboxUser,
+    name: str,
+    country: str,
+    city: str | None,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """/register through name, country and city (``None``: skipped), up to the sectors."""
+    await answer(user, "/register", "Step 1 of 12", timeout)
+    await answer(user, name, "Step 2 of 12", timeout)
+    await press(user, country, "Step 3 of 12", timeout)
+    await answer(user, city or "/skip", "Step 4 of 12", timeout)
+
+
+async def edit_field(user: SandboxUser, field: str, heading: str) -> str:
+    """From the /profile card: "✏️ Edit", then ``field``; the text of its step (``heading``)."""
+    await press(user, "✏️ Edit", "Which field")
+    return await press(user, field, heading)
 
 
 async def register(
@@ -40,19 +103,14 @@ async def register(
     confirm: bool = True,
     timeout: float = 5.0,  # noqa: ASYNC109  (a burst of users needs more)
 ) -> None:
-    await answer(user, "/register", "Step 1 of 12", timeout)
-    await answer(user, name, "Step 2 of 12", timeout)
-    await press(user, country, "Step 3 of 12", timeout)
-    await answer(user, city or "/skip", "Step 4 of 12", timeout)
+    await begin_registration(user, name, country, city, timeout)
     for sector in sectors:
-        await user.press(sector)
-        await user.expect(lambda m, s=sector: f"✓ {s}" in str(m.buttons()), timeout)
+        await tick(user, sector, timeout)
     await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12", timeout)
     await answer(user, offers, "Step 6 of 12", timeout)
     await answer(user, seeks, "Step 7 of 12", timeout)
     for intent in intents:
-        await user.press(intent)
-        await user.expect(lambda m, s=intent: f"✓ {s}" in str(m.buttons()), timeout)
+        await tick(user, intent, timeout)
     await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12", timeout)
     await press(user, size, "Step 9 of 12", timeout)
     await answer(user, website or "/skip", "Contact person", timeout)
@@ -66,16 +124,49 @@ async def register(
         await press(user, "✅ Confirm", "is registered", timeout)
 
 
-async def request_intro(user: SandboxUser, note: str | None = None) -> None:
-    await user.send("/matches")
-    await user.expect("Match 1 of")
+async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessage:
+    """/matches, and "🤝 Request introduction" on the first card (its head starts with
+    ``card``): the question for a note."""
+    await answer(user, "/matches", card)
     await user.press("🤝 Request introduction")
-    await user.expect("Add a short note")
+    return await user.expect("Add a short note")
+
+
+def last_button(user: SandboxUser, label: str) -> tuple[int, str]:
+    """The newest message's id and its button ``label``'s callback data: to press that same
+    button again later (a double press, a stale menu)."""
+    message = user.last
+    assert message is not None
+    return message.message_id, message.button_data()[label]
+
+
+async def registered_company(
+    bot: BotHarness, user: SandboxUser, name: str, **answers: Any
+) -> CompanyRecord:
+    """``register`` (with its ``answers``), and the company as stored."""
+    await register(user, name, **answers)
+    company = await bot.services.companies.by_rep(user.id)
+    assert company is not None
+    return company
+
+
+async def request_intro(user: SandboxUser, note: str | None = None) -> None:
+    await note_prompt(user)
     if note is None:
         await user.press("📨 Send without a note")
     else:
         await user.send(note)
     await user.expect(lambda m: "request was sent" in (m.text or "") or "already" in (m.text or ""))
+
+
+async def accepted_in_chat(
+    asker: SandboxUser, answerer: SandboxUser, note: str | None = None
+) -> None:
+    """``asker`` asks for an introduction to their first match, and ``answerer`` (a rep of
+    that company) accepts it from the request in the chat."""
+    await request_intro(asker, note)
+    await answerer.expect("Introduction request")
+    await press(answerer, "✅ Accept", "You accepted")
 
 
 async def compose(organiser: SandboxUser, text: str = "Forum starts at <b>10:00</b>!") -> None:

@@ -8,10 +8,13 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from bot.clock import FakeClock
 from bot.config import Settings
 from bot.runtime.local import LocalBot, local_settings
 from sandbox import Sandbox
@@ -20,11 +23,17 @@ ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
-    overrides.setdefault("admin_ids", frozenset({ADMIN_ID}))
+def bot_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
+    """The bot's settings against ``sandbox``, with its database at ``db_path``."""
     return local_settings(
         sandbox.token, sandbox.base_url, sandbox.base_file_url, db_path, **overrides
     )
+
+
+def sandbox_settings(sandbox: Sandbox, db_path: Path, **overrides: Any) -> Settings:
+    """``bot_settings`` with the tests' organiser (``ADMIN_ID``) unless told otherwise."""
+    overrides.setdefault("admin_ids", frozenset({ADMIN_ID}))
+    return bot_settings(sandbox, db_path, **overrides)
 
 
 WEBHOOK_SECRET = "test-secret_0123456789"
@@ -53,6 +62,27 @@ class BotHarness(LocalBot):
     def __init__(self, sandbox: Sandbox, settings: Settings, **options: Any) -> None:
         super().__init__(settings, **options)
         self.sandbox = sandbox
+
+
+@asynccontextmanager
+async def bot_running(
+    sandbox: Sandbox, settings: Settings, **options: Any
+) -> AsyncIterator[BotHarness]:
+    """The bot, started; stopped when the block ends, even when it failed."""
+    bot = BotHarness(sandbox, settings, **options)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+async def down_while(bot: BotHarness, clock: FakeClock, **elapsed: float) -> None:
+    """The bot stops, ``elapsed`` (``clock.advance``'s arguments) passes on its FakeClock
+    meanwhile, and it starts again: what a restart after an outage sees."""
+    await bot.stop()
+    clock.advance(**elapsed)
+    await bot.start()
 
 
 def bot_env(sandbox: Sandbox, db_path: Path, **extra: str) -> dict[str, str]:
@@ -104,6 +134,7 @@ class BotProcess:
         self.cwd = cwd
         self.argv = argv or [sys.executable, "-m", "bot", "run"]
         self.proc: asyncio.subprocess.Process | None = None
+        self.stderr = ""  # what it wrote there, once terminated
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
@@ -131,7 +162,8 @@ class BotProcess:
         finally:
             if self.proc.returncode is None:
                 self.proc.kill()
-        return err.decode()
+        self.stderr = err.decode()
+        return self.stderr
 
     @classmethod
     async def kill_all(cls) -> None:
@@ -140,3 +172,33 @@ class BotProcess:
                 proc.kill()
                 await proc.wait()
         cls.alive.clear()
+
+
+@asynccontextmanager
+async def welcoming_process(
+    sandbox: Sandbox,
+    env: dict[str, str],
+    cwd: Path,
+    *,
+    user_id: int = 4242,
+    timeout: float = 15,  # noqa: ASYNC109
+) -> AsyncIterator[BotProcess]:
+    """``python -m bot run`` with ``env``, once it has welcomed ``user_id`` after /start;
+    terminated when the block ends (its stderr is then in ``stderr``)."""
+    proc = BotProcess(env, cwd)
+    await proc.start()
+    user = sandbox.user(user_id, "Ion")
+    try:
+        await user.send("/start")
+        await user.expect("Welcome", timeout=timeout)
+        yield proc
+    finally:
+        await proc.terminate()
+
+
+async def stderr_of_one_start(sandbox: Sandbox, env: dict[str, str], cwd: Path) -> str:
+    """What ``python -m bot run`` with ``env`` wrote to stderr (its logs) when it welcomed
+    one user and was stopped."""
+    async with welcoming_process(sandbox, env, cwd) as proc:
+        pass
+    return proc.stderr

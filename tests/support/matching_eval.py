@@ -85,8 +85,10 @@ def _key(found: Sector | Intent | None) -> str:
     return found.key
 
 
-def profiles() -> list[Profile]:
-    with COMPANIES.open(encoding="utf-8") as handle:
+def profiles(companies: Path = COMPANIES) -> list[Profile]:
+    """The companies of a CSV file in the import's columns (by default the evaluation set's),
+    as the matcher reads them."""
+    with companies.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return [
         Profile(

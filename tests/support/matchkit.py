@@ -14,6 +14,8 @@ RO_OFFERS = "RPA consulting, UiPath automation and mobile app development for ba
 RO_SEEKS = "Outsourcing partners for QA testing; resellers for our fraud detection suite"
 PK_OFFERS = "Software testing and QA outsourced to us; automated test suites"
 PK_SEEKS = "Automate back-office processes with RPA; a fraud detection product to resell"
+# The columns of a match export (/exportmatches, ``export-matches``), in their order.
+MATCH_COLUMNS = ["company", "country", "match", "match_country", "rank", "score", "reasons"]
 
 
 async def rep(

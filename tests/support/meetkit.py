@@ -5,14 +5,35 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain.agenda import SessionInput, keys_in
+from bot.domain.agenda import SessionInput
 from bot.services.meeting_followup import MeetingFollowUp
-from sandbox import SandboxUser
+from sandbox import Sandbox, SandboxUser
 from storage.agenda import MEETINGS
 from storage.meetings import MeetingRecord, MeetingRepository
+from tests.support.agenda import add_to_agenda
 from tests.support.harness import BotHarness
+from tests.support.matchkit import pair
 
 LINK_PREFIX = "https://meet.jit.si/ForumBridge-"
+
+
+def meetings_block(
+    start: datetime,
+    *,
+    slots: int,
+    tables: int,
+    slot_minutes: int = 20,
+    title: str = "B2B meetings",
+) -> SessionInput:
+    """A meetings block of ``slots`` slots from ``start``, as an agenda file gives one."""
+    return SessionInput(
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=slots * slot_minutes),
+        kind=MEETINGS,
+        slot_minutes=slot_minutes,
+        tables=tables,
+    )
 
 
 async def add_block(
@@ -25,32 +46,8 @@ async def add_block(
     title: str = "B2B meetings",
 ) -> int:
     """A meetings block of ``slots`` slots from ``start`` (other sessions stay)."""
-    services = bot.services
-    existing = [
-        SessionInput(
-            title=s.title,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            link=s.link,
-            kind=s.kind,
-            slot_minutes=s.slot_minutes,
-            tables=s.tables,
-        )
-        for s in await services.agenda.all()
-        if not s.cancelled
-    ]
-    item = SessionInput(
-        title=title,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=slots * slot_minutes),
-        kind=MEETINGS,
-        slot_minutes=slot_minutes,
-        tables=tables,
-    )
-    result = await services.agenda.apply_import(
-        [*existing, item], now=services.clock.now(), key=keys_in(services.settings.tz)
-    )
-    return result.added[0].id
+    item = meetings_block(start, slots=slots, slot_minutes=slot_minutes, tables=tables, title=title)
+    return await add_to_agenda(bot, item)
 
 
 async def introduce(bot: BotHarness, asker: int, target_company: int, answerer: int) -> int:
@@ -69,6 +66,17 @@ async def introduce(bot: BotHarness, asker: int, target_company: int, answerer: 
     decided = await service.decide(answerer, intro.id, accept=True)
     assert decided.ok, decided.text
     return intro.id
+
+
+async def introduced_pair(
+    sandbox: Sandbox, bot: BotHarness, start: datetime, *, slots: int
+) -> tuple[SandboxUser, int, SandboxUser, int]:
+    """A meetings block of ``slots`` slots from ``start``, and Ana of SoftRo introduced to
+    Imran of LahoreQA (``matchkit.pair``): (ana, SoftRo's id, imran, LahoreQA's id)."""
+    await add_block(bot, start, slots=slots)
+    ana, ro, imran, pk = await pair(sandbox, bot)
+    await introduce(bot, ana.id, pk, imran.id)
+    return ana, ro, imran, pk
 
 
 async def meetings_of(bot: BotHarness, company_id: int) -> list[MeetingRecord]:
