@@ -137,19 +137,6 @@ class MatchIndex:
                     found = best(row, self.k, self._exact(me, ro_side, None))
                     assert found is not None
                 self.tops[me.id] = found
-        for j, me in enumerate(pk):
-            unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
-            approx, where = keep.values[j].copy(), keep.where[j]
-            if me.id in blocked:
-                approx[np.isin(where, blocked[me.id])] = -np.inf
-            found = best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
-            if found is None:  # the few kept were not enough: screen this one in full
-                row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
-                if me.id in blocked:
-                    row[blocked[me.id]] = -np.inf
-                found = best(row, self.k, self._exact(me, ro_side, None))
-                assert found is not None
-            self.tops[me.id] = found
 
     def _blocked(self, ro: list[Profile], pk: list[Profile]) -> dict[int, list[int]]:
         """Company id -> the positions of the companies it was excluded with, across."""
