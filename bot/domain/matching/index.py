@@ -31,7 +31,7 @@ from bot.domain.matching.profiles import (
 from bot.domain.matching.screen import Features, Workspace
 from bot.domain.matching.select import SELECT, Kept, Row, best
 
-BLOCK_ROWS = 32  # rows per block: two blocks' buffers are ~25 MB at 5,000 companies across
+BLOCK_ROWS = 32  # rows per block: its buffers are ~13 MB at 5,000 companies across
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
 
 
@@ -94,17 +94,22 @@ class MatchIndex:
         # One product per block gives both directions. The first country's rows are complete
         # at once; for the second's, only the best few per company are kept between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
-        works = (Workspace.of(BLOCK_ROWS, len(pk)), Workspace.of(BLOCK_ROWS, len(pk)))
+        # The worker's buffers, and two for the scores it hands over: it screens the next
+        # block while this thread reads the last one's.
+        work = Workspace.of(BLOCK_ROWS, len(pk))
+        handed = np.empty((2, BLOCK_ROWS, len(pk)), dtype=np.float32)
 
         def screen(block: int) -> Screened:
             start = block * BLOCK_ROWS
-            work = works[block % 2]
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
+            approx = handed[block % 2, : len(mine)]
+            np.copyto(approx, mine)
             for i, me in enumerate(ro[start : start + len(mine)]):
                 if me.id in blocked:
-                    mine[i, blocked[me.id]] = -np.inf
-            return Screened.of(mine, None, prep_ro[start:], pk_side, self.k, work)
+                    approx[i, blocked[me.id]] = -np.inf
+            prepared = prep_ro[start : start + len(mine)]
+            return Screened.of(approx, None, prepared, pk_side, self.k, work)
 
         for block, done in ahead(-(-len(ro) // BLOCK_ROWS), screen):
             for i, me in enumerate(ro[block * BLOCK_ROWS : block * BLOCK_ROWS + len(done.approx)]):
