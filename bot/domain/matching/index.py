@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from bot.domain.matching.blocks import Cosines, Screened, Side, ahead, as_cosines
 from bot.domain.matching.core import Matcher
 from bot.domain.matching.pair import PairParts, Prepared
 from bot.domain.matching.profiles import (
@@ -28,11 +27,12 @@ from bot.domain.matching.profiles import (
     Weights,
     pair_key,
 )
-from bot.domain.matching.screen import Features, Workspace
-from bot.domain.matching.select import SELECT, Kept, Row, best
+from bot.domain.matching.screen import ERROR, Features, Workspace
 
-BLOCK_ROWS = 32  # rows per block: its buffers are ~13 MB at 5,000 companies across
+BLOCK_ROWS = 64  # rows per block: ~25 MB of buffers at 5,000 companies a side
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
+_SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
+Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class MatchIndex:
         self.profiles: dict[int, Profile] = {p.id: p for p in profiles if p.matchable}
         self.tops: dict[int, list[Row]] = {}
         # Per country: its companies and their embeddings stacked, for one new company.
-        self._sides: dict[str, Side] = {}
+        self._sides: dict[str, _Side] = {}
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -88,60 +88,30 @@ class MatchIndex:
         w = self.matcher.weights
         ro_f = Features.of(prep_ro, vocab, sec_vocab, int_vocab, dims, topics, services, w)
         pk_f = Features.of(prep_pk, vocab, sec_vocab, int_vocab, dims, topics, services, w)
-        ro_side = self._sides[first] = Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
-        pk_side = self._sides[second] = Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
+        ro_side = self._sides[first] = _Side(ro, prep_ro, ro_f.offer_vec, ro_f.seek_vec)
+        pk_side = self._sides[second] = _Side(pk, prep_pk, pk_f.offer_vec, pk_f.seek_vec)
         blocked = self._blocked(ro, pk)
-        # One product per block gives both directions. The first country's rows are complete
-        # at once; for the second's, only the best few per company are kept between blocks.
-        keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
-        # The worker's buffers, and two for the scores it hands over: it screens the next
-        # block while this thread reads the last one's.
-        work = Workspace.of(BLOCK_ROWS, len(pk))
-        handed = np.empty((2, BLOCK_ROWS, len(pk)), dtype=np.float32)
-
-        def screen(block: int) -> Screened:
-            start = block * BLOCK_ROWS
+        # One product per block gives both directions: the first country's rows complete at
+        # once, the second's keep only their best few per company between blocks.
+        keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
+        work = Workspace()
+        for start in range(0, len(ro), BLOCK_ROWS):
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
-            approx = handed[block % 2, : len(mine)]
-            np.copyto(approx, mine)
-            for i, me in enumerate(ro[start : start + len(mine)]):
+            self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
+        for j, me in enumerate(pk):
+            unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
+            approx, where = keep.values[j].copy(), keep.where[j]
+            if me.id in blocked:
+                approx[np.isin(where, blocked[me.id])] = -np.inf
+            found = _best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
+            if found is None:  # the few kept were not enough: screen this one in full
+                row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
                 if me.id in blocked:
-                    approx[i, blocked[me.id]] = -np.inf
-            prepared = prep_ro[start : start + len(mine)]
-            return Screened.of(approx, None, prepared, pk_side, self.k, work)
-
-        for block, done in ahead(-(-len(ro) // BLOCK_ROWS), screen):
-            for i, me in enumerate(ro[block * BLOCK_ROWS : block * BLOCK_ROWS + len(done.approx)]):
-                exact = self._exact(me, pk_side, None, done.cosines[i])
-                found = best(done.approx[i], self.k, exact, first=done.firsts[i])
-                assert found is not None  # complete rows: nothing unseen
-                self.tops[me.id] = found
-
-        def kept(block: int) -> Screened:
-            rows = slice(block * BLOCK_ROWS, (block + 1) * BLOCK_ROWS)
-            approx, where = keep.values[rows].copy(), keep.where[rows]
-            for i, me in enumerate(pk[rows]):
-                if me.id in blocked:
-                    approx[i, np.isin(where[i], blocked[me.id])] = -np.inf
-            return Screened.of(approx, where, prep_pk[rows], ro_side, self.k, Workspace())
-
-        for block, done in ahead(-(-len(pk) // BLOCK_ROWS), kept):
-            assert done.where is not None
-            for i, me in enumerate(pk[block * BLOCK_ROWS : block * BLOCK_ROWS + len(done.approx)]):
-                j = block * BLOCK_ROWS + i
-                exact = self._exact(me, ro_side, done.where[i], done.cosines[i])
-                # keep.unseen: before excluded pairs were taken out of the kept
-                found = best(
-                    done.approx[i], self.k, exact, unseen=keep.unseen(j), first=done.firsts[i]
-                )
-                if found is None:  # the few kept were not enough: screen this one in full
-                    row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
-                    if me.id in blocked:
-                        row[blocked[me.id]] = -np.inf
-                    found = best(row, self.k, self._exact(me, ro_side, None))
-                    assert found is not None
-                self.tops[me.id] = found
+                    row[blocked[me.id]] = -np.inf
+                found = _best(row, self.k, self._exact(me, ro_side, None))
+                assert found is not None
+            self.tops[me.id] = found
 
     def _blocked(self, ro: list[Profile], pk: list[Profile]) -> dict[int, list[int]]:
         """Company id -> the positions of the companies it was excluded with, across."""
@@ -155,17 +125,25 @@ class MatchIndex:
                     blocked.setdefault(y, []).append(in_ro[x])
         return blocked
 
-    def _exact(
+    def _select(
         self,
-        me: Profile,
-        side: Side,
-        where: np.ndarray[Any, Any] | None,
-        known: Cosines | None = None,
+        rows: list[Profile],
+        scores: np.ndarray[Any, Any],
+        cols: _Side,
+        blocked: dict[int, list[int]],
+    ) -> None:
+        for me, row in zip(rows, scores, strict=True):
+            if me.id in blocked:
+                row[blocked[me.id]] = -np.inf
+            found = _best(row, self.k, self._exact(me, cols, None))
+            assert found is not None  # complete rows: nothing unseen
+            self.tops[me.id] = found
+
+    def _exact(
+        self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None
     ) -> Callable[[list[int]], list[Row | None]]:
-        """Positions in a row of float scores -> the exact rank rows of those pairs (None
-        where no match); ``where`` maps positions to ``side`` when the row keeps only a few.
-        One numpy call gives all their embedding cosines (one per pair cost ~10 us each),
-        unless ``known`` has them (:func:`first_cosines`)."""
+        """Positions in a row of float scores -> their exact rank rows (None: no match;
+        ``where`` maps kept positions to ``side``); one numpy call for all their cosines."""
         mine = self.matcher.prepare(me)
         parts, totals = self.matcher.parts, self.matcher.totals
         cols, prepared = side.profiles, side.prepared
@@ -174,13 +152,11 @@ class MatchIndex:
             at = js if where is None else where[js].tolist()
             if mine.rows is None:
                 sem: list[Any] = [None] * len(at)
-            elif known is not None and all(j in known for j in at):
-                sem = [known[j] for j in at]
             else:
                 # A 2x2 product per pair as in Matcher.parts, so the same float32 sums (one
                 # product over all of them adds in another order: scores move in the 6th digit)
                 theirs = np.stack([side.offers[at], side.seeks[at]], axis=2)
-                sem = as_cosines((mine.rows @ theirs).tolist())
+                sem = [(n, g, o, s) for (n, s), (o, g) in (mine.rows @ theirs).tolist()]
             out: list[Row | None] = []
             for col, values in zip(at, sem, strict=True):
                 other = prepared[col]
@@ -207,10 +183,8 @@ class MatchIndex:
         return out
 
     def each_top(self) -> Iterator[tuple[int, list[Match]]]:
-        """Every company's top list with its reasons, by id, one at a time: a reader that
-        writes them out (an export) never holds them all."""
-        for company_id in sorted(self.tops):
-            yield company_id, self.top(company_id)
+        """Every company's top list with its reasons, by id, one at a time (not all held)."""
+        return ((company_id, self.top(company_id)) for company_id in sorted(self.tops))
 
     def top_ids(self, company_id: int) -> list[int]:
         return [row[2] for row in self.tops.get(company_id, [])]
@@ -241,12 +215,12 @@ class MatchIndex:
             both = self.matcher.prepared_scores(me, across.prepared[j])
             return None if both is None else (-both[0], -both[1], others[j].id)
 
-        own = best(mine, self.k, exact) or []
+        own = _best(mine, self.k, exact) or []
         self.tops[profile.id] = own
         for j in np.flatnonzero(np.isfinite(theirs)).tolist():
             other = others[j]
             current = self.tops.setdefault(other.id, [])
-            if len(current) >= self.k and -theirs[j] > current[-1][0] + SELECT:
+            if len(current) >= self.k and -theirs[j] > current[-1][0] + _SELECT:
                 continue
             both = self.matcher.prepared_scores(across.prepared[j], me)
             if both is None:
@@ -260,15 +234,15 @@ class MatchIndex:
         self._side(profile.country).append(profile, me)
         return AddResult(self.top(profile.id), entered)
 
-    def _side(self, country: str) -> Side:
+    def _side(self, country: str) -> _Side:
         side = self._sides.get(country)
         if side is None:
             members = [p for p in self.profiles.values() if p.country == country]
-            side = self._sides[country] = Side.of(members, self.matcher)
+            side = self._sides[country] = _Side.of(members, self.matcher)
         return side
 
     def _screen(
-        self, me: Prepared, side: Side
+        self, me: Prepared, side: _Side
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Float scores of ``me`` for each company of ``side``, and of each for ``me``
         (-inf where the pair has no reason or was excluded): never below the exact ones."""
@@ -292,9 +266,101 @@ class MatchIndex:
             if pair_key(me_id, b.profile.id) in self.excluded or b.profile.id == me_id:
                 continue
             parts = self.matcher.parts(me, b, sem=values[j])
-            if _loose_reason(parts, SELECT):
-                mine[j], theirs[j] = self.matcher.totals(parts, margin=SELECT)
+            if _loose_reason(parts, _SELECT):
+                mine[j], theirs[j] = self.matcher.totals(parts, margin=_SELECT)
         return mine, theirs
+
+
+@dataclass
+class _Side:
+    """One country's matchable companies, in a fixed order, with their embeddings stacked
+    (zero rows without embeddings); one new company is appended."""
+
+    profiles: list[Profile]
+    prepared: list[Prepared]
+    offers: np.ndarray[Any, Any]
+    seeks: np.ndarray[Any, Any]
+
+    @classmethod
+    def of(cls, profiles: list[Profile], matcher: Matcher) -> _Side:
+        prepared = [matcher.prepare(p) for p in profiles]
+        dims = next((len(p.rows[0]) for p in prepared if p.rows is not None), 1)
+        offers = np.zeros((len(prepared), dims), dtype=np.float32)
+        seeks = np.zeros_like(offers)
+        for i, p in enumerate(prepared):
+            if p.rows is not None:
+                seeks[i], offers[i] = p.rows
+        return cls(profiles, prepared, offers, seeks)
+
+    def append(self, profile: Profile, prepared: Prepared) -> None:
+        self.profiles.append(profile)
+        self.prepared.append(prepared)
+        dims = self.offers.shape[1]
+        need, offer = (
+            prepared.rows
+            if prepared.rows is not None and prepared.rows.shape[1] == dims
+            else (np.zeros(dims, dtype=np.float32),) * 2
+        )
+        self.offers = np.vstack([self.offers, offer[None, :]])
+        self.seeks = np.vstack([self.seeks, need[None, :]])
+
+
+def _best(
+    approx: np.ndarray[Any, Any],
+    k: int,
+    exact: Callable[[list[int]], list[Row | None]],
+    *,
+    unseen: float = -np.inf,
+) -> list[Row] | None:
+    """The k best rows by exact score, reading as few as the float scores ``approx`` allow.
+
+    Float scores are never below exact ones by more than ERROR, but a pair may turn out to
+    have no reason (competitors' text is none), so the candidates widen until the k-th exact
+    row is safely above every pair not read. ``unseen`` bounds the float scores of pairs
+    not in ``approx`` at all; None when those might matter.
+    """
+    finite = int(np.isfinite(approx).sum())
+    if k <= 0:
+        return []
+    take = min(k, finite)
+    read: dict[int, Row | None] = {}
+    while take > 0:
+        top = np.partition(approx, len(approx) - take)[len(approx) - take]
+        new = [j for j in np.flatnonzero(approx >= top - _SELECT).tolist() if j not in read]
+        read.update(zip(new, exact(new), strict=True))
+        rows = sorted(r for r in read.values() if r is not None)
+        if len(rows) >= k:
+            kth = -rows[k - 1][0]
+            if kth >= top - _SELECT + ERROR and kth > unseen + ERROR:
+                return rows[:k]
+        if take >= finite:
+            break
+        take = min(finite, take * 2)
+    rows = sorted(r for r in read.values() if r is not None)
+    return rows[:k] if unseen == -np.inf else None
+
+
+class _Kept:
+    """The best few float scores per row over many column blocks, and where they came
+    from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
+    :meth:`unseen`."""
+
+    def __init__(self, rows: int, m: int) -> None:
+        self.values = np.full((rows, m), -np.inf, dtype=np.float32)
+        self.where = np.full((rows, m), -1, dtype=np.int64)
+        self.m = m
+
+    def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
+        values = np.concatenate([self.values, block], axis=1)
+        cols = np.arange(first_col, first_col + block.shape[1])
+        where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
+        best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
+        self.values = np.take_along_axis(values, best, axis=1)
+        self.where = np.take_along_axis(where, best, axis=1)
+
+    def unseen(self, row: int) -> float:
+        lowest = float(self.values[row].min())
+        return lowest if np.isfinite(lowest) else -np.inf
 
 
 def _loose_reason(parts: PairParts, slack: float) -> bool:

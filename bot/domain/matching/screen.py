@@ -243,47 +243,12 @@ def _least_text_reason(w: Weights) -> float:
     return min(least, w.concept * CONCEPT_REASON_MIN) if w.concept > 0 else least
 
 
-# What :meth:`Features.block` keeps between its steps, per pair of a block.
-_FLOATS = (
-    "lex_need",
-    "lex_give",
-    "sem_need",
-    "sem_give",
-    "mine_intents",
-    "their_intents",
-    "sectors",
-    "same_offer",
-    "same_seek",
-    "con_same",
-    "most",
-    "across",
-    "con_across",
-    "opposite",
-    "size",
-    "mine",
-    "theirs",
-    "ordered",  # the index's shortlists (bot.domain.matching.index)
-)
-_BOOLS = ("flag", "reason", "rivals", "by_concepts", "near")
-
-
 class Workspace:
     """Buffers reused from block to block: a fresh 5 MB array per product and step would
     cost more in page faults than the arithmetic."""
 
     def __init__(self) -> None:
         self._buffers: dict[str, np.ndarray[Any, Any]] = {}
-
-    @classmethod
-    def of(cls, rows: int, cols: int) -> Workspace:
-        """Every buffer of a block of ``rows`` x ``cols`` pairs, allocated now. A worker
-        thread that allocated them itself would leave their memory in its own malloc arena
-        once they are freed (~35 MB of RSS kept at 5,000 companies a side)."""
-        work = cls()
-        for names, dtype in ((_FLOATS, np.float32), (_BOOLS, np.bool_)):
-            for name in names:
-                work._buffers[name] = np.empty((rows, cols), dtype=dtype)
-        return work
 
     def get(self, name: str, shape: tuple[int, int], dtype: Any = np.float32) -> Any:
         found = self._buffers.get(name)
