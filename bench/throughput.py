@@ -32,18 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import (  # noqa: E402
-    cpu_seconds,
-    median,
-    peak_rss_mb,
-    revision_tree,
-    run_child,
-    start_echo,
-    stop_echo,
-    use_code,
-)
+from bench import harness  # noqa: E402
 
-use_code(sys.argv)
+harness.use_code(sys.argv)
 
 
 async def _measure(
@@ -64,7 +55,7 @@ async def _measure(
                 log_level="WARNING",
             )
             if kind == "echo":
-                app = await start_echo(settings, transport, concurrency)
+                app = await harness.start_echo(settings, transport, concurrency)
             else:
                 bot = LocalBot(
                     replace(settings, http_transport=transport),
@@ -83,7 +74,7 @@ async def _measure(
             sent_at: dict[int, list[float]] = {u: [] for u in range(users)}
 
             started = time.monotonic()
-            cpu_before = cpu_seconds()
+            cpu_before = harness.cpu_seconds()
             for _ in range(per_user):
                 for u in range(users):
                     sent_at[u].append(time.monotonic())
@@ -95,22 +86,22 @@ async def _measure(
                     break
                 await asyncio.sleep(0.01)
             finished = time.monotonic()
-            cpu = cpu_seconds() - cpu_before
+            cpu = harness.cpu_seconds() - cpu_before
             latencies: list[float] = []
             for u in range(users):
                 replies = sandbox.messages(100_000 + u)[baseline[u] :]
                 for sent, msg in zip(sent_at[u], replies, strict=False):
                     latencies.append(msg.received_at - sent)
             sandbox.latency = 0.0
-            await (stop_echo(app) if kind == "echo" else bot.stop())
+            await (harness.stop_echo(app) if kind == "echo" else bot.stop())
     latencies.sort()
     return {
         "updates": total,
         "rate": total / (finished - started),
         "cpu_ms": cpu / total * 1000,
-        "p50": median(latencies) * 1000,
+        "p50": harness.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "rss_mb": peak_rss_mb(),
+        "rss_mb": harness.peak_rss_mb(),
     }
 
 
@@ -127,7 +118,7 @@ def _run_child(
         *("--child", kind, "--transport", transport, "--updates", str(updates)),
         *("--users", str(users), "--latency", str(latency), "--concurrency", str(concurrency)),
     ]
-    return run_child(Path(__file__), args, code)
+    return harness.run_child(Path(__file__), args, code)
 
 
 def main() -> None:
@@ -184,7 +175,7 @@ def main() -> None:
         "c0": f"(c) at {args.before}",
     }
     results: dict[str, list[dict[str, Any]]] = {key: [] for key in labels}
-    with revision_tree(args.before) as before_code:
+    with harness.revision_tree(args.before) as before_code:
         plan: list[tuple[str, str, str, int, Path | None]] = [
             ("a", "echo", "stock", 1, None),
             ("b", "echo", "aiohttp", 1, None),
@@ -209,8 +200,8 @@ def main() -> None:
         # updates/s, and the same from CPU per update (what a dedicated core would give):
         # the machine is shared, so the second moves less with other processes' load.
         # Run by run (the same run's figures), then the median.
-        by_rate = median([x["rate"] / y["rate"] for x, y in zip(xs, ys, strict=False)])
-        by_cpu = median([y["cpu_ms"] / x["cpu_ms"] for x, y in zip(xs, ys, strict=False)])
+        by_rate = harness.median([x["rate"] / y["rate"] for x, y in zip(xs, ys, strict=False)])
+        by_cpu = harness.median([y["cpu_ms"] / x["cpu_ms"] for x, y in zip(xs, ys, strict=False)])
         print(
             f"ratio {label:<34} {by_rate:5.2f}x updates/s, {by_cpu:5.2f}x by CPU per update {goal}"
         )
@@ -219,7 +210,7 @@ def main() -> None:
         print(f"medians over {args.runs} runs:")
         for key, rs in results.items():
             if rs:
-                show(labels[key], {k: median([r[k] for r in rs]) for k in rs[0]})
+                show(labels[key], {k: harness.median([r[k] for r in rs]) for k in rs[0]})
     ratio("(b)/(a) transport alone:", results["b"], results["a"])
     ratio("(c)/(a) ForumBridge vs stock echo:", results["c"], results["a"], "(goal >= 2.0x)")
     if results["c0"]:
