@@ -104,6 +104,9 @@ class PersistenceStore:
         """Join the next group and return once it has committed (or raise what it raised)."""
         if self._group is None:
             self._group = asyncio.ensure_future(self._write_group())
+            # Its error reaches every write still waiting; with none left (all cancelled),
+            # it is not reported a second time as "never retrieved".
+            self._group.add_done_callback(_retrieved)
         # shield: a caller cancelled while waiting must not cancel the others' writes.
         await asyncio.shield(self._group)
 
@@ -117,6 +120,11 @@ class PersistenceStore:
         finally:
             if self._group is asyncio.current_task():
                 self._group = None  # failed before taking the writes: the next write retries
+
+
+def _retrieved(group: asyncio.Task[None]) -> None:
+    if not group.cancelled():
+        group.exception()
 
 
 async def _write(conn: aiosqlite.Connection, blobs: Blobs, conversations: Conversations) -> None:

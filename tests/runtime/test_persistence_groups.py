@@ -1,11 +1,12 @@
 """The persistence commits its writes in groups: a burst of users each saving a registration
 step costs one transaction per group, not one per user; every write is durable once its
 call returns; a write still waiting for its group is not written after the user's erasure;
-and a group that fails fails its own writes only."""
+and a group that fails fails its own writes only (and is reported once, to them)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import pickle
 import sqlite3
 from collections.abc import AsyncIterator
@@ -98,3 +99,26 @@ async def test_a_failed_group_fails_its_writes_and_the_next_one_goes_through(
     await db.execute("ALTER TABLE ptb_user_data_away RENAME TO ptb_user_data")
     await store.save_blob("user", 3, b"c")
     assert await store.load_blobs("user") == {3: b"c"}
+
+
+async def test_a_failed_group_whose_writers_all_gave_up_is_not_reported_twice(
+    db: Database,
+) -> None:
+    store = PersistenceStore(db)
+    reported: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        await db.execute("ALTER TABLE ptb_user_data RENAME TO ptb_user_data_away")
+        async with db.transaction():  # the group waits for the lock ...
+            writer = asyncio.ensure_future(store.save_blob("user", 1, b"a"))
+            await asyncio.sleep(0.01)
+            writer.cancel()  # ... and its only writer gives up meanwhile
+        with pytest.raises(asyncio.CancelledError):
+            await writer
+        for _ in range(50):  # the group runs, and fails
+            await asyncio.sleep(0.01)
+        gc.collect()
+        assert reported == []
+    finally:
+        loop.set_exception_handler(None)
