@@ -12,12 +12,13 @@ needs no catalogue: the message ids are the English text.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import logging
-from functools import lru_cache
+from collections.abc import Callable
 from importlib import resources
-from typing import IO
+from typing import IO, TypeVar
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -103,9 +104,27 @@ class Texts:
         return f"{FSI}{text}{PDI}" if self.rtl and text else text
 
 
-@lru_cache(maxsize=len(LANGUAGES))
+@functools.lru_cache(maxsize=len(LANGUAGES))
 def texts(language: str | None = None) -> Texts:
     return Texts(language_for(language))
 
 
-__all__ = ["FSI", "LANGUAGES", "N_", "PDI", "Texts", "language_for", "texts"]
+Built = TypeVar("Built")
+
+
+def per_language(build: Callable[[Texts], Built]) -> Callable[[Texts], Built]:
+    """``build(tx)`` made once per language and then reused: for what depends on the
+    reader's language alone, like a menu's buttons (PTB's objects are immutable once made,
+    so one keyboard can go out with any number of messages)."""
+    made: dict[str, Built] = {}
+
+    @functools.wraps(build)
+    def once(tx: Texts) -> Built:
+        if tx.language not in made:
+            made[tx.language] = build(tx)
+        return made[tx.language]
+
+    return once
+
+
+__all__ = ["FSI", "LANGUAGES", "N_", "PDI", "Texts", "language_for", "per_language", "texts"]

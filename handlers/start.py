@@ -13,7 +13,7 @@ from bot.runtime.context import ForumContext
 from handlers.callbacks import AgendaOpen, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
 from handlers.common import pressed, reader, reply
-from handlers.i18n import Texts
+from handlers.i18n import Texts, per_language
 
 
 def register_button(tx: Texts) -> InlineKeyboardButton:
@@ -22,6 +22,7 @@ def register_button(tx: Texts) -> InlineKeyboardButton:
     )
 
 
+@per_language
 def start_keyboard(tx: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [

@@ -143,13 +143,15 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         seq = (previous.get("seq", 0) if isinstance(previous, dict) else 0) + 1
         data[PROGRESS] = {"seq": seq, "run": self.run_id, "draft": draft, "resume": resume}
         blob = pickle.dumps(data)
-        await self.store.save_progress(user_id, blob, conversation)
-        self._written[("user", user_id)] = blob
+        # Noted before the write is awaited: a flush copy taken before the stamp, handed over
+        # while this write waits for its group, is already too old to be written.
         self._saved_seq[user_id] = seq
         if conversation is not None:
             name, key, state = conversation
             self._conversations.setdefault(name, {})[key] = state
             self._saved_state[(name, key)] = state
+        await self.store.save_progress(user_id, blob, conversation)
+        self._written[("user", user_id)] = blob
 
     def lost_progress(self, data: UserData) -> str | None:
         """The command that resumes a conversation saved before this run started and still
@@ -190,8 +192,10 @@ class SQLitePersistence(BasePersistence[UserData, UserData, UserData]):
         """Drop the in-memory copies of what was stored for a user and their chat (the rows
         themselves are deleted by the erasure's transaction)."""
         self._written.pop(("user", user_id), None)
+        self._saved_seq.pop(user_id, None)
         if chat_id is not None:
             self._written.pop(("chat", chat_id), None)
+        self.store.discard(user_id, chat_id)
         for states in self._conversations.values():
             for key in [k for k in states if user_id in k]:
                 del states[key]

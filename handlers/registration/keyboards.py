@@ -23,7 +23,7 @@ from handlers.callbacks import (
     RegSummary,
     RegToggle,
 )
-from handlers.i18n import Texts
+from handlers.i18n import Texts, per_language
 from handlers.registration.steps import PICK_LABELS, SECTORS
 
 
@@ -71,6 +71,7 @@ def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons])
 
 
+@per_language
 def consent(tx: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -84,6 +85,7 @@ def consent(tx: Texts) -> InlineKeyboardMarkup:
     )
 
 
+@per_language
 def summary(tx: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
