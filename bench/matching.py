@@ -20,13 +20,13 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.harness import run_child
 from bot.domain.matching import (
     CALIBRATED,
     LEXICAL,
@@ -249,13 +249,7 @@ def main() -> None:
     quality()
     results = {}
     for variant in VARIANTS:
-        done = subprocess.run(
-            [sys.executable, __file__, "--variant", variant, str(per_country)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[variant] = json.loads(done.stdout.strip().splitlines()[-1])
+        results[variant] = run_child(Path(__file__), ["--variant", variant, str(per_country)])
     lex, new = results["lexical"], results["new"]
     print()
     print(f"{2 * per_country:,} synthetic companies ({per_country:,} per country)")

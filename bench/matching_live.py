@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.harness import run_child
 from bench.matching import FORUM, synthetic
 from bot.config import Settings
 from bot.services.container import Services
@@ -155,13 +156,7 @@ def main() -> None:
         for name in ("old", "new"):
             copy = Path(tmp) / f"{name}.db"
             shutil.copy(seeded, copy)
-            done = subprocess.run(
-                [sys.executable, __file__, "--path", name, str(copy)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[name] = run_child(Path(__file__), ["--path", name, str(copy)])
     print(f"{2 * per_country:,} companies in the bot's process (SQLite, real services)")
     print(f"{'':52} {'before':>10} {'index':>10}")
     rows = [
