@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -336,6 +337,10 @@ def _export_from(
             )
             writer.writerow([spreadsheet_safe(cell) for cell in cells])
         rows += rank
+        # Give the GIL up between companies: the database thread (Python's sqlite3 gives it up
+        # at every row it reads) would otherwise wait a switch interval (5 ms) per row, and a
+        # read of every company would hold the connection until the export ends.
+        time.sleep(0)
         companies += rank > 0
     text.flush()
     return MatchesExport(out.getvalue(), rows, companies)
