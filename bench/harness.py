@@ -88,6 +88,17 @@ def run_child(script: Path, args: Sequence[str], code: Path | None = None) -> di
     return result
 
 
+def print_side_by_side(
+    columns: dict[str, dict[str, Any]], rows: Sequence[tuple[str, str, str]], width: int
+) -> None:
+    """One line per (label, key, format) with each column's value ("-" where it has none),
+    under a header of the column names."""
+    print(f"{'':{width}}" + "".join(f" {name:>10}" for name in columns))
+    for label, key, fmt in rows:
+        cells = [fmt.format(r[key]) if key in r else "-" for r in columns.values()]
+        print(f"{label:{width}}" + "".join(f" {cell:>10}" for cell in cells))
+
+
 async def start_echo(settings: Any, transport: str, concurrency: int) -> Any:
     """A started echo bot (every message answered with its own text) against the settings'
     Bot API: PTB's defaults with ``transport="stock"``, else the bot's own pair of requests

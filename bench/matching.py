@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import run_child
+from bench.harness import print_side_by_side, run_child
 from bot.domain.matching import (
     CALIBRATED,
     LEXICAL,
@@ -250,10 +250,8 @@ def main() -> None:
     results = {}
     for variant in VARIANTS:
         results[variant] = run_child(Path(__file__), ["--variant", variant, str(per_country)])
-    lex, new = results["lexical"], results["new"]
     print()
     print(f"{2 * per_country:,} synthetic companies ({per_country:,} per country)")
-    print(f"{'':44} {'lexical':>10} {'new':>10}")
     rows = [
         ("embeddings of every profile (once, stored)", "embed_s", "{:.2f} s"),
         ("top-10 for every company", "rank_s", "{:.2f} s"),
@@ -263,9 +261,7 @@ def main() -> None:
         ("peak RSS", "rss_mb", "{:.0f} MB"),
         ("companies with matches", "with_matches", "{:.0f}"),
     ]
-    for label, key, fmt in rows:
-        cells = [fmt.format(r[key]) if key in r else "-" for r in (lex, new)]
-        print(f"{label:44} {cells[0]:>10} {cells[1]:>10}")
+    print_side_by_side(results, rows, 44)
     print("each index agrees with rank() on 21 sampled companies")
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import run_child
+from bench.harness import print_side_by_side, run_child
 from bench.matching import FORUM, synthetic
 from bot.config import Settings
 from bot.services.container import Services
@@ -108,7 +108,7 @@ async def run(path_name: str, db_path: Path) -> dict[str, float]:
             out["build_s"] = time.perf_counter() - started
         rnd = random.Random(7)
         took = []
-        for company in rnd.sample(ids, 200 if matching.live else 20):
+        for company in rnd.sample(ids, min(len(ids), 200 if matching.live else 20)):
             started = time.perf_counter()
             record = await services.companies.get(company)
             assert record is not None
@@ -158,7 +158,6 @@ def main() -> None:
             shutil.copy(seeded, copy)
             results[name] = run_child(Path(__file__), ["--path", name, str(copy)])
     print(f"{2 * per_country:,} companies in the bot's process (SQLite, real services)")
-    print(f"{'':52} {'before':>10} {'index':>10}")
     rows = [
         ("/matches p50 (service call)", "matches_p50_ms", "{:.1f} ms"),
         ("/matches p99 (goal <= 30 ms)", "matches_p99_ms", "{:.1f} ms"),
@@ -170,9 +169,7 @@ def main() -> None:
         ("index's first build (worker thread)", "build_s", "{:.1f} s"),
         ("peak RSS (goal <= 300 MB)", "rss_mb", "{:.0f} MB"),
     ]
-    for label, key, fmt in rows:
-        cells = [fmt.format(results[n][key]) if key in results[n] else "-" for n in ("old", "new")]
-        print(f"{label:52} {cells[0]:>10} {cells[1]:>10}")
+    print_side_by_side({"before": results["old"], "index": results["new"]}, rows, 52)
 
 
 if __name__ == "__main__":
