@@ -24,7 +24,7 @@ from bot.domain.agenda import (
     field_problems,
     session_input,
 )
-from bot.domain.spreadsheet import from_spreadsheet, safe_csv
+from bot.domain.spreadsheet import from_spreadsheet, safe_csv_bytes
 from bot.domain.timefmt import find_zone, zone
 
 COLUMNS = ("title", "start", "end", "speakers", "track", "description", "link")
@@ -151,4 +151,4 @@ def write_csv(items: Sequence[SessionInput], shift: timedelta = timedelta(0)) ->
             str(i.tables) if block else "",
         ]
 
-    return safe_csv((*COLUMNS, *meeting_blocks.BLOCK_COLUMNS), map(row, items)).encode()
+    return safe_csv_bytes((*COLUMNS, *meeting_blocks.BLOCK_COLUMNS), map(row, items))

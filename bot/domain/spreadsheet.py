@@ -35,11 +35,25 @@ def spreadsheet_safe(value: object) -> object:
 def safe_csv(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
     """CSV text: the ``header``, then each row with every cell :func:`spreadsheet_safe`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    _write(out, header, rows)
+    return out.getvalue()
+
+
+def safe_csv_bytes(header: Sequence[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """:func:`safe_csv` as UTF-8, encoded as the rows come: a long export never sits in
+    memory as one str (4 bytes a character once a single "—" is in it)."""
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    _write(text, header, rows)
+    text.flush()
+    return out.getvalue()
+
+
+def _write(stream: io.TextIOBase, header: Sequence[str], rows: Iterable[Iterable[object]]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow(spreadsheet_safe(cell) for cell in row)
-    return out.getvalue()
 
 
 def from_spreadsheet(value: str) -> str:

@@ -10,16 +10,15 @@ is a notice (``match_digest``, rendered by ``handlers/intro_notices.py``).
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.matching import Match, Matcher, MatchIndex, Profile, Rules
 from bot.domain.reason_texts import render_all
-from bot.domain.spreadsheet import spreadsheet_safe
+from bot.domain.spreadsheet import safe_csv_bytes
 from bot.forum import Forum
 from bot.services.embeddings import ProfileVectors
 from bot.services.match_index import LIVE_K, LiveMatches
@@ -314,36 +313,33 @@ def _export_from(
     profiles: list[Profile], tops: dict[int, list[int]], matcher: Matcher, forum: Forum
 ) -> MatchesExport:
     """:func:`export_csv` of lists already worked out (company id -> match ids). Rows are
-    written as their reasons are worked out, straight to UTF-8: 100,000 of them never sit in
-    memory as dicts or as text of 4 bytes a character (one "—" widens all of a str)."""
+    encoded as their reasons are worked out: 100,000 of them never sit in memory at once."""
     by_id = {p.id: p for p in profiles}
-    out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    rows = companies = 0
-    for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
-        listed = (matcher.match(company, by_id[i]) for i in tops.get(company.id, []))
-        rank = 0
-        for rank, found in enumerate((m for m in listed if m is not None), start=1):
-            cells = (
-                company.name,
-                forum.country_name(company.country),
-                found.other.name,
-                forum.country_name(found.other.country),
-                str(rank),
-                f"{found.score:.3f}",
-                "; ".join(render_all(found.reasons, forum)),
-            )
-            writer.writerow([spreadsheet_safe(cell) for cell in cells])
-        rows += rank
-        # Give the GIL up between companies: the database thread (Python's sqlite3 gives it up
-        # at every row it reads) would otherwise wait a switch interval (5 ms) per row, and a
-        # read of every company would hold the connection until the export ends.
-        time.sleep(0)
-        companies += rank > 0
-    text.flush()
-    return MatchesExport(out.getvalue(), rows, companies)
+    counts = {"rows": 0, "companies": 0}
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
+            listed = (matcher.match(company, by_id[i]) for i in tops.get(company.id, []))
+            rank = 0
+            for rank, found in enumerate((m for m in listed if m is not None), start=1):
+                yield (
+                    company.name,
+                    forum.country_name(company.country),
+                    found.other.name,
+                    forum.country_name(found.other.country),
+                    str(rank),
+                    f"{found.score:.3f}",
+                    "; ".join(render_all(found.reasons, forum)),
+                )
+            counts["rows"] += rank
+            counts["companies"] += rank > 0
+            # Give the GIL up between companies: the database thread (Python's sqlite3 gives
+            # it up at every row it reads) would otherwise wait a switch interval (5 ms) per
+            # row, and a read of every company would hold the connection until the end.
+            time.sleep(0)
+
+    data = safe_csv_bytes(EXPORT_COLUMNS, rows())
+    return MatchesExport(data, counts["rows"], counts["companies"])
 
 
 __all__ = [

@@ -252,11 +252,6 @@ class Workspace:
 
     def get(self, name: str, shape: tuple[int, int], dtype: Any = np.float32) -> Any:
         found = self._buffers.get(name)
-        if (
-            found is None
-            or found.shape[1] != shape[1]
-            or found.shape[0] < shape[0]
-            or found.dtype != dtype
-        ):
+        if found is None or found.shape[1] != shape[1] or found.shape[0] < shape[0]:
             found = self._buffers[name] = np.empty(shape, dtype=dtype)
         return found[: shape[0]]
