@@ -8,7 +8,7 @@ embeddings come in with the profiles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +27,11 @@ from bot.domain.matching.profiles import (
     Weights,
     pair_key,
 )
-from bot.domain.matching.screen import ERROR, Features, Workspace
+from bot.domain.matching.screen import Features, Workspace
+from bot.domain.matching.topk import SELECT, Exact, Kept, Row, best, best_rows
 
 BLOCK_ROWS = 64  # rows per block: ~25 MB of buffers at 5,000 companies a side
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
-_SELECT = 1e-3  # every pair within this of the k-th best (float scores) is scored exactly
-Row = tuple[float, float, int]  # (-score, -their score for me, id): the rank order
 
 
 @dataclass(frozen=True)
@@ -93,23 +92,29 @@ class MatchIndex:
         blocked = self._blocked(ro, pk)
         # One product per block gives both directions: the first country's rows complete at
         # once, the second's keep only their best few per company between blocks.
-        keep = _Kept(len(pk), min(len(ro), _KEEP * self.k))
+        keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         work = Workspace()
         for start in range(0, len(ro), BLOCK_ROWS):
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
-            self._select(ro[start : start + len(mine)], mine, pk_side, blocked)
-        for j, me in enumerate(pk):
-            unseen = keep.unseen(j)  # before excluded pairs are taken out of the kept
-            approx, where = keep.values[j].copy(), keep.where[j]
-            if me.id in blocked:
-                approx[np.isin(where, blocked[me.id])] = -np.inf
-            found = _best(approx, self.k, self._exact(me, ro_side, where), unseen=unseen)
+            rows = ro[start : start + len(mine)]
+            _exclude(mine, rows, blocked, None)
+            exacts = [self._exact(me, pk_side, None) for me in rows]
+            for me, found in zip(rows, best_rows(mine, self.k, exacts), strict=True):
+                assert found is not None  # complete rows: nothing unseen
+                self.tops[me.id] = found
+        # Before excluded pairs are taken out of the kept: a bound on every score not kept.
+        unseen = keep.unseen()
+        approx = keep.values.copy()
+        _exclude(approx, pk, blocked, keep.where)
+        exacts = [self._exact(me, ro_side, keep.where[j]) for j, me in enumerate(pk)]
+        kept = best_rows(approx, self.k, exacts, unseen=unseen)
+        for j, (me, found) in enumerate(zip(pk, kept, strict=True)):
             if found is None:  # the few kept were not enough: screen this one in full
                 row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
                 if me.id in blocked:
                     row[blocked[me.id]] = -np.inf
-                found = _best(row, self.k, self._exact(me, ro_side, None))
+                found = best(row, self.k, self._exact(me, ro_side, None))
                 assert found is not None
             self.tops[me.id] = found
 
@@ -125,23 +130,7 @@ class MatchIndex:
                     blocked.setdefault(y, []).append(in_ro[x])
         return blocked
 
-    def _select(
-        self,
-        rows: list[Profile],
-        scores: np.ndarray[Any, Any],
-        cols: _Side,
-        blocked: dict[int, list[int]],
-    ) -> None:
-        for me, row in zip(rows, scores, strict=True):
-            if me.id in blocked:
-                row[blocked[me.id]] = -np.inf
-            found = _best(row, self.k, self._exact(me, cols, None))
-            assert found is not None  # complete rows: nothing unseen
-            self.tops[me.id] = found
-
-    def _exact(
-        self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None
-    ) -> Callable[[list[int]], list[Row | None]]:
+    def _exact(self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None) -> Exact:
         """Positions in a row of float scores -> their exact rank rows (None: no match;
         ``where`` maps kept positions to ``side``); one numpy call for all their cosines."""
         mine = self.matcher.prepare(me)
@@ -215,12 +204,12 @@ class MatchIndex:
             both = self.matcher.prepared_scores(me, across.prepared[j])
             return None if both is None else (-both[0], -both[1], others[j].id)
 
-        own = _best(mine, self.k, exact) or []
+        own = best(mine, self.k, exact) or []
         self.tops[profile.id] = own
         for j in np.flatnonzero(np.isfinite(theirs)).tolist():
             other = others[j]
             current = self.tops.setdefault(other.id, [])
-            if len(current) >= self.k and -theirs[j] > current[-1][0] + _SELECT:
+            if len(current) >= self.k and -theirs[j] > current[-1][0] + SELECT:
                 continue
             both = self.matcher.prepared_scores(across.prepared[j], me)
             if both is None:
@@ -266,8 +255,8 @@ class MatchIndex:
             if pair_key(me_id, b.profile.id) in self.excluded or b.profile.id == me_id:
                 continue
             parts = self.matcher.parts(me, b, sem=values[j])
-            if _loose_reason(parts, _SELECT):
-                mine[j], theirs[j] = self.matcher.totals(parts, margin=_SELECT)
+            if _loose_reason(parts, SELECT):
+                mine[j], theirs[j] = self.matcher.totals(parts, margin=SELECT)
         return mine, theirs
 
 
@@ -305,62 +294,18 @@ class _Side:
         self.seeks = np.vstack([self.seeks, need[None, :]])
 
 
-def _best(
-    approx: np.ndarray[Any, Any],
-    k: int,
-    exact: Callable[[list[int]], list[Row | None]],
-    *,
-    unseen: float = -np.inf,
-) -> list[Row] | None:
-    """The k best rows by exact score, reading as few as the float scores ``approx`` allow.
-
-    Float scores are never below exact ones by more than ERROR, but a pair may turn out to
-    have no reason (competitors' text is none), so the candidates widen until the k-th exact
-    row is safely above every pair not read. ``unseen`` bounds the float scores of pairs
-    not in ``approx`` at all; None when those might matter.
-    """
-    finite = int(np.isfinite(approx).sum())
-    if k <= 0:
-        return []
-    take = min(k, finite)
-    read: dict[int, Row | None] = {}
-    while take > 0:
-        top = np.partition(approx, len(approx) - take)[len(approx) - take]
-        new = [j for j in np.flatnonzero(approx >= top - _SELECT).tolist() if j not in read]
-        read.update(zip(new, exact(new), strict=True))
-        rows = sorted(r for r in read.values() if r is not None)
-        if len(rows) >= k:
-            kth = -rows[k - 1][0]
-            if kth >= top - _SELECT + ERROR and kth > unseen + ERROR:
-                return rows[:k]
-        if take >= finite:
-            break
-        take = min(finite, take * 2)
-    rows = sorted(r for r in read.values() if r is not None)
-    return rows[:k] if unseen == -np.inf else None
-
-
-class _Kept:
-    """The best few float scores per row over many column blocks, and where they came
-    from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
-    :meth:`unseen`."""
-
-    def __init__(self, rows: int, m: int) -> None:
-        self.values = np.full((rows, m), -np.inf, dtype=np.float32)
-        self.where = np.full((rows, m), -1, dtype=np.int64)
-        self.m = m
-
-    def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
-        values = np.concatenate([self.values, block], axis=1)
-        cols = np.arange(first_col, first_col + block.shape[1])
-        where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
-        best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
-        self.values = np.take_along_axis(values, best, axis=1)
-        self.where = np.take_along_axis(where, best, axis=1)
-
-    def unseen(self, row: int) -> float:
-        lowest = float(self.values[row].min())
-        return lowest if np.isfinite(lowest) else -np.inf
+def _exclude(
+    scores: np.ndarray[Any, Any],
+    rows: list[Profile],
+    blocked: dict[int, list[int]],
+    where: np.ndarray[Any, Any] | None,
+) -> None:
+    """-inf where a row's company was excluded with a column's (``where`` maps the columns
+    of kept scores to positions across)."""
+    for i, me in enumerate(rows):
+        out = blocked.get(me.id)
+        if out:
+            scores[i, out if where is None else np.isin(where[i], out)] = -np.inf
 
 
 def _loose_reason(parts: PairParts, slack: float) -> bool:
