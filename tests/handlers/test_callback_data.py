@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import pytest
@@ -12,20 +11,17 @@ from hypothesis import strategies as st
 from handlers.callbacks.codec import CallbackData, InvalidCallback
 
 
-@dataclass(frozen=True)
 class Answer(CallbackData, prefix="t_ans"):
     intro_id: int
     accept: bool
 
 
-@dataclass(frozen=True)
 class Pick(CallbackData, prefix="t_pick"):
     action: Literal["add", "drop"]
     key: str
     page: int | None = None
 
 
-@dataclass(frozen=True)
 class Bare(CallbackData, prefix="t_bare"):
     pass
 
@@ -91,7 +87,6 @@ def test_a_separator_inside_a_value_is_refused() -> None:
 def test_a_prefix_is_unique() -> None:
     with pytest.raises(ValueError, match="taken"):
 
-        @dataclass(frozen=True)
         class Again(CallbackData, prefix="t_ans"):
             x: int
 
