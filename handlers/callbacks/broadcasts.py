@@ -47,11 +47,15 @@ class BroadcastConfirm(CallbackData, prefix="bcg"):
     choice: BroadcastChoice
 
 
-class BroadcastStop(CallbackData, prefix="bcs"):
+class OnBroadcast(CallbackData):
+    """The family of buttons on one stored broadcast, by its id."""
+
     broadcast_id: int
 
 
-class BroadcastCancel(CallbackData, prefix="bcx"):
+class BroadcastStop(OnBroadcast, prefix="bcs"):
+    """Stop a broadcast that is sending (under its progress message)."""
+
+
+class BroadcastCancel(OnBroadcast, prefix="bcx"):
     """Cancel a scheduled broadcast (from /broadcasts)."""
-
-    broadcast_id: int

@@ -30,6 +30,12 @@ ProfileAction = Literal[
 ]
 
 
+class CompanyButton(CallbackData):
+    """The family of buttons about one company, by its id (checked against the presser)."""
+
+    company_id: int
+
+
 class HomeHelp(CallbackData, prefix="hh"):
     """/start: ℹ️ Help."""
 
@@ -83,23 +89,19 @@ class RegFieldsDone(CallbackData, prefix="gb"):
     """The field list: ✅ Done (editing) or ↩️ Back to the summary (registering)."""
 
 
-class ProfileEdit(CallbackData, prefix="pe"):
+class ProfileEdit(CompanyButton, prefix="pe"):
     """/profile: ✏️ Edit this company (the field list), for its reps only."""
 
-    company_id: int
 
-
-class ProfileAct(CallbackData, prefix="pa"):
+class ProfileAct(CompanyButton, prefix="pa"):
     """/profile: pause, resume, invite a colleague, leave or delete (then yes / keep)."""
 
-    company_id: int
     action: ProfileAction
 
 
-class ClaimConsent(CallbackData, prefix="pc"):
+class ClaimConsent(CompanyButton, prefix="pc"):
     """After claiming an imported company: the rep's consent, I agree (1) or Not now (0)."""
 
-    company_id: int
     agree: bool
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
+from handlers.callbacks.companies import CompanyButton
 
 Scope = Literal["o", "s"]  # the directory: the other country, or the same country
 
@@ -27,10 +28,9 @@ class DirSectors(CallbackData, prefix="dx"):
     query: int
 
 
-class DirCard(CallbackData, prefix="dc"):
+class DirCard(CompanyButton, prefix="dc"):
     """One company's card, with the list it was opened from (for Back)."""
 
-    company_id: int
     scope: Scope
     sector: str
     query: int
@@ -43,7 +43,5 @@ class DirSearch(CallbackData, prefix="ds"):
     scope: Scope
 
 
-class DirRequest(CallbackData, prefix="dr"):
+class DirRequest(CompanyButton, prefix="dr"):
     """Request an introduction to a company found in the directory."""
-
-    company_id: int

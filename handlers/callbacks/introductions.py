@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
+from handlers.callbacks.companies import CompanyButton
 
 
 class MatchPage(CallbackData, prefix="xp"):
@@ -14,17 +15,14 @@ class MatchPage(CallbackData, prefix="xp"):
     index: int
 
 
-class MatchDismiss(CallbackData, prefix="xn"):
+class MatchDismiss(CompanyButton, prefix="xn"):
     """/matches: "Not interested" in this company, pressed on the card at ``index``."""
 
-    company_id: int
     index: int
 
 
-class IntroRequest(CallbackData, prefix="xr"):
+class IntroRequest(CompanyButton, prefix="xr"):
     """/matches: ask this company for an introduction (the note step follows)."""
-
-    company_id: int
 
 
 class NoteSend(CallbackData, prefix="xs"):

@@ -12,6 +12,18 @@ MeetingAction = Literal["ok", "other", "no", "move", "cancel", "sure", "keep"]
 Held = Literal["yes", "no", "moved"]
 
 
+class OnMeeting(CallbackData):
+    """The family of buttons on one meeting, by its id."""
+
+    meeting: int
+
+
+class OnRevision(OnMeeting):
+    """The family of buttons that change a meeting: with the revision the reader saw."""
+
+    rev: int
+
+
 class MeetingBook(CallbackData, prefix="mb"):
     """📅 Book a meeting with this partner company: the free slots."""
 
@@ -26,20 +38,16 @@ class MeetingPick(CallbackData, prefix="mp"):
     start: int
 
 
-class MeetingAct(CallbackData, prefix="ma"):
+class MeetingAct(OnRevision, prefix="ma"):
     """On a meeting: confirm (ok), another slot (other), decline (no), reschedule (move),
     cancel (then sure / keep)."""
 
-    meeting: int
-    rev: int
     action: MeetingAction
 
 
-class MeetingMove(CallbackData, prefix="mv"):
+class MeetingMove(OnRevision, prefix="mv"):
     """A slot chosen for a meeting that moves (a counter-proposal or a reschedule)."""
 
-    meeting: int
-    rev: int
     block: int
     start: int
 
@@ -64,17 +72,15 @@ class AvailabilitySet(CallbackData, prefix="as"):
     free: bool
 
 
-class MeetingHeld(CallbackData, prefix="mh"):
+class MeetingHeld(OnMeeting, prefix="mh"):
     """After the meeting: did it take place?"""
 
-    meeting: int
     held: Held
 
 
-class MeetingRate(CallbackData, prefix="mr"):
+class MeetingRate(OnMeeting, prefix="mr"):
     """After the meeting: 1–5 stars."""
 
-    meeting: int
     stars: int
 
 
