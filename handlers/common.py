@@ -62,6 +62,38 @@ async def organiser_pressed(
     return await pressed(update, context, kind)
 
 
+Answered = TypeVar("Answered")
+OrganiserButton = Callable[
+    [Update, ForumContext, CallbackQuery, Texts, Pressed], Coroutine[Any, Any, Answered]
+]
+
+
+def organiser_button(
+    kind: type[Pressed],
+) -> Callable[
+    [OrganiserButton[Pressed, Answered]],
+    Callable[[Update, ForumContext], Coroutine[Any, Any, Answered | int]],
+]:
+    """An organiser's button of ``kind`` (:func:`organiser_pressed`): the handler also gets
+    the query, the organiser's texts and the button's data. Anyone else is told no and the
+    press returns ``ConversationHandler.END``, which ends a conversation the button is a
+    step of (a handler outside conversations has its result ignored)."""
+
+    def decorate(
+        handler: OrganiserButton[Pressed, Answered],
+    ) -> Callable[[Update, ForumContext], Coroutine[Any, Any, Answered | int]]:
+        @functools.wraps(handler)
+        async def checked(update: Update, context: ForumContext) -> Answered | int:
+            got = await organiser_pressed(update, context, kind)
+            if got is None:
+                return ConversationHandler.END
+            return await handler(update, context, *got)
+
+        return checked
+
+    return decorate
+
+
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
     """Answer in the chat the update came from, splitting text over 4096 characters."""
     chat = update.effective_chat

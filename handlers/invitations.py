@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.invitations import DONE_NOTICE, SMTP_SETTINGS, InvitationService, Plan
 from handlers.callbacks import InviteCancel, InviteSend, InviteUnclaimed
-from handlers.common import audit, edit, organiser_id, organiser_pressed, reader, reply
+from handlers.common import audit, edit, organiser_button, organiser_id, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -168,11 +168,10 @@ async def show_preview(update: Update, context: ForumContext) -> None:
     await reply(update, text, reply_markup=markup)
 
 
-async def send_pressed(update: Update, context: ForumContext) -> None:
-    got = await organiser_pressed(update, context, InviteSend)
-    if got is None:
-        return
-    query, tx, _ = got
+@organiser_button(InviteSend)
+async def send_pressed(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, _: InviteSend
+) -> None:
     actor = query.from_user.id
     service = InvitationService(context.services)
     plan = await service.plan()
@@ -192,11 +191,10 @@ async def send_pressed(update: Update, context: ForumContext) -> None:
     )
 
 
-async def cancel_pressed(update: Update, context: ForumContext) -> None:
-    got = await organiser_pressed(update, context, InviteCancel)
-    if got is None:
-        return
-    query, tx, _ = got
+@organiser_button(InviteCancel)
+async def cancel_pressed(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, _: InviteCancel
+) -> None:
     await query.answer()
     await edit(query, tx._("No e-mails sent."))
 

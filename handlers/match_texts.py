@@ -4,11 +4,10 @@ and what became of a request or an answer — all in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 
 from bot.config import Settings
+from bot.domain.company_face import PublicCompany
 from bot.domain.profiles import display_phone
 from bot.forum import Forum
 from bot.services.introductions import (
@@ -41,25 +40,6 @@ STATE_LABELS = {
 }
 
 
-class Shown(Protocol):
-    """What a public card shows: a stored company, or a matcher's profile of one."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def city(self) -> str | None: ...
-    @property
-    def sectors(self) -> Sequence[str]: ...
-    @property
-    def size(self) -> str | None: ...
-    @property
-    def offers(self) -> str | None: ...
-    @property
-    def seeks(self) -> str | None: ...
-
-
 def clip(text: str | None, limit: int = CLIP) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -84,7 +64,12 @@ def _heading(tx: Texts, name: str, country: str, city: str | None, forum: Forum)
 
 
 def public_card(
-    tx: Texts, company: Shown, forum: Forum, *, limit: int = CLIP, website: str | None = None
+    tx: Texts,
+    company: PublicCompany,
+    forum: Forum,
+    *,
+    limit: int = CLIP,
+    website: str | None = None,
 ) -> str:
     """Name, country, sectors, size, what they offer and seek (and the website, in the
     directory gives it); never contact details."""

@@ -54,20 +54,33 @@ async def _own_zone(context: ForumContext, user_id: int) -> ReaderZones:
     return await MeetingService(context.services).zone_of(user_id)
 
 
-async def _sent(
+async def _settled(
     query: CallbackQuery,
     tx: Texts,
     result: Result,
-    meeting: MeetingView,
     own: ReaderZones,
-    text: str,
-) -> None:
-    """A proposal went out: ``text`` (marked with ``N_``) says so in place of the picker."""
+    *,
+    done: str,
+    sent: str,
+    refused: tuple[str, ...],
+) -> bool:
+    """Answer a pressed slot. True when the press is settled: the proposal went out (result
+    ``done``; ``sent``, marked with ``N_``, says so in place of the picker) or was refused (an
+    alert). False when the slot is gone: the query is answered, the caller offers others."""
+    meeting = result.meeting
+    if result.kind == done and meeting is not None:
+        await query.answer()
+        told = tx._(sent).format(
+            partner=tx.user(result.partner_name),
+            when=when(tx, meeting.starts_at, meeting.ends_at, own),
+        )
+        await edit(query, told, None)
+        return True
+    if result.kind in refused:
+        await query.answer(refusal(tx, result), show_alert=True)
+        return True
     await query.answer()
-    told = tx._(text).format(
-        partner=tx.user(result.partner_name), when=when(tx, meeting.starts_at, meeting.ends_at, own)
-    )
-    await edit(query, told, None)
+    return False
 
 
 # -- booking -------------------------------------------------------------------------------
@@ -95,17 +108,13 @@ async def book_slot(update: Update, context: ForumContext) -> None:
         query.from_user.id, data.partner, data.block, data.start
     )
     own = await _own_zone(context, query.from_user.id)
-    if result.kind == "proposed" and result.meeting is not None:
-        sent = N_(
-            "📨 Proposed to {partner}: {when}. I will tell you when they answer; /meetings "
-            "lists your meetings."
-        )
-        await _sent(query, tx, result, result.meeting, own, sent)
+    sent = N_(
+        "📨 Proposed to {partner}: {when}. I will tell you when they answer; /meetings "
+        "lists your meetings."
+    )
+    refused = ("no_company", "not_allowed", "upcoming")
+    if await _settled(query, tx, result, own, done="proposed", sent=sent, refused=refused):
         return
-    if result.kind in ("no_company", "not_allowed", "upcoming"):
-        await query.answer(refusal(tx, result), show_alert=True)
-        return
-    await query.answer()
     text, markup = picker(tx, result, own)
     await edit(query, f"{refusal(tx, result)}\n\n{text}", markup)
 
@@ -191,16 +200,10 @@ async def move_slot(update: Update, context: ForumContext) -> None:
     service = MeetingService(context.services)
     result = await service.move(user_id, data.meeting, data.rev, data.block, data.start)
     own = await _own_zone(context, user_id)
-    if result.kind == "moved" and result.meeting is not None:
-        sent = N_(
-            "📨 Proposed the new time to {partner}: {when}. I will tell you when they answer."
-        )
-        await _sent(query, tx, result, result.meeting, own, sent)
+    sent = N_("📨 Proposed the new time to {partner}: {when}. I will tell you when they answer.")
+    refused = ("refused", "stale", "no_company")
+    if await _settled(query, tx, result, own, done="moved", sent=sent, refused=refused):
         return
-    if result.kind in ("refused", "stale", "no_company"):
-        await query.answer(refusal(tx, result), show_alert=True)
-        return
-    await query.answer()
     again = await service.alternatives(user_id, data.meeting, data.rev)
     if again.kind != "ok":
         await edit(query, refusal(tx, result), None)

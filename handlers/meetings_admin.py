@@ -4,7 +4,7 @@ the server for every command and every press."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.meeting_slots import ReaderZones
@@ -16,7 +16,7 @@ from handlers.common import (
     audit,
     edit,
     for_organisers,
-    organiser_pressed,
+    organiser_button,
     reply,
 )
 from handlers.i18n import N_, Texts
@@ -158,11 +158,10 @@ async def schedule_command(update: Update, context: ForumContext, actor: int, tx
     await reply(update, preview_text(tx, preview, own, limit), reply_markup=markup)
 
 
-async def plan_button(update: Update, context: ForumContext) -> None:
-    got = await organiser_pressed(update, context, SchedulePlan)
-    if got is None:
-        return
-    query, tx, data = got
+@organiser_button(SchedulePlan)
+async def plan_button(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, data: SchedulePlan
+) -> None:
     actor = query.from_user.id
     scheduler = MeetingScheduler(context.services)
     if not data.apply:

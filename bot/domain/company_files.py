@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.domain.company_face import PublicCompany
 from bot.domain.problems import N_, Invalid, Problem
 from bot.domain.profiles import (
     MAX_SECTORS,
@@ -231,27 +232,13 @@ def deep_link(bot_username: str | None, payload: str) -> str:
     return f"?start={payload}"
 
 
-class ExportedCompany(Protocol):
+class ExportedCompany(PublicCompany, Protocol):
     """What the export reads of a company (``storage.companies.CompanyRecord`` has it)."""
 
     @property
     def id(self) -> int: ...
     @property
-    def name(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def city(self) -> str | None: ...
-    @property
-    def sectors(self) -> tuple[str, ...]: ...
-    @property
-    def offers(self) -> str: ...
-    @property
-    def seeks(self) -> str: ...
-    @property
     def partnerships(self) -> tuple[str, ...]: ...
-    @property
-    def size(self) -> str | None: ...
     @property
     def website(self) -> str | None: ...
     @property
@@ -282,8 +269,8 @@ def format_companies(
                 forum.country_name(c.country),
                 c.city or "",
                 ";".join(forum.sector_label(key) for key in c.sectors),
-                c.offers,
-                c.seeks,
+                c.offers or "",
+                c.seeks or "",
                 ";".join(forum.intent_label(key) for key in c.partnerships),
                 c.size or "",
                 c.website or "",

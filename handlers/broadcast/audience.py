@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.domain.unicode_text import without_bidi_controls
@@ -24,7 +24,7 @@ from handlers.callbacks import (
     BroadcastTo,
 )
 from handlers.callbacks.codec import InvalidCallback
-from handlers.common import organiser_pressed, reply
+from handlers.common import organiser_button, reply
 from handlers.i18n import Texts
 
 SESSIONS_SHOWN = 40
@@ -154,12 +154,11 @@ async def choose_audience(update: Update, context: ForumContext) -> str | int:
     return CONFIRM
 
 
-async def open_menu(update: Update, context: ForumContext) -> str | int:
+@organiser_button(BroadcastMenu)
+async def open_menu(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, data: BroadcastMenu
+) -> str | int:
     """The sectors, the sessions, or back to the audiences."""
-    got = await organiser_pressed(update, context, BroadcastMenu)
-    if got is None:
-        return ConversationHandler.END
-    query, tx, data = got
     menu = data.menu
     forum = context.services.forum
     await query.answer()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -36,14 +36,14 @@ from handlers.broadcast.texts import audience_text
 from handlers.callbacks import BroadcastConfirm, BroadcastMenu
 from handlers.common import (
     conversation,
+    organiser_button,
     organiser_id,
-    organiser_pressed,
     reader,
     reply,
     say,
     text_step,
 )
-from handlers.i18n import N_
+from handlers.i18n import N_, Texts
 from handlers.invitations import invite_row, unclaimed_line
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m %H:%M")
@@ -106,11 +106,10 @@ odd_message = say(
 use_buttons = say(N_("Please choose with the buttons above, or /cancel."))
 
 
-async def confirm(update: Update, context: ForumContext) -> str | int:
-    got = await organiser_pressed(update, context, BroadcastConfirm)
-    if got is None:
-        return ConversationHandler.END
-    query, tx, data = got
+@organiser_button(BroadcastConfirm)
+async def confirm(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, data: BroadcastConfirm
+) -> str | int:
     choice = data.choice
     if choice == "cancel":
         await query.answer()

@@ -3,12 +3,13 @@ Cancel or Stop button) and the Stop / Cancel presses, which re-check the organis
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.runtime.context import ForumContext
 from handlers.broadcast.texts import listed_text, listing_keyboard
 from handlers.callbacks import BroadcastCancel, BroadcastStop
-from handlers.common import for_organisers, organiser_pressed, reply
+from handlers.callbacks.broadcasts import OnBroadcast
+from handlers.common import for_organisers, organiser_button, reply
 from handlers.i18n import Texts
 
 LISTED = 20
@@ -28,21 +29,30 @@ async def list_broadcasts(update: Update, context: ForumContext, actor: int, tx:
     await reply(update, "\n\n".join(lines), reply_markup=listing_keyboard(tx, items))
 
 
-async def stop_pressed(update: Update, context: ForumContext) -> None:
-    await _pressed(update, context, stop=True)
+@organiser_button(BroadcastStop)
+async def stop_pressed(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, data: BroadcastStop
+) -> None:
+    await _pressed(update, context, query, tx, data, stop=True)
 
 
-async def cancel_pressed(update: Update, context: ForumContext) -> None:
-    await _pressed(update, context, stop=False)
+@organiser_button(BroadcastCancel)
+async def cancel_pressed(
+    update: Update, context: ForumContext, query: CallbackQuery, tx: Texts, data: BroadcastCancel
+) -> None:
+    await _pressed(update, context, query, tx, data, stop=False)
 
 
-async def _pressed(update: Update, context: ForumContext, *, stop: bool) -> None:
+async def _pressed(
+    update: Update,
+    context: ForumContext,
+    query: CallbackQuery,
+    tx: Texts,
+    data: OnBroadcast,
+    *,
+    stop: bool,
+) -> None:
     """Stop a running broadcast, or cancel a scheduled one; a second press changes nothing."""
-    kind: type[BroadcastStop | BroadcastCancel] = BroadcastStop if stop else BroadcastCancel
-    got = await organiser_pressed(update, context, kind)
-    if got is None:
-        return
-    query, tx, data = got
     service = context.services.broadcasts
     actor, number = query.from_user.id, data.broadcast_id
     if stop:

@@ -3,31 +3,25 @@ handlers.timezone)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from handlers.callbacks.codec import CallbackData
 
 
-@dataclass(frozen=True)
 class AgendaOpen(CallbackData, prefix="ago"):
     """Open the agenda (the /start menu's button)."""
 
 
-@dataclass(frozen=True)
 class AgendaPage(CallbackData, prefix="agp"):
     """A page of the agenda."""
 
     page: int
 
 
-@dataclass(frozen=True)
 class AgendaSession(CallbackData, prefix="ags"):
     """One session's details, with Subscribe / Unsubscribe."""
 
     session: int
 
 
-@dataclass(frozen=True)
 class AgendaSubscribe(CallbackData, prefix="agsu"):
     """Subscribe to (on=1) or unsubscribe from (on=0) a session: the button says which, so a
     double press acts once."""
@@ -36,12 +30,10 @@ class AgendaSubscribe(CallbackData, prefix="agsu"):
     session: int
 
 
-@dataclass(frozen=True)
 class AgendaSubscribeAll(CallbackData, prefix="aga"):
     """Subscribe to every session not started yet."""
 
 
-@dataclass(frozen=True)
 class ReminderLead(CallbackData, prefix="rml"):
     """/reminders: turn one lead time (in minutes) on or off."""
 
@@ -49,12 +41,10 @@ class ReminderLead(CallbackData, prefix="rml"):
     minutes: int
 
 
-@dataclass(frozen=True)
 class RemindersDone(CallbackData, prefix="rmd"):
     """/reminders: close the menu (every press is already saved)."""
 
 
-@dataclass(frozen=True)
 class TimezonePick(CallbackData, prefix="tzp"):
     """/timezone: the zone chosen (an IANA name; checked again when pressed)."""
 

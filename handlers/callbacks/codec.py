@@ -1,9 +1,9 @@
 """The callback-data codec: typed button payloads, packed and checked in one place.
 
 Every inline button carries an instance of a :class:`CallbackData` subclass, declared like
-aiogram's ``CallbackData``: a unique prefix and typed fields::
+aiogram's ``CallbackData``: a unique prefix and typed fields. The base makes each subclass a
+frozen dataclass itself (declared with PEP 681's ``dataclass_transform``, which mypy reads)::
 
-    @dataclass(frozen=True)
     class IntroAnswer(CallbackData, prefix="ia"):
         intro_id: int
         accept: bool
@@ -11,6 +11,9 @@ aiogram's ``CallbackData``: a unique prefix and typed fields::
     IntroAnswer(17, True).pack()            # "ia:17:1"
     IntroAnswer.unpack("ia:17:1")           # IntroAnswer(intro_id=17, accept=True)
     CallbackQueryHandler(answer, pattern=IntroAnswer.filter())
+
+A subclass without a prefix is a family's base: it declares the fields its buttons share
+and is never packed itself.
 
 Packing refuses anything over Telegram's 64 bytes. Unpacking never trusts the client: a
 wrong prefix, a missing or extra part, a number out of range or a choice not in its
@@ -25,7 +28,16 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
+from typing import (
+    Any,
+    ClassVar,
+    Literal,
+    Self,
+    Union,
+    dataclass_transform,
+    get_args,
+    get_origin,
+)
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -77,14 +89,18 @@ def _decode(raw: str, kind: Any, name: str) -> object:
     raise TypeError(f"{name}: unsupported callback field type {kind!r}")
 
 
+@dataclass_transform(frozen_default=True)
 class CallbackData:
-    """Base class of every button payload; subclasses are frozen dataclasses."""
+    """Base class of every button payload; each subclass becomes a frozen dataclass."""
 
     prefix: ClassVar[str]
     _fields: ClassVar[tuple[tuple[str, Any], ...]]
 
-    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, prefix: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True)(cls)
+        if prefix is None:
+            return  # a family's base: its buttons name their own prefixes
         if not prefix or SEPARATOR in prefix:
             raise ValueError(f"{cls.__name__}: a prefix is a non-empty text without ':'")
         if prefix in _PREFIXES:

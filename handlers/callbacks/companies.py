@@ -3,7 +3,6 @@ handlers.profile, handlers.company_links, handlers.privacy)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
@@ -31,24 +30,26 @@ ProfileAction = Literal[
 ]
 
 
-@dataclass(frozen=True)
+class CompanyButton(CallbackData):
+    """The family of buttons about one company, by its id (checked against the presser)."""
+
+    company_id: int
+
+
 class HomeHelp(CallbackData, prefix="hh"):
     """/start: ℹ️ Help."""
 
 
-@dataclass(frozen=True)
 class RegisterStart(CallbackData, prefix="gr"):
     """📝 Register my company (/start, /profile): the registration's entry point."""
 
 
-@dataclass(frozen=True)
 class RegCountry(CallbackData, prefix="gc"):
     """Registration: the company's country, by the forum file's code."""
 
     code: str
 
 
-@dataclass(frozen=True)
 class RegToggle(CallbackData, prefix="gt"):
     """Registration: tick or untick a sector or an intent, by its key."""
 
@@ -56,68 +57,54 @@ class RegToggle(CallbackData, prefix="gt"):
     key: str
 
 
-@dataclass(frozen=True)
 class RegDone(CallbackData, prefix="gd"):
     """Registration: ✅ Done under the sectors or the intents."""
 
     step: RegistrationList
 
 
-@dataclass(frozen=True)
 class RegSize(CallbackData, prefix="gz"):
     size: CompanySize
 
 
-@dataclass(frozen=True)
 class RegConsent(CallbackData, prefix="ga"):
     """Registration: ✅ I agree (1) or Not now (0)."""
 
     agree: bool
 
 
-@dataclass(frozen=True)
 class RegSummary(CallbackData, prefix="gs"):
     """The summary's Confirm / Edit a field / Cancel."""
 
     action: SummaryAction
 
 
-@dataclass(frozen=True)
 class RegField(CallbackData, prefix="gf"):
     """The field list: change this field."""
 
     field: ProfileField
 
 
-@dataclass(frozen=True)
 class RegFieldsDone(CallbackData, prefix="gb"):
     """The field list: ✅ Done (editing) or ↩️ Back to the summary (registering)."""
 
 
-@dataclass(frozen=True)
-class ProfileEdit(CallbackData, prefix="pe"):
+class ProfileEdit(CompanyButton, prefix="pe"):
     """/profile: ✏️ Edit this company (the field list), for its reps only."""
 
-    company_id: int
 
-
-@dataclass(frozen=True)
-class ProfileAct(CallbackData, prefix="pa"):
+class ProfileAct(CompanyButton, prefix="pa"):
     """/profile: pause, resume, invite a colleague, leave or delete (then yes / keep)."""
 
-    company_id: int
     action: ProfileAction
 
 
-@dataclass(frozen=True)
-class ClaimConsent(CallbackData, prefix="pc"):
+class ClaimConsent(CompanyButton, prefix="pc"):
     """After claiming an imported company: the rep's consent, I agree (1) or Not now (0)."""
 
-    company_id: int
     agree: bool
 
 
-@dataclass(frozen=True)
 class DeleteMe(CallbackData, prefix="xd"):
     """/deleteme: erase (1) or keep (0); carries the user's own id, checked on the press."""
 

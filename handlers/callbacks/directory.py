@@ -3,15 +3,14 @@ requests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
+from handlers.callbacks.companies import CompanyButton
 
 Scope = Literal["o", "s"]  # the directory: the other country, or the same country
 
 
-@dataclass(frozen=True)
 class DirList(CallbackData, prefix="dl"):
     """A page of the directory: which side, which sector (its key, "" for all), which of
     the user's saved searches (0: none) and which page."""
@@ -22,7 +21,6 @@ class DirList(CallbackData, prefix="dl"):
     page: int
 
 
-@dataclass(frozen=True)
 class DirSectors(CallbackData, prefix="dx"):
     """The sector filter's choices for this side and search."""
 
@@ -30,26 +28,20 @@ class DirSectors(CallbackData, prefix="dx"):
     query: int
 
 
-@dataclass(frozen=True)
-class DirCard(CallbackData, prefix="dc"):
+class DirCard(CompanyButton, prefix="dc"):
     """One company's card, with the list it was opened from (for Back)."""
 
-    company_id: int
     scope: Scope
     sector: str
     query: int
     page: int
 
 
-@dataclass(frozen=True)
 class DirSearch(CallbackData, prefix="ds"):
     """Ask for the words to search."""
 
     scope: Scope
 
 
-@dataclass(frozen=True)
-class DirRequest(CallbackData, prefix="dr"):
+class DirRequest(CompanyButton, prefix="dr"):
     """Request an introduction to a company found in the directory."""
-
-    company_id: int

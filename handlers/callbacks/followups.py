@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
@@ -10,13 +9,11 @@ from handlers.callbacks.codec import CallbackData
 FollowupChoice = Literal["none", "ongoing", "signed", "private"]
 
 
-@dataclass(frozen=True)
 class FollowupAnswer(CallbackData, prefix="fa"):
     intro_id: int
     company_id: int
     answer: FollowupChoice
 
 
-@dataclass(frozen=True)
 class FollowupNoNote(CallbackData, prefix="fn"):
     """Finish the survey without a note."""

@@ -3,45 +3,36 @@ handlers.intros)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
+from handlers.callbacks.companies import CompanyButton
 
 
-@dataclass(frozen=True)
 class MatchPage(CallbackData, prefix="xp"):
     """/matches: show the card at this position of the (re-computed) list."""
 
     index: int
 
 
-@dataclass(frozen=True)
-class MatchDismiss(CallbackData, prefix="xn"):
+class MatchDismiss(CompanyButton, prefix="xn"):
     """/matches: "Not interested" in this company, pressed on the card at ``index``."""
 
-    company_id: int
     index: int
 
 
-@dataclass(frozen=True)
-class IntroRequest(CallbackData, prefix="xr"):
+class IntroRequest(CompanyButton, prefix="xr"):
     """/matches: ask this company for an introduction (the note step follows)."""
 
-    company_id: int
 
-
-@dataclass(frozen=True)
 class NoteSend(CallbackData, prefix="xs"):
     """The note step: send the request without a note."""
 
 
-@dataclass(frozen=True)
 class NoteStop(CallbackData, prefix="xc"):
     """The note step: send nothing."""
 
 
-@dataclass(frozen=True)
 class IntroAnswer(CallbackData, prefix="ia"):
     """Accept or decline an introduction request (the notice, or /intros)."""
 
@@ -49,7 +40,6 @@ class IntroAnswer(CallbackData, prefix="ia"):
     accept: bool
 
 
-@dataclass(frozen=True)
 class IntroAnswerBefore(CallbackData, prefix="intro"):
     """Accept / Decline as request notices sent before the codec packed them
     (``intro:acc:17``): such a request stays answerable from its message until it expires."""

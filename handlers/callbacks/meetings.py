@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
@@ -13,14 +12,24 @@ MeetingAction = Literal["ok", "other", "no", "move", "cancel", "sure", "keep"]
 Held = Literal["yes", "no", "moved"]
 
 
-@dataclass(frozen=True)
+class OnMeeting(CallbackData):
+    """The family of buttons on one meeting, by its id."""
+
+    meeting: int
+
+
+class OnRevision(OnMeeting):
+    """The family of buttons that change a meeting: with the revision the reader saw."""
+
+    rev: int
+
+
 class MeetingBook(CallbackData, prefix="mb"):
     """📅 Book a meeting with this partner company: the free slots."""
 
     partner: int
 
 
-@dataclass(frozen=True)
 class MeetingPick(CallbackData, prefix="mp"):
     """A slot chosen in the picker: propose it to the partner."""
 
@@ -29,41 +38,32 @@ class MeetingPick(CallbackData, prefix="mp"):
     start: int
 
 
-@dataclass(frozen=True)
-class MeetingAct(CallbackData, prefix="ma"):
+class MeetingAct(OnRevision, prefix="ma"):
     """On a meeting: confirm (ok), another slot (other), decline (no), reschedule (move),
     cancel (then sure / keep)."""
 
-    meeting: int
-    rev: int
     action: MeetingAction
 
 
-@dataclass(frozen=True)
-class MeetingMove(CallbackData, prefix="mv"):
+class MeetingMove(OnRevision, prefix="mv"):
     """A slot chosen for a meeting that moves (a counter-proposal or a reschedule)."""
 
-    meeting: int
-    rev: int
     block: int
     start: int
 
 
-@dataclass(frozen=True)
 class MeetingsOptIn(CallbackData, prefix="mo"):
     """/meetings: let the organisers book meetings for the company, or not."""
 
     on: bool
 
 
-@dataclass(frozen=True)
 class AvailabilityPage(CallbackData, prefix="av"):
     """/availability: another meetings block."""
 
     block: int
 
 
-@dataclass(frozen=True)
 class AvailabilitySet(CallbackData, prefix="as"):
     """/availability: block (free=0) or free (free=1) a slot for the company."""
 
@@ -72,23 +72,18 @@ class AvailabilitySet(CallbackData, prefix="as"):
     free: bool
 
 
-@dataclass(frozen=True)
-class MeetingHeld(CallbackData, prefix="mh"):
+class MeetingHeld(OnMeeting, prefix="mh"):
     """After the meeting: did it take place?"""
 
-    meeting: int
     held: Held
 
 
-@dataclass(frozen=True)
-class MeetingRate(CallbackData, prefix="mr"):
+class MeetingRate(OnMeeting, prefix="mr"):
     """After the meeting: 1–5 stars."""
 
-    meeting: int
     stars: int
 
 
-@dataclass(frozen=True)
 class SchedulePlan(CallbackData, prefix="sp"):
     """/schedule: apply (1) or cancel (0) a stored preview."""
 

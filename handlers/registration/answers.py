@@ -5,7 +5,7 @@ offers: a forged or outdated one gets the "menu expired" answer and changes noth
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ConversationHandler
 
 from bot.domain.problems import Invalid
@@ -97,12 +97,10 @@ async def _expired(update: Update, context: ForumContext) -> None:
 
 @menu_button
 async def choose_country(
-    update: Update, context: ForumContext, draft: Draft, data: str
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
 ) -> str | int | None:
-    query = update.callback_query
-    assert query is not None
     forum = context.services.forum
-    found = forum.country(RegCountry.unpack(data).code)
+    found = forum.country(RegCountry.unpack(query.data).code)
     if found is None:
         await _expired(update, context)
         return None
@@ -120,10 +118,8 @@ async def choose_country(
 
 
 @menu_button
-async def toggle(update: Update, context: ForumContext, draft: Draft, data: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    pressed = RegToggle.unpack(data)
+async def toggle(update: Update, context: ForumContext, draft: Draft, query: CallbackQuery) -> None:
+    pressed = RegToggle.unpack(query.data)
     forum = context.services.forum
     if draft.step != pressed.step or not any(
         item.key == pressed.key for item in keyboards.offered(pressed.step, forum)
@@ -149,11 +145,9 @@ async def toggle(update: Update, context: ForumContext, draft: Draft, data: str)
 
 @menu_button
 async def list_done(
-    update: Update, context: ForumContext, draft: Draft, data: str
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
 ) -> str | int | None:
-    query = update.callback_query
-    assert query is not None
-    step = RegDone.unpack(data).step
+    step = RegDone.unpack(query.data).step
     if draft.step != step:
         await _expired(update, context)
         return None
@@ -175,10 +169,10 @@ async def list_done(
 
 
 @menu_button
-async def choose_size(update: Update, context: ForumContext, draft: Draft, data: str) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    size = RegSize.unpack(data).size
+async def choose_size(
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
+) -> str | int:
+    size = RegSize.unpack(query.data).size
     tx = await reader(update, context)
     await query.answer()
     draft.profile.size = size
@@ -189,11 +183,9 @@ async def choose_size(update: Update, context: ForumContext, draft: Draft, data:
 
 @menu_button
 async def choose_consent(
-    update: Update, context: ForumContext, draft: Draft, data: str
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
 ) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    agreed = RegConsent.unpack(data).agree
+    agreed = RegConsent.unpack(query.data).agree
     tx = await reader(update, context)
     await query.answer()
     draft.profile.consent = agreed
@@ -261,10 +253,10 @@ async def cancel_button(update: Update, context: ForumContext, draft: Draft) -> 
 
 
 @menu_button
-async def pick_field(update: Update, context: ForumContext, draft: Draft, data: str) -> str | None:
-    query = update.callback_query
-    assert query is not None
-    step = RegField.unpack(data).field
+async def pick_field(
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
+) -> str | None:
+    step = RegField.unpack(query.data).field
     if step not in STEPS:
         await _expired(update, context)
         return None
@@ -276,9 +268,9 @@ async def pick_field(update: Update, context: ForumContext, draft: Draft, data: 
 
 
 @menu_button
-async def fields_done(update: Update, context: ForumContext, draft: Draft, data: str) -> str | int:
-    query = update.callback_query
-    assert query is not None
+async def fields_done(
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
+) -> str | int:
     await query.answer()
     tx = await reader(update, context)
     if not draft.editing:
@@ -296,6 +288,6 @@ SUMMARY_ACTIONS = {"confirm": confirm, "change": change_field, "cancel": cancel_
 
 @menu_button
 async def summary_button(
-    update: Update, context: ForumContext, draft: Draft, data: str
+    update: Update, context: ForumContext, draft: Draft, query: CallbackQuery
 ) -> str | int:
-    return await SUMMARY_ACTIONS[RegSummary.unpack(data).action](update, context, draft)
+    return await SUMMARY_ACTIONS[RegSummary.unpack(query.data).action](update, context, draft)

@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
@@ -41,7 +41,7 @@ from handlers.registration.steps import (
 
 Handler = Callable[[Update, ForumContext], Coroutine[Any, Any, Any]]
 Answer = Callable[[Update, ForumContext, Draft], Awaitable[object]]
-Press = Callable[[Update, ForumContext, Draft, str], Awaitable[object]]
+Press = Callable[[Update, ForumContext, Draft, CallbackQuery], Awaitable[object]]
 
 
 def user_id(update: Update) -> int:
@@ -86,7 +86,7 @@ def menu_button(func: Press) -> Handler:
         if message is None or not draft.live_menu(message.message_id):
             await query.answer((await reader(update, context))._(EXPIRED_MENU))
             return None
-        return await func(update, context, draft, query.data or "")
+        return await func(update, context, draft, query)
 
     wrapper.__name__ = func.__name__
     return wrapper

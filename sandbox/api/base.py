@@ -130,8 +130,12 @@ class ApiBase:
 
     @staticmethod
     def _parse(
-        text: str, parse_mode: Any, entities: Any, *, limit: int, too_long: str
+        text: str, params: dict[str, Any], entities_key: str, *, limit: int, too_long: str
     ) -> tuple[str, list[dict[str, Any]]]:
+        """``text`` (a message's text or caption) with the request's ``parse_mode`` and its
+        entities under ``entities_key``: the plain text and its entities, or a Bot API error."""
+        parse_mode = params.get("parse_mode")
+        entities = params.get(entities_key)
         try:
             plain, ents = parse_text(
                 text,
@@ -151,11 +155,7 @@ class ApiBase:
         if not isinstance(text, str) or not text.strip():
             raise bad_request("message text is empty")
         plain, ents = self._parse(
-            text,
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=MAX_TEXT,
-            too_long="message is too long",
+            text, params, "entities", limit=MAX_TEXT, too_long="message is too long"
         )
         if not plain.strip():
             raise bad_request("message text is empty")
@@ -169,8 +169,8 @@ class ApiBase:
             return None, None, []
         plain, ents = self._parse(
             caption,
-            params.get("parse_mode"),
-            params.get("caption_entities"),
+            params,
+            "caption_entities",
             limit=MAX_CAPTION,
             too_long="message caption is too long",
         )

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from typing import Literal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callbacks.codec import CallbackData, InvalidCallback
+from handlers.callbacks.codec import CallbackData, InvalidCallback, registered
 
 
-@dataclass(frozen=True)
 class Answer(CallbackData, prefix="t_ans"):
     intro_id: int
     accept: bool
 
 
-@dataclass(frozen=True)
 class Pick(CallbackData, prefix="t_pick"):
     action: Literal["add", "drop"]
     key: str
     page: int | None = None
 
 
-@dataclass(frozen=True)
 class Bare(CallbackData, prefix="t_bare"):
     pass
 
@@ -91,7 +88,6 @@ def test_a_separator_inside_a_value_is_refused() -> None:
 def test_a_prefix_is_unique() -> None:
     with pytest.raises(ValueError, match="taken"):
 
-        @dataclass(frozen=True)
         class Again(CallbackData, prefix="t_ans"):
             x: int
 
@@ -101,3 +97,28 @@ def test_any_id_round_trips(number: int, flag: bool) -> None:
     packed = Answer(number, flag).pack()
     assert len(packed.encode()) <= 64
     assert Answer.unpack(packed) == Answer(number, flag)
+
+
+def test_a_declared_class_is_a_frozen_dataclass() -> None:
+    """No decorator: the base makes each subclass a frozen dataclass, compared by value."""
+    answer = Answer(17, True)
+    assert dataclasses.is_dataclass(answer)
+    assert answer == Answer(17, True)
+    assert hash(answer) == hash(Answer(17, True))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.intro_id = 18  # type: ignore[misc]
+
+
+class _OnThing(CallbackData):
+    thing: int
+
+
+class ThingRate(_OnThing, prefix="t_rate"):
+    stars: int
+
+
+def test_a_family_base_gives_its_fields_first_and_takes_no_prefix() -> None:
+    assert ThingRate(4, 5).pack() == "t_rate:4:5"
+    assert ThingRate.unpack("t_rate:4:5") == ThingRate(thing=4, stars=5)
+    assert _OnThing not in registered().values()
+    assert registered()["t_rate"] is ThingRate
