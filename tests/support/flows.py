@@ -104,15 +104,48 @@ async def register(
     timeout: float = 5.0,  # noqa: ASYNC109  (a burst of users needs more)
 ) -> None:
     await begin_registration(user, name, country, city, timeout)
-    for sector in sectors:
-        await tick(user, sector, timeout)
-    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12", timeout)
+    await choose(user, sectors, "Step 5 of 12", timeout)
     await answer(user, offers, "Step 6 of 12", timeout)
     await answer(user, seeks, "Step 7 of 12", timeout)
-    for intent in intents:
-        await tick(user, intent, timeout)
-    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12", timeout)
+    await choose(user, intents, "Step 8 of 12", timeout)
     await press(user, size, "Step 9 of 12", timeout)
+    await finish_registration(
+        user,
+        website=website,
+        contact=contact,
+        email=email,
+        phone=phone,
+        agree=agree,
+        confirm=confirm,
+        timeout=timeout,
+    )
+
+
+async def choose(
+    user: SandboxUser,
+    labels: tuple[str, ...],
+    expect: Matcher,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """Tick ``labels`` on a multiple-choice menu, then "✅ Done (N chosen)"; the next step
+    (``expect``)."""
+    for label in labels:
+        await tick(user, label, timeout)
+    await press(user, f"✅ Done ({len(labels)} chosen)", expect, timeout)
+
+
+async def finish_registration(
+    user: SandboxUser,
+    *,
+    website: str | None,
+    contact: str,
+    email: str,
+    phone: str | None,
+    agree: bool = True,
+    confirm: bool = True,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """From step 9 (the website; ``None``: skipped) to the end of the registration."""
     await answer(user, website or "/skip", "Contact person", timeout)
     await answer(user, contact, "Contact email", timeout)
     await answer(user, email, "Phone", timeout)
