@@ -66,10 +66,12 @@ async def test_decline_tells_requester_only_that(sandbox: Sandbox, fb: BotHarnes
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
 
 
-async def matchstats(sandbox: Sandbox) -> str:
-    """The organiser's /matchstats page."""
+async def assert_undelivered_counted(sandbox: Sandbox, *, given_up: int, timed_out: int) -> None:
+    """The organiser's /matchstats page counts the notices given up and timed out."""
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    return await answer(admin, "/matchstats", "Matching and introductions")
+    stats = await answer(admin, "/matchstats", "Matching and introductions")
+    assert f"Given up (after retries, or the chat is gone): {given_up}" in stats
+    assert f"Timed out, maybe delivered (not sent again): {timed_out}" in stats
 
 
 async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness) -> None:
@@ -304,9 +306,7 @@ async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
     assert (row.state, row.attempts) == ("failed", 4)
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
     assert cards_in(await answer(ana, "/intros", "Introductions of SoftRo")) == (True, True)
-    stats = await matchstats(sandbox)
-    assert "Given up (after retries, or the chat is gone): 1" in stats
-    assert "Timed out, maybe delivered (not sent again): 0" in stats
+    await assert_undelivered_counted(sandbox, given_up=1, timed_out=0)
 
 
 async def test_a_timed_out_contact_card_is_not_sent_twice(
@@ -325,9 +325,7 @@ async def test_a_timed_out_contact_card_is_not_sent_twice(
     assert len(cards) == 1  # it did arrive, once
     row = await final_row(fb, "intro_accepted", ana.id)
     assert row.state == "unknown"
-    stats = await matchstats(sandbox)
-    assert "Timed out, maybe delivered (not sent again): 1" in stats
-    assert "Given up (after retries, or the chat is gone): 0" in stats
+    await assert_undelivered_counted(sandbox, given_up=0, timed_out=1)
 
 
 async def test_a_request_can_be_answered_from_intros(
