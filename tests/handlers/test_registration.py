@@ -17,6 +17,7 @@ from tests.support.flows import (
     finish_registration,
     last_button,
     press,
+    refused,
     register,
     registered_company,
     send_sticker,
@@ -101,15 +102,12 @@ async def test_validation_errors_reask(sandbox: Sandbox, running: BotHarness) ->
     await choose(u, ("Joint venture",), "Step 8 of 12")
     await press(u, "1000+", "Step 9 of 12")
     await answer(u, "ftp://files.example", "http:// or https://")
-    await answer(u, "https://", "host name")
-    await answer(u, "not a url at all", "host name")
+    await refused(u, ("https://", "not a url at all"), "host name")
     await answer(u, "http://valid.example/path", "Contact person")
     await answer(u, "Ioana", "Contact email")
-    await answer(u, "not-an-email", "not an email")
-    await answer(u, "a@b", "not an email")
+    await refused(u, ("not-an-email", "a@b"), "not an email")
     await answer(u, "ioana@valid.example", "Phone")
-    await answer(u, "+1 000 000 0000", "not a valid phone number")
-    await answer(u, "0721 234", "not a valid phone number")
+    await refused(u, ("+1 000 000 0000", "0721 234"), "not a valid phone number")
     # A Romanian company's number as dialled in Romania.
     await answer(u, "0721 234 567", "Step 11 of 12")
     await press(u, "✅ I agree", "Step 12 of 12")
