@@ -15,7 +15,7 @@ from bot.config import Settings
 from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.support.flows import answer, note_prompt, press, request_intro
+from tests.support.flows import answer, ask_without_note, note_prompt, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 from tests.support.matchkit import MATCH_COLUMNS, company, pair, rep
 
@@ -78,11 +78,9 @@ async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness)
     ana, ro, imran, _pk = await pair(sandbox, fb)
     await answer(ana, "/matches", "Match 1 of")
     await answer(imran, "/matches", "Match 1 of")
-    await press(ana, "🤝 Request introduction", "Add a short note")
-    await press(ana, "📨 Send without a note", "request was sent")
+    await ask_without_note(ana, "request was sent")
     # Imran asks too, from the card he is still looking at.
-    await press(imran, "🤝 Request introduction", "Add a short note")
-    await press(imran, "📨 Send without a note", "already asked to meet you")
+    await ask_without_note(imran, "already asked to meet you")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     intros = await fb.services.introductions.for_company(ro)

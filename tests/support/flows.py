@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from handlers.i18n import Texts
 from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
 from storage.companies import CompanyRecord
 from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.languages import EN, said
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
@@ -174,6 +176,17 @@ async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessag
     await answer(user, "/matches", card)
     await user.press("🤝 Request introduction")
     return await user.expect("Add a short note")
+
+
+async def ask_without_note(user: SandboxUser, expect: Matcher | None, tx: Texts = EN) -> None:
+    """Press "🤝 Request introduction" on the card on screen, then "📨 Send without a note"
+    on its note prompt (labels in ``tx``'s language); ``expect``: the answer to wait for."""
+    without = said(tx, "📨 Send without a note")
+    await user.press(said(tx, "🤝 Request introduction"))
+    await user.expect(lambda m: [without] in m.buttons())
+    await user.press(without)
+    if expect is not None:
+        await user.expect(expect)
 
 
 def last_button(user: SandboxUser, label: str) -> tuple[int, str]:
