@@ -27,15 +27,10 @@ async def press(user: SandboxUser, button: str, expect: Matcher, timeout: float 
     return (await user.expect(expect, timeout)).text or ""
 
 
-async def refused(
-    user: SandboxUser,
-    texts: tuple[str, ...],
-    expect: Matcher,
-    timeout: float = 5.0,  # noqa: ASYNC109
-) -> None:
+async def refused(user: SandboxUser, texts: tuple[str, ...], expect: Matcher) -> None:
     """Each of ``texts``, sent in turn, is answered with ``expect`` (the step asks again)."""
     for text in texts:
-        await answer(user, text, expect, timeout)
+        await answer(user, text, expect)
 
 
 async def send_sticker(user: SandboxUser) -> None:
