@@ -45,8 +45,7 @@ async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHa
     await note_prompt(ana)
     await ana.send("x" * 501)
     await ana.expect("501 characters long")
-    await send_sticker(ana)
-    await ana.expect("type your note as text")
+    await send_sticker(ana, "type your note as text")
     await answer(ana, "/cancel", "Cancelled")
     assert await fb.services.introductions.for_company(ro) == []
     await note_prompt(ana)

@@ -167,8 +167,7 @@ async def test_odd_input_gets_polite_reask(sandbox: Sandbox, running: BotHarness
     await u.send_document("x.csv", b"a,b", caption=None)
     await u.expect("text message")
     await answer(u, "Odd Input Ltd", "Step 2 of 12")
-    await send_sticker(u)
-    await u.expect("choose with the buttons")
+    await send_sticker(u, "choose with the buttons")
 
 
 async def test_double_confirm_registers_once_and_old_menu_expires(

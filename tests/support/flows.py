@@ -33,8 +33,9 @@ async def refused(user: SandboxUser, texts: tuple[str, ...], expect: Matcher) ->
         await answer(user, text, expect)
 
 
-async def send_sticker(user: SandboxUser) -> None:
-    """A sticker where the bot expects text or a button: odd input every step must survive."""
+async def send_sticker(user: SandboxUser, expect: Matcher) -> str:
+    """A sticker where the bot expects text or a button (odd input every step must survive);
+    the text of the answer (``expect``)."""
     await user.send_message(
         sticker={
             "file_id": "stk",
@@ -46,6 +47,7 @@ async def send_sticker(user: SandboxUser) -> None:
             "is_video": False,
         }
     )
+    return (await user.expect(expect)).text or ""
 
 
 async def started(
