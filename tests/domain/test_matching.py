@@ -368,26 +368,27 @@ def test_a_paraphrase_matches_by_meaning_and_the_reason_says_so() -> None:
 def test_a_competitor_ranks_below_a_partner_and_is_never_called_one() -> None:
     # Both seek investors and distributors for their drone services: the domain words in
     # the seeks are not a need the other meets.
+    drones = Profile(
+        1,
+        "Drone RO",
+        "RO",
+        sectors=("iot",),
+        offers="Drone inspections of power lines and wind turbines",
+        seeks="Investors for our drone inspection business and distributors for our "
+        "drone services in Asia",
+        partnerships=("seek_investment", "find_resellers"),
+    )
     me, rival, fund = with_vectors(
         [
-            Profile(
-                1,
-                "Drone RO",
-                "RO",
-                sectors=("iot",),
-                offers="Drone inspections of power lines and wind turbines",
-                seeks="Investors for our drone inspection business and distributors for our "
-                "drone services in Asia",
-                partnerships=("seek_investment", "find_resellers"),
-            ),
-            Profile(
-                2,
-                "Drone PK",
-                "PK",
-                sectors=("iot",),
+            drones,
+            # The same sectors and intents, in its own words.
+            replace(
+                drones,
+                id=2,
+                name="Drone PK",
+                country="PK",
                 offers="Drone inspections of telecom towers and solar farms",
                 seeks="Investors and distribution partners for our drone services",
-                partnerships=("seek_investment", "find_resellers"),
             ),
             Profile(
                 3,
