@@ -4,6 +4,7 @@ countries' names, and the concept reasons as data and as words. Real embeddings.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.domain.matching import Profile, Reason, Rules, match, rank
@@ -108,25 +109,26 @@ def test_a_customer_in_the_vendors_field_is_no_competitor() -> None:
 def test_resellers_for_our_product_is_not_a_need() -> None:
     # Both backup vendors seek a channel for their own service: rivals. The distributor,
     # in another sector, is the partner.
+    backups = Profile(
+        1,
+        "Backup RO",
+        "RO",
+        sectors=("cloud",),
+        offers="Immutable backup and disaster recovery as a service",
+        seeks="Resellers for our backup service to hospitals and banks",
+        partnerships=("find_resellers",),
+    )
     me, rival, distributor = with_vectors(
         [
-            Profile(
-                1,
-                "Backup RO",
-                "RO",
-                sectors=("cloud",),
-                offers="Immutable backup and disaster recovery as a service",
-                seeks="Resellers for our backup service to hospitals and banks",
-                partnerships=("find_resellers",),
-            ),
-            Profile(
-                2,
-                "Backup PK",
-                "PK",
-                sectors=("cloud",),
+            backups,
+            # The same sector and intent, in its own words.
+            replace(
+                backups,
+                id=2,
+                name="Backup PK",
+                country="PK",
                 offers="Backup and disaster recovery from two data centres",
                 seeks="Channel partners to sell our backup and DR service",
-                partnerships=("find_resellers",),
             ),
             Profile(
                 3,

@@ -109,8 +109,7 @@ async def test_photo_with_caption_to_a_country(sandbox: Sandbox, running: BotHar
 async def test_odd_input_and_cancel(sandbox: Sandbox, running: BotHarness) -> None:
     organiser = await started(sandbox, ADMIN_ID, "Org")
     await answer(organiser, "/broadcast", "Send me the message")
-    await send_sticker(organiser)
-    await organiser.expect("I can broadcast text, a photo or a document")
+    await send_sticker(organiser, "I can broadcast text, a photo or a document")
     await answer(organiser, "Hello all", "Who should get it?")
     await answer(organiser, "everyone please", "choose with the buttons")
     await answer(organiser, "/cancel", "Cancelled")

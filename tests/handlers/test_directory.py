@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from sandbox import Sandbox, SandboxUser
-from tests.support.flows import alerted, answer, press
+from tests.support.flows import alerted, answer, ask_without_note, press
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.matchkit import company, rep
 
@@ -114,8 +114,7 @@ async def test_introduction_from_a_card_and_the_same_country(
     # The daily limit is the one of /matches (1 in this test).
     await press(ana, "◀ Back to the list", "Companies from")
     await press(ana, "🔎 LahoreQA", "Offers")
-    await press(ana, "🤝 Request introduction", "Add a short note")
-    await press(ana, "📨 Send without a note", "the daily limit is 1")
+    await ask_without_note(ana, "the daily limit is 1")
 
     # Her own country: marked, and no introduction, even from a forged button.
     await answer(ana, "/companies", "Companies from")

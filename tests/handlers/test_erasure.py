@@ -22,7 +22,7 @@ from tests.support.flows import (
     started,
 )
 from tests.support.harness import ADMIN_ID, BotHarness
-from tests.support.matchkit import company, rep
+from tests.support.matchkit import lahore_qa
 
 # The person to erase, with values found nowhere else. Their Telegram id is > 2^31, as
 # real ids are today, and stored as INTEGER in most tables.
@@ -106,15 +106,7 @@ async def test_deleteme_leaves_no_byte_of_the_person(
     admin = await started(sandbox, ADMIN_ID, "Org")
     zen = await started(sandbox, RID, FIRST, last_name=LAST, username=USERNAME)
     await register(zen, COMPANY, contact=CONTACT, email=EMAIL, phone=PHONE)
-    imran = await rep(sandbox, 5301, "Imran", "imran_lhr")
-    await company(
-        running,
-        imran.id,
-        "LahoreQA",
-        "Pakistan",
-        sectors=("RPA & automation",),
-        partnerships=("Resell or distribute products",),
-    )
+    imran = await lahore_qa(sandbox, running, 5301, ("Resell or distribute products",))
     # An introduction with a note, accepted: contact cards go out in both directions.
     await request_intro(zen, NOTE)
     await imran.expect("Marmalade-orbit")

@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.forum import Forum
 from sandbox import Sandbox
-from tests.support.flows import accepted_in_chat, answer, press, request_intro
+from tests.support.flows import accepted_in_chat, answer, ask_without_note, press, request_intro
 from tests.support.harness import BotHarness, sandbox_settings
 from tests.support.languages import FSI, PDI, RO, UR, said
 from tests.support.matchkit import pair
@@ -136,9 +136,7 @@ async def test_sectors_and_intents_in_the_readers_language(
     assert "LahoreQA" in (listing.text or "")
 
     await answer(ana, "/matches", "LahoreQA")
-    await ana.press(said(RO, "🤝 Request introduction"))
-    await ana.expect(lambda m: [said(RO, "📨 Send without a note")] in m.buttons())
-    await ana.press(said(RO, "📨 Send without a note"))
+    await ask_without_note(ana, None, RO)
     got = (await imran.expect("Introduction request")).text or ""
     assert "Sectors: Fintech" in got
     assert "• you deliver as a subcontractor — they want to outsource work" in got

@@ -7,15 +7,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from bot.clock import FakeClock
 from bot.config import Settings
 from handlers.callbacks import IntroAnswer, MeetingBook
 from sandbox import Sandbox, SandboxUser
 from storage.outbox import OutboxRow
-from tests.support.flows import answer, note_prompt, press, request_intro
+from tests.support.flows import answer, ask_without_note, note_prompt, press, request_intro
 from tests.support.harness import ADMIN_ID, BotHarness, bot_running
 from tests.support.matchkit import MATCH_COLUMNS, company, pair, rep
 
@@ -66,21 +66,21 @@ async def test_decline_tells_requester_only_that(sandbox: Sandbox, fb: BotHarnes
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
 
 
-async def matchstats(sandbox: Sandbox) -> str:
-    """The organiser's /matchstats page."""
+async def assert_undelivered_counted(sandbox: Sandbox, *, given_up: int, timed_out: int) -> None:
+    """The organiser's /matchstats page counts the notices given up and timed out."""
     admin = await rep(sandbox, ADMIN_ID, "Org")
-    return await answer(admin, "/matchstats", "Matching and introductions")
+    stats = await answer(admin, "/matchstats", "Matching and introductions")
+    assert f"Given up (after retries, or the chat is gone): {given_up}" in stats
+    assert f"Timed out, maybe delivered (not sent again): {timed_out}" in stats
 
 
 async def test_mutual_requests_become_accepted(sandbox: Sandbox, fb: BotHarness) -> None:
     ana, ro, imran, _pk = await pair(sandbox, fb)
     await answer(ana, "/matches", "Match 1 of")
     await answer(imran, "/matches", "Match 1 of")
-    await press(ana, "🤝 Request introduction", "Add a short note")
-    await press(ana, "📨 Send without a note", "request was sent")
+    await ask_without_note(ana, "request was sent")
     # Imran asks too, from the card he is still looking at.
-    await press(imran, "🤝 Request introduction", "Add a short note")
-    await press(imran, "📨 Send without a note", "already asked to meet you")
+    await ask_without_note(imran, "already asked to meet you")
     await ana.expect("Introduction made: LahoreQA")
     await imran.expect("Introduction made: SoftRo Automation")
     intros = await fb.services.introductions.for_company(ro)
@@ -206,15 +206,17 @@ async def test_intros_and_organiser_commands(sandbox: Sandbox, fb: BotHarness) -
 
 
 async def accepted_with_fault(
-    sandbox: Sandbox, fb: BotHarness, inject: Callable[[int], None]
+    sandbox: Sandbox, fb: BotHarness, fault: str, **params: Any
 ) -> tuple[SandboxUser, SandboxUser]:
-    """Ana asks, Imran accepts; ``inject(chat)`` arms a fault for Ana's contact card first."""
+    """Ana asks, Imran accepts; a ``fault`` (``sandbox.inject``'s kind and ``params``) is
+    armed for Ana's contact card first."""
     fb.sender.per_chat_interval = 0.05  # retries to one chat: keep it short
     ana, _ro, imran, _pk = await pair(sandbox, fb)
     await request_intro(ana)
     await imran.expect("Introduction request")
     await sandbox.wait_idle()
-    inject(ana.id)  # Ana's next message is her contact card: nothing else is sent to her
+    # Ana's next message is her contact card: nothing else is sent to her.
+    sandbox.inject(fault, chat_id=ana.id, methods=("sendMessage",), **params)
     await imran.press("✅ Accept")
     # One message at a time: Imran's card may wait until Ana's send ends (its timeout).
     await imran.expect("Introduction made: SoftRo Automation", timeout=15)
@@ -255,16 +257,8 @@ async def test_a_bad_request_on_the_contact_card_is_retried(
 ) -> None:
     """One 400 on Ana's contact card: it is tried again after a back-off and arrives; both
     sides' /intros hold both contact cards; another company's rep sees none of them."""
-    ana, imran = await accepted_with_fault(
-        sandbox,
-        fb,
-        lambda chat: sandbox.inject(
-            "bad_request",
-            chat_id=chat,
-            methods=("sendMessage",),
-            description="Bad Request: can't parse entities: can't find end tag",
-        ),
-    )
+    parse_error = "Bad Request: can't parse entities: can't find end tag"
+    ana, imran = await accepted_with_fault(sandbox, fb, "bad_request", description=parse_error)
     refused = [c for c in sandbox.calls_of("sendMessage") if c.params["chat_id"] == ana.id]
     assert refused[-1].error is not None and refused[-1].error[0] == 400
     await let_retries_run(sandbox, fb, clock)
@@ -289,24 +283,14 @@ async def test_a_contact_card_given_up_stays_in_intros_and_is_counted(
     """A 400 on every try: the card is given up after the first try and three retries; the
     contacts are still in /intros and /matchstats counts the given-up notice."""
     ana, _imran = await accepted_with_fault(
-        sandbox,
-        fb,
-        lambda chat: sandbox.inject(
-            "bad_request",
-            chat_id=chat,
-            count=4,
-            methods=("sendMessage",),
-            description="Bad Request: message is too long",
-        ),
+        sandbox, fb, "bad_request", count=4, description="Bad Request: message is too long"
     )
     await let_retries_run(sandbox, fb, clock)
     row = await final_row(fb, "intro_accepted", ana.id)
     assert (row.state, row.attempts) == ("failed", 4)
     assert not [m for m in ana.messages if "Introduction made" in (m.text or "")]
     assert cards_in(await answer(ana, "/intros", "Introductions of SoftRo")) == (True, True)
-    stats = await matchstats(sandbox)
-    assert "Given up (after retries, or the chat is gone): 1" in stats
-    assert "Timed out, maybe delivered (not sent again): 0" in stats
+    await assert_undelivered_counted(sandbox, given_up=1, timed_out=0)
 
 
 async def test_a_timed_out_contact_card_is_not_sent_twice(
@@ -315,19 +299,13 @@ async def test_a_timed_out_contact_card_is_not_sent_twice(
     """Ana's card reaches her but Telegram's answer is lost: it is not sent again (it is in
     /intros anyway), and /matchstats counts it as timed out."""
     fb.sender.send_timeout = 0.3
-    ana, _imran = await accepted_with_fault(
-        sandbox,
-        fb,
-        lambda chat: sandbox.inject("timeout", chat_id=chat, delay=60, methods=("sendMessage",)),
-    )
+    ana, _imran = await accepted_with_fault(sandbox, fb, "timeout", delay=60)
     await let_retries_run(sandbox, fb, clock)
     cards = [m for m in ana.messages if "Introduction made: LahoreQA" in (m.text or "")]
     assert len(cards) == 1  # it did arrive, once
     row = await final_row(fb, "intro_accepted", ana.id)
     assert row.state == "unknown"
-    stats = await matchstats(sandbox)
-    assert "Timed out, maybe delivered (not sent again): 1" in stats
-    assert "Given up (after retries, or the chat is gone): 0" in stats
+    await assert_undelivered_counted(sandbox, given_up=0, timed_out=1)
 
 
 async def test_a_request_can_be_answered_from_intros(

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from sandbox import Sandbox
-from tests.support.flows import answer, edit_field, note_prompt, organiser, press, register, tick
+from tests.support.flows import answer, choose, edit_field, note_prompt, organiser, press, register
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.matchkit import company, rep
 
@@ -65,8 +65,7 @@ async def test_registration_refuses_answers_that_show_nothing(
     await press(u, "🇷🇴 Romania", "Step 3 of 12")
     await answer(u, "\u200b\u2067\u2069", "no visible characters")
     await answer(u, "Iași", "Step 4 of 12")
-    await tick(u, "Fintech")
-    await press(u, "✅ Done (1 chosen)", "Step 5 of 12")
+    await choose(u, ("Fintech",), "Step 5 of 12")
     await answer(u, "\u200b" * 20 + "\n\n" + "\u202e" * 20, "no visible characters")
     await answer(u, "/cancel", "Nothing was saved")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.callbacks import IntroRequest
 from sandbox import Sandbox
-from tests.support.flows import answer, note_prompt, press, send_sticker
+from tests.support.flows import answer, ask_without_note, note_prompt, press, send_sticker
 from tests.support.harness import BotHarness
 from tests.support.matchkit import company, pair, rep
 
@@ -45,8 +45,7 @@ async def test_note_step_checks_length_and_odd_input(sandbox: Sandbox, fb: BotHa
     await note_prompt(ana)
     await ana.send("x" * 501)
     await ana.expect("501 characters long")
-    await send_sticker(ana)
-    await ana.expect("type your note as text")
+    await send_sticker(ana, "type your note as text")
     await answer(ana, "/cancel", "Cancelled")
     assert await fb.services.introductions.for_company(ro) == []
     await note_prompt(ana)
@@ -131,8 +130,7 @@ async def test_matches_understand_meaning_and_say_so(sandbox: Sandbox, fb: BotHa
     stored = await fb.services.embeddings.all()
     assert {shop, payroll} <= set(stored)  # computed for the ranking, kept for the next
 
-    await press(shop_rep, "🤝 Request introduction", "Add a short note")
-    await press(shop_rep, "📨 Send without a note", "request was sent")
+    await ask_without_note(shop_rep, "request was sent")
     got = await payroll_rep.expect("Introduction request")
     assert "• you offer “payroll software for SMEs, salary slips and tax filings”, close in " in (
         got.text or ""

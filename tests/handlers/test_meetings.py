@@ -11,8 +11,9 @@ import icalendar
 
 from bot.clock import FakeClock
 from bot.services.meeting_followup import MeetingFollowUp
-from sandbox import Sandbox, SandboxUser, SentMessage
+from sandbox import Sandbox, SandboxUser
 from storage.meeting_choices import MeetingChoices
+from storage.meetings import MeetingRecord
 from tests.support.flows import accepted_in_chat, answer, press
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
@@ -26,13 +27,6 @@ from tests.support.meetkit import (
     open_picker,
     replan,
 )
-
-
-async def propose_first_slot(ana: SandboxUser, imran: SandboxUser) -> SentMessage:
-    """Ana proposes the block's first slot to LahoreQA; Imran's proposal message."""
-    await open_picker(ana, "LahoreQA")
-    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
-    return await imran.expect("proposes a 1:1 meeting")
 
 
 async def test_book_confirm_reminder_with_link_then_feedback(
@@ -117,6 +111,28 @@ async def _introduced(
     return ana, ro, imran, pk
 
 
+async def _proposed(
+    sandbox: Sandbox, fb: BotHarness, start: datetime, *, slots: int
+) -> tuple[SandboxUser, int, SandboxUser]:
+    """Ana and Imran introduced (``_introduced``), and Ana's proposal of the block's first
+    slot (12:00 Bucharest) in Imran's chat: (ana, SoftRo's id, imran)."""
+    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=slots)
+    await open_picker(ana, "LahoreQA")
+    await ana.press("Thu 20 Nov · 12:00 Bucharest · 15:00 Karachi")
+    await imran.expect("proposes a 1:1 meeting")
+    return ana, ro, imran
+
+
+async def _confirmed(
+    fb: BotHarness, ana: SandboxUser, imran: SandboxUser, ro: int
+) -> MeetingRecord:
+    """Imran confirms Ana's proposal; the meeting once Ana is told it is booked."""
+    await imran.press("✅ Confirm")
+    await ana.expect("Meeting booked")
+    (meeting,) = await meetings_of(fb, ro)
+    return meeting
+
+
 async def test_the_other_side_proposes_another_slot(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
@@ -164,8 +180,7 @@ async def test_decline_frees_the_slot_and_tells_the_proposer(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
-    await propose_first_slot(ana, imran)
+    ana, ro, imran = await _proposed(sandbox, fb, start, slots=2)
     assert len(await live_meetings(fb)) == 1
     await press(imran, "✖️ Decline", "You declined the meeting with SoftRo Automation")
     told = await ana.expect("LahoreQA declined the meeting")
@@ -183,11 +198,8 @@ async def test_reschedule_and_cancel_tell_the_other_side(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=3)
-    await propose_first_slot(ana, imran)
-    await imran.press("✅ Confirm")
-    await ana.expect("Meeting booked")
-    (meeting,) = await meetings_of(fb, ro)
+    ana, ro, imran = await _proposed(sandbox, fb, start, slots=3)
+    meeting = await _confirmed(fb, ana, imran, ro)
     timers = fb.services.timers
     # A timer per lead time anyone may have chosen (1 day is past); who gets which is
     # decided when it fires.
@@ -230,13 +242,10 @@ async def test_meetings_in_ics_with_their_link(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=2)
-    ana, ro, imran, _ = await _introduced(sandbox, fb, start, slots=2)
-    await propose_first_slot(ana, imran)
+    ana, ro, imran = await _proposed(sandbox, fb, start, slots=2)
     # A proposal is not in the calendar yet.
     await answer(ana, "/ics", "not subscribed to any session")
-    await imran.press("✅ Confirm")
-    await ana.expect("Meeting booked")
-    (meeting,) = await meetings_of(fb, ro)
+    meeting = await _confirmed(fb, ana, imran, ro)
     await ana.send("/ics")
     doc = await ana.expect(lambda m: m.kind == "document")
     assert doc.caption == (

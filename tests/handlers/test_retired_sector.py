@@ -16,7 +16,7 @@ from bot.forum import load_forum
 from sandbox import Sandbox
 from tests.support.flows import answer, edit_field, press, register
 from tests.support.harness import ADMIN_ID, REPO_ROOT, BotHarness, sandbox_settings
-from tests.support.matchkit import company, rep
+from tests.support.matchkit import lahore_qa, rep
 
 SHIPPED = (REPO_ROOT / "data" / "forum.toml").read_text(encoding="utf-8")
 RPA = (
@@ -60,14 +60,8 @@ async def test_removed_sector_and_intent_stay_readable_and_are_no_longer_offered
         sectors=("Cybersecurity", "RPA & automation"),
         intents=("Find resellers / distributors", "Joint venture"),
     )
-    imran = await rep(sandbox, 8201, "Imran", "imran_lhr")
-    await company(
-        harness,
-        imran.id,
-        "LahoreQA",
-        "Pakistan",
-        sectors=("RPA & automation",),
-        partnerships=("Resell or distribute products", "Joint venture"),
+    imran = await lahore_qa(
+        sandbox, harness, 8201, ("Resell or distribute products", "Joint venture")
     )
 
     # The organisers publish a new forum file without them; the bot restarts with it.

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.domain.agenda import SessionInput, keys_in
 from handlers.i18n import Texts
 from sandbox import Sandbox, SandboxUser, SentMessage
-from tests.support.flows import answer, press, tick
+from tests.support.flows import answer, ask_without_note, press, tick
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.languages import FSI, PDI, RO, UR, said
 
@@ -135,10 +135,7 @@ async def test_a_romanian_and_an_urdu_rep_each_read_their_language(
     assert isolated(card_ur.text or "", "Carpați Automation SRL")
 
     # -- the introduction: Ioana asks in Romanian, Bilal is asked in Urdu ----------------
-    await ioana.press(said(RO, "🤝 Request introduction"))
-    await ioana.expect(lambda m: [said(RO, "📨 Send without a note")] in m.buttons())
-    await ioana.press(said(RO, "📨 Send without a note"))
-    await ioana.expect(has("Indus QA Labs"))
+    await ask_without_note(ioana, has("Indus QA Labs"), RO)
     request = await bilal.expect(has(said(UR, "🤝 <b>Introduction request</b>")))
     assert isolated(request.text or "", "Carpați Automation SRL")
     assert "ioana@carpati.example" not in (request.text or "")  # no contacts before a yes

@@ -56,8 +56,7 @@ async def test_unknown_command_and_stray_text(sandbox: Sandbox, running: BotHarn
     reply = await rep.expect("don't know")
     assert "/frobnicate<b>" in reply.text
     await answer(rep, "hello there", "not sure what to do")
-    await send_sticker(rep)
-    await rep.expect("not sure what to do")
+    await send_sticker(rep, "not sure what to do")
 
 
 async def test_error_handler_apologises_without_details(

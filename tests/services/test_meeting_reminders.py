@@ -13,7 +13,7 @@ from handlers.notifications import render
 from sandbox import Sandbox, SentMessage
 from storage.meetings import CANCELLED, LIVE, MeetingRepository
 from tests.support.harness import BotHarness, down_while
-from tests.support.meetkit import LINK_PREFIX, booked, introduced_pair
+from tests.support.meetkit import LINK_PREFIX, booked, booked_pair, introduced_pair
 
 
 def reminders_of(sandbox: Sandbox, user_id: int) -> list[SentMessage]:
@@ -29,8 +29,7 @@ async def test_restart_between_booking_and_reminder_gives_exactly_one(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(minutes=10, seconds=3)
-    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=1)
-    meeting = await booked(fb, ana.id, pk, imran.id, start)
+    ana, imran, meeting = await booked_pair(sandbox, fb, start, slots=1)
     await fb.restart()
     # After the restart the reminder still comes, once, from the timers made at start-up.
     names = fb.services.timers.names(f"meeting:{meeting.id}:")
@@ -85,8 +84,7 @@ async def test_a_queued_reminder_of_a_cancelled_or_moved_meeting_is_dropped(
     sandbox: Sandbox, fb: BotHarness, clock: FakeClock
 ) -> None:
     start = clock.now() + timedelta(hours=1)
-    ana, _, imran, pk = await introduced_pair(sandbox, fb, start, slots=2)
-    meeting = await booked(fb, ana.id, pk, imran.id, start)
+    ana, _, meeting = await booked_pair(sandbox, fb, start, slots=2)
     data = {
         "meeting": meeting.id,
         "company": meeting.company_a,

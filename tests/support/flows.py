@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from handlers.i18n import Texts
 from sandbox import Matcher, Sandbox, SandboxUser, SentMessage
 from storage.companies import CompanyRecord
 from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.languages import EN, said
 
 OFFERS = "RPA consulting and UiPath bots for banks & insurers <b>not bold</b>"
 SEEKS = "A reseller for our automation suite in Pakistan — _*[]()~ kept"
@@ -25,8 +27,15 @@ async def press(user: SandboxUser, button: str, expect: Matcher, timeout: float 
     return (await user.expect(expect, timeout)).text or ""
 
 
-async def send_sticker(user: SandboxUser) -> None:
-    """A sticker where the bot expects text or a button: odd input every step must survive."""
+async def refused(user: SandboxUser, texts: tuple[str, ...], expect: Matcher) -> None:
+    """Each of ``texts``, sent in turn, is answered with ``expect`` (the step asks again)."""
+    for text in texts:
+        await answer(user, text, expect)
+
+
+async def send_sticker(user: SandboxUser, expect: Matcher) -> str:
+    """A sticker where the bot expects text or a button (odd input every step must survive);
+    the text of the answer (``expect``)."""
     await user.send_message(
         sticker={
             "file_id": "stk",
@@ -38,6 +47,7 @@ async def send_sticker(user: SandboxUser) -> None:
             "is_video": False,
         }
     )
+    return (await user.expect(expect)).text or ""
 
 
 async def started(
@@ -104,15 +114,48 @@ async def register(
     timeout: float = 5.0,  # noqa: ASYNC109  (a burst of users needs more)
 ) -> None:
     await begin_registration(user, name, country, city, timeout)
-    for sector in sectors:
-        await tick(user, sector, timeout)
-    await press(user, f"✅ Done ({len(sectors)} chosen)", "Step 5 of 12", timeout)
+    await choose(user, sectors, "Step 5 of 12", timeout)
     await answer(user, offers, "Step 6 of 12", timeout)
     await answer(user, seeks, "Step 7 of 12", timeout)
-    for intent in intents:
-        await tick(user, intent, timeout)
-    await press(user, f"✅ Done ({len(intents)} chosen)", "Step 8 of 12", timeout)
+    await choose(user, intents, "Step 8 of 12", timeout)
     await press(user, size, "Step 9 of 12", timeout)
+    await finish_registration(
+        user,
+        website=website,
+        contact=contact,
+        email=email,
+        phone=phone,
+        agree=agree,
+        confirm=confirm,
+        timeout=timeout,
+    )
+
+
+async def choose(
+    user: SandboxUser,
+    labels: tuple[str, ...],
+    expect: Matcher,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """Tick ``labels`` on a multiple-choice menu, then "✅ Done (N chosen)"; the next step
+    (``expect``)."""
+    for label in labels:
+        await tick(user, label, timeout)
+    await press(user, f"✅ Done ({len(labels)} chosen)", expect, timeout)
+
+
+async def finish_registration(
+    user: SandboxUser,
+    *,
+    website: str | None,
+    contact: str,
+    email: str,
+    phone: str | None,
+    agree: bool = True,
+    confirm: bool = True,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> None:
+    """From step 9 (the website; ``None``: skipped) to the end of the registration."""
     await answer(user, website or "/skip", "Contact person", timeout)
     await answer(user, contact, "Contact email", timeout)
     await answer(user, email, "Phone", timeout)
@@ -130,6 +173,17 @@ async def note_prompt(user: SandboxUser, card: str = "Match 1 of") -> SentMessag
     await answer(user, "/matches", card)
     await user.press("🤝 Request introduction")
     return await user.expect("Add a short note")
+
+
+async def ask_without_note(user: SandboxUser, expect: Matcher | None, tx: Texts = EN) -> None:
+    """Press "🤝 Request introduction" on the card on screen, then "📨 Send without a note"
+    on its note prompt (labels in ``tx``'s language); ``expect``: the answer to wait for."""
+    without = said(tx, "📨 Send without a note")
+    await user.press(said(tx, "🤝 Request introduction"))
+    await user.expect(lambda m: [without] in m.buttons())
+    await user.press(without)
+    if expect is not None:
+        await user.expect(expect)
 
 
 def last_button(user: SandboxUser, label: str) -> tuple[int, str]:

@@ -7,7 +7,7 @@ import re
 
 from handlers.i18n import Texts, texts
 
-RO, UR = texts("ro"), texts("ur")
+EN, RO, UR = texts("en"), texts("ro"), texts("ur")
 FSI, PDI = "\u2068", "\u2069"  # first strong isolate … pop directional isolate
 _TAG = re.compile(r"<[^<>]+>")
 

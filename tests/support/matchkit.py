@@ -88,5 +88,22 @@ async def pair(sandbox: Sandbox, harness: BotHarness) -> tuple[SandboxUser, int,
     return ana, ro, imran, pk
 
 
+async def lahore_qa(
+    sandbox: Sandbox, harness: BotHarness, user_id: int, partnerships: tuple[str, ...]
+) -> SandboxUser:
+    """Imran (``imran_lhr``), who opened the chat, and his LahoreQA (Pakistan, RPA &
+    automation) stored with ``partnerships``."""
+    imran = await rep(sandbox, user_id, "Imran", "imran_lhr")
+    await company(
+        harness,
+        imran.id,
+        "LahoreQA",
+        "Pakistan",
+        sectors=("RPA & automation",),
+        partnerships=partnerships,
+    )
+    return imran
+
+
 def clock_at_start() -> FakeClock:
     return FakeClock()

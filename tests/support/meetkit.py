@@ -120,3 +120,12 @@ async def booked(
     meeting = await MeetingRepository(bot.services.db).get(proposed.meeting.id)
     assert meeting is not None
     return meeting
+
+
+async def booked_pair(
+    sandbox: Sandbox, bot: BotHarness, start: datetime, *, slots: int
+) -> tuple[SandboxUser, SandboxUser, MeetingRecord]:
+    """``introduced_pair``, and their meeting ``booked`` in the slot at ``start``:
+    (ana, imran, the meeting)."""
+    ana, _, imran, pk = await introduced_pair(sandbox, bot, start, slots=slots)
+    return ana, imran, await booked(bot, ana.id, pk, imran.id, start)
