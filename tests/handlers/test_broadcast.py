@@ -262,12 +262,11 @@ async def test_start_answered_quickly_during_a_broadcast(
     )
     await asyncio.sleep(0.5)
     newcomer = sandbox.user(5799, "New")
-    began = time.monotonic()
     await newcomer.send("/start")
     await newcomer.expect("Welcome", timeout=2)
-    assert time.monotonic() - began < 2
+    # Answered ahead of the queue, not after it: the broadcast is still being sent.
     counts = await running.services.outbox.counts(broadcast_id=99)
-    assert counts["pending"] > 0  # the broadcast was still running
+    assert counts["pending"] > 0
 
 
 async def test_my_chat_member_keeps_blocked_state(sandbox: Sandbox, running: BotHarness) -> None:
