@@ -16,6 +16,9 @@ the bot several times (the tests) collects between runs.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+
+from bot.runtime.per_process import PerProcess
 
 # Net allocations between two collections of the youngest generation (CPython: 700). Most
 # of an update's objects are freed by reference counting before a collection sees them;
@@ -23,26 +26,17 @@ import gc
 YOUNG_THRESHOLD = 50_000
 
 
-_before: list[tuple[int, int, int]] = []  # the settings to put back; empty when released
-_running = 0  # bots settled in this process (the tests may run two at once)
-
-
-def settle() -> None:
-    global _running
-    _running += 1
-    if _running > 1:
-        return
-    _before.append(gc.get_threshold())
+def _settle() -> Callable[[], None]:
     gc.freeze()
-    young, middle, old = _before[0]
+    young, middle, old = before = gc.get_threshold()
     gc.set_threshold(max(young, YOUNG_THRESHOLD), middle, old)
 
-
-def release() -> None:
-    global _running
-    if _running == 0:
-        return
-    _running -= 1
-    if _running == 0:
-        gc.set_threshold(*_before.pop())
+    def undo() -> None:
+        gc.set_threshold(*before)
         gc.unfreeze()
+
+    return undo
+
+
+_heap = PerProcess(_settle)
+settle, release = _heap.settle, _heap.release
