@@ -555,3 +555,29 @@ def test_complements_and_phrases_come_from_the_rules() -> None:
     ]
     index = MatchIndex([buyer, seller], rules, k=1)
     assert index.top_ids(1) == [2] and index.top_ids(2) == [1]
+
+
+# One intent meeting two: a pair's intents need not read alike from both sides, so the bulk
+# build cannot take the second side's scores from the first's (index._Mirror).
+UNEVEN = Rules(
+    countries=RULES.countries,
+    complements={
+        "outsource": ("subcontract", "hire"),
+        "subcontract": ("outsource",),
+        "hire": ("outsource",),
+    },
+    places=RULES.places,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(profiles(), min_size=2, max_size=14), st.data())
+def test_index_rows_are_ranks_scores_when_intents_meet_unevenly(
+    items: list[Profile], data: st.DataObject
+) -> None:
+    intents = st.lists(st.sampled_from(list(UNEVEN.complements)), max_size=2, unique=True)
+    items = [replace(p, partnerships=tuple(data.draw(intents))) for p in unique_ids(items)]
+    index = MatchIndex(items, UNEVEN, k=3)
+    for me in items:
+        expected = rank_with(me, items, UNEVEN, limit=3)
+        assert index.tops.get(me.id, []) == [(-m.score, -m.reverse, m.other.id) for m in expected]

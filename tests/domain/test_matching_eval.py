@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.matching import CALIBRATED, LEXICAL, MatchIndex, pair_key, rank
+from bot.domain.matching import CALIBRATED, LEXICAL, Matcher, MatchIndex, pair_key, rank
 from bot.domain.matching.index import BLOCK_ROWS
 from tests.support.matching_eval import RULES, Scores, evaluate, labels, profiles, with_vectors
 
@@ -66,8 +66,9 @@ def test_the_set_is_what_it_says() -> None:
 
 
 def test_the_bulk_build_agrees_with_rank_across_blocks() -> None:
-    # More companies a side than one block of the bulk build (its worker, shortlists and
-    # batched cosines, on both sides), with embeddings and some pairs excluded.
+    # More companies a side than one block of the bulk build (its block-wide candidate
+    # picks, the second side's kept scores and the pairs it reads back from the first side),
+    # with embeddings and some pairs excluded.
     items = with_vectors(profiles())
     assert min(sum(p.country == c for p in items) for c in RULES.countries) > BLOCK_ROWS
     excluded = {pair_key(a.id, b.id) for a, b in zip(items[::7], items[3::11], strict=False)}
@@ -75,3 +76,24 @@ def test_the_bulk_build_agrees_with_rank_across_blocks() -> None:
     for p in items:
         expected = rank(p, items, RULES, excluded=excluded, limit=10)
         assert index.top_ids(p.id) == [m.other.id for m in expected], p.name
+
+
+def test_a_pair_reads_the_same_from_both_sides() -> None:
+    # What the bulk build's _Mirror relies on: from the second country's side a pair's
+    # measurements are the first's turned round, to the last bit, and when the intents read
+    # alike from both sides, so are its scores and whether it is a match at all.
+    items = with_vectors(profiles())
+    matcher = Matcher(RULES)
+    first, second = RULES.countries
+    alike = 0
+    for a in (matcher.prepare(p) for p in items if p.country == first):
+        for b in (matcher.prepare(p) for p in items if p.country == second):
+            mine, theirs = matcher.parts(a, b), matcher.parts(b, a)
+            assert theirs._replace(intents=0, opposite=0) == mine.flipped()._replace(
+                intents=0, opposite=0
+            )
+            if mine.intents == theirs.intents and bool(mine.opposite) == bool(theirs.opposite):
+                alike += 1
+                assert theirs.has_reason() == mine.has_reason()
+                assert matcher.totals(theirs) == matcher.totals(mine)[::-1]
+    assert alike > 5000

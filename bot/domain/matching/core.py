@@ -142,13 +142,16 @@ class Matcher:
     def parts(self, a: Prepared, b: Prepared, sem: Sequence[float] | None = None) -> PairParts:
         """The pair's measurements from ``a``'s side. ``sem`` passes the four embedding
         cosines (need, give, same offer, same seek) when a caller computed them in bulk."""
+        # What both sides measure alike is computed with the forum's first country on the
+        # left, as the bulk build does: both sides of a pair get the very same floats.
+        a_first = a.profile.country == self.rules.countries[0]
         if sem is None:
-            # [[need, same seek], [same offer, give]]
-            (need, same_seek), (same_offer, give) = (
-                (a.rows @ b.cols).tolist()
-                if a.rows is not None and b.cols is not None
-                else _NO_COSINES
-            )
+            if a.rows is None or a.cols is None or b.rows is None or b.cols is None:
+                (need, same_seek), (same_offer, give) = _NO_COSINES
+            elif a_first:  # [[need, same seek], [same offer, give]]
+                (need, same_seek), (same_offer, give) = (a.rows @ b.cols).tolist()
+            else:
+                (give, same_seek), (same_offer, need) = (b.rows @ a.cols).tolist()
             sem = (need, give, same_offer, same_seek)
         return PairParts(
             lex_need=text.cosine(a.seeks, b.offers),
@@ -163,7 +166,9 @@ class Matcher:
             opposite=len(a.intents & b.wanted_other_side),
             con_need=text.cosine(a.con_seeks, b.con_offers),
             con_give=text.cosine(b.con_seeks, a.con_offers),
-            con_same=text.cosine(a.con_same, b.con_same),
+            con_same=text.cosine(a.con_same, b.con_same)
+            if a_first
+            else text.cosine(b.con_same, a.con_same),
         )
 
     def totals(self, p: PairParts, *, margin: float = 0.0) -> tuple[float, float]:

@@ -94,12 +94,15 @@ class MatchIndex:
         # once, the second's keep only their best few per company between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         work = Workspace()
+        mirror = _Mirror()
         for start in range(0, len(ro), BLOCK_ROWS):
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
             rows = ro[start : start + len(mine)]
             _exclude(mine, rows, blocked, None)
-            exacts = [self._exact(me, pk_side, None) for me in rows]
+            exacts = [
+                self._exact(me, pk_side, None, (mirror, start + i)) for i, me in enumerate(rows)
+            ]
             for me, found in zip(rows, best_rows(mine, self.k, exacts), strict=True):
                 assert found is not None  # complete rows: nothing unseen
                 self.tops[me.id] = found
@@ -107,7 +110,7 @@ class MatchIndex:
         unseen = keep.unseen()
         approx = keep.values.copy()
         _exclude(approx, pk, blocked, keep.where)
-        exacts = [self._exact(me, ro_side, keep.where[j]) for j, me in enumerate(pk)]
+        exacts = [self._exact(me, ro_side, keep.where[j], (mirror, j)) for j, me in enumerate(pk)]
         kept = best_rows(approx, self.k, exacts, unseen=unseen)
         for j, (me, found) in enumerate(zip(pk, kept, strict=True)):
             if found is None:  # the few kept were not enough: screen this one in full
@@ -130,16 +133,27 @@ class MatchIndex:
                     blocked.setdefault(y, []).append(in_ro[x])
         return blocked
 
-    def _exact(self, me: Profile, side: _Side, where: np.ndarray[Any, Any] | None) -> Exact:
+    def _exact(
+        self,
+        me: Profile,
+        side: _Side,
+        where: np.ndarray[Any, Any] | None,
+        mirror: tuple[_Mirror, int] | None = None,
+    ) -> Exact:
         """Positions in a row of float scores -> their exact rank rows (None: no match;
-        ``where`` maps kept positions to ``side``); one numpy call for all their cosines."""
+        ``where`` maps kept positions to ``side``). The first country's rows get their
+        embedding cosines from one numpy call and put their rows in ``mirror`` (with
+        ``me``'s position); the second's take a pair's row from it, turned round, when it
+        reads the same from their side (see :class:`_Mirror`)."""
         mine = self.matcher.prepare(me)
         parts, totals = self.matcher.parts, self.matcher.totals
         cols, prepared = side.profiles, side.prepared
+        first = me.country == self.matcher.rules.countries[0]
 
         def exact(js: list[int]) -> list[Row | None]:
             at = js if where is None else where[js].tolist()
-            if mine.rows is None:
+            if mine.rows is None or not first:
+                # (the second country's: Matcher.parts computes each, the first's on the left)
                 sem: list[Any] = [None] * len(at)
             else:
                 # A 2x2 product per pair as in Matcher.parts, so the same float32 sums (one
@@ -149,12 +163,19 @@ class MatchIndex:
             out: list[Row | None] = []
             for col, values in zip(at, sem, strict=True):
                 other = prepared[col]
+                if mirror is not None and not first:
+                    found = mirror[0].get(col, mirror[1], mine, other)
+                    if found is not _MISSING:
+                        out.append(found)
+                        continue
                 p = parts(mine, other, sem=values if other.rows is not None else None)
+                row: Row | None = None
                 if p.has_reason():
                     both = totals(p)
-                    out.append((-both[0], -both[1], cols[col].id))
-                else:
-                    out.append(None)
+                    row = (-both[0], -both[1], cols[col].id)
+                out.append(row)
+                if mirror is not None and first:
+                    mirror[0].put(mirror[1], col, p, row, me.id)
             return out
 
         return exact
@@ -292,6 +313,40 @@ class _Side:
         )
         self.offers = np.vstack([self.offers, offer[None, :]])
         self.seeks = np.vstack([self.seeks, need[None, :]])
+
+
+_MISSING = object()
+
+
+class _Mirror:
+    """The pairs the first country's companies were scored with, for the second's.
+
+    About a third of the pairs come up from both sides. From the second side, a pair's word
+    and concept cosines are the same calls the first side made, the other way round, and
+    :meth:`Matcher.parts` computes what both sides measure alike (embedding cosines, the
+    services both offer) with the first country on the left, as the first side's rows did:
+    when the intents read the same from both sides too, the second side's scores are the
+    first's, swapped (``tests/domain/test_matching_index.py`` holds the premise)."""
+
+    def __init__(self) -> None:
+        # (first's position, second's) -> (its rank row, the first's id, intents, opposite)
+        self._seen: dict[tuple[int, int], tuple[Row | None, int, int, bool]] = {}
+
+    def put(self, a: int, b: int, parts: PairParts, row: Row | None, a_id: int) -> None:
+        self._seen[a, b] = (row, a_id, parts.intents, bool(parts.opposite))
+
+    def get(self, a: int, b: int, mine: Prepared, theirs: Prepared) -> Any:
+        """Position ``b``'s (``mine``'s) rank row for position ``a`` (``theirs``), None for
+        no match, or _MISSING when it must be scored."""
+        seen = self._seen.get((a, b))
+        if seen is None:
+            return _MISSING
+        row, a_id, intents, opposite = seen
+        if intents != len(mine.intents & theirs.wanted):
+            return _MISSING
+        if opposite != bool(mine.intents & theirs.wanted_other_side):
+            return _MISSING
+        return None if row is None else (row[1], row[0], a_id)
 
 
 def _exclude(
