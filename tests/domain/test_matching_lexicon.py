@@ -141,6 +141,29 @@ def test_a_seeks_own_product_is_told_from_its_need() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("seeks", "expected"),
+    [
+        # Investors for the VR platform: the platform is the seeker's own product.
+        ("Investors for our VR platform; a partner to test our app", {"investment"}),
+        # Named as a need elsewhere, it stays a need.
+        (
+            "Resellers for our chatbot. A chatbot for our own support desk",
+            {"distribution_channel", "conversational_ai"},
+        ),
+        # No channel asked for: everything named is a need.
+        (
+            "Help with our cloud migration and our test automation",
+            {"cloud_migration", "software_testing"},
+        ),
+    ],
+)
+def test_a_seek_asks_for_what_it_names_less_its_own_product(seeks: str, expected: set[str]) -> None:
+    named = concepts.found(seeks, seeks=True)
+    assert concepts.sought(seeks) == expected
+    assert expected == (named if named.isdisjoint(CHANNELS) else named - concepts.own(seeks))
+
+
 def test_reasons_name_a_concept_in_plain_words() -> None:
     assert concepts.label("software_testing") == "software testing (QA)"
     # A reason stored with a concept the lexicon no longer has still reads.

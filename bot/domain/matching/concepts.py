@@ -159,11 +159,28 @@ def own(seeks: str) -> frozenset[str]:
     """The concepts a seek names only as the seeker's own product: after "our" in a clause
     that asks for a channel, an investor or market entry ("distributors for our VR safety
     courses"); see :data:`bot.domain.matching.lexicon.CHANNELS`."""
+    return _own(_read(seeks))
+
+
+def sought(seeks: str) -> frozenset[str]:
+    """What a seek asks for: :func:`found` less, when it asks for a channel, what it names
+    only as its own product (:func:`own`); each clause read once."""
+    clauses = _read(seeks)
+    keys = frozenset(key for _, hits in clauses for _, key in hits)
+    return keys if keys.isdisjoint(CHANNELS) else keys - _own(clauses)
+
+
+_Clause = tuple[list[str], list[tuple[int, str]]]  # its stems, the concepts found in them
+
+
+def _read(seeks: str) -> list[_Clause]:
+    return [(stems, _scan(stems, True)) for stems in map(_stems, _CLAUSES.split(seeks))]
+
+
+def _own(clauses: list[_Clause]) -> frozenset[str]:
     inside: set[str] = set()
     outside: set[str] = set()
-    for clause in _CLAUSES.split(seeks):
-        stems = _stems(clause)
-        hits = _scan(stems, True)
+    for stems, hits in clauses:
         if not any(key in CHANNELS for _, key in hits):
             outside.update(key for _, key in hits)
             continue

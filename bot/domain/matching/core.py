@@ -97,9 +97,7 @@ class Matcher:
             if w.concept > 0:
                 offered = concepts.found(p.offers, seeks=False)
                 found.con_offers = concepts.weights(offered, segment=w.segment)
-                sought = concepts.found(p.seeks, seeks=True)
-                if not sought.isdisjoint(concepts.CHANNELS):
-                    sought -= concepts.own(p.seeks)
+                sought = concepts.sought(p.seeks)
                 found.con_seeks = concepts.weights(
                     sought,
                     segment=w.segment,
