@@ -94,7 +94,7 @@ class MatchIndex:
         # once, the second's keep only their best few per company between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         work = Workspace()
-        mirror = _Mirror()
+        mirror = _Mirror(len(pk))
         for start in range(0, len(ro), BLOCK_ROWS):
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
@@ -164,7 +164,7 @@ class MatchIndex:
             for col, values in zip(at, sem, strict=True):
                 other = prepared[col]
                 if mirror is not None and not first:
-                    found = mirror[0].get(col, mirror[1], mine, other)
+                    found = mirror[0].get(col, mirror[1], mine, other, cols[col].id)
                     if found is not _MISSING:
                         out.append(found)
                         continue
@@ -175,7 +175,7 @@ class MatchIndex:
                     row = (-both[0], -both[1], cols[col].id)
                 out.append(row)
                 if mirror is not None and first:
-                    mirror[0].put(mirror[1], col, p, row, me.id)
+                    mirror[0].put(mirror[1], col, row)
             return out
 
         return exact
@@ -326,27 +326,31 @@ class _Mirror:
     :meth:`Matcher.parts` computes what both sides measure alike (embedding cosines, the
     services both offer) with the first country on the left, as the first side's rows did:
     when the intents read the same from both sides too, the second side's scores are the
-    first's, swapped (``tests/domain/test_matching_index.py`` holds the premise)."""
+    first's, swapped (tests: ``test_a_pair_reads_the_same_from_both_sides``, and
+    ``test_index_rows_are_ranks_scores_when_intents_meet_unevenly`` for the intents)."""
 
-    def __init__(self) -> None:
-        # (first's position, second's) -> (its rank row, the first's id, intents, opposite)
-        self._seen: dict[tuple[int, int], tuple[Row | None, int, int, bool]] = {}
+    def __init__(self, second: int) -> None:
+        self._second = second  # the second country's companies
+        # first's position * second + second's position -> the first's rank row (None: no match)
+        self._seen: dict[int, Row | None] = {}
 
-    def put(self, a: int, b: int, parts: PairParts, row: Row | None, a_id: int) -> None:
-        self._seen[a, b] = (row, a_id, parts.intents, bool(parts.opposite))
+    def put(self, a: int, b: int, row: Row | None) -> None:
+        self._seen[a * self._second + b] = row
 
-    def get(self, a: int, b: int, mine: Prepared, theirs: Prepared) -> Any:
+    def get(self, a: int, b: int, mine: Prepared, theirs: Prepared, their_id: int) -> Any:
         """Position ``b``'s (``mine``'s) rank row for position ``a`` (``theirs``), None for
         no match, or _MISSING when it must be scored."""
-        seen = self._seen.get((a, b))
-        if seen is None:
+        key = a * self._second + b
+        if key not in self._seen:
             return _MISSING
-        row, a_id, intents, opposite = seen
-        if intents != len(mine.intents & theirs.wanted):
+        if len(mine.intents & theirs.wanted) != len(theirs.intents & mine.wanted):
             return _MISSING
-        if opposite != bool(mine.intents & theirs.wanted_other_side):
+        if bool(mine.intents & theirs.wanted_other_side) != bool(
+            theirs.intents & mine.wanted_other_side
+        ):
             return _MISSING
-        return None if row is None else (row[1], row[0], a_id)
+        row = self._seen[key]
+        return None if row is None else (row[1], row[0], their_id)
 
 
 def _exclude(
