@@ -85,6 +85,12 @@ async def probe(stop: asyncio.Event, services: Services, out: list[float]) -> No
         due = max(due, loop.time())
 
 
+async def export(services: Services) -> int:
+    """/exportmatches 10 without Telegram: the file is worked out, then deleted."""
+    async with services.matching.export(10) as found:
+        return found.rows
+
+
 async def write(db_path: Path, per_country: int) -> None:
     """The companies and their embeddings (computed once and stored), as a bot leaves them."""
     db = await Database.open(db_path)
@@ -125,7 +131,7 @@ async def run(path_name: str, db_path: Path) -> dict[str, float]:
             out[name] = time.perf_counter() - started
 
         await asyncio.gather(
-            timed("export_s", matching.export(10)), timed("digest_s", matching.send_digests())
+            timed("export_s", export(services)), timed("digest_s", matching.send_digests())
         )
         stop.set()
         await prober
