@@ -203,18 +203,22 @@ async def exportmatches_command(
             )
             return
         top = int(raw)
-    # English reasons, whoever asks: the file is for spreadsheets and colleagues.
-    found = await context.services.matching.export(top)
-    if not found.rows:
-        await reply(update, tx._("There are no matches to export yet."))
-        return
-    await audit(context, actor, "export matches", f"top {top}, {found.rows} rows")
-    await chat.send_document(
-        document=InputFile(found.data, filename=tx.plain(f"matches-top{top}.csv")),
-        caption=tx._("Top {top} matches: {rows} rows for {companies} companies.").format(
-            top=top, rows=found.rows, companies=found.companies
-        ),
-    )
+    # English reasons, whoever asks: the file is for spreadsheets and colleagues. It is
+    # sent from disk as it is read (a temporary file, deleted once sent).
+    async with context.services.matching.export(top) as found:
+        if not found.rows:
+            await reply(update, tx._("There are no matches to export yet."))
+            return
+        await audit(context, actor, "export matches", f"top {top}, {found.rows} rows")
+        with found.path.open("rb") as data:
+            await chat.send_document(
+                document=InputFile(
+                    data, filename=tx.plain(f"matches-top{top}.csv"), read_file_handle=False
+                ),
+                caption=tx._("Top {top} matches: {rows} rows for {companies} companies.").format(
+                    top=top, rows=found.rows, companies=found.companies
+                ),
+            )
 
 
 def register(app: Application) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +36,21 @@ class EmbeddingRepository(Repository):
         return {
             int(r[0]): StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4])) for r in rows
         }
+
+    async def pages(self, size: int = 500) -> AsyncIterator[list[StoredEmbedding]]:
+        """Every row, ``size`` at a time in company order: a reader that decodes each page
+        before the next never holds every blob at once (~30 MB at 10,000 companies)."""
+        after = 0
+        while True:
+            rows = await self.db.fetchall(
+                "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings "
+                "WHERE company_id > ? ORDER BY company_id LIMIT ?",
+                (after, size),
+            )
+            if not rows:
+                return
+            yield [StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4])) for r in rows]
+            after = int(rows[-1][0])
 
     async def put_many(self, rows: Iterable[StoredEmbedding], *, now: datetime) -> None:
         """Insert or replace; rows of companies deleted meanwhile are skipped."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from pathlib import Path
 
@@ -76,9 +77,9 @@ async def export_matches(top: int, path: str) -> int:
     db = await Database.open(settings.database_path)
     try:
         services = await Services.open(settings, db)
-        found = await services.matching.export(top)
+        async with services.matching.export(top) as found:
+            await asyncio.to_thread(shutil.copyfile, found.path, path)
     finally:
         await db.close()
-    await asyncio.to_thread(Path(path).write_bytes, found.data)
     print(f"Wrote {found.rows} rows ({found.companies} companies, top {top}) to {path}")
     return 0

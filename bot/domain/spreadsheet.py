@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 
 from bot.domain.unicode_text import without_bidi_controls
 
@@ -47,6 +48,16 @@ def safe_csv_bytes(header: Sequence[str], rows: Iterable[Iterable[object]]) -> b
     _write(text, header, rows)
     text.flush()
     return out.getvalue()
+
+
+def write_safe_csv(out: BinaryIO, header: Sequence[str], rows: Iterable[Iterable[object]]) -> None:
+    """:func:`safe_csv_bytes` written to ``out`` (a file) as the rows come."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        _write(text, header, rows)
+        text.flush()
+    finally:
+        text.detach()  # ``out`` stays open: its owner closes it
 
 
 def _write(stream: io.TextIOBase, header: Sequence[str], rows: Iterable[Iterable[object]]) -> None:

@@ -19,7 +19,7 @@ import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -178,8 +178,10 @@ class ProfileVectors:
         embedder: Callable[[], Embedder] = default_embedder,
         model: str = MODEL_NAME,
         places: Sequence[str] = (),
+        page: int = 500,
     ) -> None:
         self.repo = repo
+        self.page = page  # stored rows read at once by a ranking's read of every company
         self._embedder = embedder  # called (so loaded) only when something is stale
         self.model = model
         # The forum's country names, left out of what is embedded (see vectors.for_embedding).
@@ -193,23 +195,16 @@ class ProfileVectors:
     async def vectors(
         self, records: Sequence[CompanyRecord], *, now: Any
     ) -> dict[int, TextVectors]:
-        # A few companies (an introduction's two) are read alone; a ranking reads them all.
-        stored = await (
-            self.repo.of([r.id for r in records]) if len(records) <= 100 else self.repo.all()
-        )
         found: dict[int, TextVectors] = {}
-        stale: list[CompanyRecord] = []
-        for r in records:
-            row = stored.get(r.id)
-            if row is not None and row.text_key == text_key(
-                self.model, r.offers, r.seeks, self.places
-            ):
-                try:
-                    found[r.id] = from_rows(unpack(row.vectors, row.dims), r.offers, r.seeks)
-                    continue
-                except ValueError:
-                    pass  # stored before the quotable parts were split otherwise
-            stale.append(r)
+        by_id = {r.id: r for r in records}
+        # A few companies (an introduction's two) are read alone; a ranking reads them all,
+        # a page at a time, each decoded before the next is read.
+        if len(records) <= 100:
+            self._decode(by_id, (await self.repo.of(list(by_id))).values(), found)
+        else:
+            async for page in self.repo.pages(self.page):
+                self._decode(by_id, page, found)
+        stale = [r for r in records if r.id not in found]
         if not stale:
             return found
         try:
@@ -229,3 +224,19 @@ class ProfileVectors:
             fresh.append(StoredEmbedding(r.id, self.model, key, embedder.dims, blob))
         await self.repo.put_many(fresh, now=now)
         return found
+
+    def _decode(
+        self,
+        records: dict[int, CompanyRecord],
+        rows: Iterable[StoredEmbedding],
+        found: dict[int, TextVectors],
+    ) -> None:
+        """The stored rows of ``records`` that are still current, decoded into ``found``."""
+        for row in rows:
+            r = records.get(row.company_id)
+            if r is None or row.text_key != text_key(self.model, r.offers, r.seeks, self.places):
+                continue
+            # A ValueError: stored before the quotable parts were split otherwise (it is
+            # computed again).
+            with contextlib.suppress(ValueError):
+                found[r.id] = from_rows(unpack(row.vectors, row.dims), r.offers, r.seeks)

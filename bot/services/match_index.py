@@ -83,13 +83,15 @@ class LiveMatches:
         seq = await self.changes.last()
         records = await self.companies.all()
         profiles = await self.vectors().profiles(records, now=self.clock.now())
+        # The records (contact details and all) are let go before the build's own peak.
+        del records
         excluded = await self.introductions.excluded_pairs()
         self._index = await asyncio.to_thread(
             LiveIndex, profiles, self.rules, k=LIVE_K, excluded=excluded
         )
         self._seq = seq
         self.builds += 1
-        log.info("matching index built: %d companies", len(records))
+        log.info("matching index built: %d companies", len(profiles))
         return self._index
 
     async def _apply(self, index: LiveIndex, changes: Changes) -> None:

@@ -9,18 +9,25 @@ is a notice (``match_digest``, rendered by ``handlers/intro_notices.py``).
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Iterator
+import functools
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from bot.clock import Clock
 from bot.domain.matching import Match, Matcher, MatchIndex, Profile, Rules
-from bot.domain.reason_texts import render_all
-from bot.domain.spreadsheet import safe_csv_bytes
 from bot.forum import Forum
 from bot.services.embeddings import ProfileVectors
+from bot.services.match_export import (
+    EXPORT_COLUMNS,
+    Counts,
+    MatchesExport,
+    export_csv,
+    export_from,
+    exported,
+)
 from bot.services.match_index import LIVE_K, LiveMatches
 from bot.services.notices import Notifier
 from storage.companies import CompanyRecord, CompanyRepository
@@ -39,7 +46,6 @@ MATCHES_SHOWN = 5
 DIGEST_TOP = 3
 DIGEST_EVERY = timedelta(days=1)
 DIGEST_KIND = "match_digest"
-EXPORT_COLUMNS = ("company", "country", "match", "match_country", "rank", "score", "reasons")
 NOTICE_KIND_PREFIX = "intro_"  # the introductions' outbox kinds: intro_request, ...
 
 # Why /matches shows nothing (MatchesView.kind); "ok" when it shows matches.
@@ -264,82 +270,45 @@ class MatchingService:
             notices_unknown=notices.get(UNKNOWN, 0),
         )
 
-    async def export(self, top: int) -> MatchesExport:
-        """Everyone's ``top`` matches as CSV (see :func:`export_csv`), worked out in a thread."""
+    @asynccontextmanager
+    async def export(self, top: int) -> AsyncIterator[MatchesExport]:
+        """Everyone's ``top`` matches as a CSV file (:class:`MatchesExport`), worked out in a
+        thread; the file is deleted when the block ends."""
+        work: Callable[[BinaryIO], Counts]
         if not self.live:
             _, profiles = await self.profiles()
             excluded = await self.repo.excluded_pairs()
-            return await asyncio.to_thread(
-                export_csv, profiles, self.forum, top=top, excluded=excluded
+            work = functools.partial(
+                _export_csv, profiles=profiles, forum=self.forum, top=top, excluded=excluded
             )
-        async with self.index.reading(None if top <= LIVE_K else (), top) as index:
-            # Copies: the index may change once the block ends, while the thread reads.
-            profiles = list(index.profiles.values())
-            excluded = set(index.excluded)
-            tops = {c: index.top_ids(c, top) for c in index.lists} if top <= LIVE_K else None
-            matcher = index.matcher
-        if tops is None:  # more than the index keeps: a full build of its own
-            return await asyncio.to_thread(
-                export_csv, profiles, self.forum, top=top, excluded=excluded
-            )
-        return await asyncio.to_thread(_export_from, profiles, tops, matcher, self.forum)
+        else:
+            async with self.index.reading(None if top <= LIVE_K else (), top) as index:
+                # Copies: the index may change once the block ends, while the thread reads.
+                profiles = list(index.profiles.values())
+                excluded = set(index.excluded)
+                tops = {c: index.top_ids(c, top) for c in index.lists} if top <= LIVE_K else None
+                matcher = index.matcher
+            if tops is None:  # more than the index keeps: a full build of its own
+                work = functools.partial(
+                    _export_csv, profiles=profiles, forum=self.forum, top=top, excluded=excluded
+                )
+            else:
+                work = functools.partial(
+                    export_from, profiles=profiles, tops=tops, matcher=matcher, forum=self.forum
+                )
+        async with exported(work) as found:
+            yield found
 
 
-@dataclass(frozen=True)
-class MatchesExport:
-    """Everyone's top matches as a CSV file (UTF-8): one row per (company, suggested match),
-    companies in name order, ranks from 1, countries by their names in the forum file,
-    reasons in English, every cell defused for spreadsheets."""
-
-    data: bytes
-    rows: int
-    companies: int
-
-
-def export_csv(
+def _export_csv(
+    out: BinaryIO,
+    *,
     profiles: list[Profile],
     forum: Forum,
-    *,
     top: int,
-    excluded: set[tuple[int, int]] | None = None,
-) -> MatchesExport:
-    """Everyone's ``top`` matches from a build of their own (see :class:`MatchesExport`)."""
-    index = MatchIndex(profiles, Rules.of(forum), k=top, excluded=excluded or set())
-    tops = {c: index.top_ids(c) for c in index.tops}
-    return _export_from(profiles, tops, index.matcher, forum)
-
-
-def _export_from(
-    profiles: list[Profile], tops: dict[int, list[int]], matcher: Matcher, forum: Forum
-) -> MatchesExport:
-    """:func:`export_csv` of lists already worked out (company id -> match ids). Rows are
-    encoded as their reasons are worked out: 100,000 of them never sit in memory at once."""
-    by_id = {p.id: p for p in profiles}
-    counts = {"rows": 0, "companies": 0}
-
-    def rows() -> Iterator[tuple[str, ...]]:
-        for company in sorted(by_id.values(), key=lambda p: (p.name.casefold(), p.id)):
-            listed = (matcher.match(company, by_id[i]) for i in tops.get(company.id, []))
-            rank = 0
-            for rank, found in enumerate((m for m in listed if m is not None), start=1):
-                yield (
-                    company.name,
-                    forum.country_name(company.country),
-                    found.other.name,
-                    forum.country_name(found.other.country),
-                    str(rank),
-                    f"{found.score:.3f}",
-                    "; ".join(render_all(found.reasons, forum)),
-                )
-            counts["rows"] += rank
-            counts["companies"] += rank > 0
-            # Give the GIL up between companies: the database thread (Python's sqlite3 gives
-            # it up at every row it reads) would otherwise wait a switch interval (5 ms) per
-            # row, and a read of every company would hold the connection until the end.
-            time.sleep(0)
-
-    data = safe_csv_bytes(EXPORT_COLUMNS, rows())
-    return MatchesExport(data, counts["rows"], counts["companies"])
+    excluded: set[tuple[int, int]],
+) -> Counts:
+    return export_csv(out, profiles, forum, top=top, excluded=excluded)
 
 
 __all__ = [

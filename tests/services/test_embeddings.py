@@ -27,7 +27,7 @@ from bot.services.embeddings import (
 )
 from storage.companies import CompanyRepository
 from storage.db import Database
-from storage.embeddings import EmbeddingRepository
+from storage.embeddings import EmbeddingRepository, StoredEmbedding
 from tests.support.storage import bare_company
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
@@ -186,3 +186,44 @@ def test_loading_the_model_leaves_the_process_logging_alone() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.stdout.split() == ["0", str(logging.WARNING)], done.stderr
+
+
+class Paged(EmbeddingRepository):
+    """The store, remembering how many rows each read returned."""
+
+    reads: list[int]
+
+    async def of(self, company_ids: Any = None) -> dict[int, StoredEmbedding]:
+        found = await super().of(company_ids)
+        self.reads.append(len(found))
+        return found
+
+    async def pages(self, size: int = 500) -> AsyncIterator[list[StoredEmbedding]]:
+        async for page in super().pages(size):
+            self.reads.append(len(page))
+            yield page
+
+
+async def test_a_ranking_reads_the_stored_vectors_a_page_at_a_time(db: Database) -> None:
+    """Every company's vectors (a ranking, the index's build) are read and decoded a page
+    at a time, never every stored blob at once (issue 15, peak RSS)."""
+    for i in range(130):
+        await _company(db, f"C{i}", "RO" if i % 2 else "PK", f"Payroll software {i}", "Clients")
+    companies, store = CompanyRepository(db), Paged(db)
+    store.reads = []
+    model = Counting()
+    first = await ProfileVectors(store, embedder=model).profiles(  # type: ignore[arg-type]
+        await companies.all(), now=NOW
+    )
+    computed, store.reads = model.texts, []
+    again = await ProfileVectors(store, embedder=model, page=50).profiles(  # type: ignore[arg-type]
+        await companies.all(), now=NOW
+    )
+    assert model.texts == computed  # every one read back, none computed again
+    assert store.reads == [50, 50, 30]
+    for a, b in zip(first, again, strict=True):
+        assert a.id == b.id and a.vectors is not None and b.vectors is not None
+        assert np.array_equal(a.vectors.offer_quotes, b.vectors.offer_quotes)
+    pages = [[row.company_id for row in page] async for page in store.pages(40)]
+    assert [len(p) for p in pages] == [40, 40, 40, 10]
+    assert [i for page in pages for i in page] == sorted(p.id for p in again)

@@ -45,10 +45,14 @@ async def test_export_matches_cli(
     await company(fb, None, "LahoreQA", "Pakistan")
     await company(fb, None, "Karachi QA", "Pakistan")
     out = tmp_path / "matches.csv"
+    temp = tmp_path / "temp"  # where the file is worked out: nothing is left there
+    temp.mkdir()
+    env = bot_env(sandbox, db_path, TMPDIR=str(temp))
     code, stdout, stderr = await run_cli(
-        "export-matches", "--top", "1", str(out), env=bot_env(sandbox, db_path), cwd=tmp_path
+        "export-matches", "--top", "1", str(out), env=env, cwd=tmp_path
     )
     assert code == 0, stderr
+    assert list(temp.iterdir()) == []
     assert "Wrote 3 rows" in stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert list(rows[0]) == MATCH_COLUMNS

@@ -11,6 +11,7 @@ import functools
 import itertools
 import math
 import re
+import sys
 import threading
 from collections.abc import Mapping
 
@@ -101,7 +102,9 @@ def terms(text: str) -> dict[str, float]:
             found[s] = GENERIC_WEIGHT if s in _GENERIC else 1.0
         for a, b in itertools.pairwise(stems):
             if a != b:
-                found[f"{a} {b}"] = _BIGRAM_WEIGHT
+                # One string per distinct pair across every profile (the stems come from
+                # the stem cache already): 10,000 profiles repeat the same few thousand.
+                found[sys.intern(f"{a} {b}")] = _BIGRAM_WEIGHT
     return found
 
 
