@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import print_side_by_side, run_child
 from bench.matching import FORUM, synthetic
 from bot.config import Settings
+from bot.runtime import blas
 from bot.services.container import Services
 from storage.db import Database
 
@@ -112,6 +113,7 @@ async def write(db_path: Path, per_country: int) -> None:
 
 async def run(path_name: str, db_path: Path) -> dict[str, float]:
     out: dict[str, float] = {}
+    blas.settle()  # as the bot's start-up does: numpy's BLAS on one thread
     db = await Database.open(db_path)
     try:
         services = await Services.open(Settings(bot_token="0:bench", database_path=db_path), db)
