@@ -558,7 +558,7 @@ def test_complements_and_phrases_come_from_the_rules() -> None:
 
 
 # One intent meeting two: a pair's intents need not read alike from both sides, so the bulk
-# build cannot take the second side's scores from the first's (index._Mirror).
+# build cannot take the second side's scores from the first's (matching/mirror.py).
 UNEVEN = Rules(
     countries=RULES.countries,
     complements={

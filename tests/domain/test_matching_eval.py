@@ -79,9 +79,9 @@ def test_the_bulk_build_agrees_with_rank_across_blocks() -> None:
 
 
 def test_a_pair_reads_the_same_from_both_sides() -> None:
-    # What the bulk build's _Mirror relies on: from the second country's side a pair's
-    # measurements are the first's turned round, to the last bit, and when the intents read
-    # alike from both sides, so are its scores and whether it is a match at all.
+    # What the bulk build's Mirror (bot/domain/matching/mirror.py) relies on: from the second
+    # country's side a pair's measurements are the first's turned round, to the last bit, and
+    # when the intents read alike from both sides, so are its scores and whether it matches.
     items = with_vectors(profiles())
     matcher = Matcher(RULES)
     first, second = RULES.countries

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from bot.domain.matching.core import Matcher
+from bot.domain.matching.mirror import MISSING, Mirror
 from bot.domain.matching.pair import PairParts, Prepared
 from bot.domain.matching.profiles import (
     CALIBRATED,
@@ -94,7 +95,7 @@ class MatchIndex:
         # once, the second's keep only their best few per company between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         work = Workspace()
-        mirror = _Mirror(len(pk))
+        mirror = Mirror(len(pk))
         for start in range(0, len(ro), BLOCK_ROWS):
             mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
             keep.merge(theirs.T, start)
@@ -138,13 +139,13 @@ class MatchIndex:
         me: Profile,
         side: _Side,
         where: np.ndarray[Any, Any] | None,
-        mirror: tuple[_Mirror, int] | None = None,
+        mirror: tuple[Mirror, int] | None = None,
     ) -> Exact:
         """Positions in a row of float scores -> their exact rank rows (None: no match;
         ``where`` maps kept positions to ``side``). The first country's rows get their
         embedding cosines from one numpy call and put their rows in ``mirror`` (with
         ``me``'s position); the second's take a pair's row from it, turned round, when it
-        reads the same from their side (see :class:`_Mirror`)."""
+        reads the same from their side (see :class:`Mirror`)."""
         mine = self.matcher.prepare(me)
         parts, totals = self.matcher.parts, self.matcher.totals
         cols, prepared = side.profiles, side.prepared
@@ -165,7 +166,7 @@ class MatchIndex:
                 other = prepared[col]
                 if mirror is not None and not first:
                     found = mirror[0].get(col, mirror[1], mine, other, cols[col].id)
-                    if found is not _MISSING:
+                    if found is not MISSING:
                         out.append(found)
                         continue
                 p = parts(mine, other, sem=values if other.rows is not None else None)
@@ -313,44 +314,6 @@ class _Side:
         )
         self.offers = np.vstack([self.offers, offer[None, :]])
         self.seeks = np.vstack([self.seeks, need[None, :]])
-
-
-_MISSING = object()
-
-
-class _Mirror:
-    """The pairs the first country's companies were scored with, for the second's.
-
-    About a third of the pairs come up from both sides. From the second side, a pair's word
-    and concept cosines are the same calls the first side made, the other way round, and
-    :meth:`Matcher.parts` computes what both sides measure alike (embedding cosines, the
-    services both offer) with the first country on the left, as the first side's rows did:
-    when the intents read the same from both sides too, the second side's scores are the
-    first's, swapped (tests: ``test_a_pair_reads_the_same_from_both_sides``, and
-    ``test_index_rows_are_ranks_scores_when_intents_meet_unevenly`` for the intents)."""
-
-    def __init__(self, second: int) -> None:
-        self._second = second  # the second country's companies
-        # first's position * second + second's position -> the first's rank row (None: no match)
-        self._seen: dict[int, Row | None] = {}
-
-    def put(self, a: int, b: int, row: Row | None) -> None:
-        self._seen[a * self._second + b] = row
-
-    def get(self, a: int, b: int, mine: Prepared, theirs: Prepared, their_id: int) -> Any:
-        """Position ``b``'s (``mine``'s) rank row for position ``a`` (``theirs``), None for
-        no match, or _MISSING when it must be scored."""
-        key = a * self._second + b
-        if key not in self._seen:
-            return _MISSING
-        if len(mine.intents & theirs.wanted) != len(theirs.intents & mine.wanted):
-            return _MISSING
-        if bool(mine.intents & theirs.wanted_other_side) != bool(
-            theirs.intents & mine.wanted_other_side
-        ):
-            return _MISSING
-        row = self._seen[key]
-        return None if row is None else (row[1], row[0], their_id)
 
 
 def _exclude(
