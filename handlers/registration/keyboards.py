@@ -79,6 +79,7 @@ def _choices(
     return Keyboard(rows)
 
 
+@functools.lru_cache(maxsize=64)
 def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
@@ -87,7 +88,7 @@ def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
         )
         for size in SIZES
     ]
-    return InlineKeyboardMarkup([buttons])
+    return Keyboard([buttons])
 
 
 @per_language
@@ -119,6 +120,7 @@ def summary(tx: Texts) -> InlineKeyboardMarkup:
     )
 
 
+@functools.lru_cache(maxsize=16)
 def fields(tx: Texts, *, editing: bool) -> InlineKeyboardMarkup:
     """The field list: one button per field, two a row; Done (editing) or Back (registering)."""
     buttons = [
@@ -128,4 +130,4 @@ def fields(tx: Texts, *, editing: bool) -> InlineKeyboardMarkup:
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     last = tx._("✅ Done") if editing else tx._("↩️ Back to the summary")
     rows.append([InlineKeyboardButton(last, callback_data=RegFieldsDone().pack())])
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)

@@ -55,3 +55,14 @@ def test_the_country_menu_follows_the_language() -> None:
     romanian = _labels(keyboards.countries(texts("ro"), FORUM))
     assert english == [FORUM.flag_and_name(c.code, "en") for c in FORUM.countries]
     assert romanian == [FORUM.flag_and_name(c.code, "ro") for c in FORUM.countries]
+
+
+def test_the_size_and_field_menus_are_made_once_per_language_and_choice() -> None:
+    tx = texts("en")
+    assert keyboards.sizes(tx, "11–50") is keyboards.sizes(tx, "11–50")
+    assert "✓ 11–50" in _labels(keyboards.sizes(tx, "11–50"))
+    assert "✓ 11–50" not in _labels(keyboards.sizes(tx, None))
+    editing = _labels(keyboards.fields(tx, editing=True))
+    assert editing[-1] == "✅ Done"
+    assert _labels(keyboards.fields(tx, editing=False))[-1] == "↩️ Back to the summary"
+    assert _labels(keyboards.fields(texts("ro"), editing=True)) != editing
