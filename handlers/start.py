@@ -14,6 +14,7 @@ from handlers.callbacks import AgendaOpen, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
 from handlers.common import pressed, reader, reply
 from handlers.i18n import Texts, per_language
+from handlers.keyboard import Keyboard
 
 
 def register_button(tx: Texts) -> InlineKeyboardButton:
@@ -24,7 +25,7 @@ def register_button(tx: Texts) -> InlineKeyboardButton:
 
 @per_language
 def start_keyboard(tx: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [register_button(tx)],
             [InlineKeyboardButton(tx._("🗓 Agenda"), callback_data=AgendaOpen().pack())],

@@ -4,6 +4,7 @@ in a list, which may change between showing and pressing."""
 
 from __future__ import annotations
 
+import functools
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,18 +25,23 @@ from handlers.callbacks import (
     RegToggle,
 )
 from handlers.i18n import Texts, per_language
+from handlers.keyboard import Keyboard
 from handlers.registration.steps import PICK_LABELS, SECTORS
 
 
 def countries(tx: Texts, forum: Forum) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return _countries(
+        tuple((c.code, forum.flag_and_name(c.code, tx.language)) for c in forum.countries)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _countries(shown: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(
-                    forum.flag_and_name(c.code, tx.language),
-                    callback_data=RegCountry(c.code).pack(),
-                )
-                for c in forum.countries
+                InlineKeyboardButton(label, callback_data=RegCountry(code).pack())
+                for code, label in shown
             ]
         ]
     )
@@ -50,16 +56,30 @@ def choices(
 ) -> InlineKeyboardMarkup:
     """One button per sector or intent the forum offers, carrying its key; ticked when
     chosen; Done under them."""
+    items = tuple((item.key, item.label_in(tx.language)) for item in offered(step, forum))
+    return _choices(tx, step, items, frozenset(chosen), len(chosen))
+
+
+# Keyed by what the menu shows (so a forum whose lists change gets new menus): a rep ticking
+# through a list meets the same few menus as every other rep of that language.
+@functools.lru_cache(maxsize=512)
+def _choices(
+    tx: Texts,
+    step: RegistrationList,
+    items: tuple[tuple[str, str], ...],
+    chosen: frozenset[str],
+    count: int,
+) -> InlineKeyboardMarkup:
     rows = []
-    for item in offered(step, forum):
-        label = item.label_in(tx.language)
-        shown = tx._("✓ {label}").format(label=label) if item.key in chosen else label
-        rows.append([InlineKeyboardButton(shown, callback_data=RegToggle(step, item.key).pack())])
-    done = tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", len(chosen))
+    for key, label in items:
+        shown = tx._("✓ {label}").format(label=label) if key in chosen else label
+        rows.append([InlineKeyboardButton(shown, callback_data=RegToggle(step, key).pack())])
+    done = tx.n_("✅ Done ({n} chosen)", "✅ Done ({n} chosen)", count)
     rows.append([InlineKeyboardButton(done, callback_data=RegDone(step).pack())])
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
 
 
+@functools.lru_cache(maxsize=64)
 def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
@@ -68,12 +88,12 @@ def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
         )
         for size in SIZES
     ]
-    return InlineKeyboardMarkup([buttons])
+    return Keyboard([buttons])
 
 
 @per_language
 def consent(tx: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [InlineKeyboardButton(tx._("✅ I agree"), callback_data=RegConsent(True).pack())],
             [
@@ -87,7 +107,7 @@ def consent(tx: Texts) -> InlineKeyboardMarkup:
 
 @per_language
 def summary(tx: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [InlineKeyboardButton(tx._("✅ Confirm"), callback_data=RegSummary("confirm").pack())],
             [
@@ -100,6 +120,7 @@ def summary(tx: Texts) -> InlineKeyboardMarkup:
     )
 
 
+@functools.lru_cache(maxsize=16)
 def fields(tx: Texts, *, editing: bool) -> InlineKeyboardMarkup:
     """The field list: one button per field, two a row; Done (editing) or Back (registering)."""
     buttons = [
@@ -109,4 +130,4 @@ def fields(tx: Texts, *, editing: bool) -> InlineKeyboardMarkup:
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     last = tx._("✅ Done") if editing else tx._("↩️ Back to the summary")
     rows.append([InlineKeyboardButton(last, callback_data=RegFieldsDone().pack())])
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
