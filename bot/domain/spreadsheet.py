@@ -44,15 +44,13 @@ def safe_csv_bytes(header: Sequence[str], rows: Iterable[Iterable[object]]) -> b
     """:func:`safe_csv` as UTF-8, encoded as the rows come: a long export never sits in
     memory as one str (4 bytes a character once a single "—" is in it)."""
     out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    _write(text, header, rows)
-    text.flush()
+    write_safe_csv(out, header, rows)
     return out.getvalue()
 
 
 def write_safe_csv(out: BinaryIO, header: Sequence[str], rows: Iterable[Iterable[object]]) -> None:
-    """:func:`safe_csv_bytes` written to ``out`` (a file) as the rows come."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    """:func:`safe_csv` written to ``out`` (a binary file) in UTF-8 as the rows come."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
         _write(text, header, rows)
         text.flush()
