@@ -29,7 +29,7 @@ from bot.domain.matching.profiles import (
     pair_key,
 )
 from bot.domain.matching.screen import Features, Workspace
-from bot.domain.matching.topk import SELECT, Exact, Kept, Row, best, best_rows
+from bot.domain.matching.topk import SELECT, Exact, Kept, Row, best
 
 BLOCK_ROWS = 64  # rows per block: ~25 MB of buffers at 5,000 companies a side
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
@@ -101,19 +101,17 @@ class MatchIndex:
             keep.merge(theirs.T, start)
             rows = ro[start : start + len(mine)]
             _exclude(mine, rows, blocked, None)
-            exacts = [
-                self._exact(me, pk_side, None, (mirror, start + i)) for i, me in enumerate(rows)
-            ]
-            for me, found in zip(rows, best_rows(mine, self.k, exacts), strict=True):
+            for i, (me, row) in enumerate(zip(rows, mine, strict=True)):
+                found = best(row, self.k, self._exact(me, pk_side, None, (mirror, start + i)))
                 assert found is not None  # complete rows: nothing unseen
                 self.tops[me.id] = found
         # Before excluded pairs are taken out of the kept: a bound on every score not kept.
         unseen = keep.unseen()
         approx = keep.values.copy()
         _exclude(approx, pk, blocked, keep.where)
-        exacts = [self._exact(me, ro_side, keep.where[j], (mirror, j)) for j, me in enumerate(pk)]
-        kept = best_rows(approx, self.k, exacts, unseen=unseen)
-        for j, (me, found) in enumerate(zip(pk, kept, strict=True)):
+        for j, me in enumerate(pk):
+            exact = self._exact(me, ro_side, keep.where[j], (mirror, j))
+            found = best(approx[j], self.k, exact, unseen=float(unseen[j]))
             if found is None:  # the few kept were not enough: screen this one in full
                 row = pk_f.block(ro_f, j, j + 1, w, Workspace())[0][0]
                 if me.id in blocked:

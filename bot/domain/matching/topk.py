@@ -56,37 +56,6 @@ def best(
     return rows[:k] if unseen == -np.inf else None
 
 
-def best_rows(
-    approx: np.ndarray[Any, Any],
-    k: int,
-    exacts: list[Exact],
-    *,
-    unseen: np.ndarray[Any, Any] | None = None,
-) -> list[list[Row] | None]:
-    """:func:`best` for every row of ``approx`` (``exacts`` and ``unseen`` per row): the
-    first candidates of all rows come from one numpy pass, and a row goes through
-    :func:`best` itself only when those are not enough (a few in a hundred)."""
-    n_rows, n = approx.shape
-    bounds = np.full(n_rows, -np.inf) if unseen is None else unseen
-    if k <= 0 or n < k:
-        return [best(approx[i], k, exacts[i], unseen=float(bounds[i])) for i in range(n_rows)]
-    finite = np.isfinite(approx).sum(axis=1)
-    tops = np.partition(approx, n - k, axis=1)[:, n - k]
-    at, cols = np.nonzero(approx >= (tops - SELECT)[:, None])
-    per_row = np.split(cols, np.searchsorted(at, np.arange(1, n_rows)))
-    out: list[list[Row] | None] = []
-    for i in range(n_rows):
-        if finite[i] >= k:  # as _best's first round: the k-th best float score is finite
-            rows = sorted(r for r in exacts[i](per_row[i].tolist()) if r is not None)
-            if len(rows) >= k:
-                kth, top = -rows[k - 1][0], tops[i]
-                if kth >= top - SELECT + ERROR and kth > bounds[i] + ERROR:
-                    out.append(rows[:k])
-                    continue
-        out.append(best(approx[i], k, exacts[i], unseen=float(bounds[i])))
-    return out
-
-
 class Kept:
     """The best few float scores per row over many column blocks, and where they came
     from: ``values``/``where`` are (rows, m); a score not kept is at most the row's
@@ -110,4 +79,4 @@ class Kept:
         return self.values.min(axis=1).astype(np.float64)
 
 
-__all__ = ["SELECT", "Exact", "Kept", "Row", "best", "best_rows"]
+__all__ = ["SELECT", "Exact", "Kept", "Row", "best"]
