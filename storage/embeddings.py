@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.db import Repository
 
 
@@ -19,38 +21,36 @@ class StoredEmbedding:
     vectors: bytes
 
 
+_COLUMNS = "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings"
+
+
+def _stored(r: aiosqlite.Row) -> StoredEmbedding:
+    return StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4]))
+
+
 class EmbeddingRepository(Repository):
     async def all(self) -> dict[int, StoredEmbedding]:
         return await self.of()
 
     async def of(self, company_ids: Sequence[int] | None = None) -> dict[int, StoredEmbedding]:
         """The rows of these companies (all of them when None)."""
-        sql = "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings"
         if company_ids is None:
-            rows = await self.db.fetchall(sql)
+            rows = await self.read_all(_stored, _COLUMNS)
         else:
             ids = [int(i) for i in company_ids]
-            rows = await self.db.fetchall(
-                f"{sql} WHERE company_id IN ({', '.join('?' for _ in ids)})", ids
-            )
-        return {
-            int(r[0]): StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4])) for r in rows
-        }
+            where = f" WHERE company_id IN ({', '.join('?' for _ in ids)})"
+            rows = await self.read_all(_stored, _COLUMNS + where, ids)
+        return {r.company_id: r for r in rows}
 
     async def pages(self, size: int = 500) -> AsyncIterator[list[StoredEmbedding]]:
         """Every row, ``size`` at a time in company order: a reader that decodes each page
         before the next never holds every blob at once (~30 MB at 10,000 companies)."""
         after = 0
-        while True:
-            rows = await self.db.fetchall(
-                "SELECT company_id, model, text_key, dims, vectors FROM company_embeddings "
-                "WHERE company_id > ? ORDER BY company_id LIMIT ?",
-                (after, size),
-            )
-            if not rows:
-                return
-            yield [StoredEmbedding(int(r[0]), r[1], r[2], int(r[3]), bytes(r[4])) for r in rows]
-            after = int(rows[-1][0])
+        while page := await self.read_all(
+            _stored, _COLUMNS + " WHERE company_id > ? ORDER BY company_id LIMIT ?", (after, size)
+        ):
+            yield page
+            after = page[-1].company_id
 
     async def put_many(self, rows: Iterable[StoredEmbedding], *, now: datetime) -> None:
         """Insert or replace; rows of companies deleted meanwhile are skipped."""
