@@ -274,41 +274,29 @@ class MatchingService:
     async def export(self, top: int) -> AsyncIterator[MatchesExport]:
         """Everyone's ``top`` matches as a CSV file (:class:`MatchesExport`), worked out in a
         thread; the file is deleted when the block ends."""
-        work: Callable[[BinaryIO], Counts]
+        tops: dict[int, list[int]] | None = None
         if not self.live:
             _, profiles = await self.profiles()
             excluded = await self.repo.excluded_pairs()
-            work = functools.partial(
-                _export_csv, profiles=profiles, forum=self.forum, top=top, excluded=excluded
-            )
         else:
             async with self.index.reading(None if top <= LIVE_K else (), top) as index:
                 # Copies: the index may change once the block ends, while the thread reads.
                 profiles = list(index.profiles.values())
                 excluded = set(index.excluded)
-                tops = {c: index.top_ids(c, top) for c in index.lists} if top <= LIVE_K else None
+                if top <= LIVE_K:
+                    tops = {c: index.top_ids(c, top) for c in index.lists}
                 matcher = index.matcher
-            if tops is None:  # more than the index keeps: a full build of its own
-                work = functools.partial(
-                    _export_csv, profiles=profiles, forum=self.forum, top=top, excluded=excluded
-                )
-            else:
-                work = functools.partial(
-                    export_from, profiles=profiles, tops=tops, matcher=matcher, forum=self.forum
-                )
+        work: Callable[[BinaryIO], Counts]
+        if tops is None:  # no index, or more than it keeps: a full build of its own
+            work = functools.partial(
+                export_csv, profiles=profiles, forum=self.forum, top=top, excluded=excluded
+            )
+        else:
+            work = functools.partial(
+                export_from, profiles=profiles, tops=tops, matcher=matcher, forum=self.forum
+            )
         async with exported(work) as found:
             yield found
-
-
-def _export_csv(
-    out: BinaryIO,
-    *,
-    profiles: list[Profile],
-    forum: Forum,
-    top: int,
-    excluded: set[tuple[int, int]],
-) -> Counts:
-    return export_csv(out, profiles, forum, top=top, excluded=excluded)
 
 
 __all__ = [
