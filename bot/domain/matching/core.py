@@ -57,6 +57,7 @@ class Matcher:
     def __init__(self, rules: Rules, weights: Weights = CALIBRATED) -> None:
         self.rules = rules
         self.countries = frozenset(rules.countries)
+        self.first = rules.countries[0]  # its companies on the left of what both sides share
         self.complements = {
             k.casefold(): tuple(v.casefold() for v in vs) for k, vs in rules.complements.items()
         }
@@ -142,7 +143,7 @@ class Matcher:
         cosines (need, give, same offer, same seek) when a caller computed them in bulk."""
         # What both sides measure alike is computed with the forum's first country on the
         # left, as the bulk build does: both sides of a pair get the very same floats.
-        a_first = a.profile.country == self.rules.countries[0]
+        a_first = a.profile.country == self.first
         if sem is None:
             if a.rows is None or a.cols is None or b.rows is None or b.cols is None:
                 (need, same_seek), (same_offer, give) = _NO_COSINES

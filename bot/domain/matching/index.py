@@ -147,7 +147,7 @@ class MatchIndex:
         mine = self.matcher.prepare(me)
         parts, totals = self.matcher.parts, self.matcher.totals
         cols, prepared = side.profiles, side.prepared
-        first = me.country == self.matcher.rules.countries[0]
+        first = me.country == self.matcher.first
 
         def exact(js: list[int]) -> list[Row | None]:
             at = js if where is None else where[js].tolist()
