@@ -1,4 +1,5 @@
-"""The CSV writers of :mod:`bot.domain.spreadsheet`: to a file and to bytes, the bytes of the text."""
+"""The CSV writers of :mod:`bot.domain.spreadsheet`: to a file and to bytes, as the text
+encoded."""
 
 from __future__ import annotations
 
