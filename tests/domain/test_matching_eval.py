@@ -5,10 +5,15 @@ words alone. ``bench/matching.py`` prints the full figures."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 
 from bot.domain.matching import CALIBRATED, LEXICAL, Matcher, MatchIndex, pair_key, rank
+from bot.domain.matching import index as index_module
 from bot.domain.matching.index import BLOCK_ROWS
+from bot.domain.matching.screen import Features
 from tests.support.matching_eval import RULES, Scores, evaluate, labels, profiles, with_vectors
 
 # What the matcher reached (bench/match_quality.py, bench/matching.py): train 100% / 0.982,
@@ -76,6 +81,38 @@ def test_the_bulk_build_agrees_with_rank_across_blocks() -> None:
     for p in items:
         expected = rank(p, items, RULES, excluded=excluded, limit=10)
         assert index.top_ids(p.id) == [m.other.id for m in expected], p.name
+
+
+def test_the_next_block_is_screened_while_this_one_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The float screen of the bulk build runs a block ahead on a thread of its own (numpy
+    # lets go of the GIL), so the exact pass's Python and the screen's products share the
+    # two cores. The first row read waits for the second block's screen: it must come.
+    screening = threading.Event()
+    screened_on: set[int] = set()
+    waited: list[bool] = []
+    block, pick = Features.block, index_module.best
+
+    def screen(self: Features, other: Features, start: int, *args: Any) -> Any:
+        screened_on.add(threading.get_ident())
+        if start == BLOCK_ROWS:
+            screening.set()
+        return block(self, other, start, *args)
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        if not waited:
+            waited.append(screening.wait(timeout=5))
+        return pick(*args, **kwargs)
+
+    monkeypatch.setattr(Features, "block", screen)
+    monkeypatch.setattr(index_module, "best", read)
+    items = with_vectors(profiles())
+    index = MatchIndex(items, RULES, k=10)
+    assert waited == [True]
+    assert threading.get_ident() not in screened_on
+    for p in items[:: len(items) // 20]:
+        assert index.top_ids(p.id) == [m.other.id for m in rank(p, items, RULES, limit=10)]
 
 
 def test_a_pair_reads_the_same_from_both_sides() -> None:

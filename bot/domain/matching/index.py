@@ -9,6 +9,7 @@ embeddings come in with the profiles.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,11 +95,8 @@ class MatchIndex:
         # One product per block gives both directions: the first country's rows complete at
         # once, the second's keep only their best few per company between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
-        work = Workspace()
         mirror = Mirror(len(pk))
-        for start in range(0, len(ro), BLOCK_ROWS):
-            mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
-            keep.merge(theirs.T, start)
+        for start, mine in _screened(ro_f, pk_f, w, keep):
             rows = ro[start : start + len(mine)]
             _exclude(mine, rows, blocked, None)
             for i, (me, row) in enumerate(zip(rows, mine, strict=True)):
@@ -312,6 +310,38 @@ class _Side:
         )
         self.offers = np.vstack([self.offers, offer[None, :]])
         self.seeks = np.vstack([self.seeks, need[None, :]])
+
+
+def _screened(
+    ro_f: Features, pk_f: Features, w: Weights, keep: Kept
+) -> Iterator[tuple[int, np.ndarray[Any, Any]]]:
+    """The first country's float rows against the second's, a block at a time: (its first
+    row, the block's scores); the second's side of each block goes into ``keep``.
+
+    The next block is screened on a thread while the caller reads this one: numpy lets go
+    of the GIL in its products, so the screen runs on the second core alongside the exact
+    pass's Python (the order and every score are as in one thread). Only the block handed
+    out needs a second buffer; the screen's own workspace stays the worker's."""
+    work = Workspace()
+    handed = (Workspace(), Workspace())
+    starts = range(0, len(ro_f.seeks), BLOCK_ROWS)
+
+    def screen(turn: int) -> np.ndarray[Any, Any]:
+        start = starts[turn]
+        mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
+        keep.merge(theirs.T, start)
+        out: np.ndarray[Any, Any] = handed[turn % 2].get("mine", mine.shape)
+        np.copyto(out, mine)
+        return out
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(screen, 0) if starts else None
+        for turn, start in enumerate(starts):
+            assert ahead is not None
+            mine = ahead.result()
+            # Its buffer is the one this block does not use, and the caller is done with it.
+            ahead = pool.submit(screen, turn + 1) if turn + 1 < len(starts) else None
+            yield start, mine
 
 
 def _exclude(
