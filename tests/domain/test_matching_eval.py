@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.matching import CALIBRATED, LEXICAL, Matcher, MatchIndex, pair_key, rank
 from bot.domain.matching import index as index_module
-from bot.domain.matching.index import BLOCK_ROWS
+from bot.domain.matching.blocks import BLOCK_ROWS
 from bot.domain.matching.screen import Features
 from tests.support.matching_eval import RULES, Scores, evaluate, labels, profiles, with_vectors
 

@@ -9,12 +9,12 @@ embeddings come in with the profiles.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from bot.domain.matching.blocks import screened
 from bot.domain.matching.core import Matcher
 from bot.domain.matching.mirror import MISSING, Mirror
 from bot.domain.matching.pair import PairParts, Prepared
@@ -32,7 +32,6 @@ from bot.domain.matching.profiles import (
 from bot.domain.matching.screen import Features, Workspace
 from bot.domain.matching.topk import SELECT, Exact, Kept, Row, best
 
-BLOCK_ROWS = 64  # rows per block: ~25 MB of buffers at 5,000 companies a side
 _KEEP = 4  # the second country's side keeps this many times k float scores per company
 
 
@@ -96,7 +95,7 @@ class MatchIndex:
         # once, the second's keep only their best few per company between blocks.
         keep = Kept(len(pk), min(len(ro), _KEEP * self.k))
         mirror = Mirror(len(pk))
-        for start, mine in _screened(ro_f, pk_f, w, keep):
+        for start, mine in screened(ro_f, pk_f, w, keep):
             rows = ro[start : start + len(mine)]
             _exclude(mine, rows, blocked, None)
             for i, (me, row) in enumerate(zip(rows, mine, strict=True)):
@@ -310,38 +309,6 @@ class _Side:
         )
         self.offers = np.vstack([self.offers, offer[None, :]])
         self.seeks = np.vstack([self.seeks, need[None, :]])
-
-
-def _screened(
-    ro_f: Features, pk_f: Features, w: Weights, keep: Kept
-) -> Iterator[tuple[int, np.ndarray[Any, Any]]]:
-    """The first country's float rows against the second's, a block at a time: (its first
-    row, the block's scores); the second's side of each block goes into ``keep``.
-
-    The next block is screened on a thread while the caller reads this one: numpy lets go
-    of the GIL in its products, so the screen runs on the second core alongside the exact
-    pass's Python (the order and every score are as in one thread). Only the block handed
-    out needs a second buffer; the screen's own workspace stays the worker's."""
-    work = Workspace()
-    handed = (Workspace(), Workspace())
-    starts = range(0, len(ro_f.seeks), BLOCK_ROWS)
-
-    def screen(turn: int) -> np.ndarray[Any, Any]:
-        start = starts[turn]
-        mine, theirs = ro_f.block(pk_f, start, start + BLOCK_ROWS, w, work)
-        keep.merge(theirs.T, start)
-        out: np.ndarray[Any, Any] = handed[turn % 2].get("mine", mine.shape)
-        np.copyto(out, mine)
-        return out
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(screen, 0) if starts else None
-        for turn, start in enumerate(starts):
-            assert ahead is not None
-            mine = ahead.result()
-            # Its buffer is the one this block does not use, and the caller is done with it.
-            ahead = pool.submit(screen, turn + 1) if turn + 1 < len(starts) else None
-            yield start, mine
 
 
 def _exclude(
