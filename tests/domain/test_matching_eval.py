@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bot.domain.matching import CALIBRATED, LEXICAL, Matcher, MatchIndex, pair_key, rank
@@ -113,6 +114,30 @@ def test_the_next_block_is_screened_while_this_one_is_read(
     assert threading.get_ident() not in screened_on
     for p in items[:: len(items) // 20]:
         assert index.top_ids(p.id) == [m.other.id for m in rank(p, items, RULES, limit=10)]
+
+
+def test_the_screen_holds_only_the_terms_each_profile_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A forum's companies use thousands of distinct terms, each profile a few dozen: the
+    # screen's word and concept rows are sparse, so neither memory nor the products grow
+    # with the width of the vocabulary.
+    built: list[Features] = []
+    of = Features.of.__func__  # type: ignore[attr-defined]
+
+    def keep(cls: type[Features], *args: Any) -> Features:
+        built.append(of(cls, *args))
+        return built[-1]
+
+    monkeypatch.setattr(Features, "of", classmethod(keep))
+    MatchIndex(profiles(), RULES, k=10)
+    assert len(built) == 2
+    for f in built:
+        rows, width = f.seeks.shape
+        assert width > 400
+        for m, by_term in ((f.seeks, f.seeks_by_term), (f.offers, f.offers_by_term)):
+            assert m.data.nbytes + m.indices.nbytes + m.indptr.nbytes < rows * width * 4 / 10
+            assert np.array_equal(by_term.toarray(), m.toarray().T)
 
 
 def test_a_pair_reads_the_same_from_both_sides() -> None:

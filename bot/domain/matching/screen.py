@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from bot.domain.matching.pair import Prepared
 from bot.domain.matching.profiles import (
@@ -32,17 +33,22 @@ _SLACK = 1e-4  # on the reason thresholds: the exact pass decides borderline pai
 _MARGIN = 1e-3  # on the competitor test, in cosine units (see Matcher.total's margin)
 
 Matrix = np.ndarray[Any, np.dtype[np.float32]]
+Sparse = csr_array
 
 
 @dataclass
 class Features:
     """One country's companies as float32 rows (zero rows where something is missing)."""
 
-    # Words (over the vocabulary both countries share) then concepts, in one row: one product
-    # gives a direction's w.lexical * lexical + w.concept * concept cosine (the seeks' side
-    # carries the weights).
-    seeks: Matrix
-    offers: Matrix
+    # Words (over the vocabulary both countries share) then concepts, in one sparse row: one
+    # product gives a direction's w.lexical * lexical + w.concept * concept cosine (the seeks'
+    # side carries the weights). A profile names a few dozen of the thousands of terms real
+    # companies use, so dense rows would cost that width in memory and in every product;
+    # the other side's are kept turned (terms x companies), as the products read them.
+    seeks: Sparse
+    offers: Sparse
+    seeks_by_term: Sparse
+    offers_by_term: Sparse
     intents: Matrix
     wanted: Matrix  # the complements of its intents
     wanted_other_side: Matrix  # those that are not their own complement
@@ -77,9 +83,12 @@ class Features:
         # [need, offer] per company, as Prepared.rows: those become views of this array, so
         # every embedding is held once (20 MB at 10,000 companies).
         vectors = np.zeros((n, 2, dims), dtype=np.float32)
+        text = _Triplets(), _Triplets()  # seeks, offers
         f = cls(
-            zeros(width),
-            zeros(width),
+            _EMPTY,
+            _EMPTY,
+            _EMPTY,
+            _EMPTY,
             zeros(len(intents)),
             zeros(len(intents)),
             zeros(len(intents)),
@@ -92,22 +101,22 @@ class Features:
         )
         first = len(vocab)
         for row, p in enumerate(prepared):
-            for terms, target, scale in (
-                (p.seeks, f.seeks, w.lexical),
-                (p.offers, f.offers, 1.0),
+            for terms, into, scale in (
+                (p.seeks, text[0], w.lexical),
+                (p.offers, text[1], 1.0),
             ):
                 for t, x in terms.items():
                     col = vocab.get(t)
                     if col is not None:
-                        target[row, col] = x * scale
-            for found, target, scale in (
-                (p.con_seeks, f.seeks, w.concept),
-                (p.con_offers, f.offers, 1.0),
+                        into.add(row, col, x * scale)
+            for found, into, scale in (
+                (p.con_seeks, text[0], w.concept),
+                (p.con_offers, text[1], 1.0),
             ):
                 for key, x in found.items():
                     col = topics.get(key)
                     if col is not None:
-                        target[row, first + col] = x * scale
+                        into.add(row, first + col, x * scale)
             for key, x in p.con_same.items():
                 col = services.get(key)
                 if col is not None:
@@ -128,6 +137,8 @@ class Features:
             if p.rows is not None and p.rows.shape == vectors[row].shape:
                 vectors[row] = p.rows
                 p.share_rows(vectors[row])
+        f.seeks, f.offers = (t.matrix((n, max(width, 1))) for t in text)
+        f.seeks_by_term, f.offers_by_term = (m.T.tocsr() for m in (f.seeks, f.offers))
         return f
 
     def block(
@@ -137,15 +148,19 @@ class Features:
         score for each of them, and each of theirs for the row. Both live in ``work`` and
         are overwritten by the next call."""
         rows = slice(start, stop)
-        shape = (len(self.seeks[rows]), len(other.seeks))
+        shape = (len(self.intents[rows]), len(other.intents))
         buf = work.get
 
         def product(a: Matrix, b: Matrix, name: str) -> Matrix:
             return np.matmul(a[rows], b.T, out=buf(name, shape))
 
+        def sparse(a: Sparse, b_by_term: Sparse, name: str) -> Matrix:
+            out: Matrix = (a[rows] @ b_by_term).toarray(out=buf(name, shape))
+            return out
+
         # w.lexical * lexical + w.concept * concept cosine, per direction
-        lex_need = product(self.seeks, other.offers, "lex_need")
-        lex_give = product(self.offers, other.seeks, "lex_give")
+        lex_need = sparse(self.seeks, other.offers_by_term, "lex_need")
+        lex_give = sparse(self.offers, other.seeks_by_term, "lex_give")
         sem_need = product(self.seek_vec, other.offer_vec, "sem_need")
         sem_give = product(self.offer_vec, other.seek_vec, "sem_give")
         mine_intents = product(self.intents, other.wanted, "mine_intents")
@@ -241,6 +256,27 @@ def _least_text_reason(w: Weights) -> float:
         return 0.0
     least = w.lexical * TEXT_REASON_MIN
     return min(least, w.concept * CONCEPT_REASON_MIN) if w.concept > 0 else least
+
+
+class _Triplets:
+    """A sparse matrix's entries as they are found: (row, column, value)."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.values: list[float] = []
+
+    def add(self, row: int, col: int, value: float) -> None:
+        self.rows.append(row)
+        self.cols.append(col)
+        self.values.append(value)
+
+    def matrix(self, shape: tuple[int, int]) -> Sparse:
+        values = np.asarray(self.values, dtype=np.float32)
+        return csr_array((values, (self.rows, self.cols)), shape=shape)
+
+
+_EMPTY: Sparse = csr_array(np.zeros((1, 1), dtype=np.float32))
 
 
 class Workspace:
