@@ -248,7 +248,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
         [
             InlineKeyboardButton(
                 tx._("◀ Back to the list"),
-                callback_data=DirList(data.scope, data.sector, data.query, data.page).pack(),
+                callback_data=data.back().pack(),
             )
         ]
     )
