@@ -18,12 +18,18 @@ from bot.services.organisers import PROMOTED_NOTICE, AuditLine, Person, RoleChan
 from handlers.commands import publish_for_organiser
 from handlers.common import for_organisers, reply
 from handlers.dashboard import stats
-from handlers.i18n import Texts
+from handlers.i18n import N_, Texts
 from handlers.notifications import Rendered, renderer
 
 log = logging.getLogger(__name__)
 
 AUDIT_LIMIT = 50
+# What /promote and /demote answer when the person's role stays as it was.
+UNCHANGED = {
+    "already": N_("{person} is already an organiser."),
+    "by_setting": N_("{person} is an organiser by the ADMIN_IDS setting; remove them there."),
+    "not_organiser": N_("{person} is not an organiser."),
+}
 
 
 def who(tx: Texts, person: Person) -> str:
@@ -68,8 +74,9 @@ def refusal(tx: Texts, change: RoleChange, command: str) -> str | None:
 
 async def _change(
     update: Update, context: ForumContext, actor: int, tx: Texts, command: str
-) -> RoleChange | None:
-    """Run /promote or /demote for the organiser who sent it; None when it did not run."""
+) -> Person | None:
+    """Run /promote or /demote for the organiser who sent it: the person whose role changed,
+    or None when none did (the sender has been told why)."""
     args = context.args or []
     if len(args) != 1:
         await reply(
@@ -86,44 +93,33 @@ async def _change(
     if refused is not None:
         await reply(update, refused)
         return None
-    return change
+    if change.person is None:
+        return None
+    if change.kind in UNCHANGED:
+        await reply(update, tx._(UNCHANGED[change.kind]).format(person=who(tx, change.person)))
+        return None
+    return change.person
 
 
 @for_organisers
 async def promote(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
-    change = await _change(update, context, actor, tx, "promote")
-    if change is None or change.person is None:
+    person = await _change(update, context, actor, tx, "promote")
+    if person is None:
         return
-    person = who(tx, change.person)
-    if change.kind == "already":
-        await reply(update, tx._("{person} is already an organiser.").format(person=person))
-        return
-    await publish_for_organiser(context.bot, context.services, change.person.id)
-    await reply(update, tx._("✅ {person} is now an organiser.").format(person=person))
+    await publish_for_organiser(context.bot, context.services, person.id)
+    await reply(update, tx._("✅ {person} is now an organiser.").format(person=who(tx, person)))
 
 
 @for_organisers
 async def demote(update: Update, context: ForumContext, actor: int, tx: Texts) -> None:
-    change = await _change(update, context, actor, tx, "demote")
-    if change is None or change.person is None:
-        return
-    person = who(tx, change.person)
-    if change.kind == "by_setting":
-        await reply(
-            update,
-            tx._("{person} is an organiser by the ADMIN_IDS setting; remove them there.").format(
-                person=person
-            ),
-        )
-        return
-    if change.kind == "not_organiser":
-        await reply(update, tx._("{person} is not an organiser.").format(person=person))
+    person = await _change(update, context, actor, tx, "demote")
+    if person is None:
         return
     try:
-        await context.bot.delete_my_commands(scope=BotCommandScopeChat(change.person.id))
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(person.id))
     except TelegramError as exc:
-        log.warning("user=%s command menu not reset: %s", change.person.id, exc)
-    await reply(update, tx._("{person} is no longer an organiser.").format(person=person))
+        log.warning("user=%s command menu not reset: %s", person.id, exc)
+    await reply(update, tx._("{person} is no longer an organiser.").format(person=who(tx, person)))
 
 
 def audit_line(tx: Texts, line: AuditLine, zone: Any) -> str:

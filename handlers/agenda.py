@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.agenda_files import export_ics
 from bot.domain.meeting_blocks import meeting_events
@@ -33,7 +33,7 @@ from handlers.callbacks import (
     AgendaSubscribe,
     AgendaSubscribeAll,
 )
-from handlers.common import edit, pressed, reader, reply
+from handlers.common import add_buttons, edit, pressed, reader, reply
 from handlers.dates import date, duration, leads_text, time, times, until
 from handlers.i18n import Texts
 from handlers.meeting_texts import calendar_meeting
@@ -296,8 +296,13 @@ def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("agenda", agenda_command, filters=private))
     app.add_handler(CommandHandler("ics", ics_command, filters=private))
-    app.add_handler(CallbackQueryHandler(open_button, pattern=AgendaOpen.filter()))
-    app.add_handler(CallbackQueryHandler(page_button, pattern=AgendaPage.filter()))
-    app.add_handler(CallbackQueryHandler(session_button, pattern=AgendaSession.filter()))
-    app.add_handler(CallbackQueryHandler(subscribe_button, pattern=AgendaSubscribe.filter()))
-    app.add_handler(CallbackQueryHandler(subscribe_all_button, pattern=AgendaSubscribeAll.filter()))
+    add_buttons(
+        app,
+        {
+            AgendaOpen: open_button,
+            AgendaPage: page_button,
+            AgendaSession: session_button,
+            AgendaSubscribe: subscribe_button,
+            AgendaSubscribeAll: subscribe_all_button,
+        },
+    )

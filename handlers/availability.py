@@ -5,14 +5,14 @@ blocked slot to the company, and the organisers' scheduler leaves it alone."""
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.meeting_slots import ReaderZones
 from bot.runtime.context import ForumContext
 from bot.services.meeting_availability import AvailabilityPage as Page
 from bot.services.meeting_availability import MeetingAvailability
 from handlers.callbacks import AvailabilityPage, AvailabilitySet
-from handlers.common import edit, pressed, reader, reply
+from handlers.common import add_buttons, edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.meeting_texts import day, slot_label
 
@@ -105,5 +105,4 @@ def register(app: Application) -> None:
     app.add_handler(
         CommandHandler("availability", availability_command, filters=filters.ChatType.PRIVATE)
     )
-    app.add_handler(CallbackQueryHandler(turn_page, pattern=AvailabilityPage.filter()))
-    app.add_handler(CallbackQueryHandler(toggle, pattern=AvailabilitySet.filter()))
+    add_buttons(app, {AvailabilityPage: turn_page, AvailabilitySet: toggle})

@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.runtime.context import ForumContext
 from handlers.callbacks.codec import CallbackData
@@ -140,6 +147,14 @@ def conversation(
         name=name,
         persistent=True,
         allow_reentry=True,
+    )
+
+
+def add_buttons(app: Application, presses: Mapping[type[CallbackData], Step]) -> None:
+    """One handler per kind of button, in this order: each takes only the presses whose data
+    unpack as its class."""
+    app.add_handlers(
+        [CallbackQueryHandler(step, pattern=kind.filter()) for kind, step in presses.items()]
     )
 
 

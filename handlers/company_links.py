@@ -8,7 +8,7 @@ now" keeps it out of matching (/profile → Edit → Consent gives it later).
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime.context import ForumContext
@@ -18,27 +18,14 @@ from handlers.callbacks import ClaimConsent
 from handlers.common import pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.profile import card_and_buttons, edit_or_reply, refused
+from handlers.registration.keyboards import consent_rows
 from handlers.registration.steps import CONSENT, PROMPTS
 
 JOIN_PATTERN = r"^/start (join|claim)_"
 
 
 def consent_keyboard(tx: Texts, company_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    tx._("✅ I agree"), callback_data=ClaimConsent(company_id, True).pack()
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    tx._("Not now (don't match me)"),
-                    callback_data=ClaimConsent(company_id, False).pack(),
-                )
-            ],
-        ]
-    )
+    return InlineKeyboardMarkup(consent_rows(tx, lambda agree: ClaimConsent(company_id, agree)))
 
 
 async def join(update: Update, context: ForumContext) -> None:

@@ -22,7 +22,7 @@ from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.directory import OTHER, PAGE_SIZE, SAME, Card, Page
 from handlers.callbacks import DirCard, DirList, DirRequest, DirSearch, DirSectors, Scope
-from handlers.common import conversation, edit, pressed, reader, reply, say, text_step
+from handlers.common import add_buttons, conversation, edit, pressed, reader, reply, say, text_step
 from handlers.i18n import N_, Texts
 from handlers.match_texts import clip, public_card
 
@@ -248,7 +248,7 @@ async def card_pressed(update: Update, context: ForumContext) -> None:
         [
             InlineKeyboardButton(
                 tx._("◀ Back to the list"),
-                callback_data=DirList(data.scope, data.sector, data.query, data.page).pack(),
+                callback_data=data.back().pack(),
             )
         ]
     )
@@ -297,6 +297,4 @@ def build_search_conversation() -> ConversationHandler[ForumContext]:
 def register(app: Application) -> None:
     app.add_handler(build_search_conversation())
     app.add_handler(CommandHandler("companies", companies_command))
-    app.add_handler(CallbackQueryHandler(list_pressed, pattern=DirList.filter()))
-    app.add_handler(CallbackQueryHandler(sectors_pressed, pattern=DirSectors.filter()))
-    app.add_handler(CallbackQueryHandler(card_pressed, pattern=DirCard.filter()))
+    add_buttons(app, {DirList: list_pressed, DirSectors: sectors_pressed, DirCard: card_pressed})

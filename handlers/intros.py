@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.services.funnel import compute as compute_funnel
@@ -17,7 +17,7 @@ from bot.services.introductions import ACCEPTED, DECLINED, EXPIRED, PENDING
 from bot.services.intros_view import Listing, listing
 from bot.services.matching import MatchStats
 from handlers.callbacks import IntroAnswer, IntroAnswerBefore
-from handlers.common import audit, for_organisers, reader, reply
+from handlers.common import add_buttons, audit, for_organisers, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import contact_card, outcome_text, state_label
 from handlers.outcomes import funnel_text
@@ -222,8 +222,7 @@ async def exportmatches_command(
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(decide, pattern=IntroAnswer.filter()))
-    app.add_handler(CallbackQueryHandler(decide, pattern=IntroAnswerBefore.filter()))
+    add_buttons(app, {IntroAnswer: decide, IntroAnswerBefore: decide})
     app.add_handler(CommandHandler("intros", intros_command))
     app.add_handler(CommandHandler("matchstats", matchstats_command))
     app.add_handler(CommandHandler("exportmatches", exportmatches_command))

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.services.container import Services
 from bot.services.invitations import DONE_NOTICE, SMTP_SETTINGS, InvitationService, Plan
 from handlers.callbacks import InviteCancel, InviteSend, InviteUnclaimed
-from handlers.common import audit, edit, organiser_button, organiser_id, reader, reply
+from handlers.common import add_buttons, audit, edit, organiser_button, organiser_id, reader, reply
 from handlers.i18n import Texts
 from handlers.notifications import Rendered, renderer
 
@@ -254,6 +254,6 @@ async def render_done(tx: Texts, data: Mapping[str, Any], services: Services) ->
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("invite_unclaimed", show_preview))
-    app.add_handler(CallbackQueryHandler(show_preview, pattern=InviteUnclaimed.filter()))
-    app.add_handler(CallbackQueryHandler(send_pressed, pattern=InviteSend.filter()))
-    app.add_handler(CallbackQueryHandler(cancel_pressed, pattern=InviteCancel.filter()))
+    add_buttons(
+        app, {InviteUnclaimed: show_preview, InviteSend: send_pressed, InviteCancel: cancel_pressed}
+    )

@@ -9,13 +9,13 @@ out again, so a card that moved or went is never acted on by its old position.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.forum import Forum
 from bot.runtime.context import ForumContext
 from bot.services.matching import MatchesView
 from handlers.callbacks import IntroRequest, MatchDismiss, MatchPage
-from handlers.common import edit, pressed, reader, reply
+from handlers.common import add_buttons, edit, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.match_texts import no_matches, public_card
 from handlers.reasons import why_you_match
@@ -112,5 +112,4 @@ async def dismiss(update: Update, context: ForumContext) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("matches", matches_command))
-    app.add_handler(CallbackQueryHandler(page, pattern=MatchPage.filter()))
-    app.add_handler(CallbackQueryHandler(dismiss, pattern=MatchDismiss.filter()))
+    add_buttons(app, {MatchPage: page, MatchDismiss: dismiss})

@@ -9,7 +9,7 @@ company; buttons carry ids and the meeting's revision, never list positions.
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.meeting_slots import ReaderZones
 from bot.runtime.context import ForumContext
@@ -22,7 +22,7 @@ from handlers.callbacks import (
     MeetingPick,
     MeetingsOptIn,
 )
-from handlers.common import edit, pressed, reader, reply
+from handlers.common import add_buttons, edit, pressed, reader, reply
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, card, move_picker, picker, when
 
@@ -313,8 +313,13 @@ async def opt_in(update: Update, context: ForumContext) -> None:
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("meetings", meetings_command, filters=private))
-    app.add_handler(CallbackQueryHandler(book_open, pattern=MeetingBook.filter()))
-    app.add_handler(CallbackQueryHandler(book_slot, pattern=MeetingPick.filter()))
-    app.add_handler(CallbackQueryHandler(act, pattern=MeetingAct.filter()))
-    app.add_handler(CallbackQueryHandler(move_slot, pattern=MeetingMove.filter()))
-    app.add_handler(CallbackQueryHandler(opt_in, pattern=MeetingsOptIn.filter()))
+    add_buttons(
+        app,
+        {
+            MeetingBook: book_open,
+            MeetingPick: book_slot,
+            MeetingAct: act,
+            MeetingMove: move_slot,
+            MeetingsOptIn: opt_in,
+        },
+    )

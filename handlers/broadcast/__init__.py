@@ -4,12 +4,13 @@ rendered when the outbox sends them) and how all of it reads (texts)."""
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from handlers.broadcast import notices
 from handlers.broadcast.compose import build_broadcast_conversation
 from handlers.broadcast.manage import cancel_pressed, list_broadcasts, stop_pressed
 from handlers.callbacks import BroadcastCancel, BroadcastStop
+from handlers.common import add_buttons
 
 # Imported for its notice renderers.
 __all__ = ["notices", "register"]
@@ -18,5 +19,4 @@ __all__ = ["notices", "register"]
 def register(app: Application) -> None:
     app.add_handler(build_broadcast_conversation())
     app.add_handler(CommandHandler("broadcasts", list_broadcasts))
-    app.add_handler(CallbackQueryHandler(stop_pressed, pattern=BroadcastStop.filter()))
-    app.add_handler(CallbackQueryHandler(cancel_pressed, pattern=BroadcastCancel.filter()))
+    add_buttons(app, {BroadcastStop: stop_pressed, BroadcastCancel: cancel_pressed})

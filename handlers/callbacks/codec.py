@@ -13,7 +13,9 @@ frozen dataclass itself (declared with PEP 681's ``dataclass_transform``, which 
     CallbackQueryHandler(answer, pattern=IntroAnswer.filter())
 
 A subclass without a prefix is a family's base: it declares the fields its buttons share
-and is never packed itself.
+and is never packed itself. A button of two families packs the last-named family's fields
+first (dataclass order), then the first's, then its own: ``class MeetingMove(OnSlot,
+OnRevision)`` packs ``mv:<meeting>:<rev>:<block>:<start>``.
 
 Packing refuses anything over Telegram's 64 bytes. Unpacking never trusts the client: a
 wrong prefix, a missing or extra part, a number out of range or a choice not in its

@@ -11,14 +11,18 @@ from handlers.callbacks.companies import CompanyButton
 Scope = Literal["o", "s"]  # the directory: the other country, or the same country
 
 
-class DirList(CallbackData, prefix="dl"):
-    """A page of the directory: which side, which sector (its key, "" for all), which of
-    the user's saved searches (0: none) and which page."""
+class DirPlace(CallbackData):
+    """The family of buttons that stand on a page of the directory: which side, which sector
+    (its key, "" for all), which of the user's saved searches (0: none) and which page."""
 
     scope: Scope
     sector: str
     query: int
     page: int
+
+
+class DirList(DirPlace, prefix="dl"):
+    """A page of the directory."""
 
 
 class DirSectors(CallbackData, prefix="dx"):
@@ -28,13 +32,13 @@ class DirSectors(CallbackData, prefix="dx"):
     query: int
 
 
-class DirCard(CompanyButton, prefix="dc"):
-    """One company's card, with the list it was opened from (for Back)."""
+class DirCard(DirPlace, CompanyButton, prefix="dc"):
+    """One company's card, with the page it was opened from (for Back). Its company comes
+    first: the fields of the last-named family lead (``dc:<company_id>:<scope>:…``)."""
 
-    scope: Scope
-    sector: str
-    query: int
-    page: int
+    def back(self) -> DirList:
+        """The page this card was opened from."""
+        return DirList(self.scope, self.sector, self.query, self.page)
 
 
 class DirSearch(CallbackData, prefix="ds"):

@@ -6,8 +6,6 @@ from typing import Literal
 
 from handlers.callbacks.codec import CallbackData
 
-# A slot travels as its block and its start in whole minutes since the epoch (UTC); a
-# meeting with the revision the reader saw, so a press on an outdated message changes nothing.
 MeetingAction = Literal["ok", "other", "no", "move", "cancel", "sure", "keep"]
 Held = Literal["yes", "no", "moved"]
 
@@ -19,23 +17,32 @@ class OnMeeting(CallbackData):
 
 
 class OnRevision(OnMeeting):
-    """The family of buttons that change a meeting: with the revision the reader saw."""
+    """The family of buttons that change a meeting: with the revision the reader saw, so a
+    press on an outdated message changes nothing."""
 
     rev: int
 
 
-class MeetingBook(CallbackData, prefix="mb"):
-    """📅 Book a meeting with this partner company: the free slots."""
+class OnSlot(CallbackData):
+    """The family of buttons on one slot: its block and its start in whole minutes since the
+    epoch (UTC)."""
 
-    partner: int
-
-
-class MeetingPick(CallbackData, prefix="mp"):
-    """A slot chosen in the picker: propose it to the partner."""
-
-    partner: int
     block: int
     start: int
+
+
+class WithPartner(CallbackData):
+    """The family of buttons that book with one partner company, by its id."""
+
+    partner: int
+
+
+class MeetingBook(WithPartner, prefix="mb"):
+    """📅 Book a meeting with this partner company: the free slots."""
+
+
+class MeetingPick(OnSlot, WithPartner, prefix="mp"):
+    """A slot chosen in the picker: propose it to the partner (``mp:<partner>:<block>:…``)."""
 
 
 class MeetingAct(OnRevision, prefix="ma"):
@@ -45,11 +52,8 @@ class MeetingAct(OnRevision, prefix="ma"):
     action: MeetingAction
 
 
-class MeetingMove(OnRevision, prefix="mv"):
+class MeetingMove(OnSlot, OnRevision, prefix="mv"):
     """A slot chosen for a meeting that moves (a counter-proposal or a reschedule)."""
-
-    block: int
-    start: int
 
 
 class MeetingsOptIn(CallbackData, prefix="mo"):
@@ -64,11 +68,9 @@ class AvailabilityPage(CallbackData, prefix="av"):
     block: int
 
 
-class AvailabilitySet(CallbackData, prefix="as"):
+class AvailabilitySet(OnSlot, prefix="as"):
     """/availability: block (free=0) or free (free=1) a slot for the company."""
 
-    block: int
-    start: int
     free: bool
 
 

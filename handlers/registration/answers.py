@@ -90,6 +90,18 @@ def text_step(step: str) -> Handler:
     return answer
 
 
+async def _answered(
+    update: Update, context: ForumContext, tx: Texts, draft: Draft, step: str, shown: str
+) -> str | int:
+    """A menu answered: the press acknowledged, its message now shows the question's header
+    and ``shown`` (so its buttons cannot be pressed again), and the conversation goes on
+    from ``step``."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    await close_menu(update, f"{header(tx, step, editing=draft.editing)}\n{shown}")
+    return await after_answer(update, context, step)
+
+
 async def _expired(update: Update, context: ForumContext) -> None:
     if update.callback_query:
         await update.callback_query.answer((await reader(update, context))._(EXPIRED_MENU))
@@ -161,11 +173,9 @@ async def list_done(
             alert = tx._("Pick at least one partnership first.")
         await query.answer(alert, show_alert=True)
         return None
-    await query.answer()
     label = forum.sector_label if step == SECTORS else forum.intent_label
     shown = ", ".join(label(key, tx.language) for key in picked)
-    await close_menu(update, f"{header(tx, step, editing=draft.editing)}\n✓ {tx.user(shown)}")
-    return await after_answer(update, context, step)
+    return await _answered(update, context, tx, draft, step, f"✓ {tx.user(shown)}")
 
 
 @menu_button
@@ -174,11 +184,10 @@ async def choose_size(
 ) -> str | int:
     size = RegSize.unpack(query.data).size
     tx = await reader(update, context)
-    await query.answer()
     draft.profile.size = size
-    chosen_size = tx._("✓ {size} people").format(size=size)
-    await close_menu(update, f"{header(tx, SIZE, editing=draft.editing)}\n{chosen_size}")
-    return await after_answer(update, context, SIZE)
+    return await _answered(
+        update, context, tx, draft, SIZE, tx._("✓ {size} people").format(size=size)
+    )
 
 
 @menu_button
@@ -187,14 +196,12 @@ async def choose_consent(
 ) -> str | int:
     agreed = RegConsent.unpack(query.data).agree
     tx = await reader(update, context)
-    await query.answer()
     draft.profile.consent = agreed
     if agreed:
         shown = tx._("✓ I agree")
     else:
         shown = tx._("✓ Not now: you will not be matched until you agree")
-    await close_menu(update, f"{header(tx, CONSENT, editing=draft.editing)}\n{shown}")
-    return await after_answer(update, context, CONSENT)
+    return await _answered(update, context, tx, draft, CONSENT, shown)
 
 
 # -- the summary and the field list ------------------------------------------------------------

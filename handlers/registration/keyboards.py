@@ -5,6 +5,7 @@ in a list, which may change between showing and pressing."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,6 +25,7 @@ from handlers.callbacks import (
     RegSummary,
     RegToggle,
 )
+from handlers.callbacks.codec import CallbackData
 from handlers.i18n import Texts, per_language
 from handlers.keyboard import Keyboard
 from handlers.registration.steps import PICK_LABELS, SECTORS
@@ -91,18 +93,24 @@ def sizes(tx: Texts, current: str | None) -> InlineKeyboardMarkup:
     return Keyboard([buttons])
 
 
+def consent_rows(
+    tx: Texts, answer: Callable[[bool], CallbackData]
+) -> list[list[InlineKeyboardButton]]:
+    """The consent question's ✅ I agree and Not now, one under the other; ``answer(agree)``
+    is each one's data (the registration's, or a claimed company's)."""
+    return [
+        [InlineKeyboardButton(tx._("✅ I agree"), callback_data=answer(True).pack())],
+        [
+            InlineKeyboardButton(
+                tx._("Not now (don't match me)"), callback_data=answer(False).pack()
+            )
+        ],
+    ]
+
+
 @per_language
 def consent(tx: Texts) -> InlineKeyboardMarkup:
-    return Keyboard(
-        [
-            [InlineKeyboardButton(tx._("✅ I agree"), callback_data=RegConsent(True).pack())],
-            [
-                InlineKeyboardButton(
-                    tx._("Not now (don't match me)"), callback_data=RegConsent(False).pack()
-                )
-            ],
-        ]
-    )
+    return Keyboard(consent_rows(tx, RegConsent))
 
 
 @per_language

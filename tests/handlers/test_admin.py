@@ -27,6 +27,7 @@ async def test_promote_by_username_then_demote_by_id(sandbox: Sandbox, running: 
     await maria.send(f"/demote {ADMIN_ID}")  # organisers from ADMIN_IDS stay
     await maria.expect("ADMIN_IDS")
     await answer(admin, "/demote 6001", "no longer an organiser")
+    await answer(admin, "/demote 6001", "Maria (@maria_ro, id 6001) is not an organiser.")
     await answer(maria, "/stats", "for the forum organisers only")
 
     await admin.send("/audit")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from handlers.callbacks import DirCard, MeetingMove, MeetingPick
 from handlers.callbacks.codec import CallbackData, InvalidCallback, registered
 
 
@@ -122,3 +123,25 @@ def test_a_family_base_gives_its_fields_first_and_takes_no_prefix() -> None:
     assert ThingRate.unpack("t_rate:4:5") == ThingRate(thing=4, stars=5)
     assert _OnThing not in registered().values()
     assert registered()["t_rate"] is ThingRate
+
+
+class _OnSlot(CallbackData):
+    block: int
+    start: int
+
+
+class ThingMove(_OnSlot, _OnThing, prefix="t_move"):
+    pass
+
+
+def test_a_button_of_two_families_packs_the_last_named_family_first() -> None:
+    assert ThingMove(4, 7, 900).pack() == "t_move:4:7:900"
+    assert ThingMove.unpack("t_move:4:7:900") == ThingMove(thing=4, block=7, start=900)
+
+
+def test_the_product_buttons_of_two_families_pack_as_before() -> None:
+    """Messages already sent carry these bytes: sharing fields must not reorder them."""
+    assert DirCard(9, "o", "ai", 3, 2).pack() == "dc:9:o:ai:3:2"
+    assert DirCard(9, "o", "ai", 3, 2).back().pack() == "dl:o:ai:3:2"
+    assert MeetingMove(5, 2, 11, 29000000).pack() == "mv:5:2:11:29000000"
+    assert MeetingPick(8, 11, 29000000).pack() == "mp:8:11:29000000"
