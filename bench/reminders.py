@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.runtime.local import LocalBot
 from sandbox import Sandbox
 from storage.db import Database
-from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.harness import bot_settings
+from tests.support.storage import bulk_texts
 
 LEADS = (1440, 60, 15)
 
@@ -179,16 +179,7 @@ async def lateness(
         )
     if bulk:
         await services.notifier.enqueue(
-            [
-                NewMessage(
-                    chat_id=100_000 + i,
-                    dedupe_key=f"bench-bulk:{early}:{i}",
-                    kind="broadcast",
-                    payload={"text": "Forum news"},
-                    priority=PRIORITY_BULK,
-                )
-                for i in range(bulk)
-            ]
+            bulk_texts(100_000, bulk, f"bench-bulk:{early}", "Forum news")
         )
     mark = time.monotonic()
     await planner.rebuild(late=False)

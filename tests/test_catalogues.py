@@ -16,9 +16,11 @@ import sys
 import textwrap
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -191,6 +193,17 @@ def test_extraction_finds_method_calls_and_constants(tmp_path: Path) -> None:
 
 
 _EXTRACTABLE = (ast.Constant, ast.Name, ast.Attribute, ast.Subscript)
+_Node = TypeVar("_Node", bound=ast.AST)
+
+
+def source_nodes(kind: type[_Node]) -> Iterator[tuple[Path, _Node]]:
+    """Each ``kind`` node of the code the messages are extracted from, with its file
+    (relative to the checkout), file by file in a stable order."""
+    for source in SOURCES:
+        for path in sorted((ROOT / source).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, kind):
+                    yield path.relative_to(ROOT), node
 
 
 def test_every_message_is_written_so_that_it_can_be_extracted() -> None:
@@ -198,20 +211,16 @@ def test_every_message_is_written_so_that_it_can_be_extracted() -> None:
     reader untranslated: the extractor cannot see such messages. A name (a constant marked
     with ``N_``) is fine."""
     wrong = []
-    for source in SOURCES:
-        for path in sorted((ROOT / source).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not isinstance(node, ast.Call):
-                    continue
-                func = node.func
-                name = getattr(func, "attr", None) or getattr(func, "id", None)
-                count = {"_": 1, "N_": 1, "n_": 2}.get(name or "")
-                if count is None:
-                    continue
-                for arg in node.args[:count]:
-                    literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    if not literal and not isinstance(arg, _EXTRACTABLE):
-                        wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    for path, node in source_nodes(ast.Call):
+        func = node.func
+        name = getattr(func, "attr", None) or getattr(func, "id", None)
+        count = {"_": 1, "N_": 1, "n_": 2}.get(name or "")
+        if count is None:
+            continue
+        for arg in node.args[:count]:
+            literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            if not literal and not isinstance(arg, _EXTRACTABLE):
+                wrong.append(f"{path}:{node.lineno}")
     assert wrong == []
 
 
@@ -291,20 +300,16 @@ def test_no_message_hides_inside_an_f_string() -> None:
     """Babel's extractor does not look inside f-strings: a ``tx._("…")`` written there is
     never extracted, so it would stay English in every language without failing above."""
     hidden = []
-    for source in SOURCES:
-        for path in sorted((ROOT / source).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not isinstance(node, ast.JoinedStr):
-                    continue
-                for inner in ast.walk(node):
-                    if (
-                        isinstance(inner, ast.Call)
-                        and isinstance(inner.func, ast.Attribute)
-                        and inner.func.attr in {"_", "n_"}
-                        and inner.args
-                        and isinstance(inner.args[0], ast.Constant)
-                    ):
-                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    for path, node in source_nodes(ast.JoinedStr):
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr in {"_", "n_"}
+                and inner.args
+                and isinstance(inner.args[0], ast.Constant)
+            ):
+                hidden.append(f"{path}:{inner.lineno}")
     assert hidden == []
 
 

@@ -11,9 +11,9 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from handlers.callbacks import BroadcastCancel, BroadcastConfirm, BroadcastStop, BroadcastTo
 from sandbox import Sandbox
-from storage.outbox import PRIORITY_BULK, NewMessage
 from tests.support.flows import answer, compose, is_report, press, send_sticker, started
 from tests.support.harness import ADMIN_ID, BotHarness, bot_running, down_while
+from tests.support.storage import bulk_texts
 
 
 async def wait_state(
@@ -247,19 +247,7 @@ async def test_start_answered_quickly_during_a_broadcast(
 ) -> None:
     for i in range(60):
         await started(sandbox, 5700 + i)
-    await running.sender.enqueue(
-        [
-            NewMessage(
-                chat_id=5700 + i,
-                dedupe_key=f"bulk:{i}",
-                kind="broadcast",
-                payload={"text": "bulk"},
-                priority=PRIORITY_BULK,
-                broadcast_id=99,
-            )
-            for i in range(60)
-        ]
-    )
+    await running.sender.enqueue(bulk_texts(5700, 60, "bulk", "bulk", broadcast_id=99))
     await asyncio.sleep(0.5)
     newcomer = sandbox.user(5799, "New")
     await newcomer.send("/start")

@@ -13,6 +13,7 @@ from storage.broadcasts import Audience, BroadcastRepository
 from storage.catalogue import CatalogueRepository
 from storage.companies import CompanyRepository
 from storage.db import Database
+from storage.outbox import PRIORITY_BULK, NewMessage
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
 
@@ -71,3 +72,19 @@ async def bare_company(
         now=now,
         **create,
     )
+
+
+def bulk_texts(first_chat: int, count: int, key: str, text: str, **fields: Any) -> list[NewMessage]:
+    """A broadcast's queue: ``count`` bulk-priority texts to the chats from ``first_chat``
+    on, keyed ``{key}:{i}``; what must get ahead of it is measured or tested against it."""
+    return [
+        NewMessage(
+            chat_id=first_chat + i,
+            dedupe_key=f"{key}:{i}",
+            kind="broadcast",
+            payload={"text": text},
+            priority=PRIORITY_BULK,
+            **fields,
+        )
+        for i in range(count)
+    ]
