@@ -83,7 +83,7 @@ class Features:
         # [need, offer] per company, as Prepared.rows: those become views of this array, so
         # every embedding is held once (20 MB at 10,000 companies).
         vectors = np.zeros((n, 2, dims), dtype=np.float32)
-        text = _Triplets(), _Triplets()  # seeks, offers
+        text = _Rows(), _Rows()  # seeks, offers
         f = cls(
             _EMPTY,
             _EMPTY,
@@ -101,22 +101,13 @@ class Features:
         )
         first = len(vocab)
         for row, p in enumerate(prepared):
-            for terms, into, scale in (
-                (p.seeks, text[0], w.lexical),
-                (p.offers, text[1], 1.0),
+            for into, words, found, scale in (
+                (text[0], p.seeks, p.con_seeks, (w.lexical, w.concept)),
+                (text[1], p.offers, p.con_offers, (1.0, 1.0)),
             ):
-                for t, x in terms.items():
-                    col = vocab.get(t)
-                    if col is not None:
-                        into.add(row, col, x * scale)
-            for found, into, scale in (
-                (p.con_seeks, text[0], w.concept),
-                (p.con_offers, text[1], 1.0),
-            ):
-                for key, x in found.items():
-                    col = topics.get(key)
-                    if col is not None:
-                        into.add(row, first + col, x * scale)
+                into.extend(words, vocab, scale[0])
+                into.extend(found, topics, scale[1], offset=first)
+                into.end_row()
             for key, x in p.con_same.items():
                 col = services.get(key)
                 if col is not None:
@@ -137,7 +128,7 @@ class Features:
             if p.rows is not None and p.rows.shape == vectors[row].shape:
                 vectors[row] = p.rows
                 p.share_rows(vectors[row])
-        f.seeks, f.offers = (t.matrix((n, max(width, 1))) for t in text)
+        f.seeks, f.offers = (t.matrix(max(width, 1)) for t in text)
         f.seeks_by_term, f.offers_by_term = (m.T.tocsr() for m in (f.seeks, f.offers))
         return f
 
@@ -258,22 +249,39 @@ def _least_text_reason(w: Weights) -> float:
     return min(least, w.concept * CONCEPT_REASON_MIN) if w.concept > 0 else least
 
 
-class _Triplets:
-    """A sparse matrix's entries as they are found: (row, column, value)."""
+class _Rows:
+    """A sparse matrix built a row at a time, in compressed-row form."""
 
     def __init__(self) -> None:
-        self.rows: list[int] = []
-        self.cols: list[int] = []
+        self.indices: list[int] = []
         self.values: list[float] = []
+        self.starts = [0]
 
-    def add(self, row: int, col: int, value: float) -> None:
-        self.rows.append(row)
-        self.cols.append(col)
-        self.values.append(value)
+    def extend(
+        self,
+        weights: Mapping[str, float],
+        columns: Mapping[str, int],
+        scale: float,
+        offset: int = 0,
+    ) -> None:
+        """The row's ``weights`` (times ``scale``) in their ``columns``; those without one
+        are left out."""
+        for key, x in weights.items():
+            col = columns.get(key)
+            if col is not None:
+                self.indices.append(offset + col)
+                self.values.append(x * scale)
 
-    def matrix(self, shape: tuple[int, int]) -> Sparse:
-        values = np.asarray(self.values, dtype=np.float32)
-        return csr_array((values, (self.rows, self.cols)), shape=shape)
+    def end_row(self) -> None:
+        self.starts.append(len(self.indices))
+
+    def matrix(self, width: int) -> Sparse:
+        parts = (
+            np.asarray(self.values, dtype=np.float32),
+            np.asarray(self.indices, dtype=np.int32),
+            np.asarray(self.starts, dtype=np.int32),
+        )
+        return csr_array(parts, shape=(len(self.starts) - 1, width))
 
 
 _EMPTY: Sparse = csr_array(np.zeros((1, 1), dtype=np.float32))
