@@ -144,18 +144,7 @@ class AgendaRepository(Repository):
                     by_key[k] = s
             seen: set[int] = set()
             for item in items:
-                values = (
-                    item.title,
-                    item.description,
-                    item.speakers,
-                    item.track,
-                    to_utc(item.starts_at),
-                    to_utc(item.ends_at),
-                    item.link or None,
-                    item.kind,
-                    item.slot_minutes,
-                    item.tables,
-                )
+                values = _columns(item)
                 old = by_key.get(key(item.title, item.starts_at))
                 if old is None:
                     cursor = await conn.execute(
@@ -169,19 +158,7 @@ class AgendaRepository(Repository):
                     result.added.append(_from(new_id, item, stamp))
                     continue
                 seen.add(old.id)
-                current = (
-                    old.title,
-                    old.description,
-                    old.speakers,
-                    old.track,
-                    to_utc(old.starts_at),
-                    to_utc(old.ends_at),
-                    old.link,
-                    old.kind,
-                    old.slot_minutes,
-                    old.tables,
-                )
-                if current == values and not old.cancelled:
+                if _columns(old) == values and not old.cancelled:
                     result.unchanged += 1
                     continue
                 await conn.execute(
@@ -349,6 +326,23 @@ def to_utc(value: datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("aware datetimes only")
     return value.astimezone(UTC).isoformat()
+
+
+def _columns(session: NewSession) -> tuple[object, ...]:
+    """A session's stored columns, in the order of the INSERT and UPDATE of an import: what
+    a re-import compares to tell an unchanged session from a changed one."""
+    return (
+        session.title,
+        session.description,
+        session.speakers,
+        session.track,
+        to_utc(session.starts_at),
+        to_utc(session.ends_at),
+        session.link or None,
+        session.kind,
+        session.slot_minutes,
+        session.tables,
+    )
 
 
 def _from(session_id: int, item: NewSession, stamp: str) -> Session:

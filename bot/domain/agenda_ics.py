@@ -12,7 +12,7 @@ code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Protocol
 
@@ -226,12 +226,9 @@ def export_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     for session in sessions:
-        event = icalendar.Event()
-        event.add("uid", f"session-{session.id}@forumbridge")
-        event.add("dtstamp", now.astimezone(UTC))
-        event.add("dtstart", session.starts_at.astimezone(UTC))
-        event.add("dtend", session.ends_at.astimezone(UTC))
-        event.add("summary", session.title)
+        event = meeting_blocks.calendar_event(
+            "session", session.id, session.title, session.starts_at, session.ends_at, now=now
+        )
         body = [p for p in (session.speakers, session.description, session.link) if p]
         if body:
             event.add("description", "\n\n".join(body))

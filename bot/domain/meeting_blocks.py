@@ -1,7 +1,8 @@
 """Meetings in calendar files. Meeting blocks in agenda files: the optional ``kind``,
 ``slot_minutes`` and ``tables`` columns of the CSV (``X-FORUMBRIDGE-KIND`` / ``-SLOT-MINUTES``
 / ``-TABLES`` in .ics), read and checked with line numbers (``bot.domain.agenda_files`` calls
-it); and a user's meetings as events of their .ics file. Pure code.
+it); a user's meetings as events of their .ics file; and the VEVENT every exported event
+(session or meeting) starts from. Pure code.
 
 ``kind`` is ``talk`` (the default, an ordinary session) or ``meetings``: a block of 1:1
 meeting slots of ``slot_minutes`` (default 20) with ``tables`` meetings at once in each slot
@@ -134,16 +135,28 @@ class CalendarMeeting:
     location: str
 
 
+def calendar_event(
+    kind: str, item_id: int, title: str, starts_at: datetime, ends_at: datetime, *, now: datetime
+) -> icalendar.Event:
+    """A VEVENT with what every event of ours carries: a UID stable across exports
+    (``<kind>-<id>@forumbridge``, so a calendar app updates rather than duplicates), the
+    stamp, the times in UTC and the title."""
+    event = icalendar.Event()
+    event.add("uid", f"{kind}-{item_id}@forumbridge")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", starts_at.astimezone(UTC))
+    event.add("dtend", ends_at.astimezone(UTC))
+    event.add("summary", title)
+    return event
+
+
 def meeting_events(meetings: Sequence[CalendarMeeting], *, now: datetime) -> list[icalendar.Event]:
     """VEVENTs for the user's meetings, with the video link as URL and LOCATION."""
     events = []
     for meeting in meetings:
-        event = icalendar.Event()
-        event.add("uid", f"meeting-{meeting.id}@forumbridge")
-        event.add("dtstamp", now.astimezone(UTC))
-        event.add("dtstart", meeting.starts_at.astimezone(UTC))
-        event.add("dtend", meeting.ends_at.astimezone(UTC))
-        event.add("summary", meeting.title)
+        event = calendar_event(
+            "meeting", meeting.id, meeting.title, meeting.starts_at, meeting.ends_at, now=now
+        )
         event.add("description", meeting.description)
         event.add("location", meeting.link or meeting.location)
         if meeting.link:
