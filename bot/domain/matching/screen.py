@@ -10,11 +10,10 @@ The index then scores exactly only the pairs near each company's k-th best.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from bot.domain.matching.pair import Prepared
 from bot.domain.matching.profiles import (
@@ -33,7 +32,9 @@ _SLACK = 1e-4  # on the reason thresholds: the exact pass decides borderline pai
 _MARGIN = 1e-3  # on the competitor test, in cosine units (see Matcher.total's margin)
 
 Matrix = np.ndarray[Any, np.dtype[np.float32]]
-Sparse = csr_array
+if TYPE_CHECKING:
+    # Imported where a build first needs it: the bot's start-up leaves scipy to its first use.
+    from scipy.sparse import csr_array as Sparse
 
 
 @dataclass
@@ -45,10 +46,10 @@ class Features:
     # side carries the weights). A profile names a few dozen of the thousands of terms real
     # companies use, so dense rows would cost that width in memory and in every product;
     # the other side's are kept turned (terms x companies), as the products read them.
-    seeks: Sparse
-    offers: Sparse
-    seeks_by_term: Sparse
-    offers_by_term: Sparse
+    seeks: Sparse = field(init=False)
+    offers: Sparse = field(init=False)
+    seeks_by_term: Sparse = field(init=False)
+    offers_by_term: Sparse = field(init=False)
     intents: Matrix
     wanted: Matrix  # the complements of its intents
     wanted_other_side: Matrix  # those that are not their own complement
@@ -85,10 +86,6 @@ class Features:
         vectors = np.zeros((n, 2, dims), dtype=np.float32)
         text = _Rows(), _Rows()  # seeks, offers
         f = cls(
-            _EMPTY,
-            _EMPTY,
-            _EMPTY,
-            _EMPTY,
             zeros(len(intents)),
             zeros(len(intents)),
             zeros(len(intents)),
@@ -281,10 +278,9 @@ class _Rows:
             np.asarray(self.indices, dtype=np.int32),
             np.asarray(self.starts, dtype=np.int32),
         )
+        from scipy.sparse import csr_array
+
         return csr_array(parts, shape=(len(self.starts) - 1, width))
-
-
-_EMPTY: Sparse = csr_array(np.zeros((1, 1), dtype=np.float32))
 
 
 class Workspace:
