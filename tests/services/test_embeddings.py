@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -306,15 +306,23 @@ async def test_the_model_is_let_go_after_use_and_loaded_again_on_the_next_change
     """The model is loaded when a profile needs its vectors and let go when they are stored,
     so it is not resident while the matching index is built (issue 15, peak RSS)."""
     import gc
+    import threading
     import weakref
 
     shop = await _company(db, "Shop", "RO", "Retail chain", "Pay our staff")
     await _company(db, "Pay", "PK", "Payroll software and tax filings", "Clients")
     companies = CompanyRepository(db)
     loaded: list[weakref.ref[Embedder]] = []
+    threads: set[str] = set()
+
+    class Model(Embedder):
+        def embed(self, texts: Sequence[str], batch: int = 64) -> np.ndarray[Any, Any]:
+            threads.add(threading.current_thread().name)
+            return super().embed(texts, batch)
 
     def load() -> Embedder:
-        model = Embedder(model_files())
+        threads.add(threading.current_thread().name)
+        model = Model(model_files())
         loaded.append(weakref.ref(model))
         return model
 
@@ -333,6 +341,8 @@ async def test_the_model_is_let_go_after_use_and_loaded_again_on_the_next_change
     again = await vectors.profiles(await companies.all(), now=NOW)
     assert slot.loads == 2 and not slot.loaded
     assert all(p.vectors is not None for p in again)
+    # Loaded and used in one thread of its own, each load reusing what the last one freed.
+    assert len(threads) == 1 and threads.pop().startswith("embedding-model")
 
 
 async def test_the_bot_lets_the_model_go_once_the_vectors_are_stored(
