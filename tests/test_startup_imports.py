@@ -4,9 +4,7 @@ that never draws a chart does not keep ~70 MB of them resident (issue 15, peak R
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.python import run_python
 
 
 def test_start_up_leaves_matplotlib_and_scipy_to_their_first_use() -> None:
@@ -15,11 +13,5 @@ def test_start_up_leaves_matplotlib_and_scipy_to_their_first_use() -> None:
         "import bot.app, bot.cli\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'scipy'}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[1],
-    )
+    done = run_python(script)
     assert done.stdout.strip() == "[]", done.stderr

@@ -33,6 +33,7 @@ from storage.embeddings import EmbeddingRepository, StoredEmbedding
 from tests.support.flows import answer
 from tests.support.harness import BotHarness
 from tests.support.matchkit import pair
+from tests.support.python import run_python
 from tests.support.storage import bare_company
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
@@ -173,9 +174,6 @@ def test_profiles_without_vectors_compare_as_equal() -> None:
 def test_loading_the_model_leaves_the_process_logging_alone() -> None:
     """wordllama configures logging when imported; the demo (which sets up none) then printed
     every INFO line. Loading the model puts the logging back as it was."""
-    import subprocess
-    import sys
-
     script = (
         "import logging\n"
         "from bot.services.embeddings import default_embedder\n"
@@ -183,13 +181,7 @@ def test_loading_the_model_leaves_the_process_logging_alone() -> None:
         "root = logging.getLogger()\n"
         "print(len(root.handlers), root.level)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    done = run_python(script)
     assert done.stdout.split() == ["0", str(logging.WARNING)], done.stderr
 
 
