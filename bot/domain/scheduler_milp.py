@@ -24,8 +24,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,10 @@ def _rows(model: Model, keys: list[tuple[int, int]]) -> tuple[list[list[int]], l
 
 
 def solve(model: Model, *, time_limit: float) -> Solved:
+    # scipy (~40 MB resident) is imported by the first schedule, not at the bot's start-up.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array
+
     keys = [(i, s) for i, slots in model.options.items() for s in slots]
     if not keys:
         return Solved([], 0.0, True, 0.0)

@@ -5,11 +5,14 @@ over a text; MIT licence), whose weights and tokenizer ship inside the ``wordlla
 that ``pyproject.toml`` installs. It is loaded from those installed files only:
 ``WordLlama.load()`` looks for the tokenizer in a folder the wheel does not have and then
 downloads it, so this module builds the model from the files itself and never touches the
-network. About 0.5 s to load, ~40 MB in memory, ~0.1 ms per text on one core.
+network. About 0.5 s to load the first time (0.1 s once the files are cached), ~30 MB in
+memory (the float16 matrix as shipped, 16 MB, and the tokenizer), ~0.1 ms per text on one core.
 
 :class:`ProfileVectors` gives the matcher profiles with their vectors: it reads the stored
-ones, computes (once per profile change) the missing or stale ones and stores them. If the
-model cannot be loaded the matcher still runs on words alone, and the error is logged.
+ones, computes (once per profile change) the missing or stale ones a page at a time and
+stores them. The model is held by a :class:`ModelSlot` only while it computes: let go
+afterwards, loaded again at the next profile change. If the model cannot be loaded the
+matcher still runs on words alone, and the error is logged.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +50,7 @@ MODEL_DIMS = 256
 MODEL_NAME = f"wordllama-{MODEL_CONFIG}-{MODEL_DIMS}"
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The texts are short: tokenizing them on a thread pool gains nothing here, and its
 # per-thread allocations stayed resident (~40 MB for 10,000 profiles).
@@ -92,14 +98,12 @@ def model_files(package: str = MODEL_PACKAGE) -> ModelFiles:
 
 
 class Embedder:
-    """Texts to unit vectors with the packaged model."""
+    """Texts to unit vectors with the packaged model: each text's tokens' rows averaged, as
+    ``wordllama``'s own inference does (the tests compare the two)."""
 
     def __init__(self, files: ModelFiles, name: str = MODEL_NAME) -> None:
         from safetensors import safe_open
         from tokenizers import Tokenizer
-
-        with _logging_kept():
-            from wordllama.inference import WordLlamaInference
 
         try:
             with safe_open(str(files.weights), framework="np") as weights:
@@ -109,16 +113,35 @@ class Embedder:
             raise ModelUnavailable(f"cannot read the model from {files}: {exc}") from exc
         self.name = name
         self.dims = int(matrix.shape[1])
-        self._model = WordLlamaInference(matrix, tokenizer)
+        # Kept in half precision as shipped (16 MB; wordllama widens it to 32 MB): a row widens
+        # exactly, so the sums below are the same.
+        self._weights = matrix
+        tokenizer.enable_padding()
+        tokenizer.no_truncation()
+        # This tokenizer has no pre-tokenizer, so its BPE cache holds whole texts (10,000 of
+        # them, ~25 MB that stayed resident); a text is embedded once per change anyway.
+        tokenizer.model._resize_cache(0)
+        self._tokenizer = tokenizer
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+    def embed(self, texts: Sequence[str], batch: int = 64) -> np.ndarray[Any, Any]:
         """One unit row per text (a zero row for a text with no tokens)."""
-        if not texts:
-            return np.zeros((0, self.dims), dtype=np.float32)
-        rows = np.asarray(self._model.embed(list(texts)), dtype=np.float32)
+        rows = np.zeros((len(texts), self.dims), dtype=np.float32)
+        for first in range(0, len(texts), batch):
+            rows[first : first + batch] = self._pooled(list(texts[first : first + batch]))
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
         out: np.ndarray[Any, Any] = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
         return out
+
+    def _pooled(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        """The mean of each text's token rows (padding masked out)."""
+        encoded = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        ids = np.array([e.ids for e in encoded], dtype=np.int32)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
+        np.clip(ids, 0, self._weights.shape[0] - 1, out=ids)
+        counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0).astype(np.float32)
+        summed = np.sum(self._weights[ids] * mask[..., np.newaxis], axis=1, dtype=np.float32)
+        pooled: np.ndarray[Any, Any] = summed / counts
+        return pooled
 
     def vectors(self, offers: str, seeks: str) -> TextVectors:
         return from_rows(self.embed(texts_to_embed(offers, seeks)), offers, seeks)
@@ -126,8 +149,64 @@ class Embedder:
 
 @functools.cache
 def default_embedder() -> Embedder:
-    """The packaged model, loaded once per process."""
+    """The packaged model, loaded once per process (the evaluations' and tests'; the bot
+    holds it through a :class:`ModelSlot` only while it computes)."""
     return Embedder(model_files())
+
+
+def load_model() -> Embedder:
+    return Embedder(model_files())
+
+
+class ModelSlot:
+    """The model while some work needs it: loaded by the first user, let go when the last one
+    is done, so it is not resident between bursts of profile changes, nor while the matching
+    index is built from what it computed (a load takes ~0.1 s once the files are cached).
+
+    The model is loaded and used in one thread of its own: each load then reuses the memory
+    the last one freed, where loads in the shared pool's threads each left their allocations
+    in another thread's arena (RSS grew by ~100 MB over 30 loads)."""
+
+    def __init__(self, load: Callable[[], Embedder] = load_model) -> None:
+        self._load = load
+        self._model: Embedder | None = None
+        self._users = 0
+        self._lock = threading.Lock()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding-model")
+        self.loads = 0  # how many times it was loaded (the tests count them)
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @contextlib.asynccontextmanager
+    async def use(self) -> AsyncIterator[Embedder]:
+        """The model, loaded if need be; :class:`ModelUnavailable` if it cannot be."""
+        model = await self.run(self._acquire)
+        try:
+            yield model
+        finally:
+            with self._lock:
+                self._users -= 1
+                if not self._users:
+                    self._model = None
+
+    async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``work(*args, **kwargs)`` in the model's thread."""
+        call = functools.partial(work, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
+
+    def _acquire(self) -> Embedder:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+                self.loads += 1
+            self._users += 1
+            return self._model
+
+
+# The bot's model, shared by every ProfileVectors of the process.
+MODEL = ModelSlot()
 
 
 def embed_profiles(
@@ -175,14 +254,16 @@ class ProfileVectors:
     def __init__(
         self,
         repo: EmbeddingRepository,
-        embedder: Callable[[], Embedder] = default_embedder,
+        models: ModelSlot = MODEL,
         model: str = MODEL_NAME,
         places: Sequence[str] = (),
         page: int = 500,
     ) -> None:
         self.repo = repo
-        self.page = page  # stored rows read at once by a ranking's read of every company
-        self._embedder = embedder  # called (so loaded) only when something is stale
+        # Stored rows read at once by a ranking's read of every company, and profiles
+        # embedded and stored at once when many are stale.
+        self.page = page
+        self.models = models  # loaded only when something is stale
         self.model = model
         # The forum's country names, left out of what is embedded (see vectors.for_embedding).
         self.places = tuple(places)
@@ -208,11 +289,24 @@ class ProfileVectors:
         if not stale:
             return found
         try:
-            embedder = self._embedder()
+            async with self.models.use() as embedder:
+                # A page at a time, each stored before the next is computed: the rows of
+                # every stale profile are never held at once (~50 MB at 5,000 companies).
+                for first in range(0, len(stale), self.page):
+                    await self._compute(embedder, stale[first : first + self.page], found, now)
         except ModelUnavailable:
             log.exception("matching runs on words alone: the embedding model is unavailable")
-            return found
-        rows = await asyncio.to_thread(
+        return found
+
+    async def _compute(
+        self,
+        embedder: Embedder,
+        stale: Sequence[CompanyRecord],
+        found: dict[int, TextVectors],
+        now: Any,
+    ) -> None:
+        """Embed and store ``stale``, their vectors decoded into ``found``."""
+        rows = await self.models.run(
             embed_profiles, embedder, [(r.offers, r.seeks) for r in stale], places=self.places
         )
         fresh = []
@@ -223,7 +317,6 @@ class ProfileVectors:
             key = text_key(self.model, r.offers, r.seeks, self.places)
             fresh.append(StoredEmbedding(r.id, self.model, key, embedder.dims, blob))
         await self.repo.put_many(fresh, now=now)
-        return found
 
     def _decode(
         self,

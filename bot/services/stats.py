@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.domain.charts import companies_by_sector_png
 from bot.forum import Forum
 from bot.services.container import Services
 from bot.services.funnel import Funnel, compute
@@ -66,6 +65,9 @@ def chart_counts(snap: Snapshot, forum: Forum) -> dict[tuple[str, str], int]:
 
 async def dashboard(services: Services) -> Dashboard:
     """The dashboard's numbers and its PNG chart (rendered in a thread: it takes ~0.1 s)."""
+    # matplotlib (~30 MB resident) is imported by the first chart, not at start-up.
+    from bot.domain.charts import companies_by_sector_png
+
     forum = services.forum
     snap = await StatsQueries(services.db).snapshot()
     bars = [(c.name, c.colour) for c in forum.countries]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,20 @@ from bot.services.catalogue import sync_forum
 from bot.services.embeddings import (
     MODEL_DIMS,
     Embedder,
+    ModelSlot,
     ModelUnavailable,
     ProfileVectors,
     default_embedder,
     model_files,
 )
+from sandbox import Sandbox
 from storage.companies import CompanyRepository
 from storage.db import Database
 from storage.embeddings import EmbeddingRepository, StoredEmbedding
+from tests.support.flows import answer
+from tests.support.harness import BotHarness
+from tests.support.matchkit import pair
+from tests.support.python import run_python
 from tests.support.storage import bare_company
 
 FORUM = load_forum(Path(__file__).resolve().parents[2] / "data" / "forum.toml")
@@ -110,7 +116,7 @@ async def test_vectors_are_computed_once_per_profile_change_and_stored(db: Datab
     payroll = await _company(db, "Pay", "PK", "Payroll software and tax filings", "Clients")
     companies, store = CompanyRepository(db), EmbeddingRepository(db)
     model = Counting()
-    vectors = ProfileVectors(store, embedder=model)  # type: ignore[arg-type]
+    vectors = ProfileVectors(store, models=ModelSlot(model))  # type: ignore[arg-type]
 
     first = await vectors.profiles(await companies.all(), now=NOW)
     assert model.texts > 0 and all(p.vectors is not None for p in first)
@@ -149,7 +155,7 @@ async def test_without_the_model_matching_runs_on_words(
     def broken() -> Embedder:
         raise ModelUnavailable("the model file weights.safetensors is missing")
 
-    vectors = ProfileVectors(EmbeddingRepository(db), embedder=broken)
+    vectors = ProfileVectors(EmbeddingRepository(db), models=ModelSlot(broken))
     with caplog.at_level(logging.ERROR, logger="bot.services.embeddings"):
         found = await vectors.profiles(await CompanyRepository(db).all(), now=NOW)
     assert [p.vectors for p in found] == [None, None]
@@ -168,9 +174,6 @@ def test_profiles_without_vectors_compare_as_equal() -> None:
 def test_loading_the_model_leaves_the_process_logging_alone() -> None:
     """wordllama configures logging when imported; the demo (which sets up none) then printed
     every INFO line. Loading the model puts the logging back as it was."""
-    import subprocess
-    import sys
-
     script = (
         "import logging\n"
         "from bot.services.embeddings import default_embedder\n"
@@ -178,13 +181,7 @@ def test_loading_the_model_leaves_the_process_logging_alone() -> None:
         "root = logging.getLogger()\n"
         "print(len(root.handlers), root.level)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    done = run_python(script)
     assert done.stdout.split() == ["0", str(logging.WARNING)], done.stderr
 
 
@@ -212,11 +209,11 @@ async def test_a_ranking_reads_the_stored_vectors_a_page_at_a_time(db: Database)
     companies, store = CompanyRepository(db), Paged(db)
     store.reads = []
     model = Counting()
-    first = await ProfileVectors(store, embedder=model).profiles(  # type: ignore[arg-type]
+    first = await ProfileVectors(store, models=ModelSlot(model)).profiles(  # type: ignore[arg-type]
         await companies.all(), now=NOW
     )
     computed, store.reads = model.texts, []
-    again = await ProfileVectors(store, embedder=model, page=50).profiles(  # type: ignore[arg-type]
+    again = await ProfileVectors(store, models=ModelSlot(model), page=50).profiles(  # type: ignore
         await companies.all(), now=NOW
     )
     assert model.texts == computed  # every one read back, none computed again
@@ -227,3 +224,132 @@ async def test_a_ranking_reads_the_stored_vectors_a_page_at_a_time(db: Database)
     pages = [[row.company_id for row in page] async for page in store.pages(40)]
     assert [len(p) for p in pages] == [40, 40, 40, 10]
     assert [i for page in pages for i in page] == sorted(p.id for p in again)
+
+
+def test_the_model_computes_what_wordllama_computes() -> None:
+    """The bot pools the token rows itself, from the half-precision matrix as shipped (half the
+    memory of wordllama's float32 copy): the vectors are the same, bit for bit."""
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+    from wordllama.inference import WordLlamaInference
+
+    files = model_files()
+    with safe_open(str(files.weights), framework="np") as weights:
+        matrix = weights.get_tensor("embedding.weight")
+    theirs = WordLlamaInference(matrix, Tokenizer.from_file(str(files.tokenizer)))
+    texts = [
+        t
+        for n in range(150)  # more than one batch, of texts of many lengths
+        for t in texts_to_embed(
+            f"Payroll software {n}; salary slips, tax filings" + " and audits" * (n % 7),
+            "Clients in retail (ü, 中文, 🤖)" if n % 2 else "",
+        )
+    ]
+    rows = theirs.embed(texts)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    expected = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+    assert np.array_equal(default_embedder().embed(texts), expected)
+
+
+class Logged(EmbeddingRepository):
+    """The store, logging each write in ``events`` (shared with the model's log)."""
+
+    events: list[tuple[str, int]]
+
+    async def put_many(self, rows: Any, *, now: datetime) -> None:
+        rows = list(rows)
+        self.events.append(("stored", len(rows)))
+        await super().put_many(rows, now=now)
+
+
+async def test_missing_vectors_are_computed_and_stored_a_page_at_a_time(db: Database) -> None:
+    """Many stale profiles (the first start on an imported catalogue) are embedded a page at a
+    time, each page stored before the next is embedded (issue 15, peak RSS)."""
+    for i in range(130):
+        await _company(db, f"C{i}", "RO" if i % 2 else "PK", f"Payroll software {i}", "Clients")
+    store, model = Logged(db), Counting()
+    store.events = []
+    per_profile = len(texts_to_embed("Payroll software 1", "Clients"))
+
+    def embed(texts: list[str]) -> np.ndarray[Any, Any]:
+        store.events.append(("embedded", len(texts) // per_profile))
+        return model.model.embed(texts)
+
+    model.embed = embed  # type: ignore[method-assign]
+    slot = ModelSlot(model)  # type: ignore[arg-type]
+    found = await ProfileVectors(store, models=slot, page=50).profiles(
+        await CompanyRepository(db).all(), now=NOW
+    )
+    assert all(p.vectors is not None for p in found)
+    assert store.events == [
+        ("embedded", 50),
+        ("stored", 50),
+        ("embedded", 50),
+        ("stored", 50),
+        ("embedded", 30),
+        ("stored", 30),
+    ]
+    assert len(await store.all()) == 130
+
+
+async def test_the_model_is_let_go_after_use_and_loaded_again_on_the_next_change(
+    db: Database,
+) -> None:
+    """The model is loaded when a profile needs its vectors and let go when they are stored,
+    so it is not resident while the matching index is built (issue 15, peak RSS)."""
+    import gc
+    import threading
+    import weakref
+
+    shop = await _company(db, "Shop", "RO", "Retail chain", "Pay our staff")
+    await _company(db, "Pay", "PK", "Payroll software and tax filings", "Clients")
+    companies = CompanyRepository(db)
+    loaded: list[weakref.ref[Embedder]] = []
+    threads: set[str] = set()
+
+    class Model(Embedder):
+        def embed(self, texts: Sequence[str], batch: int = 64) -> np.ndarray[Any, Any]:
+            threads.add(threading.current_thread().name)
+            return super().embed(texts, batch)
+
+    def load() -> Embedder:
+        threads.add(threading.current_thread().name)
+        model = Model(model_files())
+        loaded.append(weakref.ref(model))
+        return model
+
+    slot = ModelSlot(load)
+    vectors = ProfileVectors(EmbeddingRepository(db), models=slot)
+    first = await vectors.profiles(await companies.all(), now=NOW)
+    assert all(p.vectors is not None for p in first)
+    gc.collect()
+    assert slot.loads == 1 and not slot.loaded
+    assert loaded[0]() is None  # nothing else holds it
+
+    await vectors.profiles(await companies.all(), now=NOW)
+    assert slot.loads == 1  # every vector read back: not loaded at all
+
+    await companies.update(shop, {"seeks": "Mobile games for our customers"}, now=NOW)
+    again = await vectors.profiles(await companies.all(), now=NOW)
+    assert slot.loads == 2 and not slot.loaded
+    assert all(p.vectors is not None for p in again)
+    # Loaded and used in one thread of its own, each load reusing what the last one freed.
+    assert len(threads) == 1 and threads.pop().startswith("embedding-model")
+
+
+async def test_the_bot_lets_the_model_go_once_the_vectors_are_stored(
+    sandbox: Sandbox, fb: BotHarness
+) -> None:
+    """Through the real bot: /matches computes the new companies' vectors with the process's
+    model and lets it go; an edit loads it again for that company only."""
+    from bot.services import embeddings
+
+    ana, ro, _imran, _pk = await pair(sandbox, fb)
+    loads = embeddings.MODEL.loads
+    await answer(ana, "/matches", "Match 1 of 1")
+    assert len(await fb.services.embeddings.all()) == 2  # computed and stored
+    assert embeddings.MODEL.loads == loads + 1 and not embeddings.MODEL.loaded
+
+    await fb.services.companies.update(ro, {"seeks": "QA testing partners"}, now=NOW)
+    await answer(ana, "/matches", "Match 1 of 1")
+    assert embeddings.MODEL.loads == loads + 2 and not embeddings.MODEL.loaded
