@@ -6,9 +6,11 @@ BLAS thread takes the core the event loop needs, and when anything else runs on 
 the spinning threads fight it too. Measured with bench/matching_live.py's new path
 (10,000 companies) on a 2-core machine that other work was loading: the index's build took
 31.9 s with two BLAS threads and 8.1 s with one; /matches p99 went from 11.1 to 3.8 ms and
-the reply p99 during an export and a digest from 75.6 to 31.2 ms. On an idle machine one
-thread makes a full build about a tenth slower (bench/matching.py: 5.5 → 6.1 s), which no
-user waits for. :func:`settle` sets one thread while a bot runs; :func:`release` puts back
+the reply p99 during an export and a digest from 75.6 to 31.2 ms. The build uses the second
+core itself: it screens the next block on a thread of its own while the exact pass reads the
+last (bot/domain/matching/blocks.py), so on an idle machine one BLAS thread is the faster
+setting too (10,000 companies: about 3.9 s, against 4.8 s for the build before that thread
+with BLAS's two). :func:`settle` sets one thread while a bot runs; :func:`release` puts back
 what was there once the last bot in the process stops.
 """
 
