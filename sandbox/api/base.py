@@ -93,6 +93,10 @@ class ApiBase:
         self._poll_generation = 0
         self._closing = False
         self._cond: asyncio.Condition | None = None
+        # Who waits for a chat's messages, woken only when that chat's messages change: with
+        # one condition for everything, a thousand users waiting each woke at every call.
+        self._chat_waiters: dict[int, list[asyncio.Future[None]]] = {}
+        self._changed_chats: set[int] = set()
         self._methods: dict[str, tuple[str, Handler]] = {}
         for attr in dir(self):
             if attr.startswith("api_"):
@@ -104,11 +108,23 @@ class ApiBase:
         return {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
 
     async def _notify(self) -> None:
-        """Wake everything waiting on the sandbox condition (long polls, wait_for, ...)."""
+        """Wake everything waiting on the sandbox condition (long polls, answers, idleness)
+        and whoever waits for the messages of a chat that changed since the last call."""
+        changed, self._changed_chats = self._changed_chats, set()
+        for chat_id in changed:
+            for waiter in self._chat_waiters.pop(chat_id, ()):
+                if not waiter.done():
+                    waiter.set_result(None)
         if self._cond is None:
             return
         async with self._cond:
             self._cond.notify_all()
+
+    def _message_changed(self, msg: SentMessage) -> None:
+        """A message was sent, edited or deleted: a new version, and its chat's waiters are
+        woken at the next notify."""
+        msg.version = self._bump()
+        self._changed_chats.add(msg.chat_id)
 
     def _bump(self) -> int:
         self._version += 1
@@ -194,7 +210,7 @@ class ApiBase:
 
     def _commit(self, chat: ChatState, msg: SentMessage) -> SentMessage:
         self._rate.record(time.monotonic(), chat.id)
-        msg.version = self._bump()
+        self._message_changed(msg)
         chat.sent.append(msg)
         chat.by_id[msg.message_id] = msg
         return msg

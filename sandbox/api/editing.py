@@ -58,7 +58,7 @@ class EditingMethods(ApiBase):
         if inline is not None or current is not None:
             msg.reply_markup = inline
         msg.edit_date = unix_now()
-        msg.version = self._bump()
+        self._message_changed(msg)
 
     async def api_editMessageText(self, p: dict[str, Any], f: dict[str, Upload]) -> Any:
         return self._edit_words(p, caption=False)
@@ -99,7 +99,7 @@ class EditingMethods(ApiBase):
         msg = chat.by_id.get(mid) if isinstance(mid, int) else None
         if msg is not None and not msg.deleted:
             msg.deleted = True
-            msg.version = self._bump()
+            self._message_changed(msg)
             return True
         if isinstance(mid, int) and mid in chat.incoming:
             del chat.incoming[mid]

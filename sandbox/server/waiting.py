@@ -81,21 +81,25 @@ class Observing(BotApi):
                     return msg
             return None
 
-        found = find()
-        if found is not None:
-            return found
-        if self._cond is None:
-            raise RuntimeError("sandbox is not started")
-        try:
-            async with self._cond:
-                found = await asyncio.wait_for(self._cond.wait_for(find), timeout)
-                assert found is not None
-                return found
-        except TimeoutError:
-            raise AssertionError(
-                f"timed out after {timeout}s waiting for {what} {match!r} in chat {chat_id}; "
-                f"transcript:\n{self.transcript(chat_id)}"
-            ) from None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (found := find()) is None:
+            if self._cond is None:
+                raise RuntimeError("sandbox is not started")
+            waiter: asyncio.Future[None] = loop.create_future()
+            waiters = self._chat_waiters.setdefault(chat_id, [])
+            waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {what} {match!r} in chat "
+                    f"{chat_id}; transcript:\n{self.transcript(chat_id)}"
+                ) from None
+            finally:
+                with contextlib.suppress(ValueError):
+                    waiters.remove(waiter)
+        return found
 
     async def wait_for(
         self,

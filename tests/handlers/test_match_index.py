@@ -106,6 +106,9 @@ async def test_the_export_is_sent_from_a_temporary_file_deleted_afterwards(
     assert seen and all(len(names) == 1 and names[0].startswith(EXPORT_PREFIX) for names in seen), (
         seen
     )
+    # The document is in the chat before the bot has read Telegram's answer and let go of
+    # the file: wait for the bot to fall idle.
+    await sandbox.wait_idle(quiet=0.1)
     assert list(temp.iterdir()) == []
     rows = list(csv.DictReader(io.StringIO((doc.content or b"").decode())))
     assert [(r["company"], r["match"], r["rank"]) for r in rows] == [

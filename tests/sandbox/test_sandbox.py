@@ -458,6 +458,37 @@ async def test_wait_for_times_out_with_transcript(bot: Bot, sandbox: Sandbox, al
     assert (await waiter).text == "later on"
 
 
+async def test_a_wait_for_one_chat_sleeps_through_the_others(bot: Bot, sandbox: Sandbox) -> None:
+    # A thousand reps each waiting for their own chat (bench/registration.py): a message to
+    # one chat wakes that chat's waiter only. One condition for everything woke every
+    # waiter at every call, so the sandbox's work grew with the square of the users.
+    chats = list(range(5001, 5011))
+    looks = dict.fromkeys(chats, 0)
+    for chat in chats:
+        sandbox.user(chat, f"User {chat}")
+        await sandbox.send_text(chat, "hi")
+        await bot.send_message(chat, "not yet")
+
+    def looking(chat: int) -> Any:
+        def seen(message: Any) -> bool:
+            looks[chat] += 1
+            return bool(message.text == "now")
+
+        return seen
+
+    waiters = [asyncio.create_task(sandbox.wait_for(c, looking(c))) for c in chats]
+    await asyncio.sleep(0.05)
+    assert set(looks.values()) == {1}  # each read its chat's "not yet" once
+    for _ in range(5):
+        await bot.send_message(chats[0], "still not")
+    await bot.send_message(chats[1], "now")
+    assert (await waiters[1]).text == "now"
+    assert looks[chats[0]] > 1  # woken by its own messages
+    assert [looks[c] for c in chats[2:]] == [1] * 8
+    for waiter in waiters:
+        waiter.cancel()
+
+
 def _http(url: str, body: dict[str, Any] | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
