@@ -9,13 +9,13 @@ now" keeps it out of matching (/profile → Edit → Consent gives it later).
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.runtime.context import ForumContext
 from bot.services.companies import CompanyCard
 from handlers import start as start_handlers
 from handlers.callbacks import ClaimConsent
-from handlers.common import pressed, reader, reply
+from handlers.common import add_buttons, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.profile import card_and_buttons, edit_or_reply, refused
 from handlers.registration.keyboards import consent_rows
@@ -102,4 +102,4 @@ async def claim_consent(update: Update, context: ForumContext) -> None:
 def register(app: Application) -> None:
     # Before /start itself (handlers.start): these payloads are the companies'.
     app.add_handler(CommandHandler("start", join, filters=filters.Regex(JOIN_PATTERN)))
-    app.add_handler(CallbackQueryHandler(claim_consent, pattern=ClaimConsent.filter()))
+    add_buttons(app, {ClaimConsent: claim_consent})

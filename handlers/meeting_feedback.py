@@ -18,7 +18,7 @@ from bot.runtime.context import ForumContext
 from bot.services.meeting_followup import MeetingFollowUp
 from bot.services.meetings import MeetingService
 from handlers.callbacks import MeetingHeld, MeetingRate
-from handlers.common import conversation, edit, pressed, reader, reply, say, text_step
+from handlers.common import add_buttons, conversation, edit, pressed, reader, reply, say, text_step
 from handlers.i18n import N_, Texts
 from handlers.meeting_texts import book_button, picker
 
@@ -149,4 +149,4 @@ def build_conversation() -> ConversationHandler[ForumContext]:
 
 def register(app: Application) -> None:
     app.add_handler(build_conversation())
-    app.add_handler(CallbackQueryHandler(held, pattern=MeetingHeld.filter()))
+    add_buttons(app, {MeetingHeld: held})

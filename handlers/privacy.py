@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.runtime.context import ForumContext
 from bot.runtime.persistence import forget
 from bot.services.erasure import Erasure, erase, my_data
 from handlers.callbacks import DeleteMe
-from handlers.common import pressed, reader, reply
+from handlers.common import add_buttons, pressed, reader, reply
 from handlers.i18n import Texts
 from handlers.profile import edit_or_reply
 
@@ -157,4 +157,4 @@ async def deleteme_button(update: Update, context: ForumContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("mydata", mydata))
     app.add_handler(CommandHandler("deleteme", deleteme))
-    app.add_handler(CallbackQueryHandler(deleteme_button, pattern=DeleteMe.filter()))
+    add_buttons(app, {DeleteMe: deleteme_button})

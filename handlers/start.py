@@ -7,12 +7,12 @@ The welcome's 🗓 Agenda button opens the agenda's first page (``handlers.agend
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.runtime.context import ForumContext
 from handlers.callbacks import AgendaOpen, HomeHelp, RegisterStart
 from handlers.commands import organiser_commands, user_commands
-from handlers.common import pressed, reader, reply
+from handlers.common import add_buttons, pressed, reader, reply
 from handlers.i18n import Texts, per_language
 from handlers.keyboard import Keyboard
 
@@ -81,4 +81,4 @@ async def help_button(update: Update, context: ForumContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CallbackQueryHandler(help_button, pattern=HomeHelp.filter()))
+    add_buttons(app, {HomeHelp: help_button})
