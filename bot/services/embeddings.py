@@ -147,15 +147,14 @@ class Embedder:
         return from_rows(self.embed(texts_to_embed(offers, seeks)), offers, seeks)
 
 
-@functools.cache
-def default_embedder() -> Embedder:
-    """The packaged model, loaded once per process (the evaluations' and tests'; the bot
-    holds it through a :class:`ModelSlot` only while it computes)."""
-    return Embedder(model_files())
-
-
 def load_model() -> Embedder:
+    """The packaged model, loaded anew."""
     return Embedder(model_files())
+
+
+# The model loaded once per process, for the evaluations and the tests; the bot holds it
+# through a ModelSlot only while it computes.
+default_embedder = functools.cache(load_model)
 
 
 class ModelSlot:
