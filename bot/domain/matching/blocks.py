@@ -30,7 +30,7 @@ def screened(
     a second buffer; the screen's own workspace stays the worker's."""
     work = Workspace()
     handed = (Workspace(), Workspace())
-    starts = range(0, len(ro_f.intents), BLOCK_ROWS)
+    starts = range(0, ro_f.count, BLOCK_ROWS)
 
     def screen(turn: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         start = starts[turn]

@@ -60,6 +60,11 @@ class Features:
     offer_vec: Matrix
     con_same: Matrix  # the services it offers (competitors), over those both sides offer
 
+    @property
+    def count(self) -> int:
+        """How many companies (rows) it holds."""
+        return len(self.intents)
+
     @classmethod
     def of(
         cls,
@@ -136,7 +141,7 @@ class Features:
         score for each of them, and each of theirs for the row. Both live in ``work`` and
         are overwritten by the next call."""
         rows = slice(start, stop)
-        shape = (len(self.intents[rows]), len(other.intents))
+        shape = (len(range(self.count)[rows]), other.count)
         buf = work.get
 
         def product(a: Matrix, b: Matrix, name: str) -> Matrix:
