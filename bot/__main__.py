@@ -2,7 +2,11 @@
 
 import sys
 
-from bot.cli import main
+from bot.runtime import arenas
+
+arenas.limit()  # before any thread allocates: see bot/runtime/arenas.py
+
+from bot.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

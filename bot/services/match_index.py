@@ -46,6 +46,9 @@ class LiveMatches:
     _seq: int = field(default=0, init=False)  # the change log is applied up to this
     # Full builds so far (the tests tell a catch-up from a rebuild).
     builds: int = field(default=0, init=False)
+    # Run in a worker thread after each full build: the runtime gives the memory the build
+    # freed back to the system (bot/runtime/arenas.py).
+    after_build: Callable[[], object] = field(default=lambda: None, init=False)
 
     @asynccontextmanager
     async def reading(self, companies: Iterable[int] | None, n: int) -> AsyncIterator[LiveIndex]:
@@ -91,6 +94,7 @@ class LiveMatches:
         )
         self._seq = seq
         self.builds += 1
+        await asyncio.to_thread(self.after_build)
         log.info("matching index built: %d companies", len(profiles))
         return self._index
 

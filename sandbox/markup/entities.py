@@ -21,7 +21,8 @@ class EntityParseError(ValueError):
 
 def utf16_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (how Telegram measures text)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    # The codec counts in C; a lone surrogate (a str can hold one) is one unit, as it was.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def byte_offset(text: str, index: int) -> int:

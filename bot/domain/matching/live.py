@@ -23,7 +23,7 @@ from bot.domain.matching.profiles import CALIBRATED, Match, Profile, Rules, Weig
 Row = tuple[float, float, int]  # (-my score, -their score for me, id): the rank order
 
 
-@dataclass
+@dataclass(slots=True)
 class _Top:
     rows: list[Row]
     complete: bool  # rows are every match the company has

@@ -37,16 +37,17 @@ class Mirror:
     def get(self, a: int, b: int, mine: Prepared, theirs: Prepared, their_id: int) -> Any:
         """Position ``b``'s (``mine``'s) rank row for position ``a`` (``theirs``), None for
         no match, or MISSING when it must be scored."""
+        # Each pair is read back once: what was read is let go as the second side goes on.
         key = a * self._second + b
         if key not in self._seen:
             return MISSING
+        row = self._seen.pop(key)
         if len(mine.intents & theirs.wanted) != len(theirs.intents & mine.wanted):
             return MISSING
         if bool(mine.intents & theirs.wanted_other_side) != bool(
             theirs.intents & mine.wanted_other_side
         ):
             return MISSING
-        row = self._seen[key]
         return None if row is None else (row[1], row[0], their_id)
 
 

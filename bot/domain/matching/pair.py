@@ -118,9 +118,9 @@ class PairParts(NamedTuple):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
-    """A profile's features, computed once per profile."""
+    """A profile's features, computed once per profile (slots: 10,000 of them are held)."""
 
     profile: Profile
     offers: dict[str, float]
@@ -130,12 +130,10 @@ class Prepared:
     wanted: frozenset[str]  # the complements of its intents, casefolded
     wanted_other_side: frozenset[str]  # those that are not their own complement
     size: int | None
-    offer_vec: np.ndarray[Any, Any] | None
-    seek_vec: np.ndarray[Any, Any] | None  # the need: seeks less their share along offers
-    # [seek, offer] as rows, and [offer, seek] as columns: one product gives a pair's four
-    # embedding cosines (None without embeddings).
+    # [seek, offer] as rows: the need (seeks less their share along offers) and the offer
+    # (None without embeddings). The vectors and :attr:`cols` are views of it, made when
+    # read: three views held per company would cost more than making them.
     rows: np.ndarray[Any, Any] | None = None
-    cols: np.ndarray[Any, Any] | None = None
     # Concepts (unit vectors): of the offers, of the seeks less what the company offers
     # itself, and of the offered services alone (competitors).
     con_offers: dict[str, float] = field(default_factory=dict)
@@ -144,9 +142,21 @@ class Prepared:
     # Quotable parts with their terms and concepts, filled when a reason first needs them.
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
 
+    @property
+    def seek_vec(self) -> np.ndarray[Any, Any] | None:
+        return None if self.rows is None else self.rows[0]
+
+    @property
+    def offer_vec(self) -> np.ndarray[Any, Any] | None:
+        return None if self.rows is None else self.rows[1]
+
+    @property
+    def cols(self) -> np.ndarray[Any, Any] | None:
+        """[offer, seek] as columns: ``a.rows @ b.cols`` gives a pair's four embedding
+        cosines."""
+        return None if self.rows is None else self.rows[::-1].T
+
     def share_rows(self, rows: np.ndarray[Any, Any]) -> None:
         """Hold the embeddings as ``rows`` (the same values, in an array shared with other
         companies) instead of an array of their own."""
         self.rows = rows
-        self.seek_vec, self.offer_vec = rows[0], rows[1]
-        self.cols = rows[::-1].T

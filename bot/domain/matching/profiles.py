@@ -87,7 +87,7 @@ LEXICAL = Weights(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """What the matcher knows of a company (no contact details)."""
 

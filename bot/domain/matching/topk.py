@@ -63,12 +63,13 @@ class Kept:
 
     def __init__(self, rows: int, m: int) -> None:
         self.values = np.full((rows, m), -np.inf, dtype=np.float32)
-        self.where = np.full((rows, m), -1, dtype=np.int64)
+        # A position among the first country's companies: int32 halves the biggest buffer.
+        self.where = np.full((rows, m), -1, dtype=np.int32)
         self.m = m
 
     def merge(self, block: np.ndarray[Any, Any], first_col: int) -> None:
         values = np.concatenate([self.values, block], axis=1)
-        cols = np.arange(first_col, first_col + block.shape[1])
+        cols = np.arange(first_col, first_col + block.shape[1], dtype=np.int32)
         where = np.concatenate([self.where, np.broadcast_to(cols, block.shape)], axis=1)
         best = np.argpartition(values, values.shape[1] - self.m, axis=1)[:, -self.m :]
         self.values = np.take_along_axis(values, best, axis=1)

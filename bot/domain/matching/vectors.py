@@ -22,7 +22,7 @@ StoredRows = np.ndarray[Any, np.dtype[np.float16]]
 Rows = np.ndarray[Any, np.dtype[np.float32]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class TextVectors:
     """Unit vectors of a profile's whole ``offers`` and ``seeks`` (None for an empty text)
     and of each part a reason may quote (rows aligned with :func:`quotable`). Kept in half
