@@ -48,7 +48,7 @@ class LiveMatches:
     builds: int = field(default=0, init=False)
     # Run in a worker thread after each full build: the runtime gives the memory the build
     # freed back to the system (bot/runtime/arenas.py).
-    after_build: Callable[[], object] = field(default=lambda: None, init=False)
+    after_build: Callable[[], object] | None = field(default=None, init=False)
 
     @asynccontextmanager
     async def reading(self, companies: Iterable[int] | None, n: int) -> AsyncIterator[LiveIndex]:
@@ -94,7 +94,8 @@ class LiveMatches:
         )
         self._seq = seq
         self.builds += 1
-        await asyncio.to_thread(self.after_build)
+        if self.after_build is not None:
+            await asyncio.to_thread(self.after_build)
         log.info("matching index built: %d companies", len(profiles))
         return self._index
 
