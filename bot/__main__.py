@@ -2,11 +2,7 @@
 
 import sys
 
-from bot.runtime import arenas
-
-arenas.limit()  # before any thread allocates: see bot/runtime/arenas.py
-
-from bot.cli import main  # noqa: E402
+from bot.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,7 @@ from telegram.warnings import PTBUserWarning
 from bot.clock import Clock
 from bot.config import Settings
 from bot.forum import Forum
-from bot.runtime import arenas, blas, heap, jobs
+from bot.runtime import allocator, blas, heap, jobs
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, ForumContext, Runtime
 from bot.runtime.health import Heartbeat, ObservedRequest, Vitals, update_watcher
 from bot.runtime.logs import instrument
@@ -111,7 +111,7 @@ def register_handlers(app: Application) -> None:
 
 
 async def _post_init(app: ForumApplication) -> None:
-    arenas.limit()  # before the start-up jobs' threads allocate
+    allocator.settle()  # before the start-up jobs' threads allocate
     await commands.publish(app.bot, app.bot_data[SERVICES_KEY])
     await jobs.start(app)
     blas.settle()

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.runtime import arenas
+from bot.runtime import allocator
 from bot.runtime.context import RUNTIME_KEY, SERVICES_KEY, ForumApplication, Runtime
 from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_JOB
 from bot.services.container import Services
@@ -90,7 +90,7 @@ async def start(app: ForumApplication) -> None:
     for name, interval, job, first in REPEATING:
         services.timers.every(name, interval, functools.partial(job, services), first=first)
     # The matching index is built in a worker thread now rather than at the first /matches.
-    services.matching.index.after_build = arenas.trim
+    services.matching.index.give_back_memory = allocator.trim
     services.timers.at("matching:index", services.clock.now(), services.matching.index.warm)
 
 

@@ -46,9 +46,9 @@ class LiveMatches:
     _seq: int = field(default=0, init=False)  # the change log is applied up to this
     # Full builds so far (the tests tell a catch-up from a rebuild).
     builds: int = field(default=0, init=False)
-    # Run in a worker thread after each full build: the runtime gives the memory the build
-    # freed back to the system (bot/runtime/arenas.py).
-    after_build: Callable[[], object] | None = field(default=None, init=False)
+    # Run in a worker thread once a full build's profiles are read and again after the
+    # build: the runtime gives what they freed back to the system (bot/runtime/allocator.py).
+    give_back_memory: Callable[[], object] | None = field(default=None, init=False)
 
     @asynccontextmanager
     async def reading(self, companies: Iterable[int] | None, n: int) -> AsyncIterator[LiveIndex]:
@@ -88,16 +88,20 @@ class LiveMatches:
         profiles = await self.vectors().profiles(records, now=self.clock.now())
         # The records (contact details and all) are let go before the build's own peak.
         del records
+        await self._give_back_memory()
         excluded = await self.introductions.excluded_pairs()
         self._index = await asyncio.to_thread(
             LiveIndex, profiles, self.rules, k=LIVE_K, excluded=excluded
         )
         self._seq = seq
         self.builds += 1
-        if self.after_build is not None:
-            await asyncio.to_thread(self.after_build)
+        await self._give_back_memory()
         log.info("matching index built: %d companies", len(profiles))
         return self._index
+
+    async def _give_back_memory(self) -> None:
+        if self.give_back_memory is not None:
+            await asyncio.to_thread(self.give_back_memory)
 
     async def _apply(self, index: LiveIndex, changes: Changes) -> None:
         records = await self.companies.many(sorted(changes.companies))
