@@ -9,6 +9,7 @@ The index then scores exactly only the pairs near each company's k-th best.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,11 +46,9 @@ class Features:
     # product gives a direction's w.lexical * lexical + w.concept * concept cosine (the seeks'
     # side carries the weights). A profile names a few dozen of the thousands of terms real
     # companies use, so dense rows would cost that width in memory and in every product;
-    # the other side's are kept turned (terms x companies), as the products read them.
+    # the other side's are read turned (terms x companies), as the products read them.
     seeks: Sparse = field(init=False)
     offers: Sparse = field(init=False)
-    seeks_by_term: Sparse = field(init=False)
-    offers_by_term: Sparse = field(init=False)
     intents: Matrix
     wanted: Matrix  # the complements of its intents
     wanted_other_side: Matrix  # those that are not their own complement
@@ -59,6 +58,16 @@ class Features:
     seek_vec: Matrix  # embeddings (the need, see Matcher.prepare)
     offer_vec: Matrix
     con_same: Matrix  # the services it offers (competitors), over those both sides offer
+
+    # Turned when a product first reads them: only the second country's side is, unless a
+    # company of the second needs its row screened in full.
+    @functools.cached_property
+    def seeks_by_term(self) -> Sparse:
+        return self.seeks.T.tocsr()
+
+    @functools.cached_property
+    def offers_by_term(self) -> Sparse:
+        return self.offers.T.tocsr()
 
     @property
     def count(self) -> int:
@@ -131,7 +140,6 @@ class Features:
                 vectors[row] = p.rows
                 p.share_rows(vectors[row])
         f.seeks, f.offers = (t.matrix(max(width, 1)) for t in text)
-        f.seeks_by_term, f.offers_by_term = (m.T.tocsr() for m in (f.seeks, f.offers))
         return f
 
     def block(
