@@ -228,8 +228,11 @@ class OutboxSender:
                 busy = False
             if not busy:
                 self._wake.clear()
+                # The wait is asked for before Event.wait() is made: a stop while it is being
+                # worked out would otherwise leave that coroutine never awaited.
+                idle = await self._idle_wait()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
+                    await asyncio.wait_for(self._wake.wait(), idle)
 
     async def _idle_wait(self) -> float:
         """Until the next row falls due (a retry after back-off), at most a second."""

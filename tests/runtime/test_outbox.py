@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
+
+import pytest
 
 from sandbox import Sandbox
 from storage.outbox import PRIORITY_BULK, PRIORITY_URGENT, NewMessage
@@ -308,3 +312,24 @@ async def test_a_graceful_stop_lets_the_send_in_flight_finish(
     await sandbox.wait_idle()
     assert counts["sent"] == 1
     assert [m.text for m in sandbox.messages(8831)] == ["in flight"]
+
+
+async def test_a_stop_while_the_sender_asks_how_long_to_idle_leaves_nothing_unawaited(
+    running: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sender = running.sender
+    asking = asyncio.Event()
+
+    async def ask_forever() -> float:
+        asking.set()
+        await asyncio.Event().wait()  # the outbox read never answers before the stop
+        return 1.0
+
+    monkeypatch.setattr(sender, "_idle_wait", ask_forever)
+    sender.wake()  # round the loop once more, into the patched question
+    await asyncio.wait_for(asking.wait(), 5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await sender.stop(grace=0)
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
